@@ -1,0 +1,35 @@
+"""Money and other exact decimals. Floats never enter: they cannot hold 0.1 exactly."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_decimal(value: object) -> Decimal:
+    """Exact conversion from int, str or Decimal; floats are refused on purpose."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(f"refusing inexact {type(value).__name__} {value!r} as a decimal")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"not a decimal number: {value!r}") from None
+        if not result.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return result
+    raise TypeError(f"cannot read {type(value).__name__} as a decimal")
+
+
+def money(value: object) -> Decimal:
+    """Two places, half-up: the platform's rounding for 数值型 16,2."""
+    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def quantize(value: Decimal, scale: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)

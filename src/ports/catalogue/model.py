@@ -1,0 +1,116 @@
+"""The transaction catalogue as objects: one source of truth for validation, the HTTP adapter,
+the simulator and the generic call."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    type: str  # string | decimal | integer | date | datetime | bytes | array
+    required: bool = False
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    dict: str | None = None
+    unconfirmed: bool = False
+    items: tuple[FieldSpec, ...] = ()
+
+    @classmethod
+    def from_json(cls, d: dict) -> FieldSpec:
+        return cls(name=d["name"], label=d.get("label", ""), type=d["type"], required=d.get("required", False),
+                   length=d.get("length"), precision=d.get("precision"), scale=d.get("scale"), dict=d.get("dict"),
+                   unconfirmed=d.get("unconfirmed", False),
+                   items=tuple(cls.from_json(x) for x in d.get("items", ())))
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    name: str
+    kind: str  # object | array
+    fields: tuple[FieldSpec, ...]
+
+    @property
+    def is_array(self) -> bool:
+        return self.kind == "array"
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class Transaction:
+    code: str
+    name: str
+    group: str
+    call_mode: str
+    description: str
+    reversible: bool
+    gateway: str
+    file_based: bool
+    applicable: bool
+    fields_source: str  # spec | convention
+    input: tuple[NodeSpec, ...]
+    output: tuple[NodeSpec, ...]
+    replaced_by: str = ""
+    in_hubei_list: bool = True
+
+    def input_node(self, name: str) -> NodeSpec | None:
+        return next((n for n in self.input if n.name == name), None)
+
+    def output_node(self, name: str) -> NodeSpec | None:
+        return next((n for n in self.output if n.name == name), None)
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    name: str
+    label: str
+    closed: bool
+    codes: dict = field(default_factory=dict)
+
+
+def _nodes(d: dict) -> tuple[NodeSpec, ...]:
+    return tuple(NodeSpec(name, n["kind"], tuple(FieldSpec.from_json(f) for f in n["fields"])) for name, n in d.items())
+
+
+class Catalogue:
+    def __init__(self, transactions: dict[str, Transaction], dictionaries: dict[str, Dictionary]):
+        self.transactions = transactions
+        self.dictionaries = dictionaries
+
+    def get(self, code: str) -> Transaction | None:
+        return self.transactions.get(code)
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.transactions
+
+    def __iter__(self):
+        return iter(self.transactions.values())
+
+    @classmethod
+    def from_data(cls, transactions: dict, dicts: dict) -> Catalogue:
+        txs = {}
+        for code, t in transactions.items():
+            txs[code] = Transaction(
+                code=code, name=t["name"], group=t["group"], call_mode=t["call_mode"],
+                description=t.get("description", ""), reversible=t["reversible"], gateway=t["gateway"],
+                file_based=t["file_based"], applicable=t["applicable"], fields_source=t["fields_source"],
+                input=_nodes(t["input"]), output=_nodes(t["output"]), replaced_by=t.get("replaced_by", ""),
+                in_hubei_list=t.get("in_hubei_list", True))
+        ds = {name: Dictionary(name, d["label"], d["closed"], d["codes"]) for name, d in dicts.items()}
+        return cls(txs, ds)
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> Catalogue:
+    """The catalogue the project ships (src/ports/catalogue/data)."""
+    data = resources.files("ports.catalogue") / "data"
+    transactions = json.loads((data / "transactions.json").read_text(encoding="utf-8"))
+    dicts = json.loads((data / "dicts.json").read_text(encoding="utf-8"))
+    return Catalogue.from_data(transactions, dicts)

@@ -1,0 +1,30 @@
+"""Repository ports: collections of aggregates, no SQL in sight."""
+from __future__ import annotations
+
+import abc
+
+from domain.person import InsuredPerson
+from domain.visit import Visit
+
+
+class VisitRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, visit: Visit) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, visit_id: str) -> Visit | None: ...
+
+    @abc.abstractmethod
+    def by_mdtrt_id(self, mdtrt_id: str) -> Visit | None: ...
+
+    @abc.abstractmethod
+    def list(self, psn_no: str | None = None, limit: int = 100) -> list[Visit]: ...
+
+
+class PersonRepository(abc.ABC):
+    @abc.abstractmethod
+    def save(self, person: InsuredPerson) -> None:
+        """Insert or replace the person's latest 1101 picture."""
+
+    @abc.abstractmethod
+    def get(self, psn_no: str) -> InsuredPerson | None: ...
