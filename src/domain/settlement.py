@@ -109,6 +109,10 @@ class Settlement:
         for name in ("setl_id", "medins_setl_id", "insutype", "med_type", "clr_type", "clr_way",
                      "clr_optins", "mdtrt_id", "psn_no"):
             values[name] = str(values.get(name) or "")
+        setl_time = values.get("setl_time")
+        if isinstance(setl_time, str):
+            # the platform's 日期时间型; a preview (2206) may carry none
+            values["setl_time"] = datetime.strptime(setl_time, "%Y-%m-%d %H:%M:%S") if setl_time.strip() else None
         details = [
             FundPayment(
                 fund_pay_type=str(row.get("fund_pay_type") or ""),

@@ -74,6 +74,20 @@ class ReplyInvalid(PlatformOutcomeUnknown):
         self.violations = violations
 
 
+MSGID_TIME_FORMAT = "%Y%m%d%H%M%S"
+
+
+def msgid_prefix(fixmedins_code: str, when: datetime) -> str:
+    return f"{fixmedins_code}{when.strftime(MSGID_TIME_FORMAT)}"
+
+
+def make_msgid(fixmedins_code: str, when: datetime, seq: int) -> str:
+    """msgid = 定点医药机构编号 + yyyyMMddHHmmss + 4-digit sequence; the key 2601 reverses by."""
+    if not 0 <= seq <= 9999:
+        raise OverflowError(f"msgid sequence {seq} out of 0..9999")
+    return f"{msgid_prefix(fixmedins_code, when)}{seq:04d}"
+
+
 class Platform(abc.ABC):
     @abc.abstractmethod
     def execute(self, request: PlatformRequest) -> PlatformReply:

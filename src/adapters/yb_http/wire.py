@@ -11,9 +11,8 @@ from decimal import Decimal
 
 from domain.institution import Institution
 from ports.jsoncodec import INF_TIME_FORMAT, encode_json, parse_json  # noqa: F401 - re-exported
-from ports.platform import PlatformRequest
+from ports.platform import PlatformRequest, make_msgid, msgid_prefix  # noqa: F401 - re-exported
 
-MSG_TIME_FORMAT = "%Y%m%d%H%M%S"
 HEADER_PAASID = "x-tif-paasid"
 HEADER_TIMESTAMP = "x-tif-timestamp"
 HEADER_NONCE = "x-tif-nonce"
@@ -36,19 +35,6 @@ def gateway_headers(paasid: str, token: str, timestamp: int, nonce: str) -> dict
         HEADER_SIGNATURE: signature(ts, token, nonce),
         "Content-Type": "application/json;charset=UTF-8",
     }
-
-
-# ---- msgid -------------------------------------------------------------------------------------
-
-def msgid_prefix(fixmedins_code: str, when: datetime) -> str:
-    return f"{fixmedins_code}{when.strftime(MSG_TIME_FORMAT)}"
-
-
-def make_msgid(fixmedins_code: str, when: datetime, seq: int) -> str:
-    """定点医药机构编号 + yyyyMMddHHmmss + 4-digit sequence."""
-    if not 0 <= seq <= 9999:
-        raise OverflowError(f"msgid sequence {seq} out of 0..9999")
-    return f"{msgid_prefix(fixmedins_code, when)}{seq:04d}"
 
 
 # ---- envelope ----------------------------------------------------------------------------------

@@ -157,6 +157,11 @@ def _decode_value(spec: FieldSpec, value: object, where: str, problems: list[Fie
         if spec.scale is not None and spec.scale <= 2 and spec.precision and spec.precision >= 10:
             return quantize(number, 2)  # money: exactly two places, as stored and shown
         return number
+    if spec.type in ("date", "datetime") and isinstance(value, str):
+        # seen: "2019 - 04 - 08"; a date that still does not parse is dropped, it is informational
+        text = re.sub(r"\s*-\s*", "-", value.strip())
+        fmt = DATE_FORMAT if spec.type == "date" else DATETIME_FORMAT
+        return text if _parses(text, fmt) else None
     if spec.type == "string" and not isinstance(value, (str, dict, list)):
         return str(value) if not isinstance(value, Decimal) else format(value, "f")
     return value

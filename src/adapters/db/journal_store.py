@@ -1,0 +1,122 @@
+"""The platform journal and the msgid counters, in SQL Core.
+
+Every method is its own short transaction, committed before it returns: a journal entry must be
+durable before its request leaves, whatever happens to the business transaction around it.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, and_, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.db.tables import journal, msgid_counters
+from domain.errors import NotFound
+from domain.journal import JournalEntry, JournalState
+from ports.journal import JournalStore, MsgIdAllocator
+from ports.jsoncodec import encode_json, parse_json
+
+MAX_SEQ = 9999
+COUNTER_RETENTION = timedelta(days=1)  # a prefix carries a second-resolution time: never reused
+
+
+class SqlJournalStore(JournalStore):
+    def __init__(self, engine: Engine):
+        self._engine = engine
+
+    def open(self, entry: JournalEntry) -> int:
+        values = {
+            "msgid": entry.msgid, "infno": entry.infno, "psn_no": entry.psn_no,
+            "mdtrt_id": entry.mdtrt_id, "visit_id": entry.visit_id,
+            "operator_code": entry.operator_code, "state": entry.state, "infcode": entry.infcode,
+            "err_msg": entry.err_msg, "request": encode_json(entry.request),
+            "reply": None if entry.reply is None else encode_json(entry.reply),
+            "inf_refmsgid": entry.inf_refmsgid, "created_at": entry.created_at,
+            "finished_at": entry.finished_at, "resolution": entry.resolution,
+            "reversal_msgid": entry.reversal_msgid,
+        }
+        with self._engine.begin() as conn:
+            entry_id = conn.execute(insert(journal).values(values)).inserted_primary_key[0]
+        entry.id = entry_id
+        return entry_id
+
+    def close(self, entry_id: int, state: JournalState, *, infcode: int | None = None, err_msg: str = "",
+              reply: dict | None = None, inf_refmsgid: str = "", finished_at: datetime | None = None,
+              resolution: str = "", reversal_msgid: str = "") -> None:
+        """Set the state; the other fields only when given, so resolving an UNCERTAIN entry later
+        keeps what its first close recorded (the timeout message, the time it ended)."""
+        given = {
+            "infcode": infcode, "err_msg": err_msg or None,
+            "reply": None if reply is None else encode_json(reply),
+            "inf_refmsgid": inf_refmsgid or None, "finished_at": finished_at,
+            "resolution": resolution or None, "reversal_msgid": reversal_msgid or None,
+        }
+        values = {"state": state, **{k: v for k, v in given.items() if v is not None}}
+        with self._engine.begin() as conn:
+            result = conn.execute(update(journal).where(journal.c.id == entry_id).values(values))
+        if result.rowcount != 1:
+            raise NotFound(f"no journal entry {entry_id}")
+
+    def get(self, entry_id: int) -> JournalEntry | None:
+        return self._one(select(journal).where(journal.c.id == entry_id))
+
+    def by_msgid(self, msgid: str) -> JournalEntry | None:
+        return self._one(select(journal).where(journal.c.msgid == msgid))
+
+    def unresolved(self, older_than: datetime | None = None) -> list[JournalEntry]:
+        pending = journal.c.state == JournalState.PENDING
+        if older_than is not None:
+            pending = and_(pending, journal.c.created_at < older_than)
+        stmt = (select(journal).where(or_(journal.c.state == JournalState.UNCERTAIN, pending))
+                .order_by(journal.c.created_at, journal.c.id))
+        return self._many(stmt)
+
+    def for_visit(self, visit_id: str) -> list[JournalEntry]:
+        return self._many(select(journal).where(journal.c.visit_id == visit_id).order_by(journal.c.id))
+
+    def _one(self, stmt) -> JournalEntry | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(stmt).mappings().one_or_none()
+        return None if row is None else _entry(row)
+
+    def _many(self, stmt) -> list[JournalEntry]:
+        with self._engine.connect() as conn:
+            return [_entry(row) for row in conn.execute(stmt).mappings()]
+
+
+def _entry(row) -> JournalEntry:
+    return JournalEntry(
+        id=row["id"], msgid=row["msgid"], infno=row["infno"], request=parse_json(row["request"]),
+        operator_code=row["operator_code"], created_at=row["created_at"], psn_no=row["psn_no"],
+        mdtrt_id=row["mdtrt_id"], visit_id=row["visit_id"], state=JournalState(row["state"]),
+        infcode=row["infcode"], err_msg=row["err_msg"],
+        reply=None if row["reply"] is None else parse_json(row["reply"]),
+        inf_refmsgid=row["inf_refmsgid"], finished_at=row["finished_at"], resolution=row["resolution"],
+        reversal_msgid=row["reversal_msgid"],
+    )
+
+
+class SqlMsgIdAllocator(MsgIdAllocator):
+    """One counter row per prefix, bumped by a single atomic upsert: safe across processes."""
+
+    def __init__(self, engine: Engine):
+        self._engine = engine
+        dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(engine.dialect.name)
+        if dialect is None:
+            raise ValueError(f"no atomic upsert for {engine.dialect.name}")
+        stmt = dialect.insert(msgid_counters)
+        self._upsert = stmt.on_conflict_do_update(
+            index_elements=[msgid_counters.c.prefix],
+            set_={"last_seq": msgid_counters.c.last_seq + 1},
+        ).returning(msgid_counters.c.last_seq)
+
+    def next_seq(self, prefix: str) -> int:
+        now = datetime.now()
+        with self._engine.begin() as conn:
+            seq = conn.execute(self._upsert, {"prefix": prefix, "last_seq": 1, "created_at": now}).scalar_one()
+            if seq == 1:  # a new prefix, about once a second: a cheap moment to purge old ones
+                conn.execute(delete(msgid_counters).where(msgid_counters.c.created_at < now - COUNTER_RETENTION))
+        if seq > MAX_SEQ:
+            raise OverflowError(f"msgid sequence for {prefix} exhausted ({MAX_SEQ} per prefix)")
+        return seq
+

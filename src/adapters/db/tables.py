@@ -1,0 +1,194 @@
+"""The schema, as SQLAlchemy Core tables. Migrations create it; the app never calls create_all."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+)
+
+from adapters.db.types import EmptyAsNull, ExactDecimal, money, str_enum
+from domain.journal import JournalState
+from domain.settlement import AMOUNT_FIELDS, SettlementState
+from domain.visit import FeeState, VisitState
+
+# Fixed constraint names keep Alembic's comparisons and future migrations deterministic.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# Lengths are generous: PostgreSQL enforces them and a platform value one character longer
+# than guessed must not fail a settlement.
+ID = 50
+CODE = 30
+NAME = 200
+
+
+def _text(name: str, length: int = CODE) -> Column:
+    return Column(name, String(length), nullable=False, default="")
+
+
+persons = Table(
+    "persons", metadata,
+    Column("psn_no", String(ID), primary_key=True),
+    _text("psn_name", NAME),
+    _text("psn_cert_type"),
+    _text("certno", ID),
+    _text("gend"),
+    Column("brdy", Date, nullable=True),
+    Column("age", ExactDecimal(5, 1), nullable=True),
+    _text("naty"),
+    Column("updated_at", DateTime, nullable=False, default=datetime.now, onupdate=datetime.now),
+)
+
+insurances = Table(
+    "insurances", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("psn_no", String(ID), ForeignKey("persons.psn_no", ondelete="CASCADE"), nullable=False, index=True),
+    _text("insutype"),
+    Column("balc", money(), nullable=False),
+    _text("psn_type"),
+    _text("insuplc_admdvs"),
+    _text("psn_insu_stas"),
+    _text("cvlserv_flag"),
+    _text("emp_name", NAME),
+)
+
+visits = Table(
+    "visits", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("mdtrt_id", EmptyAsNull(ID), nullable=True, unique=True),  # NULL until 2201 returns
+    Column("psn_no", String(ID), nullable=False, index=True),
+    _text("insutype"),
+    _text("med_type"),
+    _text("mdtrt_cert_type"),
+    _text("mdtrt_cert_no", NAME),
+    _text("ipt_otp_no", ID),
+    Column("begntime", DateTime, nullable=False),
+    _text("dept_code", ID),
+    _text("dept_name", NAME),
+    _text("caty"),
+    _text("atddr_no", ID),
+    _text("dr_name", NAME),
+    _text("insuplc_admdvs"),
+    _text("psn_name", NAME),
+    Column("state", str_enum(VisitState), nullable=False),
+    _text("settling_batch", ID),
+    Column("version", Integer, nullable=False),  # optimistic lock, see mapping.py
+)
+Index(None, visits.c.begntime)
+
+diagnoses = Table(
+    "diagnoses", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("visit_id", String(ID), ForeignKey("visits.id", ondelete="CASCADE"), nullable=False, index=True),
+    _text("diag_type"),
+    Column("diag_srt_no", Integer, nullable=False),
+    _text("diag_code", ID),
+    _text("diag_name", NAME),
+    _text("diag_dept", NAME),
+    _text("dise_dor_no", ID),
+    _text("dise_dor_name", NAME),
+    Column("diag_time", DateTime, nullable=False),
+    _text("vali_flag"),
+    _text("maindiag_flag"),
+)
+
+fee_items = Table(
+    "fee_items", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("visit_id", String(ID), ForeignKey("visits.id", ondelete="CASCADE"), nullable=False, index=True),
+    _text("feedetl_sn", ID),
+    _text("chrg_bchno", ID),
+    _text("med_list_codg", ID),
+    _text("medins_list_codg", NAME),
+    Column("det_item_fee_sumamt", money(), nullable=False),
+    Column("cnt", ExactDecimal(16, 4), nullable=False),
+    Column("pric", ExactDecimal(16, 6), nullable=False),
+    Column("fee_ocur_time", DateTime, nullable=False),
+    _text("bilg_dept_codg", ID),
+    _text("bilg_dept_name", NAME),
+    _text("bilg_dr_codg", ID),
+    _text("bilg_dr_name", NAME),
+    _text("medins_list_name", NAME),
+    _text("rx_circ_flag"),
+    _text("hosp_appr_flag"),
+    Column("state", str_enum(FeeState), nullable=False),
+    _text("chrgitm_lv"),
+    _text("med_chrgitm_type"),
+    Column("fulamt_ownpay_amt", money(), nullable=False),
+    Column("overlmt_amt", money(), nullable=False),
+    Column("preselfpay_amt", money(), nullable=False),
+    Column("inscp_scp_amt", money(), nullable=False),
+    # Backs the domain's "feedetl_sn already used" rule against two concurrent uploads.
+    UniqueConstraint("visit_id", "feedetl_sn"),
+)
+
+settlements = Table(
+    "settlements", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("visit_id", String(ID), ForeignKey("visits.id", ondelete="CASCADE"), nullable=False, index=True),
+    _text("mdtrt_id", ID),
+    _text("psn_no", ID),
+    _text("chrg_bchno", ID),
+    _text("setl_id", ID),
+    _text("medins_setl_id", ID),
+    Column("setl_time", DateTime, nullable=True),
+    _text("insutype"),
+    _text("med_type"),
+    _text("clr_type"),
+    _text("clr_way"),
+    _text("clr_optins"),
+    Column("pool_prop_selfpay", ExactDecimal(5, 4), nullable=False),
+    *(Column(name, money(), nullable=False) for name in AMOUNT_FIELDS),
+    Column("state", str_enum(SettlementState), nullable=False),
+    _text("cancel_setl_id", ID),
+)
+Index(None, settlements.c.setl_id)
+
+setl_details = Table(
+    "setl_details", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("settlement_id", Integer, ForeignKey("settlements.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    _text("fund_pay_type"),
+    Column("fund_payamt", money(), nullable=False),
+    Column("inscp_scp_amt", money(), nullable=False),
+    Column("crt_payb_lmt_amt", money(), nullable=True),
+    _text("fund_pay_type_name", NAME),
+    Column("setl_proc_info", Text, nullable=False, default=""),
+)
+
+journal = Table(
+    "journal", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("msgid", String(ID), nullable=False, unique=True),
+    Column("infno", String(10), nullable=False),
+    _text("psn_no", ID),
+    _text("mdtrt_id", ID),
+    Column("visit_id", String(ID), nullable=False, default="", index=True),
+    _text("operator_code", ID),
+    Column("state", str_enum(JournalState), nullable=False, index=True),
+    Column("infcode", Integer, nullable=True),
+    Column("err_msg", Text, nullable=False, default=""),
+    Column("request", Text, nullable=False),  # ports.jsoncodec text: exact decimals
+    Column("reply", Text, nullable=True),
+    _text("inf_refmsgid", ID),
+    Column("created_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=True),
+    Column("resolution", Text, nullable=False, default=""),
+    _text("reversal_msgid", ID),
+)
+
+msgid_counters = Table(
+    "msgid_counters", metadata,
+    Column("prefix", String(40), primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),  # lets old counters be purged
+)

@@ -1,0 +1,72 @@
+"""Column types that keep the domain's values exact on every backend."""
+from __future__ import annotations
+
+import enum
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import Enum, Numeric, String
+from sqlalchemy.types import TypeDecorator
+
+
+class ExactDecimal(TypeDecorator):
+    """NUMERIC(p, s) on PostgreSQL; on SQLite, decimal text.
+
+    SQLite has no decimal type: NUMERIC columns there hold binary floats, which cannot carry
+    16 significant digits or 0.10 exactly. Text keeps the value as written. Values are rounded
+    half-up to the scale on the way in, as PostgreSQL does, so both backends return the same.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int):
+        super().__init__(precision=precision, scale=scale, asdecimal=True)
+        self.precision = precision
+        self.scale = scale
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(self.precision + 2))  # digits, sign, point
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError(f"refusing inexact float {value!r} for a decimal column")
+        value = Decimal(value).quantize(Decimal(1).scaleb(-self.scale), rounding=ROUND_HALF_UP)
+        if dialect.name != "sqlite":
+            return value
+        if value.adjusted() >= self.precision - self.scale:
+            # PostgreSQL refuses such a value ("numeric field overflow"); do the same here.
+            raise ValueError(f"{value} does not fit NUMERIC({self.precision},{self.scale})")
+        return format(value, "f")
+
+    def process_result_value(self, value, dialect):
+        if value is None or isinstance(value, Decimal):
+            return value
+        return Decimal(value)
+
+
+class EmptyAsNull(TypeDecorator):
+    """A string the domain leaves empty until known, stored as NULL so a UNIQUE index ignores it."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value or None
+
+    def process_result_value(self, value, dialect):
+        return value or ""
+
+
+def money() -> ExactDecimal:
+    return ExactDecimal(16, 2)
+
+
+def str_enum(enum_class: type[enum.Enum], length: int = 20) -> Enum:
+    """The domain's str enums as plain VARCHAR (no native type, no CHECK): adding a state needs
+    no migration, and rows come back as enum members so `is` comparisons in the domain hold."""
+    return Enum(enum_class, native_enum=False, create_constraint=False, length=length,
+                values_callable=lambda members: [m.value for m in members])

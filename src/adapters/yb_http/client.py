@@ -1,0 +1,53 @@
+"""The real platform over HTTP (httpx): one POST per transaction, x-tif signed.
+
+Sending is never retried here: whether a second try is safe is the journal's decision, made with
+knowledge of the transaction (see services.platform_gateway).
+"""
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from adapters.yb_http.reply import parse_reply
+from adapters.yb_http.wire import build_envelope, encode_json, gateway_headers
+from domain.institution import Institution
+from ports.catalogue import Catalogue
+from ports.platform import Platform, PlatformOutcomeUnknown, PlatformReply, PlatformRequest, PlatformUnreachable
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    url: str  # full endpoint, e.g. https://.../fsi/api/rsfComIfsService/callService
+    paasid: str
+    token: str
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    max_connections: int = 20
+
+
+class HttpPlatform(Platform):
+    def __init__(self, settings: HttpSettings, institution: Institution, catalogue: Catalogue,
+                 client: httpx.Client | None = None, epoch: Callable[[], float] = time.time):
+        self.settings, self.institution, self.catalogue, self._epoch = settings, institution, catalogue, epoch
+        self.client = client or httpx.Client(
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+            limits=httpx.Limits(max_connections=settings.max_connections,
+                                max_keepalive_connections=settings.max_connections))
+
+    def execute(self, request: PlatformRequest) -> PlatformReply:
+        body = encode_json(build_envelope(request, self.institution)).encode("utf-8")
+        headers = gateway_headers(self.settings.paasid, self.settings.token, int(self._epoch()), secrets.token_hex(8))
+        try:
+            response = self.client.post(self.settings.url, content=body, headers=headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol) as exc:
+            raise PlatformUnreachable(f"{type(exc).__name__}: {exc}", request.msgid) from exc
+        except httpx.HTTPError as exc:  # read timeout, dropped connection, protocol error: it may have arrived
+            raise PlatformOutcomeUnknown(f"{type(exc).__name__}: {exc}", request.msgid) from exc
+        return parse_reply(response.status_code, response.content, self.catalogue.get(request.infno), request.msgid)
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,255 @@
+"""The simulator behind HTTP, speaking the real wire format: x-tif gateway signature, JSON
+envelope in and out, and faults that really break the connection."""
+from __future__ import annotations
+
+import hmac
+import logging
+import threading
+import time
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from adapters.yb_http import wire
+from adapters.yb_sim.faults import DEFAULT_HOLD_SECONDS, Fault
+from adapters.yb_sim.platform import SIMULATED_ERROR, SimulatorPlatform
+from domain.operator import Operator
+from ports.platform import PlatformError, PlatformRefused, PlatformRequest
+
+log = logging.getLogger(__name__)
+DEFAULT_PATH = "/fsi/api/rsfComIfsService/callService"
+REQUIRED_ENVELOPE = ("infno", "msgid", "mdtrtarea_admvs", "recer_sys_code", "infver", "opter_type", "opter",
+                     "opter_name", "inf_time", "fixmedins_code", "fixmedins_name", "input")
+_JSON = "application/json;charset=UTF-8"
+_GARBAGE = b"<html><body>502 Bad Gateway</body></html>"
+
+
+def _stamp(when: datetime) -> str:
+    """refmsg_time / respond_time: yyyyMMddHHmmssSSS."""
+    return when.strftime("%Y%m%d%H%M%S") + f"{when.microsecond // 1000:03d}"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    front: SimulatorHttpFront
+
+    def handle_error(self, request, client_address) -> None:
+        # a client that hangs up mid-reply is routine here; keep tracebacks off stderr
+        log.debug("connection from %s failed", client_address, exc_info=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        log.debug("%s - %s", self.address_string(), format % args)
+
+    # ---- routing ---------------------------------------------------------------------------
+    def do_GET(self) -> None:  # noqa: N802
+        if self._route().endswith("/_sim/health"):
+            self._send_json(200, {"status": "ok"})
+        else:
+            self._send_json(404, {"code": 404, "msg": "not found"})
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._read_body()
+        if self._route().endswith("/_sim/faults"):
+            self.server.front.simulator.faults.clear()
+            self._send_json(200, {"code": 0, "msg": "cleared"})
+        else:
+            self._send_json(404, {"code": 404, "msg": "not found"})
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = self._read_body()
+        route = self._route()
+        if route.endswith("/_sim/faults"):
+            self._add_fault(body)
+        elif route == self.server.front.path:
+            self._call(body)
+        else:
+            self._send_json(404, {"code": 404, "msg": "not found"})
+
+    def _route(self) -> str:
+        return self.path.split("?", 1)[0].rstrip("/") or "/"
+
+    # ---- plumbing --------------------------------------------------------------------------
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, body: bytes, content_type: str = _JSON) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_json(self, status: int, value: object) -> None:
+        self._send(status, wire.encode_json(value).encode("utf-8"))
+
+    def _hang_up(self) -> None:
+        """Close the connection without a word, as a dropped link or a killed gateway would."""
+        self.close_connection = True
+
+    # ---- control API -----------------------------------------------------------------------
+    def _add_fault(self, body: bytes) -> None:
+        try:
+            spec = wire.parse_json(body or b"{}")
+            fault = Fault(spec.get("infno") or None, str(spec["action"]), int(spec.get("times", 1)),
+                          float(spec.get("seconds", 0) or 0))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            self._send_json(400, {"code": 400, "msg": f"bad fault: {exc}"})
+            return
+        self.server.front.simulator.faults.add_fault(fault)
+        self._send_json(200, {"code": 0, "msg": "added"})
+
+    # ---- the platform call -----------------------------------------------------------------
+    def _call(self, body: bytes) -> None:
+        front = self.server.front
+        problem = front.check_gateway(self.headers)
+        if problem:
+            self._send_json(401, {"code": 400001, "msg": problem})
+            return
+        received = front.simulator.now()
+        try:
+            envelope = wire.parse_json(body)
+        except ValueError:
+            envelope = None
+        if not isinstance(envelope, dict):
+            self._envelope_error(received, "报文格式错误：请求体不是JSON对象")
+            return
+        missing = [k for k in REQUIRED_ENVELOPE if envelope.get(k) in (None, "")]
+        if missing:
+            self._envelope_error(received, f"报文头缺少必填字段: {', '.join(missing)}")
+            return
+        if front.institution_code and str(envelope["fixmedins_code"]) != front.institution_code:
+            self._envelope_error(received, f"定点医药机构编号[{envelope['fixmedins_code']}]无效")
+            return
+        try:
+            inf_time = datetime.strptime(str(envelope["inf_time"]), wire.INF_TIME_FORMAT)
+        except ValueError:
+            self._envelope_error(received, f"inf_time[{envelope['inf_time']}]格式错误，应为yyyy-MM-dd HH:mm:ss")
+            return
+        request = PlatformRequest(
+            infno=str(envelope["infno"]), msgid=str(envelope["msgid"]),
+            input=envelope["input"] if isinstance(envelope["input"], dict) else {},
+            operator=Operator(code=str(envelope["opter"]), name=str(envelope["opter_name"]),
+                              type=str(envelope["opter_type"])),
+            inf_time=inf_time, sign_no=str(envelope.get("sign_no") or ""),
+            insuplc_admdvs=str(envelope.get("insuplc_admdvs") or ""))
+        self._dispatch(request, front.simulator.faults.take(request.infno), received)
+
+    def _dispatch(self, request: PlatformRequest, fault: Fault | None, received: datetime) -> None:
+        front = self.server.front
+        action = fault.action if fault else ""
+        if action == "drop_before_commit":
+            self._hang_up()
+            return
+        if action == "gateway_error":
+            self._send_json(500, {"code": "999", "msg": "gateway busy"})
+            return
+        if action == "error_reply":
+            self._envelope_error(received, SIMULATED_ERROR)
+            return
+        if action == "delay":
+            front.stopping.wait(fault.seconds)
+        try:
+            reply = front.simulator.process(request)
+        except PlatformRefused as refused:
+            reply, error = None, refused.err_msg
+        except PlatformError as exc:
+            reply, error = None, f"系统内部错误: {exc}"
+        if action == "timeout_after_commit":
+            front.stopping.wait(fault.seconds or DEFAULT_HOLD_SECONDS)
+            self._hang_up()
+            return
+        if action == "drop_after_commit":
+            self._hang_up()
+            return
+        if action == "garbage_after_commit":
+            self._send(200, _GARBAGE, "text/html;charset=UTF-8")
+            return
+        if reply is None:
+            self._envelope_error(received, error)
+            return
+        self._send_json(200, {
+            "infcode": 0, "inf_refmsgid": reply.inf_refmsgid, "refmsg_time": _stamp(received),
+            "respond_time": _stamp(front.simulator.now()), "err_msg": None, "warn_msg": None,
+            "cainfo": None, "signtype": None, "output": reply.output})
+
+    def _envelope_error(self, received: datetime, message: str) -> None:
+        self._send_json(200, {
+            "infcode": -1, "inf_refmsgid": None, "refmsg_time": _stamp(received),
+            "respond_time": _stamp(self.server.front.simulator.now()), "err_msg": message,
+            "warn_msg": None, "cainfo": None, "signtype": None, "output": None})
+
+
+class SimulatorHttpFront:
+    def __init__(self, simulator: SimulatorPlatform, host: str = "127.0.0.1", port: int = 0,
+                 paasid: str = "his", token: str = "his-secret", path: str = DEFAULT_PATH,
+                 institution_code: str | None = None, window_seconds: int = 180):
+        self.simulator = simulator
+        self.host = host
+        self.paasid = paasid
+        self.token = token
+        self.path = "/" + path.strip("/")
+        self.institution_code = institution_code
+        self.window_seconds = window_seconds
+        self.stopping = threading.Event()  # wakes handlers that hold a socket (delay, timeout)
+        self._server = _Server((host, port), _Handler)
+        self._server.front = self
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.base_url + self.path
+
+    def check_gateway(self, headers) -> str:
+        """Why the x-tif headers are not acceptable; "" when they are."""
+        values = {name: headers.get(name) for name in
+                  (wire.HEADER_PAASID, wire.HEADER_TIMESTAMP, wire.HEADER_NONCE, wire.HEADER_SIGNATURE)}
+        missing = [name for name, value in values.items() if not value]
+        if missing:
+            return f"缺少网关请求头: {', '.join(missing)}"
+        if values[wire.HEADER_PAASID] != self.paasid:
+            return f"paasid[{values[wire.HEADER_PAASID]}]无效"
+        ts = values[wire.HEADER_TIMESTAMP].strip()
+        if not ts.isdigit():
+            return "x-tif-timestamp 格式错误"
+        if abs(time.time() - int(ts)) > self.window_seconds:
+            return "x-tif-timestamp 超出允许的时间窗口"
+        expected = wire.signature(ts, self.token, values[wire.HEADER_NONCE])
+        given = values[wire.HEADER_SIGNATURE].strip().lower()
+        if not hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace")):
+            return "x-tif-signature 签名校验失败"
+        return ""
+
+    def start(self) -> int:
+        """Serve in a background thread; returns the bound port."""
+        # a short poll keeps stop() prompt (shutdown waits for the loop's next poll)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="yb-sim-http", daemon=True)
+        self._thread.start()
+        return self.port
+
+    def serve_forever(self) -> None:
+        try:
+            self._server.serve_forever(poll_interval=0.1)
+        finally:
+            self._server.server_close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self._thread is not None:  # shutdown() would wait forever on a loop never started
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.server_close()

@@ -1,0 +1,157 @@
+"""An in-memory 医保 platform: the same rules, refusals and reply shapes as the real one, for
+tests and for the dev server."""
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from adapters.yb_sim.demo_data import demo_persons
+from adapters.yb_sim.demo_items import DemoItem, demo_items
+from adapters.yb_sim.faults import COMMITTING, FaultPlan
+from adapters.yb_sim.handlers import HANDLERS, Call
+from adapters.yb_sim.policy import Policy
+from adapters.yb_sim.state import Message, Person, SimState
+from domain.money import ZERO
+from ports.catalogue import Catalogue, decode_output, load_catalogue, validate_request
+from ports.clock import Clock, SystemClock
+from ports.platform import Platform, PlatformOutcomeUnknown, PlatformRefused, PlatformReply, PlatformRequest
+
+log = logging.getLogger(__name__)
+SIGN_IN_INVALID = "签到信息不存在或已失效，请重新签到"
+SIMULATED_ERROR = "系统内部错误（模拟）"
+
+
+class SimulatorPlatform(Platform):
+    def __init__(self, policy: Policy | str | Path | None = None, catalogue: Catalogue | None = None,
+                 clock: Clock | None = None, seed_demo: bool = True, admdvs: str = "420106",
+                 items: Iterable[DemoItem] | None = None):
+        # a path is read as a policy file; None is the packaged policy.toml
+        self.policy = policy if isinstance(policy, Policy) else Policy.load(policy)
+        self.catalogue = catalogue or load_catalogue()
+        self.clock = clock or SystemClock()
+        self.admdvs = admdvs
+        self.items = {i.med_list_codg: i for i in (demo_items() if items is None else items)}
+        self.faults = FaultPlan()
+        self._lock = threading.RLock()
+        self._state = SimState(admdvs, self.clock.now())
+        if seed_demo:
+            for p in demo_persons():
+                self._state.add_person(p)
+
+    # ---- the port ----------------------------------------------------------------------------
+    def execute(self, request: PlatformRequest) -> PlatformReply:
+        """Apply a pending fault for this infno (if any), then process."""
+        fault = self.faults.take(request.infno)
+        if fault is None:
+            return self.process(request)
+        if fault.action == "delay":
+            time.sleep(fault.seconds)
+            return self.process(request)
+        if fault.action == "error_reply":
+            raise PlatformRefused(-1, SIMULATED_ERROR, msgid=request.msgid)
+        if fault.action in COMMITTING:
+            try:
+                self.process(request)
+            except PlatformRefused:
+                pass  # refused or not, the caller hears nothing
+            raise PlatformOutcomeUnknown(f"simulated {fault.action}: the reply was lost", request.msgid)
+        # drop_before_commit, gateway_error: the platform never saw the request
+        raise PlatformOutcomeUnknown(f"simulated {fault.action}: no reply", request.msgid)
+
+    def process(self, request: PlatformRequest) -> PlatformReply:
+        """One transaction, no faults: the reply or PlatformRefused (infcode -1)."""
+        try:
+            return self._process(request)
+        except PlatformRefused as refused:
+            refused.msgid = request.msgid
+            raise
+        except Exception as exc:  # a simulator bug must not escape as a foreign exception
+            log.exception("simulator failed on %s %s", request.infno, request.msgid)
+            raise PlatformOutcomeUnknown(f"simulator internal error: {exc}", request.msgid) from exc
+
+    def _process(self, request: PlatformRequest) -> PlatformReply:
+        tx = self.catalogue.get(request.infno)
+        if tx is None:
+            raise PlatformRefused(-1, f"交易编号[{request.infno}]不存在")
+        if not tx.applicable:
+            hint = f"，请使用交易[{tx.replaced_by}]" if tx.replaced_by else ""
+            raise PlatformRefused(-1, f"交易[{request.infno}]{tx.name}已停用{hint}")
+        violations = validate_request(self.catalogue, tx, request.input)
+        if violations:
+            raise PlatformRefused(-1, "入参校验失败: " + "; ".join(str(v) for v in violations))
+        handler = HANDLERS.get(request.infno)
+        with self._lock:
+            if request.infno != "9001":
+                self._check_sign_in(request)
+            if request.msgid in self._state.messages:
+                raise PlatformRefused(-1, f"报文ID重复[{request.msgid}]")
+            if handler is None:
+                raise PlatformRefused(-1, f"模拟器暂不支持交易[{request.infno}]")
+            now = self.clock.now()
+            call = Call(request, tx, self._state, self.policy, self.catalogue, self.items, now, self.admdvs)
+            record = Message(request.msgid, request.infno, "")
+            self._state.messages[request.msgid] = record  # refused or not, a msgid is used once
+            try:
+                raw = handler(call)
+            except PlatformRefused:
+                record.refused = True
+                raise
+            record.psn_no, record.undo = call.psn_no, call.undo
+            inf_refmsgid = self._state.ids.inf_refmsgid(now)
+        output, problems = decode_output(tx, raw)
+        if problems:
+            log.warning("simulator reply to %s breaks the catalogue: %s", request.infno, problems)
+        return PlatformReply(output=output, inf_refmsgid=inf_refmsgid, raw={"output": raw})
+
+    def _check_sign_in(self, request: PlatformRequest) -> None:
+        sign = self._state.sign_ins.get(request.sign_no or "")
+        if sign is None or not sign.active:
+            raise PlatformRefused(-1, SIGN_IN_INVALID)
+        if sign.operator_code != request.operator.code:
+            raise PlatformRefused(-1, f"签到编号与操作员[{request.operator.code}]不符，请重新签到")
+
+    # ---- for testers and the dev server ------------------------------------------------------
+    def add_person(self, person: Person) -> None:
+        with self._lock:
+            self._state.add_person(copy.deepcopy(person))
+
+    def persons(self) -> list[Person]:
+        with self._lock:
+            return copy.deepcopy(list(self._state.persons.values()))
+
+    def balance(self, psn_no: str, insutype: str) -> Decimal:
+        with self._lock:
+            account = self._state.persons[psn_no].account(insutype)
+            return account.balc if account else ZERO
+
+    def deductible_used(self, psn_no: str, insutype: str, year: int | None = None) -> Decimal:
+        with self._lock:
+            year = year or self.clock.now().year
+            return self._state.used(self._state.dedc_used, psn_no, insutype, year)
+
+    def settlement(self, setl_id: str) -> dict | None:
+        """setlinfo plus `state` (active / cancelled / reversed), or None if never issued."""
+        with self._lock:
+            s = self._state.settlements.get(setl_id)
+            return None if s is None else dict(copy.deepcopy(s.setlinfo), state=s.state)
+
+    def visit(self, mdtrt_id: str):
+        with self._lock:
+            found = self._state.visits.get(mdtrt_id)
+            return copy.deepcopy(found)
+
+    def invalidate_sign_ins(self, operator_code: str | None = None) -> None:
+        """Make the platform forget sign-ins (as after its nightly reset): callers must sign in again."""
+        with self._lock:
+            for sign in self._state.sign_ins.values():
+                if operator_code is None or sign.operator_code == operator_code:
+                    sign.active = False
+
+    def now(self) -> datetime:
+        return self.clock.now()

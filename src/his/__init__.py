@@ -1,0 +1,1 @@
+"""Generated gRPC stubs of the public HIS API (see proto/his)."""

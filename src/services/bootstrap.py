@@ -1,0 +1,99 @@
+"""The composition root: the one place where adapters are chosen and wired to ports.
+
+Tests call `bootstrap()` with their own settings, or override single providers
+(`container.platform.override(...)`) to put a platform of their choice behind the same wiring.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dependency_injector import containers, providers
+
+from adapters.db.engine import make_engine, make_session_factory
+from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
+from adapters.db.mapping import start_mappers
+from adapters.db.unit_of_work import SqlUnitOfWork
+from adapters.yb_http.client import HttpPlatform, HttpSettings
+from adapters.yb_sim.platform import SimulatorPlatform
+from adapters.yb_sim.policy import Policy
+from ports.catalogue import load_catalogue
+from ports.clock import SystemClock
+from services.journal import JournalService
+from services.outpatient import OutpatientConfig, OutpatientService
+from services.platform_gateway import PlatformGateway
+from services.settings import Settings
+
+
+def _http_platform(settings: Settings, institution, catalogue) -> HttpPlatform:
+    p = settings.platform
+    if not p.url:
+        raise ValueError("platform.kind = http needs platform.url (HIS_PLATFORM__URL or --platform URL)")
+    return HttpPlatform(HttpSettings(url=p.url, paasid=p.paasid, token=p.token, connect_timeout=p.connect_timeout,
+                                     read_timeout=p.read_timeout), institution, catalogue)
+
+
+def _simulator(settings: Settings) -> SimulatorPlatform:
+    policy = Policy.load(settings.platform.sim_policy or None)
+    return SimulatorPlatform(policy=policy, admdvs=settings.institution.mdtrtarea_admvs)
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    catalogue = providers.Singleton(load_catalogue)
+    institution = providers.Singleton(lambda s: s.institution.institution(), settings)
+
+    engine = providers.Singleton(lambda s: make_engine(s.database_url), settings)
+    session_factory = providers.Singleton(make_session_factory, engine)
+    uow = providers.Factory(SqlUnitOfWork, session_factory)
+    journal_store = providers.Singleton(SqlJournalStore, engine)
+    msgids = providers.Singleton(SqlMsgIdAllocator, engine)
+
+    platform = providers.Selector(
+        providers.Callable(lambda s: s.platform.kind, settings),
+        simulator=providers.Singleton(_simulator, settings),
+        http=providers.Singleton(_http_platform, settings, institution, catalogue),
+    )
+    gateway = providers.Singleton(PlatformGateway, platform, journal_store, msgids, clock, catalogue, institution)
+    outpatient = providers.Singleton(
+        OutpatientService, uow.provider, gateway, clock,
+        providers.Callable(lambda s: OutpatientConfig(s.register_infno, s.visit_info_infno), settings))
+    journal = providers.Singleton(
+        JournalService, journal_store, gateway, uow.provider, clock,
+        providers.Callable(lambda s: s.system_operator.operator(), settings))
+
+
+@dataclass
+class App:
+    container: Container
+    settings: Settings
+
+    @property
+    def outpatient(self) -> OutpatientService:
+        return self.container.outpatient()
+
+    @property
+    def journal(self) -> JournalService:
+        return self.container.journal()
+
+    @property
+    def gateway(self) -> PlatformGateway:
+        return self.container.gateway()
+
+    def close(self) -> None:
+        """Sign every operator out (9002), release the platform and the database."""
+        try:
+            self.gateway.sign_out_all({o.code: o.operator() for o in self.settings.operators})
+        finally:
+            self.container.platform().close()
+            self.container.engine().dispose()
+
+
+def bootstrap(settings: Settings, platform=None) -> App:
+    """Wire the application. `platform` replaces the configured one (tests, the benchmark)."""
+    start_mappers()
+    container = Container(settings=settings)
+    if platform is not None:
+        container.platform.override(providers.Object(platform))
+    return App(container=container, settings=settings)

@@ -1,0 +1,158 @@
+"""`his`: the server, the simulator's HTTP front, migrations and the journal, from one command."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from services.settings import Settings
+
+log = logging.getLogger("his")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict = {}
+    if getattr(args, "database_url", None):
+        overrides["database_url"] = args.database_url
+    if getattr(args, "port", None) is not None and args.command == "serve":
+        overrides["grpc_address"] = f"{args.host}:{args.port}"
+    platform = getattr(args, "platform", None)
+    if platform:
+        base = Settings().platform.model_dump()
+        if platform in ("sim", "simulator"):
+            base["kind"] = "simulator"
+        else:
+            base.update(kind="http", url=platform)
+        for name in ("paasid", "token"):
+            if getattr(args, name, None):
+                base[name] = getattr(args, name)
+        overrides["platform"] = base
+    return Settings(**overrides)
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from adapters.db.migrate import upgrade
+    settings = _settings(args)
+    _ensure_sqlite_dir(settings.database_url)
+    upgrade(settings.database_url)
+    print(f"database at head: {settings.database_url}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from adapters.db.migrate import upgrade
+    from services.bootstrap import bootstrap
+    from services.grpc.server import build_server, serve_until_signalled
+
+    settings = _settings(args)
+    _ensure_sqlite_dir(settings.database_url)
+    upgrade(settings.database_url)
+    app = bootstrap(settings)
+    recovered = app.journal.recover()
+    if recovered:
+        log.warning("start-up recovery settled %d journal entries", len(recovered))
+    server, port = build_server(app.outpatient, app.journal, settings.tokens(), address=settings.grpc_address,
+                                max_workers=settings.grpc_workers, zone=settings.timezone)
+    server.start()
+    print(f"his: gRPC on port {port}; database {settings.database_url}; platform {settings.platform.kind}"
+          f"{' ' + settings.platform.url if settings.platform.kind == 'http' else ''}", flush=True)
+    if any(o.token == "demo-token" for o in settings.operators):
+        print("his: demo operator token 'demo-token' is enabled (configure operators for production)", flush=True)
+    serve_until_signalled(server, on_stop=app.close)
+    return 0
+
+
+def cmd_sim_serve(args: argparse.Namespace) -> int:
+    from adapters.yb_sim.http_front import SimulatorHttpFront
+    from adapters.yb_sim.platform import SimulatorPlatform
+    from adapters.yb_sim.policy import Policy
+
+    simulator = SimulatorPlatform(policy=Policy.load(args.policy or None))
+    front = SimulatorHttpFront(simulator, host=args.host, port=args.port, paasid=args.paasid, token=args.token)
+    front.start()
+    print(f"his sim: 医保 simulator at {front.url} (paasid {args.paasid})", flush=True)
+    try:
+        front.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        front.stop()
+    return 0
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    from services.bootstrap import bootstrap
+
+    app = bootstrap(_settings(args))
+    try:
+        if args.resolve is not None:
+            entries = [app.journal.resolve(args.resolve)]
+        elif args.visit:
+            entries = app.journal.for_visit(args.visit)
+        else:
+            entries = app.journal.unresolved()
+        for e in entries:
+            print(json.dumps({"id": e.id, "msgid": e.msgid, "infno": e.infno, "state": e.state.value,
+                              "psn_no": e.psn_no, "mdtrt_id": e.mdtrt_id, "visit_id": e.visit_id,
+                              "created_at": e.created_at.isoformat(sep=" "), "err_msg": e.err_msg,
+                              "resolution": e.resolution}, ensure_ascii=False))
+        if not entries:
+            print("no unresolved journal entries" if args.resolve is None and not args.visit else "nothing found")
+    finally:
+        app.container.engine().dispose()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="his", description="HIS 医保 backend")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    def db_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--database-url", help="SQLAlchemy URL (default sqlite:///var/his.db; HIS_DATABASE_URL)")
+
+    serve = sub.add_parser("serve", help="run the gRPC server")
+    serve.add_argument("--host", default="[::]")
+    serve.add_argument("--port", type=int, default=None, help="gRPC port (default 50051)")
+    db_option(serve)
+    serve.add_argument("--platform", help="'sim' (default) or the platform's endpoint URL")
+    serve.add_argument("--paasid", help="x-tif paasid for an HTTP platform")
+    serve.add_argument("--token", help="x-tif token (secret) for an HTTP platform")
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="bring the database schema to the latest version")
+    db_option(migrate)
+    migrate.set_defaults(func=cmd_migrate)
+
+    sim = sub.add_parser("sim", help="the 医保 simulator").add_subparsers(dest="sim_command", required=True)
+    sim_serve = sim.add_parser("serve", help="serve the simulator over HTTP in the platform's wire format")
+    sim_serve.add_argument("--host", default="127.0.0.1")
+    sim_serve.add_argument("--port", type=int, default=8089)
+    sim_serve.add_argument("--paasid", default="his")
+    sim_serve.add_argument("--token", default="his-secret")
+    sim_serve.add_argument("--policy", help="policy rules TOML (default: the packaged policy)")
+    sim_serve.set_defaults(func=cmd_sim_serve)
+
+    journal = sub.add_parser("journal", help="list unresolved platform journal entries, or resolve one")
+    db_option(journal)
+    journal.add_argument("--resolve", type=int, metavar="ID", help="retry the resolution of one entry")
+    journal.add_argument("--visit", help="all entries of one visit id")
+    journal.set_defaults(func=cmd_journal)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

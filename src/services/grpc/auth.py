@@ -1,0 +1,112 @@
+"""Who is calling: bearer token -> Operator, visible to servicers through a context variable.
+
+The operator travels in a contextvar rather than as an argument so servicer signatures stay the
+generated ones; the interceptor sets it around the handler call and resets it afterwards, so a
+worker thread never carries one caller's identity into the next call.
+"""
+from __future__ import annotations
+
+import contextvars
+import hmac
+from collections.abc import Mapping
+
+import grpc
+
+from domain.errors import Unauthorized
+from domain.operator import Operator
+from services.grpc import errors
+
+# Infrastructure services that load balancers and tooling call without credentials.
+PUBLIC_SERVICES = frozenset({
+    "grpc.health.v1.Health",
+    "grpc.reflection.v1alpha.ServerReflection",
+    "grpc.reflection.v1.ServerReflection",
+})
+
+_operator: contextvars.ContextVar[Operator | None] = contextvars.ContextVar("his_grpc_operator", default=None)
+
+
+def current_operator() -> Operator:
+    """The authenticated operator of the call in progress."""
+    op = _operator.get()
+    if op is None:
+        raise Unauthorized("no authenticated operator for this call")
+    return op
+
+
+def service_of(method: str) -> str:
+    """'/his.v1.OutpatientService/GetVisit' -> 'his.v1.OutpatientService'."""
+    return method.lstrip("/").partition("/")[0]
+
+
+def bearer_token(metadata) -> str | None:
+    for key, value in metadata or ():
+        if key.lower() == "authorization":
+            scheme, _, token = str(value).strip().partition(" ")
+            return token.strip() if scheme.lower() == "bearer" and token.strip() else ""
+    return None
+
+
+class AuthInterceptor(grpc.ServerInterceptor):
+    def __init__(self, tokens: Mapping[str, Operator]):
+        self._tokens = dict(tokens)  # a copy: the set of valid tokens is fixed at start-up
+
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        if handler is None or service_of(handler_call_details.method) in PUBLIC_SERVICES:
+            return handler
+        token = bearer_token(handler_call_details.invocation_metadata)
+        if token is None:
+            return _refusal(handler, "missing authorization metadata: send 'authorization: Bearer <token>'")
+        if token == "":
+            return _refusal(handler, "malformed authorization metadata: expected 'Bearer <token>'")
+        op = self._lookup(token)
+        if op is None:
+            return _refusal(handler, "unknown or revoked bearer token")
+        return _with_operator(handler, op)
+
+    def _lookup(self, token: str) -> Operator | None:
+        # compare_digest against every token: the time taken says nothing about near misses
+        found = None
+        for known, op in self._tokens.items():
+            if hmac.compare_digest(known.encode(), token.encode()):
+                found = op
+        return found
+
+
+def _with_operator(handler, op: Operator):
+    # Bound around the behavior call: enough for unary responses (all this API has); a streaming
+    # response iterated after the call returns would not see the operator.
+    def bind(behavior):
+        def call(*args):
+            reset = _operator.set(op)
+            try:
+                return behavior(*args)
+            finally:
+                _operator.reset(reset)
+        return call
+    return _replace_behavior(handler, bind)
+
+
+def _refusal(handler, message: str):
+    status = errors.to_grpc_status(errors.unauthenticated(message))
+
+    def bind(_behavior):
+        def refuse(_request, context, *_rest):
+            context.abort_with_status(status)
+        return refuse
+    return _replace_behavior(handler, bind)
+
+
+def _replace_behavior(handler, bind):
+    """A copy of `handler` whose behavior is bind(behavior), keeping its kind and serializers."""
+    kinds = (("unary_unary", grpc.unary_unary_rpc_method_handler),
+             ("unary_stream", grpc.unary_stream_rpc_method_handler),
+             ("stream_unary", grpc.stream_unary_rpc_method_handler),
+             ("stream_stream", grpc.stream_stream_rpc_method_handler))
+    for attr, make in kinds:
+        behavior = getattr(handler, attr)
+        if behavior is not None:
+            return make(bind(behavior), request_deserializer=handler.request_deserializer,
+                        response_serializer=handler.response_serializer)
+    return handler

@@ -1,0 +1,78 @@
+"""Expected failures -> gRPC statuses with google.rpc details a client can act on.
+
+Each kind of failure has one status code, so clients can branch on the code alone; the details
+(BadRequest, PreconditionFailure, ErrorInfo) say what to fix or which journal entry to look at.
+"""
+from __future__ import annotations
+
+import grpc
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+from domain.errors import (ConcurrencyConflict, DomainError, IllegalTransition, NotFound, PermissionDenied,
+                           Unauthorized, ValidationFailed)
+from services.errors import PlatformRejected, PlatformUnavailable
+
+PLATFORM_DOMAIN = "yb.hubei"
+SERVER_DOMAIN = "his"
+
+
+def _status(code: int, message: str, *details) -> status_pb2.Status:
+    status = status_pb2.Status(code=code, message=message)
+    for detail in details:
+        status.details.add().Pack(detail)
+    return status
+
+
+def _meta(**values) -> dict[str, str]:
+    # ErrorInfo metadata is string -> string; None becomes "" so the key is always present.
+    return {k: "" if v is None else str(v) for k, v in values.items()}
+
+
+def status_for(exc: BaseException) -> status_pb2.Status | None:
+    """The rich status of an expected failure; None for anything else (a bug: INTERNAL)."""
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, ValidationFailed):
+        bad = error_details_pb2.BadRequest(field_violations=[
+            error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+            for v in exc.violations])
+        return _status(code_pb2.INVALID_ARGUMENT, message, bad)
+    if isinstance(exc, IllegalTransition):
+        failure = error_details_pb2.PreconditionFailure(violations=[
+            error_details_pb2.PreconditionFailure.Violation(
+                type="STATE", subject=getattr(exc, "subject", ""), description=message)])
+        return _status(code_pb2.FAILED_PRECONDITION, message, failure)
+    if isinstance(exc, PlatformRejected):
+        info = error_details_pb2.ErrorInfo(reason="PLATFORM_REFUSED", domain=PLATFORM_DOMAIN, metadata=_meta(
+            infno=exc.infno, infcode=exc.infcode, err_msg=exc.err_msg, msgid=exc.msgid, journal_id=exc.journal_id))
+        return _status(code_pb2.FAILED_PRECONDITION, message, info)
+    if isinstance(exc, PlatformUnavailable):
+        info = error_details_pb2.ErrorInfo(reason="PLATFORM_UNAVAILABLE", domain=PLATFORM_DOMAIN, metadata=_meta(
+            infno=exc.infno, outcome=exc.outcome, msgid=exc.msgid, journal_id=exc.journal_id))
+        return _status(code_pb2.UNAVAILABLE, message, info)
+    if isinstance(exc, NotFound):
+        return _status(code_pb2.NOT_FOUND, message)
+    if isinstance(exc, ConcurrencyConflict):
+        return _status(code_pb2.ABORTED, message)
+    if isinstance(exc, Unauthorized):
+        return unauthenticated(message)
+    if isinstance(exc, PermissionDenied):
+        return _status(code_pb2.PERMISSION_DENIED, message)
+    if isinstance(exc, DomainError):  # a new kind nobody mapped yet: still an expected refusal
+        return _status(code_pb2.FAILED_PRECONDITION, message)
+    return None
+
+
+def unauthenticated(message: str) -> status_pb2.Status:
+    info = error_details_pb2.ErrorInfo(reason="UNAUTHENTICATED", domain=SERVER_DOMAIN)
+    return _status(code_pb2.UNAUTHENTICATED, message, info)
+
+
+def internal(incident: str) -> status_pb2.Status:
+    """No internals leak to the client; the incident id finds the traceback in the log."""
+    info = error_details_pb2.ErrorInfo(reason="INTERNAL", domain=SERVER_DOMAIN, metadata={"incident": incident})
+    return _status(code_pb2.INTERNAL, f"internal error (incident {incident}); see the server log", info)
+
+
+def to_grpc_status(status: status_pb2.Status) -> grpc.Status:
+    return rpc_status.to_status(status)

@@ -1,0 +1,86 @@
+"""Assembling the gRPC server: servicers, health, reflection, interceptors; graceful shutdown."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import weakref
+from collections.abc import Callable, Mapping
+from concurrent import futures
+from zoneinfo import ZoneInfo
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from domain.operator import Operator
+from his.v1 import journal_pb2, journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc
+from services.grpc import mappers
+from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor
+from services.grpc.journal_servicer import JournalServicer
+from services.grpc.outpatient_servicer import OutpatientServicer
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAMES = (
+    outpatient_pb2.DESCRIPTOR.services_by_name["OutpatientService"].full_name,
+    journal_pb2.DESCRIPTOR.services_by_name["JournalService"].full_name,
+)
+# Health servicers by server, so shutdown can report NOT_SERVING before it stops accepting.
+_HEALTH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: str = "[::]:50051",
+                 max_workers: int = 16, zone: str | ZoneInfo = mappers.DEFAULT_ZONE,
+                 credentials: grpc.ServerCredentials | None = None) -> tuple[grpc.Server, int]:
+    """A configured, not yet started server and the port it bound ("...:0" picks a free one).
+
+    `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
+    token -> Operator; `zone`: the hospital's zone, for Timestamp <-> local wall time;
+    `credentials`: TLS for production (bearer tokens should not cross the network in clear)."""
+    zone = mappers.zone_of(zone)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
+        # Auth runs first (outermost), so an unauthenticated call never reaches a servicer.
+        interceptors=[AuthInterceptor(tokens), ErrorInterceptor()])
+    outpatient_pb2_grpc.add_OutpatientServiceServicer_to_server(OutpatientServicer(outpatient, journal, zone), server)
+    journal_pb2_grpc.add_JournalServiceServicer_to_server(JournalServicer(journal, zone), server)
+
+    checker = health.HealthServicer()
+    for name in ("", *SERVICE_NAMES):
+        checker.set(name, health_pb2.HealthCheckResponse.SERVING)
+    health_pb2_grpc.add_HealthServicer_to_server(checker, server)
+    _HEALTH[server] = checker
+
+    reflection.enable_server_reflection((*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
+
+    port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
+    if port == 0:
+        raise RuntimeError(f"could not bind gRPC server to {address}")
+    return server, port
+
+
+def serve_until_signalled(server: grpc.Server, on_stop: Callable[[], None] | None = None,
+                          grace: float = 5.0) -> None:
+    """Start `server` (if not started) and block until SIGTERM or SIGINT; then report NOT_SERVING,
+    stop gracefully (in-flight calls get `grace` seconds) and call `on_stop`. Main thread only."""
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda signum, _frame: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        try:
+            server.start()
+        except ValueError:
+            pass  # already started by the caller
+        log.info("gRPC server serving")
+        while not stop.wait(1.0):
+            pass
+        log.info("signal received: stopping gRPC server (grace %ss)", grace)
+        checker = _HEALTH.get(server)
+        if checker is not None:
+            checker.enter_graceful_shutdown()
+        server.stop(grace).wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if on_stop is not None:
+        on_stop()

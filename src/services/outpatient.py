@@ -1,0 +1,269 @@
+"""Use cases of an outpatient insured visit (门诊医保就诊): thin orchestration of domain + platform.
+
+Rule of every use case that calls the platform: no database transaction stays open while the
+request is on the wire. State that must not race (a settlement) is claimed first in its own
+transaction (the visit's version makes a second claim lose), then the platform is called, then the
+result is recorded.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain.errors import FieldViolation, IllegalTransition, NotFound, ValidationFailed
+from domain.money import money
+from domain.operator import Operator
+from domain.person import Insurance, InsuredPerson
+from domain.settlement import Settlement
+from domain.visit import Diagnosis, FeeItem, Visit, VisitState
+from ports.clock import Clock
+from ports.unit_of_work import UnitOfWork
+from services.errors import PlatformRejected, PlatformUnavailable
+from services.platform_gateway import CallContext, PlatformGateway
+
+DATETIME = "%Y-%m-%d %H:%M:%S"
+
+
+@dataclass(frozen=True)
+class RegisterVisit:
+    psn_no: str
+    insutype: str
+    med_type: str
+    mdtrt_cert_type: str
+    mdtrt_cert_no: str
+    dept_code: str
+    dept_name: str
+    caty: str
+    atddr_no: str
+    dr_name: str
+    ipt_otp_no: str = ""  # 门诊号; generated when empty
+    begntime: datetime | None = None
+    insuplc_admdvs: str = ""  # taken from the person's 1101 picture when empty
+
+
+@dataclass(frozen=True)
+class OutpatientConfig:
+    register_infno: str = "2201A"  # Hubei: 2201 plus med_type
+    visit_info_infno: str = "2203"
+
+
+class OutpatientService:
+    def __init__(self, uow: Callable[[], UnitOfWork], gateway: PlatformGateway, clock: Clock,
+                 config: OutpatientConfig = OutpatientConfig()):
+        self.uow, self.gateway, self.clock, self.config = uow, gateway, clock, config
+
+    # ---- 1101 ------------------------------------------------------------------------------
+    def read_person(self, op: Operator, mdtrt_cert_type: str, mdtrt_cert_no: str, card_sn: str = "",
+                    psn_name: str = "") -> InsuredPerson:
+        payload = {"data": {"mdtrt_cert_type": mdtrt_cert_type, "mdtrt_cert_no": mdtrt_cert_no, "card_sn": card_sn,
+                            "begntime": self.clock.now().strftime(DATETIME), "psn_cert_type": "",
+                            "certno": mdtrt_cert_no if mdtrt_cert_type == "02" else "", "psn_name": psn_name}}
+        output = self.gateway.call(op, "1101", payload)
+        person = _person_from_1101(output)
+        with self.uow() as uow:
+            uow.persons.save(person)
+            uow.commit()
+        return person
+
+    # ---- 2201 / 2201A ----------------------------------------------------------------------
+    def register(self, op: Operator, cmd: RegisterVisit) -> Visit:
+        begntime = cmd.begntime or self.clock.now()
+        insuplc = cmd.insuplc_admdvs or self._insuplc(cmd.psn_no, cmd.insutype)
+        visit = Visit(id=str(uuid.uuid4()), psn_no=cmd.psn_no, insutype=cmd.insutype, med_type=cmd.med_type,
+                      mdtrt_cert_type=cmd.mdtrt_cert_type, mdtrt_cert_no=cmd.mdtrt_cert_no,
+                      ipt_otp_no=cmd.ipt_otp_no or begntime.strftime("MZ%Y%m%d%H%M%S%f")[:20],
+                      begntime=begntime, dept_code=cmd.dept_code, dept_name=cmd.dept_name, caty=cmd.caty,
+                      atddr_no=cmd.atddr_no, dr_name=cmd.dr_name, insuplc_admdvs=insuplc)
+        data = {"psn_no": visit.psn_no, "insutype": visit.insutype, "begntime": begntime.strftime(DATETIME),
+                "mdtrt_cert_type": visit.mdtrt_cert_type, "mdtrt_cert_no": visit.mdtrt_cert_no,
+                "ipt_otp_no": visit.ipt_otp_no, "atddr_no": visit.atddr_no, "dr_name": visit.dr_name,
+                "dept_code": visit.dept_code, "dept_name": visit.dept_name, "caty": visit.caty}
+        if self.config.register_infno == "2201A":
+            data["med_type"] = visit.med_type
+        output = self.gateway.call(op, self.config.register_infno, {"data": data}, self._ctx(visit))
+        visit.mdtrt_id = str((output.get("data") or {}).get("mdtrt_id") or "")
+        if not visit.mdtrt_id:
+            raise IllegalTransition(f"{self.config.register_infno} returned no mdtrt_id")
+        with self.uow() as uow:
+            person = uow.persons.get(visit.psn_no)
+            visit.psn_name = person.psn_name if person else ""
+            uow.visits.add(visit)
+            uow.commit()
+        return visit
+
+    # ---- 2203 ------------------------------------------------------------------------------
+    def upload_diagnoses(self, op: Operator, visit_id: str, diagnoses: list[Diagnosis], main_cond_dscr: str = "") -> Visit:
+        visit = self.get_visit(visit_id)
+        visit.record_diagnoses([replace(d) for d in diagnoses])  # check on a copy before sending
+        main = next((d for d in diagnoses if d.maindiag_flag == "1"), diagnoses[0])
+        payload = {
+            "mdtrtinfo": {"mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no, "med_type": visit.med_type,
+                          "begntime": visit.begntime.strftime(DATETIME), "main_cond_dscr": main_cond_dscr,
+                          "dise_codg": main.diag_code, "dise_name": main.diag_name},
+            "diseinfo": [{"diag_type": d.diag_type, "diag_srt_no": d.diag_srt_no, "diag_code": d.diag_code,
+                          "diag_name": d.diag_name, "diag_dept": d.diag_dept, "dise_dor_no": d.dise_dor_no,
+                          "dise_dor_name": d.dise_dor_name, "diag_time": d.diag_time.strftime(DATETIME),
+                          "vali_flag": d.vali_flag} for d in diagnoses]}
+        self.gateway.call(op, self.config.visit_info_infno, payload, self._ctx(visit))
+        return self._change(visit_id, lambda v: v.record_diagnoses(diagnoses))
+
+    # ---- 2204 / 2205 -----------------------------------------------------------------------
+    def upload_fees(self, op: Operator, visit_id: str, items: list[FeeItem]) -> Visit:
+        visit = self.get_visit(visit_id)
+        visit.add_fees([replace(i) for i in items])  # every rule checked on a copy first: bad rows send nothing
+        rows = [_fee_row(visit, item) for item in items]
+        output = self.gateway.call(op, "2204", {"feedetail": rows}, self._ctx(visit))
+        results = {str(r.get("feedetl_sn")): r for r in output.get("result") or []}
+        for item in items:
+            r = results.get(item.feedetl_sn) or {}
+            item.chrgitm_lv = str(r.get("chrgitm_lv") or "")
+            item.med_chrgitm_type = str(r.get("med_chrgitm_type") or "")
+            for name in ("fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt"):
+                if r.get(name) is not None:
+                    setattr(item, name, money(r[name]))
+        return self._change(visit_id, lambda v: v.add_fees(items))
+
+    def cancel_fees(self, op: Operator, visit_id: str, chrg_bchno: str) -> Visit:
+        visit = self.get_visit(visit_id)
+        visit.cancel_fees(chrg_bchno)
+        payload = {"data": {"mdtrt_id": visit.mdtrt_id, "chrg_bchno": chrg_bchno, "psn_no": visit.psn_no}}
+        self.gateway.call(op, "2205", payload, self._ctx(visit))
+        return self._change(visit_id, lambda v: v.cancel_fees(chrg_bchno))
+
+    # ---- 2206 / 2207 / 2208 ----------------------------------------------------------------
+    def pre_settle(self, op: Operator, visit_id: str, chrg_bchno: str, acct_used: bool = True,
+                   psn_setlway: str = "01") -> Settlement:
+        visit = self.get_visit(visit_id)
+        if visit.state is not VisitState.REGISTERED or not visit.batch(chrg_bchno):
+            raise IllegalTransition(f"visit {visit_id} has nothing to pre-settle in batch {chrg_bchno}")
+        output = self.gateway.call(op, "2206", {"data": self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)},
+                                   self._ctx(visit), verify=_settlement_checker(chrg_bchno))
+        return _settlement(output, chrg_bchno)
+
+    def settle(self, op: Operator, visit_id: str, chrg_bchno: str, acct_used: bool = True,
+               psn_setlway: str = "01", invono: str = "") -> tuple[Visit, Settlement]:
+        visit = self._change(visit_id, lambda v: v.begin_settlement(chrg_bchno))  # the claim: one wins
+        data = self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)
+        totals = _batch_split(visit, chrg_bchno)
+        data.update(invono=invono, **totals)
+        try:
+            output = self.gateway.call(op, "2207", {"data": data}, self._ctx(visit), verify=_settlement_checker(chrg_bchno))
+        except PlatformUnavailable as exc:
+            if exc.outcome in ("not_sent", "reversed", "not_applied"):
+                self._change(visit_id, lambda v: v.abandon_settlement())
+            raise  # "unresolved": the visit stays SETTLING until recovery settles the doubt
+        except (PlatformRejected, ValidationFailed):
+            self._change(visit_id, lambda v: v.abandon_settlement())  # definitely not settled
+            raise
+        # Settled on the platform. Should recording it fail, the visit stays SETTLING (blocked, not
+        # forgotten) and the journal keeps the full reply.
+        settlement = _settlement(output, chrg_bchno)
+        visit = self._change(visit_id, lambda v: v.complete_settlement(settlement))
+        return visit, settlement
+
+    def cancel_settlement(self, op: Operator, visit_id: str, setl_id: str) -> tuple[Visit, Settlement]:
+        visit = self.get_visit(visit_id)
+        original = visit.settlement(setl_id)
+        if visit.state is not VisitState.SETTLED or visit.active_settlement() is not original:
+            raise IllegalTransition(f"settlement {setl_id} of visit {visit_id} is not active")
+        payload = {"data": {"setl_id": setl_id, "mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no}}
+        output = self.gateway.call(op, "2208", payload, self._ctx(visit),
+                                   verify=_settlement_checker(original.chrg_bchno))
+        negative = _settlement(output, original.chrg_bchno)
+        visit = self._change(visit_id, lambda v: v.cancel_settlement(setl_id, negative))
+        return visit, negative
+
+    # ---- 2202 ------------------------------------------------------------------------------
+    def cancel_registration(self, op: Operator, visit_id: str) -> Visit:
+        visit = self.get_visit(visit_id)
+        visit.cancel_registration()
+        payload = {"data": {"psn_no": visit.psn_no, "mdtrt_id": visit.mdtrt_id, "ipt_otp_no": visit.ipt_otp_no}}
+        self.gateway.call(op, "2202", payload, self._ctx(visit))
+        return self._change(visit_id, lambda v: v.cancel_registration())
+
+    # ---- reads -----------------------------------------------------------------------------
+    def get_visit(self, visit_id: str) -> Visit:
+        with self.uow() as uow:
+            visit = uow.visits.get(visit_id) or uow.visits.by_mdtrt_id(visit_id)
+            if visit is None:
+                raise NotFound(f"no visit {visit_id}")
+            return visit
+
+    def list_visits(self, psn_no: str | None = None, limit: int = 50) -> list[Visit]:
+        with self.uow() as uow:
+            return uow.visits.list(psn_no=psn_no, limit=limit)
+
+    # ---- helpers ---------------------------------------------------------------------------
+    def _change(self, visit_id: str, action: Callable[[Visit], None]) -> Visit:
+        with self.uow() as uow:
+            visit = uow.visits.get(visit_id)
+            if visit is None:
+                raise NotFound(f"no visit {visit_id}")
+            action(visit)
+            uow.commit()
+            return visit
+
+    def _insuplc(self, psn_no: str, insutype: str) -> str:
+        with self.uow() as uow:
+            person = uow.persons.get(psn_no)
+        insurance = person.insurance(insutype) if person else None
+        return insurance.insuplc_admdvs if insurance else ""
+
+    @staticmethod
+    def _ctx(visit: Visit) -> CallContext:
+        return CallContext(psn_no=visit.psn_no, mdtrt_id=visit.mdtrt_id, visit_id=visit.id,
+                           insuplc_admdvs=visit.insuplc_admdvs)
+
+    @staticmethod
+    def _settle_data(visit: Visit, chrg_bchno: str, acct_used: bool, psn_setlway: str) -> dict:
+        return {"psn_no": visit.psn_no, "mdtrt_cert_type": visit.mdtrt_cert_type,
+                "mdtrt_cert_no": visit.mdtrt_cert_no, "med_type": visit.med_type,
+                "medfee_sumamt": visit.batch_total(chrg_bchno), "psn_setlway": psn_setlway,
+                "mdtrt_id": visit.mdtrt_id, "chrg_bchno": chrg_bchno, "acct_used_flag": "1" if acct_used else "0",
+                "insutype": visit.insutype}
+
+
+def _settlement(output: dict, chrg_bchno: str) -> Settlement:
+    return Settlement.from_setlinfo(output.get("setlinfo") or {}, output.get("setldetail") or [], chrg_bchno)
+
+
+def _settlement_checker(chrg_bchno: str) -> Callable[[dict], None]:
+    return lambda output: _settlement(output, chrg_bchno).check()
+
+
+def _fee_row(visit: Visit, item: FeeItem) -> dict:
+    return {"feedetl_sn": item.feedetl_sn, "mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no,
+            "chrg_bchno": item.chrg_bchno, "rx_circ_flag": item.rx_circ_flag,
+            "fee_ocur_time": item.fee_ocur_time.strftime(DATETIME), "med_list_codg": item.med_list_codg,
+            "medins_list_codg": item.medins_list_codg, "det_item_fee_sumamt": item.det_item_fee_sumamt,
+            "cnt": item.cnt, "pric": item.pric, "bilg_dept_codg": item.bilg_dept_codg,
+            "bilg_dept_name": item.bilg_dept_name, "bilg_dr_codg": item.bilg_dr_codg,
+            "bilg_dr_name": item.bilg_dr_name, "hosp_appr_flag": item.hosp_appr_flag}
+
+
+def _batch_split(visit: Visit, chrg_bchno: str) -> dict[str, Decimal]:
+    """2207 repeats the 2204 classification totals of the batch."""
+    rows = visit.batch(chrg_bchno)
+    total = lambda name: money(sum((getattr(r, name) for r in rows), Decimal(0)))  # noqa: E731
+    return {"fulamt_ownpay_amt": total("fulamt_ownpay_amt"), "overlmt_selfpay": total("overlmt_amt"),
+            "preselfpay_amt": total("preselfpay_amt"), "inscp_scp_amt": total("inscp_scp_amt")}
+
+
+def _person_from_1101(output: dict) -> InsuredPerson:
+    base = output.get("baseinfo") or {}
+    if not base.get("psn_no"):
+        raise ValidationFailed([FieldViolation("baseinfo.psn_no", "1101 returned no person")], subject="1101 reply")
+    brdy = base.get("brdy")
+    insurances = [Insurance(insutype=str(i.get("insutype") or ""), balc=money(i.get("balc") or 0),
+                            psn_type=str(i.get("psn_type") or ""), insuplc_admdvs=str(i.get("insuplc_admdvs") or ""),
+                            psn_insu_stas=str(i.get("psn_insu_stas") or ""),
+                            cvlserv_flag=str(i.get("cvlserv_flag") or "0"), emp_name=str(i.get("emp_name") or ""))
+                  for i in output.get("insuinfo") or []]
+    return InsuredPerson(psn_no=str(base["psn_no"]), psn_name=str(base.get("psn_name") or ""),
+                         psn_cert_type=str(base.get("psn_cert_type") or ""), certno=str(base.get("certno") or ""),
+                         gend=str(base.get("gend") or ""),
+                         brdy=date.fromisoformat(brdy) if isinstance(brdy, str) and brdy else None,
+                         age=base.get("age"), naty=str(base.get("naty") or ""), insurances=insurances)

@@ -1,0 +1,186 @@
+"""Every platform call passes here: validate, sign in, journal, send, resolve doubt.
+
+The order matters: an invalid request is refused before anything is written; a valid one is
+journaled (committed) before it leaves; its outcome is journaled when it returns; an uncertain
+outcome of a reversible transaction is settled by 冲正 (2601) at once.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from domain.errors import FieldViolation, ValidationFailed
+from domain.institution import Institution
+from domain.journal import JournalEntry, JournalState
+from domain.operator import Operator
+from ports.catalogue import Catalogue, validate_request
+from ports.clock import Clock
+from ports.journal import JournalStore, MsgIdAllocator
+from ports.platform import (Platform, PlatformOutcomeUnknown, PlatformRefused, PlatformRequest,
+                            PlatformUnreachable, make_msgid, msgid_prefix)
+from services.errors import PlatformRejected, PlatformUnavailable
+
+log = logging.getLogger(__name__)
+
+SIGN_IN = "9001"
+SIGN_OUT = "9002"
+REVERSAL = "2601"
+# Transactions safe to send twice: reads, previews, and uploads/cancellations the platform
+# applies idempotently. Only these are retried after a doubtful outcome.
+IDEMPOTENT = frozenset({"1101", "1201", "1901", "2001", "9001", "9002", "2203", "2203A", "2206"})
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What the journal keeps beside the request, to find the call later."""
+
+    psn_no: str = ""
+    mdtrt_id: str = ""
+    visit_id: str = ""
+    insuplc_admdvs: str = ""
+
+
+class PlatformGateway:
+    def __init__(self, platform: Platform, journal: JournalStore, msgids: MsgIdAllocator, clock: Clock,
+                 catalogue: Catalogue, institution: Institution):
+        self.platform, self.journal, self.msgids = platform, journal, msgids
+        self.clock, self.catalogue, self.institution = clock, catalogue, institution
+        self._sign_nos: dict[str, tuple[str, str]] = {}  # operator code -> (day, sign_no)
+        self._sign_lock = threading.Lock()
+
+    # ---- public ------------------------------------------------------------------------------
+    def call(self, operator: Operator, infno: str, payload: dict, ctx: CallContext = CallContext(),
+             verify: Callable[[dict], None] | None = None) -> dict:
+        """Send one business transaction and return its decoded output.
+
+        `verify` checks the output (e.g. a settlement's arithmetic); a reply it rejects is treated
+        like no reply at all: the outcome is doubtful and is resolved, never trusted."""
+        tx = self.catalogue.get(infno)
+        if tx is None:
+            raise ValidationFailed([_violation("infno", f"unknown transaction {infno}")])
+        if not tx.applicable:
+            raise ValidationFailed([_violation("infno", f"{infno} 本交易不适用, use {tx.replaced_by}")])
+        violations = validate_request(self.catalogue, tx, payload)
+        if violations:
+            raise ValidationFailed(violations, subject=f"{infno} input")
+        for attempt in (1, 2):
+            sign_no = self.sign_no_for(operator) if infno != SIGN_IN else ""
+            try:
+                entry, request = self._prepare(operator, infno, payload, ctx, sign_no)
+                return self._exchange(entry, request, verify=verify)
+            except PlatformRejected as refused:
+                if attempt == 1 and infno not in (SIGN_IN, SIGN_OUT) and "签到" in refused.err_msg:
+                    self.forget_sign_in(operator)  # the platform dropped our sign-in: renew once
+                    continue
+                raise
+        raise AssertionError("unreachable")
+
+    def sign_no_for(self, operator: Operator) -> str:
+        """The operator's sign_no for today, signing in (9001) when there is none."""
+        today = self.clock.now().strftime("%Y-%m-%d")
+        with self._sign_lock:
+            known = self._sign_nos.get(operator.code)
+            if known and known[0] == today:
+                return known[1]
+            payload = {"signIn": {"opter_no": operator.code, "mac": "", "ip": "127.0.0.1"}}
+            output = self._send(operator, SIGN_IN, payload, CallContext(), "")
+            sign_no = str((output.get("signinoutb") or {}).get("sign_no") or "")
+            if not sign_no:
+                raise PlatformUnavailable(SIGN_IN, "9001 returned no sign_no", "", None, "not_sent")
+            self._sign_nos[operator.code] = (today, sign_no)
+            return sign_no
+
+    def forget_sign_in(self, operator: Operator) -> None:
+        with self._sign_lock:
+            self._sign_nos.pop(operator.code, None)
+
+    def sign_out_all(self, operators: dict[str, Operator]) -> None:
+        """9002 for every operator signed in by this process (at shutdown); failures are logged."""
+        with self._sign_lock:
+            signed = dict(self._sign_nos)
+            self._sign_nos.clear()
+        for code, (_, sign_no) in signed.items():
+            op = operators.get(code) or Operator(code=code, name=code)
+            try:
+                self._send(op, SIGN_OUT, {"signOut": {"sign_no": sign_no, "opter_no": code}}, CallContext(), sign_no)
+            except Exception as exc:  # noqa: BLE001 - shutdown must go on
+                log.warning("sign-out of %s failed: %s", code, exc)
+
+    def resolve(self, entry: JournalEntry, operator: Operator) -> JournalState:
+        """Settle an uncertain entry: 冲正 when the catalogue allows it. Returns the new state."""
+        tx = self.catalogue.get(entry.infno)
+        if entry.infno in IDEMPOTENT or tx is None:
+            # a read or an idempotent upload: nothing to undo, the caller simply asks again
+            self.journal.close(entry.id, JournalState.FAILED, err_msg=entry.err_msg, finished_at=self.clock.now(),
+                               resolution="no lasting effect possible; safe to send again")
+            return JournalState.FAILED
+        if not tx.reversible:
+            return JournalState.UNCERTAIN
+        payload = {"data": {"psn_no": entry.psn_no, "omsgid": entry.msgid, "oinfno": entry.infno}}
+        ctx = CallContext(entry.psn_no, entry.mdtrt_id, entry.visit_id, entry.request.get("insuplc_admdvs", ""))
+        try:
+            reversal_entry, request = self._prepare(operator, REVERSAL, payload, ctx, self.sign_no_for(operator))
+            self._exchange(reversal_entry, request, may_resolve=False)
+        except (PlatformRejected, PlatformUnavailable) as exc:
+            log.warning("冲正 of %s (%s) failed: %s", entry.msgid, entry.infno, exc)
+            return JournalState.UNCERTAIN
+        reversal = request.msgid
+        self.journal.close(entry.id, JournalState.REVERSED, err_msg=entry.err_msg, finished_at=self.clock.now(),
+                           resolution=f"冲正 2601 {reversal} succeeded: the platform holds no trace of it",
+                           reversal_msgid=reversal)
+        return JournalState.REVERSED
+
+    # ---- sending -----------------------------------------------------------------------------
+    def _prepare(self, operator: Operator, infno: str, payload: dict, ctx: CallContext,
+                 sign_no: str) -> tuple[JournalEntry, PlatformRequest]:
+        now = self.clock.now()
+        prefix = msgid_prefix(self.institution.fixmedins_code, now)
+        msgid = make_msgid(self.institution.fixmedins_code, now, self.msgids.next_seq(prefix))
+        entry = JournalEntry(msgid=msgid, infno=infno, request={"insuplc_admdvs": ctx.insuplc_admdvs, "input": payload},
+                             operator_code=operator.code, created_at=now, psn_no=ctx.psn_no, mdtrt_id=ctx.mdtrt_id,
+                             visit_id=ctx.visit_id)
+        request = PlatformRequest(infno=infno, msgid=msgid, input=payload, operator=operator, inf_time=now,
+                                  sign_no=sign_no, insuplc_admdvs=ctx.insuplc_admdvs)
+        return entry, request
+
+    def _send(self, operator: Operator, infno: str, payload: dict, ctx: CallContext, sign_no: str) -> dict:
+        entry, request = self._prepare(operator, infno, payload, ctx, sign_no)
+        return self._exchange(entry, request)
+
+    def _exchange(self, entry: JournalEntry, request: PlatformRequest, may_resolve: bool = True,
+                  verify: Callable[[dict], None] | None = None) -> dict:
+        infno, msgid = request.infno, request.msgid
+        entry.id = self.journal.open(entry)  # durable before the request leaves
+        try:
+            reply = self.platform.execute(request)
+            if verify is not None:
+                try:
+                    verify(reply.output)
+                except ValidationFailed as bad:
+                    raise PlatformOutcomeUnknown(f"reply rejected: {bad}", msgid) from bad
+        except PlatformRefused as exc:
+            self.journal.close(entry.id, JournalState.FAILED, infcode=exc.infcode, err_msg=exc.err_msg,
+                               inf_refmsgid=exc.inf_refmsgid, finished_at=self.clock.now())
+            raise PlatformRejected(infno, exc.infcode, exc.err_msg, msgid, entry.id) from exc
+        except PlatformUnreachable as exc:
+            self.journal.close(entry.id, JournalState.FAILED, err_msg=f"not sent: {exc}", finished_at=self.clock.now(),
+                               resolution="never reached the platform")
+            raise PlatformUnavailable(infno, str(exc), msgid, entry.id, "not_sent") from exc
+        except PlatformOutcomeUnknown as exc:
+            self.journal.close(entry.id, JournalState.UNCERTAIN, err_msg=str(exc), finished_at=self.clock.now())
+            entry.state, entry.err_msg = JournalState.UNCERTAIN, str(exc)
+            outcome = self.resolve(entry, request.operator) if may_resolve else JournalState.UNCERTAIN
+            raise PlatformUnavailable(infno, str(exc), msgid, entry.id, _OUTCOME[outcome]) from exc
+        self.journal.close(entry.id, JournalState.OK, infcode=0, reply=reply.output, inf_refmsgid=reply.inf_refmsgid,
+                           finished_at=self.clock.now())
+        return reply.output
+
+
+_OUTCOME = {JournalState.REVERSED: "reversed", JournalState.FAILED: "not_applied",
+            JournalState.UNCERTAIN: "unresolved"}
+
+
+def _violation(field: str, text: str) -> FieldViolation:
+    return FieldViolation(field, text)

@@ -1,0 +1,89 @@
+"""Configuration: defaults < TOML file (--config / HIS_CONFIG) < environment (HIS_*) < command line.
+
+Every default runs a working demo: SQLite file, the simulator as the platform, one demo operator.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from domain.institution import Institution
+from domain.operator import Operator
+
+
+class OperatorToken(BaseModel):
+    """A bearer token and the operator it stands for (opter / opter_name / opter_type)."""
+
+    token: str
+    code: str
+    name: str
+    type: str = "1"
+    role: str = "clerk"
+
+    def operator(self) -> Operator:
+        return Operator(code=self.code, name=self.name, type=self.type, role=self.role)
+
+
+class PlatformSettings(BaseModel):
+    kind: Literal["simulator", "http"] = "simulator"
+    url: str = ""  # full endpoint URL when kind = http
+    paasid: str = "his"
+    token: str = "his-secret"
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    sim_policy: str = ""  # simulator policy TOML; empty = the packaged default
+
+
+class InstitutionSettings(BaseModel):
+    fixmedins_code: str = "H42010600001"
+    fixmedins_name: str = "武汉市示范医院"
+    mdtrtarea_admvs: str = "420106"
+    recer_sys_code: str = "YBXT"
+    infver: str = "V1.0"
+
+    def institution(self) -> Institution:
+        return Institution(**self.model_dump())
+
+
+DEMO_OPERATORS = [OperatorToken(token="demo-token", code="1001", name="演示收费员", role="clerk")]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HIS_", env_nested_delimiter="__", extra="ignore")
+
+    database_url: str = "sqlite:///var/his.db"
+    grpc_address: str = "[::]:50051"
+    grpc_workers: int = 16
+    timezone: str = "Asia/Shanghai"
+    register_infno: Literal["2201", "2201A"] = "2201A"
+    visit_info_infno: Literal["2203", "2203A"] = "2203"
+    institution: InstitutionSettings = Field(default_factory=InstitutionSettings)
+    platform: PlatformSettings = Field(default_factory=PlatformSettings)
+    operators: list[OperatorToken] = Field(default_factory=lambda: list(DEMO_OPERATORS))
+    system_operator: OperatorToken = Field(
+        default_factory=lambda: OperatorToken(token="", code="SYS", name="系统自动冲正", type="1", role="system"))
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+        # explicit arguments (the command line) win over the environment, which wins over the file
+        return init_settings, env_settings, _TomlSource(settings_cls)
+
+    def tokens(self) -> dict[str, Operator]:
+        return {o.token: o.operator() for o in self.operators}
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    def get_field_value(self, field, field_name):  # pragma: no cover - whole-file source
+        return None, field_name, False
+
+    def __call__(self) -> dict:
+        path = os.environ.get("HIS_CONFIG", "")
+        if not path:
+            return {}
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))

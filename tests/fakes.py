@@ -1,0 +1,151 @@
+"""Small in-memory stand-ins for the storage ports, for unit tests of the service layer."""
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from domain.errors import ConcurrencyConflict
+from domain.journal import JournalEntry, JournalState
+from ports.clock import Clock
+from ports.journal import JournalStore, MsgIdAllocator
+from ports.repositories import PersonRepository, VisitRepository
+from ports.unit_of_work import UnitOfWork
+
+
+class StepClock(Clock):
+    """Starts at a fixed time and moves one second per reading, so msgid prefixes vary."""
+
+    def __init__(self, start: datetime = datetime(2026, 3, 2, 9, 0, 0)):
+        self.current = start
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            self.current += timedelta(seconds=1)
+            return self.current
+
+
+class FakeMsgIds(MsgIdAllocator):
+    def __init__(self):
+        self.counters: dict[str, int] = {}
+
+    def next_seq(self, prefix: str) -> int:
+        self.counters[prefix] = self.counters.get(prefix, 0) + 1
+        if self.counters[prefix] > 9999:
+            raise OverflowError(prefix)
+        return self.counters[prefix]
+
+
+class FakeJournal(JournalStore):
+    def __init__(self):
+        self.entries: dict[int, JournalEntry] = {}
+        self._ids = itertools.count(1)
+
+    def open(self, entry: JournalEntry) -> int:
+        entry_id = next(self._ids)
+        self.entries[entry_id] = replace(entry, id=entry_id, state=JournalState.PENDING)
+        return entry_id
+
+    def close(self, entry_id, state, *, infcode=None, err_msg="", reply=None, inf_refmsgid="", finished_at=None,
+              resolution="", reversal_msgid="") -> None:
+        e = self.entries[entry_id]
+        self.entries[entry_id] = replace(e, state=state, infcode=infcode, err_msg=err_msg, reply=reply,
+                                         inf_refmsgid=inf_refmsgid, finished_at=finished_at,
+                                         resolution=resolution, reversal_msgid=reversal_msgid)
+
+    def get(self, entry_id):
+        return self.entries.get(entry_id)
+
+    def by_msgid(self, msgid):
+        return next((e for e in self.entries.values() if e.msgid == msgid), None)
+
+    def unresolved(self, older_than=None):
+        return [e for e in self.entries.values()
+                if e.state is JournalState.UNCERTAIN
+                or (e.state is JournalState.PENDING and (older_than is None or e.created_at < older_than))]
+
+    def for_visit(self, visit_id):
+        return [e for e in self.entries.values() if e.visit_id == visit_id]
+
+
+class _Visits(VisitRepository):
+    """Hands out copies and remembers them, so commit can write them back."""
+
+    def __init__(self, store: dict):
+        self.store = store
+        self.loaded: dict = {}  # visit id -> (version seen, working copy)
+
+    def add(self, visit):
+        self.loaded[visit.id] = (None, visit)
+
+    def get(self, visit_id):
+        if visit_id in self.loaded:
+            return self.loaded[visit_id][1]
+        visit = self.store.get(visit_id)
+        if visit is None:
+            return None
+        working = copy.deepcopy(visit)
+        self.loaded[visit_id] = (visit.version, working)
+        return working
+
+    def by_mdtrt_id(self, mdtrt_id):
+        found = next((v for v in self.store.values() if v.mdtrt_id == mdtrt_id), None)
+        return self.get(found.id) if found else None
+
+    def list(self, psn_no=None, limit=100):
+        return [copy.deepcopy(v) for v in self.store.values() if psn_no in (None, v.psn_no)][:limit]
+
+
+class _Persons(PersonRepository):
+    def __init__(self, store: dict):
+        self.store = store
+
+    def save(self, person):
+        self.store[person.psn_no] = copy.deepcopy(person)
+
+    def get(self, psn_no):
+        return copy.deepcopy(self.store.get(psn_no))
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """Dict-backed; commit makes the same version check as the real one (last writer loses)."""
+
+    def __init__(self, visits: dict, persons: dict):
+        self._visits, self._persons = visits, persons
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        self.visits = _Visits(self._visits)
+        self.persons = _Persons(self._persons)
+        return self
+
+    def commit(self):
+        with self._lock:
+            for visit_id, (seen, visit) in self.visits.loaded.items():
+                current = self._visits.get(visit_id)
+                if current is not None and seen is not None and current.version != seen:
+                    raise ConcurrencyConflict(f"visit {visit_id} changed meanwhile")
+                stored = copy.deepcopy(visit)
+                stored.version = (seen or 0) + 1
+                self._visits[visit_id] = stored
+            self.visits.loaded.clear()
+
+    def rollback(self):
+        self.visits.loaded.clear()
+
+
+def fake_uow_factory():
+    visits: dict = {}
+    persons: dict = {}
+    lock = threading.Lock()
+
+    def make() -> FakeUnitOfWork:
+        uow = FakeUnitOfWork(visits, persons)
+        uow._lock = lock
+        return uow
+
+    make.visits, make.persons = visits, persons
+    return make

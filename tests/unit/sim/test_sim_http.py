@@ -1,0 +1,215 @@
+"""The HTTP front over a real socket: gateway signature, envelope, a whole visit, real faults."""
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+import httpx
+import pytest
+from simkit import FIXMEDINS, P_WORKER, Driver, person_by_no, r2
+
+from adapters.yb_http import wire
+from adapters.yb_sim import SimulatorHttpFront, SimulatorPlatform
+from domain.institution import Institution
+from domain.operator import Operator
+from ports.platform import PlatformRequest
+
+JIA = "XJ01CAA040A001010104022"
+YI = "XA02BCA211A001010101443"
+
+
+class HttpHis:
+    """A bare-hands client: envelope + x-tif headers, nothing else (the real adapter is not used)."""
+
+    def __init__(self, front: SimulatorHttpFront, token: str = "his-secret"):
+        self.front = front
+        self.token = token
+        self.client = httpx.Client(timeout=5)
+        self.driver = Driver(None)  # only for msgids and input builders
+        self.sign_no = ""
+
+    def headers(self, ts: int | None = None, token: str | None = None) -> dict:
+        return wire.gateway_headers("his", token or self.token, ts or int(time.time()), uuid.uuid4().hex)
+
+    def envelope(self, infno: str, input: dict, msgid: str | None = None) -> dict:
+        request = PlatformRequest(infno, msgid or self.driver.new_msgid(), input, Operator("OP001", "测试收费员"),
+                                  datetime(2025, 6, 16, 9, 30, 0), self.sign_no)
+        self.last_msgid = request.msgid
+        return wire.build_envelope(request, Institution(fixmedins_code=FIXMEDINS))
+
+    def post(self, body: dict | bytes, headers: dict | None = None, timeout: float = 5) -> httpx.Response:
+        content = body if isinstance(body, bytes) else wire.encode_json(body).encode("utf-8")
+        return self.client.post(self.front.url, content=content, headers=headers or self.headers(), timeout=timeout)
+
+    def call(self, infno: str, input: dict, **kw) -> dict:
+        response = self.post(self.envelope(infno, input), **kw)
+        assert response.status_code == 200, response.text
+        return wire.parse_json(response.content)
+
+    def ok(self, infno: str, input: dict) -> dict:
+        reply = self.call(infno, input)
+        assert reply["infcode"] == 0, reply["err_msg"]
+        return reply["output"]
+
+
+@pytest.fixture
+def front(sim: SimulatorPlatform):
+    front = SimulatorHttpFront(sim, institution_code=FIXMEDINS)
+    front.start()
+    yield front
+    front.stop()
+
+
+@pytest.fixture
+def http(front) -> HttpHis:
+    client = HttpHis(front)
+    client.sign_no = client.ok("9001", {"signIn": {"opter_no": "OP001", "ip": "10.0.0.8"}})["signinoutb"]["sign_no"]
+    yield client
+    client.client.close()
+
+
+def visit_ready(http: HttpHis) -> tuple[str, Decimal]:
+    person = person_by_no(P_WORKER)
+    mdtrt_id = http.ok("2201", http.driver.register_input(P_WORKER))["data"]["mdtrt_id"]
+    http.ok("2204", {"feedetail": http.driver.fee_rows(mdtrt_id, person.psn_no, [(JIA, "1", "300.00")])})
+    return mdtrt_id, Decimal("300.00")
+
+
+def test_health_and_control_api(front: SimulatorHttpFront, sim):
+    assert httpx.get(front.base_url + "/_sim/health").status_code == 200
+    r = httpx.post(front.base_url + "/_sim/faults", json={"infno": "2207", "action": "error_reply", "times": 2})
+    assert r.status_code == 200 and len(sim.faults.pending()) == 1
+    assert httpx.post(front.base_url + "/_sim/faults", json={"action": "nope"}).status_code == 400
+    assert httpx.delete(front.base_url + "/fsi/_sim/faults").status_code == 200
+    assert sim.faults.pending() == []
+
+
+@pytest.mark.parametrize("breakage", ["missing", "bad_signature", "stale", "wrong_paasid"])
+def test_gateway_rejects_bad_headers(http: HttpHis, breakage: str):
+    headers = http.headers()
+    if breakage == "missing":
+        del headers[wire.HEADER_NONCE]
+    elif breakage == "bad_signature":
+        headers = http.headers(token="not-the-token")
+    elif breakage == "stale":
+        headers = http.headers(ts=int(time.time()) - 600)
+    else:
+        headers[wire.HEADER_PAASID] = "intruder"
+    response = http.post(http.envelope("9001", {"signIn": {"opter_no": "OP001", "ip": "1"}}), headers=headers)
+    assert response.status_code == 401
+    body = response.json()
+    assert body["code"] == 400001 and body["msg"] and "infcode" not in body
+
+
+def test_headers_are_case_insensitive_and_signature_may_be_upper_case(http: HttpHis):
+    headers = {k.upper(): v for k, v in http.headers().items()}
+    headers["X-TIF-SIGNATURE"] = headers["X-TIF-SIGNATURE"].upper()
+    response = http.post(http.envelope("9001", {"signIn": {"opter_no": "OP001", "ip": "1"}}), headers=headers)
+    assert response.status_code == 200 and response.json()["infcode"] == 0
+
+
+def test_missing_envelope_field_is_a_business_error(http: HttpHis):
+    envelope = http.envelope("9001", {"signIn": {"opter_no": "OP001", "ip": "1"}})
+    del envelope["recer_sys_code"]
+    reply = wire.parse_json(http.post(envelope).content)
+    assert reply["infcode"] == -1 and "recer_sys_code" in reply["err_msg"] and reply["output"] is None
+
+
+def test_whole_visit_over_http(http: HttpHis, sim):
+    person = person_by_no(P_WORKER)
+    base = http.ok("1101", {"data": {"mdtrt_cert_type": "03", "mdtrt_cert_no": person.card_no}})
+    assert base["baseinfo"]["psn_no"] == P_WORKER and base["insuinfo"][0]["balc"] == Decimal("1500.00")
+    mdtrt_id = http.ok("2201", http.driver.register_input(P_WORKER))["data"]["mdtrt_id"]
+    rows = http.driver.fee_rows(mdtrt_id, P_WORKER, [(JIA, "2", "100.00"), (YI, "1", "55.55")])
+    result = http.ok("2204", {"feedetail": rows})["result"]
+    assert result[1]["preselfpay_amt"] == r2(Decimal("55.55") * Decimal("0.10"))
+    total = Decimal("255.55")
+    response = http.post(http.envelope("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total)))
+    assert '"medfee_sumamt":255.55' in response.text  # exact number text, not a float rendering
+    assert response.headers["content-type"].startswith("application/json")
+    reply = wire.parse_json(response.content)
+    assert reply["infcode"] == 0 and reply["err_msg"] is None
+    assert len(reply["inf_refmsgid"]) == 30 and reply["inf_refmsgid"].startswith("420106")
+    assert len(reply["respond_time"]) == 17 and len(reply["refmsg_time"]) == 17
+    info = reply["output"]["setlinfo"]
+    inscp = Decimal("200.00") + Decimal("55.55") - r2(Decimal("55.55") * Decimal("0.10"))
+    assert info["hifp_pay"] == r2((inscp - Decimal("200.00")) * Decimal("0.70"))
+    assert info["medins_setl_id"] == http.last_msgid
+    assert sim.settlement(info["setl_id"])["state"] == "active"
+
+
+def test_refusal_over_http(http: HttpHis):
+    reply = http.call("1101", {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": "420106199001019999"}})
+    assert reply["infcode"] == -1 and "未查询到人员信息" in reply["err_msg"] and reply["output"] is None
+    http.sign_no = "stale"
+    assert "签到" in http.call("1101", {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": "x"}})["err_msg"]
+
+
+def test_drop_before_commit_is_a_transport_error(http: HttpHis, sim):
+    mdtrt_id, total = visit_ready(http)
+    sim.faults.add("2207", "drop_before_commit")
+    with pytest.raises(httpx.TransportError):
+        http.post(http.envelope("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total)))
+    assert sim.balance(P_WORKER, "310") == Decimal("1500.00")
+
+
+def test_drop_after_commit_acts_then_hangs_up(http: HttpHis, sim):
+    mdtrt_id, total = visit_ready(http)
+    sim.faults.add("2207", "drop_after_commit")
+    with pytest.raises(httpx.TransportError):
+        http.post(http.envelope("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total)))
+    assert sim.balance(P_WORKER, "310") < Decimal("1500.00")
+
+
+def test_timeout_after_commit_leaves_the_settlement_stored(http: HttpHis, sim):
+    mdtrt_id, total = visit_ready(http)
+    httpx.post(http.front.base_url + "/_sim/faults",
+               json={"infno": "2207", "action": "timeout_after_commit", "seconds": 5})
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):
+        http.post(http.envelope("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total)), timeout=0.5)
+    lost = http.last_msgid
+    assert time.monotonic() - started < 3
+    assert sim.balance(P_WORKER, "310") < Decimal("1500.00")
+    assert "已结算" in http.call("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total))["err_msg"]
+    assert http.ok("2601", {"data": {"psn_no": P_WORKER, "omsgid": lost, "oinfno": "2207"}}) == {}
+    assert sim.balance(P_WORKER, "310") == Decimal("1500.00")
+
+
+def test_garbage_gateway_and_error_replies(http: HttpHis, sim):
+    mdtrt_id, total = visit_ready(http)
+    settle = http.driver.settle_input(mdtrt_id, P_WORKER, total)
+    sim.faults.add("2207", "gateway_error")
+    response = http.post(http.envelope("2207", settle))
+    assert response.status_code == 500 and response.json() == {"code": "999", "msg": "gateway busy"}
+    sim.faults.add("2207", "error_reply")
+    assert http.call("2207", settle)["infcode"] == -1
+    assert sim.balance(P_WORKER, "310") == Decimal("1500.00")
+    sim.faults.add("2207", "garbage_after_commit")
+    response = http.post(http.envelope("2207", settle))
+    assert response.status_code == 200 and response.text == "<html><body>502 Bad Gateway</body></html>"
+    assert sim.balance(P_WORKER, "310") < Decimal("1500.00")
+
+
+def test_delay_over_http(http: HttpHis, sim):
+    sim.faults.add("1101", "delay", seconds=0.3)
+    started = time.monotonic()
+    reply = http.call("1101", {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": person_by_no(P_WORKER).certno}})
+    assert reply["infcode"] == 0 and time.monotonic() - started >= 0.3
+
+
+def test_stop_releases_a_held_socket_promptly(sim):
+    front = SimulatorHttpFront(sim)
+    front.start()
+    client = HttpHis(front)
+    sim.faults.add("9001", "timeout_after_commit")  # default hold: long
+    with pytest.raises(httpx.ReadTimeout):
+        client.post(client.envelope("9001", {"signIn": {"opter_no": "OP001", "ip": "1"}}), timeout=0.3)
+    started = time.monotonic()
+    front.stop()
+    assert time.monotonic() - started < 2
+    client.client.close()
+    with pytest.raises(httpx.TransportError):
+        httpx.get(front.base_url + "/_sim/health", timeout=1)

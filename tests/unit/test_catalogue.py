@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import importlib.util
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ports.catalogue import load_catalogue, validate_request
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT.parent / "shared" / "spec"
+catalogue = load_catalogue()
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location("build_catalogue", ROOT / "tools" / "build_catalogue.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _diff(a, b, path=""):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if key not in a:
+                yield f"{path}/{key}: only in the spec"
+            elif key not in b:
+                yield f"{path}/{key}: only in the shipped catalogue"
+            else:
+                yield from _diff(a[key], b[key], f"{path}/{key}")
+    elif a != b:
+        yield f"{path}: shipped {a!r} != spec {b!r}"
+
+
+@pytest.mark.skipif(not SPEC.is_dir(), reason="../shared/spec is only on development and CI machines")
+def test_shipped_catalogue_matches_the_spec():
+    built, dicts = _builder().build(SPEC)
+    data = ROOT / "src" / "ports" / "catalogue" / "data"
+    shipped = json.loads((data / "transactions.json").read_text(encoding="utf-8"))
+    shipped_dicts = json.loads((data / "dicts.json").read_text(encoding="utf-8"))
+    differences = list(_diff(shipped, built, "transactions")) + list(_diff(shipped_dicts, dicts, "dicts"))
+    assert not differences, "catalogue differs from ../shared/spec (run tools/build_catalogue.py):\n" + "\n".join(differences)
+
+
+def test_issue_transactions_are_catalogued():
+    for code in ("1101", "2201", "2201A", "2202", "2203", "2203A", "2204", "2205", "2206", "2207", "2208",
+                 "2601", "9001", "9002"):
+        assert code in catalogue, code
+    assert catalogue.get("2207").reversible and not catalogue.get("2201").reversible
+    assert not catalogue.get("1301").applicable and catalogue.get("1301").replaced_by == "1312a"
+
+
+def _settle_input(**changes):
+    data = {"psn_no": "P1", "mdtrt_cert_type": "02", "mdtrt_cert_no": "420106199001011234", "med_type": "11",
+            "medfee_sumamt": Decimal("12.50"), "psn_setlway": "01", "mdtrt_id": "M1", "chrg_bchno": "B1",
+            "acct_used_flag": "1", "insutype": "310", "fulamt_ownpay_amt": Decimal("0"),
+            "overlmt_selfpay": Decimal("0"), "preselfpay_amt": "0.00", "inscp_scp_amt": 12}
+    data.update(changes)
+    return {"data": data}
+
+
+def test_valid_request_has_no_violations():
+    assert validate_request(catalogue, catalogue.get("2207"), _settle_input()) == []
+
+
+@pytest.mark.parametrize("change, field, words", [
+    ({"psn_no": ""}, "data.psn_no", "required"),
+    ({"psn_no": "9" * 31}, "data.psn_no", "longer than 30"),
+    ({"medfee_sumamt": "12.505"}, "data.medfee_sumamt", "decimal places"),
+    ({"medfee_sumamt": 12.5}, "data.medfee_sumamt", "binary float"),
+    ({"medfee_sumamt": "twelve"}, "data.medfee_sumamt", "not a number"),
+    ({"medfee_sumamt": "12345678901234567.00"}, "data.medfee_sumamt", "integer digits"),
+    ({"insutype": "999"}, "data.insutype", "险种类型"),
+    ({"acct_used_flag": "Y"}, "data.acct_used_flag", "yes_no"),
+])
+def test_each_violation_names_its_field(change, field, words):
+    found = validate_request(catalogue, catalogue.get("2207"), _settle_input(**change))
+    assert [v.field for v in found] == [field]
+    assert words in found[0].description
+
+
+def test_rows_are_named_by_index():
+    row = {"feedetl_sn": "1", "mdtrt_id": "M1", "psn_no": "P1", "chrg_bchno": "B1", "rx_circ_flag": "0",
+           "fee_ocur_time": "2026-03-02 09:00:00", "med_list_codg": "X", "medins_list_codg": "HX",
+           "det_item_fee_sumamt": "1.00", "cnt": "1", "pric": "1", "bilg_dept_codg": "D", "bilg_dept_name": "内科",
+           "bilg_dr_codg": "DR", "bilg_dr_name": "王", "hosp_appr_flag": "1"}
+    bad = dict(row, fee_ocur_time="2026-03-02", cnt="1.23456")
+    found = validate_request(catalogue, catalogue.get("2204"), {"feedetail": [row, bad]})
+    assert sorted(v.field for v in found) == ["feedetail[1].cnt", "feedetail[1].fee_ocur_time"]
+    assert validate_request(catalogue, catalogue.get("2204"), {"feedetail": []})[0].field == "feedetail"
