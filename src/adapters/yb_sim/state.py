@@ -125,23 +125,27 @@ class Message:
     reversed: bool = False
 
 
+_INSTANCES = itertools.count(1)
+
+
 class Ids:
-    """Platform-issued identifiers. The boot time is part of each so that a restarted simulator
-    never reissues an id a HIS database may still hold."""
+    """Platform-issued identifiers. The boot time and an instance number are part of each so that
+    a restarted simulator, or a second one started in the same second, never reissues an id a HIS
+    database may still hold."""
 
     def __init__(self, admdvs: str, boot: datetime):
         self._admdvs = admdvs
-        self._boot = boot.strftime("%y%m%d%H%M%S")
+        self._boot = boot.strftime("%y%m%d%H%M%S") + f"{next(_INSTANCES) % 100:02d}"
         self._counters = {k: itertools.count(1) for k in ("mdtrt", "setl", "sign", "ref")}
 
     def mdtrt_id(self) -> str:
-        return f"{self._admdvs}1{self._boot}{next(self._counters['mdtrt']):06d}"  # 25 digits
+        return f"{self._admdvs}1{self._boot}{next(self._counters['mdtrt']):06d}"  # 27 digits
 
     def setl_id(self) -> str:
         return f"{self._admdvs}2{self._boot}{next(self._counters['setl']):06d}"
 
     def sign_no(self) -> str:
-        return f"{self._boot}{next(self._counters['sign']):06d}"  # 18 digits
+        return f"{self._boot}{next(self._counters['sign']):06d}"  # 20 digits
 
     def inf_refmsgid(self, now: datetime) -> str:
         """admdvs(6) + yyyyMMddHHmmss(14) + sequence(10) = 30 characters."""

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from conftest import OP, WORKER, diagnosis, fees, register
+
+from domain.errors import IllegalTransition, ValidationFailed
+from domain.journal import JournalState
+from domain.settlement import SettlementState
+from domain.visit import FeeState, VisitState
+from services.errors import PlatformRejected, PlatformUnavailable
+
+
+def journal_states(app, visit_id):
+    return [(e.infno, e.state) for e in app.journal.for_visit(visit_id)]
+
+
+def test_whole_visit_register_settle_cancel(app, simulator):
+    visit = register(app)
+    assert visit.mdtrt_id and visit.state is VisitState.REGISTERED and visit.insuplc_admdvs == "420106"
+    app.outpatient.upload_diagnoses(OP, visit.id, [diagnosis()])
+    visit = app.outpatient.upload_fees(OP, visit.id, fees())
+    assert {f.chrgitm_lv for f in visit.fees} <= {"01", "02", "03"} and all(f.chrgitm_lv for f in visit.fees)
+    preview = app.outpatient.pre_settle(OP, visit.id, "B1")
+    visit, settlement = app.outpatient.settle(OP, visit.id, "B1")
+    assert settlement.medfee_sumamt == Decimal("35.00") == preview.medfee_sumamt
+    assert settlement.fund_pay_sumamt + settlement.psn_part_amt == settlement.medfee_sumamt
+    assert visit.state is VisitState.SETTLED and all(f.state is FeeState.SETTLED for f in visit.fees)
+    assert simulator.balance(WORKER, "310") == Decimal("1500.00") - settlement.acct_pay
+
+    stored = app.outpatient.get_visit(visit.mdtrt_id)  # found by mdtrt_id too
+    assert stored.active_settlement().setl_id == settlement.setl_id
+    assert stored.active_settlement().details and stored.active_settlement().setl_time is not None
+
+    visit, negative = app.outpatient.cancel_settlement(OP, visit.id, settlement.setl_id)
+    assert negative.medfee_sumamt == Decimal("-35.00")
+    assert visit.settlement(settlement.setl_id).state is SettlementState.CANCELLED
+    visit = app.outpatient.cancel_fees(OP, visit.id, "B1")
+    visit = app.outpatient.cancel_registration(OP, visit.id)
+    assert visit.state is VisitState.CANCELLED
+    codes = [c for c, s in journal_states(app, visit.id) if s is JournalState.OK]
+    assert codes == ["2201A", "2203", "2204", "2206", "2207", "2208", "2205", "2202"]
+
+
+def test_bad_input_is_refused_and_writes_nothing(app):
+    visit = register(app)
+    before = journal_states(app, visit.id)
+    bad = fees()
+    bad[1].det_item_fee_sumamt = Decimal("10.01")
+    with pytest.raises(ValidationFailed) as err:
+        app.outpatient.upload_fees(OP, visit.id, bad)
+    assert [v.field for v in err.value.violations] == ["feedetail[1].det_item_fee_sumamt"]
+    too_long = fees()
+    too_long[0].bilg_dept_name = "科" * 101
+    with pytest.raises(ValidationFailed) as err:
+        app.outpatient.upload_fees(OP, visit.id, too_long)
+    assert [v.field for v in err.value.violations] == ["feedetail[0].bilg_dept_name"]
+    assert journal_states(app, visit.id) == before
+    assert app.outpatient.get_visit(visit.id).fees == []
+
+
+def test_platform_refusal_changes_nothing_locally(app):
+    visit = register(app)
+    app.outpatient.upload_fees(OP, visit.id, fees())
+    app.outpatient.settle(OP, visit.id, "B1")
+    with pytest.raises(IllegalTransition):
+        app.outpatient.upload_fees(OP, visit.id, fees("B2"))  # refused locally before sending
+    rows = fees("B3", rows=(("NOT-IN-CATALOGUE", "1", "1.00"),))
+    visit2 = register(app)
+    with pytest.raises(PlatformRejected) as refused:
+        app.outpatient.upload_fees(OP, visit2.id, rows)
+    assert refused.value.infcode == -1 and refused.value.journal_id
+    assert app.outpatient.get_visit(visit2.id).fees == []
+    assert journal_states(app, visit2.id)[-1] == ("2204", JournalState.FAILED)
+
+
+def test_timeout_after_commit_on_settle_is_reversed_never_doubled(app, simulator):
+    visit = register(app)
+    app.outpatient.upload_fees(OP, visit.id, fees())
+    simulator.faults.add("2207", "timeout_after_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable) as err:
+        app.outpatient.settle(OP, visit.id, "B1")
+    assert err.value.outcome == "reversed" and err.value.journal_id
+    assert simulator.balance(WORKER, "310") == Decimal("1500.00")  # the stored settlement was undone
+    assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
+    states = journal_states(app, visit.id)
+    assert ("2207", JournalState.REVERSED) in states and ("2601", JournalState.OK) in states
+    entry = app.journal.get(err.value.journal_id)
+    assert entry.reversal_msgid and "2601" in entry.resolution
+
+    visit, settlement = app.outpatient.settle(OP, visit.id, "B1")  # the operator simply settles again
+    assert visit.state is VisitState.SETTLED
+    assert simulator.balance(WORKER, "310") == Decimal("1500.00") - settlement.acct_pay
+
+
+def test_unreachable_reversal_leaves_the_visit_blocked_until_recovery(app, simulator):
+    visit = register(app)
+    app.outpatient.upload_fees(OP, visit.id, fees())
+    simulator.faults.add("2207", "drop_after_commit", 1, 0)
+    simulator.faults.add("2601", "drop_before_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable) as err:
+        app.outpatient.settle(OP, visit.id, "B1")
+    assert err.value.outcome == "unresolved"
+    assert app.outpatient.get_visit(visit.id).state is VisitState.SETTLING
+    assert any(e.id == err.value.journal_id for e in app.journal.unresolved())
+    with pytest.raises(IllegalTransition):
+        app.outpatient.settle(OP, visit.id, "B1")  # blocked, not doubled
+
+    app.journal.recover()  # the platform answers again
+    assert app.journal.get(err.value.journal_id).state is JournalState.REVERSED
+    assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
+    assert simulator.balance(WORKER, "310") == Decimal("1500.00")
+
+
+def test_sign_in_is_renewed_when_the_platform_drops_it(app, simulator):
+    visit = register(app)
+    simulator.invalidate_sign_ins()
+    visit = app.outpatient.upload_fees(OP, visit.id, fees())  # refused for 签到: sign in again, resend
+    assert len(visit.fees) == 2
+    uploads = [e for e in app.journal.for_visit(visit.id) if e.infno == "2204"]
+    assert [e.state for e in uploads] == [JournalState.FAILED, JournalState.OK]
+    assert "签到" in uploads[0].err_msg
+
+
+def test_pending_entry_left_by_a_dead_process_is_resolved_at_start_up(app, simulator):
+    from datetime import timedelta
+
+    from domain.journal import JournalEntry
+    from services.platform_gateway import CallContext
+
+    visit = register(app)
+    app.outpatient.upload_fees(OP, visit.id, fees())
+    app.outpatient._change(visit.id, lambda v: v.begin_settlement("B1"))
+    gateway = app.gateway
+    # send a 2207 the way the gateway does, but "die" before recording the reply
+    data = app.outpatient._settle_data(app.outpatient.get_visit(visit.id), "B1", True, "01")
+    data.update(fulamt_ownpay_amt=Decimal(0), overlmt_selfpay=Decimal(0), preselfpay_amt=Decimal(0),
+                inscp_scp_amt=Decimal(0))
+    entry, request = gateway._prepare(OP, "2207", {"data": data}, CallContext(visit.psn_no, visit.mdtrt_id, visit.id),
+                                      gateway.sign_no_for(OP))
+    entry.created_at -= timedelta(minutes=10)
+    entry.id = app.container.journal_store().open(entry)
+    simulator.execute(request)
+    assert simulator.balance(WORKER, "310") < Decimal("1500.00")
+
+    settled = app.journal.recover()
+    assert any(e.id == entry.id and e.state is JournalState.REVERSED for e in settled)
+    assert simulator.balance(WORKER, "310") == Decimal("1500.00")
+    assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
+
+
+def test_two_settlements_of_one_visit_at_once_exactly_one_wins(app, simulator):
+    """Runs on both backends; the CI run on PostgreSQL is the one that matters for real concurrency."""
+    import threading
+
+    from domain.errors import ConcurrencyConflict
+
+    visit = register(app)
+    app.outpatient.upload_fees(OP, visit.id, fees())
+    simulator.faults.add("2207", "delay", 1, 0.3)  # keep the first settlement on the wire a while
+    barrier = threading.Barrier(2)
+    outcomes: list = []
+
+    def settle():
+        barrier.wait()
+        try:
+            app.outpatient.settle(OP, visit.id, "B1")
+            outcomes.append("settled")
+        except (ConcurrencyConflict, IllegalTransition) as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=settle) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes)[-1] == "settled" and outcomes.count("settled") == 1, outcomes
+    assert [e.infno for e in app.journal.for_visit(visit.id)].count("2207") == 1  # only one reached the platform
+    assert app.outpatient.get_visit(visit.id).state is VisitState.SETTLED
