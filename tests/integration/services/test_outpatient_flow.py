@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import OP, WORKER, diagnosis, fees, register
+from flowkit import OP, WORKER, diagnosis, fees, register
 
 from domain.errors import IllegalTransition, ValidationFailed
 from domain.journal import JournalState
