@@ -1,0 +1,44 @@
+"""The whole stack as a user runs it: gRPC server from the composition root, the HTTP platform
+adapter, the simulator's HTTP front on a real socket, the test database."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+import pytest
+
+from adapters.yb_sim.http_front import SimulatorHttpFront
+from adapters.yb_sim.platform import SimulatorPlatform
+from services.bootstrap import App, bootstrap
+from services.grpc.server import build_server
+from services.settings import PlatformSettings, Settings
+
+TOKEN = "demo-token"
+
+
+@dataclass
+class Stack:
+    app: App
+    simulator: SimulatorPlatform
+    channel: grpc.Channel
+    metadata: tuple
+
+
+@pytest.fixture
+def stack(database_url):
+    simulator = SimulatorPlatform()
+    front = SimulatorHttpFront(simulator, paasid="e2e", token="e2e-secret")
+    front.start()
+    settings = Settings(database_url=database_url, platform=PlatformSettings(
+        kind="http", url=front.url, paasid="e2e", token="e2e-secret", read_timeout=1.0, connect_timeout=1.0))
+    app = bootstrap(settings)
+    server, port = build_server(app.outpatient, app.journal, settings.tokens(), address="127.0.0.1:0", max_workers=8)
+    server.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        yield Stack(app, simulator, channel, (("authorization", f"Bearer {TOKEN}"),))
+    finally:
+        channel.close()
+        server.stop(grace=None)
+        app.close()
+        front.stop()
