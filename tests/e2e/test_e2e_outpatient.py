@@ -55,11 +55,15 @@ def fee_rows(batch: str, pric: str = "12.50"):
 
 def test_the_example_client_runs_a_whole_visit(stack):
     lines: list[str] = []
-    seen = example().run_visit(stack.channel, "demo-token", out=lines.append)
+    ex = example()
+    total = sum((Decimal(cnt) * Decimal(pric) for *_, cnt, pric in ex.FEES), Decimal("0.00"))
+    seen = ex.run_visit(stack.channel, "demo-token", out=lines.append)
     s = seen["settlement"]
-    assert Decimal(s.medfee_sumamt) == Decimal("38.30")
+    assert Decimal(s.medfee_sumamt) == total
+    assert Decimal(s.fund_pay_sumamt) > 0  # above the deductible: the fund pays a share
     assert Decimal(s.fund_pay_sumamt) + Decimal(s.psn_part_amt) == Decimal(s.medfee_sumamt)
-    assert Decimal(seen["negative"].medfee_sumamt) == -Decimal("38.30")
+    assert Decimal(s.acct_pay) + Decimal(s.psn_cash_pay) == Decimal(s.psn_part_amt)
+    assert Decimal(seen["negative"].medfee_sumamt) == -total
     assert seen["visit"].state == common_pb2.VISIT_STATE_CANCELLED
     assert [e.infno for e in seen["journal"]] == ["2201A", "2203", "2204", "2206", "2207", "2208", "2205", "2202"]
     assert all(e.state == common_pb2.JOURNAL_STATE_OK for e in seen["journal"])

@@ -1,0 +1,105 @@
+"""Latency samples, percentiles, the thread driver and plain-text tables."""
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+FLOW = "flow"
+
+
+class Recorder:
+    """One per thread, merged at the end, so recording never takes a lock."""
+
+    def __init__(self) -> None:
+        self.samples: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+
+    def timed(self, name: str, fn: Callable, *args, **kwargs):
+        start = time.perf_counter()
+        result = fn(*args, **kwargs)
+        self.samples[name].append((time.perf_counter() - start) * 1000.0)
+        return result
+
+    def merge(self, other: Recorder) -> None:
+        for name, values in other.samples.items():
+            self.samples[name].extend(values)
+        for name, count in other.errors.items():
+            self.errors[name] += count
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks; NaN when there is nothing to rank."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+@dataclass
+class PhaseResult:
+    backend: str
+    path: str
+    flows_ok: int
+    flows_total: int
+    seconds: float
+    recorder: Recorder = field(default_factory=Recorder)
+
+    @property
+    def flows_per_s(self) -> float:
+        return self.flows_ok / self.seconds if self.seconds else 0.0
+
+    def p(self, name: str, q: float) -> float:
+        return percentile(self.recorder.samples.get(name, []), q)
+
+
+def drive(flows: int, concurrency: int, make_worker: Callable[[int], object], start: int = 0) -> tuple[Recorder, int, float]:
+    """Run flows start..start+flows-1 on `concurrency` threads; returns (samples, ok count, wall seconds).
+
+    Each worker has flow(index, recorder) -> bool and close(). Work is handed out by a counter
+    under a lock, so the loop ends after exactly `flows` flows whatever fails."""
+    lock = threading.Lock()
+    next_index = [start]
+    end = start + flows
+    recorders = [Recorder() for _ in range(concurrency)]
+    ok = [0] * concurrency
+    workers = [make_worker(k) for k in range(concurrency)]  # setup (sign-in, channels) is not timed
+
+    def loop(k: int) -> None:
+        while True:
+            with lock:
+                i = next_index[0]
+                if i >= end:
+                    return
+                next_index[0] = i + 1
+            if workers[k].flow(i, recorders[k]):
+                ok[k] += 1
+
+    threads = [threading.Thread(target=loop, args=(k,), name=f"bench-{k}") for k in range(concurrency)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - began
+    for w in workers:
+        w.close()
+    total = Recorder()
+    for r in recorders:
+        total.merge(r)
+    return total, sum(ok), seconds
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = lambda cells: " | ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
+    return "\n".join([line(headers), "-+-".join("-" * w for w in widths), *(line(r) for r in rows)])
+
+
+def ms(value: float) -> str:
+    return "-" if value != value else f"{value:.1f}"  # NaN -> "-"
