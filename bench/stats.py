@@ -58,17 +58,16 @@ class PhaseResult:
         return percentile(self.recorder.samples.get(name, []), q)
 
 
-def drive(flows: int, concurrency: int, make_worker: Callable[[int], object], start: int = 0) -> tuple[Recorder, int, float]:
-    """Run flows start..start+flows-1 on `concurrency` threads; returns (samples, ok count, wall seconds).
+def drive(flows: int, workers: list, start: int = 0) -> tuple[Recorder, int, float]:
+    """Run flows start..start+flows-1, one thread per worker; returns (samples, ok count, wall seconds).
 
-    Each worker has flow(index, recorder) -> bool and close(). Work is handed out by a counter
-    under a lock, so the loop ends after exactly `flows` flows whatever fails."""
+    A worker has flow(index, recorder) -> bool. Work is handed out by a counter under a lock, so
+    the run ends after exactly `flows` flows whatever fails."""
     lock = threading.Lock()
     next_index = [start]
     end = start + flows
-    recorders = [Recorder() for _ in range(concurrency)]
-    ok = [0] * concurrency
-    workers = [make_worker(k) for k in range(concurrency)]  # setup (sign-in, channels) is not timed
+    recorders = [Recorder() for _ in workers]
+    ok = [0] * len(workers)
 
     def loop(k: int) -> None:
         while True:
@@ -80,15 +79,13 @@ def drive(flows: int, concurrency: int, make_worker: Callable[[int], object], st
             if workers[k].flow(i, recorders[k]):
                 ok[k] += 1
 
-    threads = [threading.Thread(target=loop, args=(k,), name=f"bench-{k}") for k in range(concurrency)]
+    threads = [threading.Thread(target=loop, args=(k,), name=f"bench-{k}") for k in range(len(workers))]
     began = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     seconds = time.perf_counter() - began
-    for w in workers:
-        w.close()
     total = Recorder()
     for r in recorders:
         total.merge(r)

@@ -98,6 +98,9 @@ class _Visits(VisitRepository):
     def list(self, psn_no=None, limit=100):
         return [copy.deepcopy(v) for v in self.store.values() if psn_no in (None, v.psn_no)][:limit]
 
+    def in_state(self, state, limit=1000):
+        return [self.get(v.id) for v in self.store.values() if v.state is state][:limit]
+
 
 class _Persons(PersonRepository):
     def __init__(self, store: dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import abc
 
 from domain.person import InsuredPerson
-from domain.visit import Visit
+from domain.visit import Visit, VisitState
 
 
 class VisitRepository(abc.ABC):
@@ -19,6 +19,10 @@ class VisitRepository(abc.ABC):
 
     @abc.abstractmethod
     def list(self, psn_no: str | None = None, limit: int = 100) -> list[Visit]: ...
+
+    @abc.abstractmethod
+    def in_state(self, state: VisitState, limit: int = 1000) -> list[Visit]:
+        """Visits in one state, oldest first (recovery looks for those left SETTLING)."""
 
 
 class PersonRepository(abc.ABC):

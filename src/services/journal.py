@@ -8,6 +8,7 @@ from datetime import timedelta
 from domain.errors import NotFound
 from domain.journal import JournalEntry, JournalState
 from domain.operator import Operator
+from domain.settlement import Settlement
 from domain.visit import VisitState
 from ports.clock import Clock
 from ports.journal import JournalStore
@@ -47,7 +48,8 @@ class JournalService:
         return self.get(entry_id)
 
     def recover(self) -> list[JournalEntry]:
-        """At start-up: settle what a dead process left PENDING and every UNCERTAIN entry."""
+        """At start-up: settle what a dead process left PENDING and every UNCERTAIN entry, then
+        bring visits left SETTLING in line with what the journal knows."""
         cutoff = self.clock.now() - self.pending_grace
         settled = []
         for entry in self.journal.unresolved(older_than=cutoff):
@@ -56,7 +58,36 @@ class JournalService:
             except Exception as exc:  # noqa: BLE001 - one bad entry must not stop recovery
                 log.warning("could not resolve journal entry %s (%s): %s", entry.id, entry.msgid, exc)
             settled.append(self.get(entry.id))
+        self._finish_settling_visits()
         return settled
+
+    def _finish_settling_visits(self) -> None:
+        """A visit stays SETTLING when the process died around a 2207, or when recording a
+        settlement failed after the platform had made it. The last 2207 in the journal decides:
+        OK → record the settlement from the journaled reply; refused or reversed → release."""
+        with self.uow() as uow:
+            stuck = [v.id for v in uow.visits.in_state(VisitState.SETTLING)]
+        for visit_id in stuck:
+            settles = [e for e in self.journal.for_visit(visit_id) if e.infno in SETTLEMENT_CODES]
+            if not settles:
+                continue  # claimed but nothing journaled yet: possibly in flight elsewhere
+            last = settles[-1]
+            with self.uow() as uow:
+                visit = uow.visits.get(visit_id)
+                if visit is None or visit.state is not VisitState.SETTLING:
+                    continue
+                if last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
+                    output = last.reply
+                    settlement = Settlement.from_setlinfo(output.get("setlinfo") or {}, output.get("setldetail") or [],
+                                                          visit.settling_batch)
+                    visit.complete_settlement(settlement)
+                elif last.state in (JournalState.FAILED, JournalState.REVERSED):
+                    visit.abandon_settlement()
+                else:
+                    continue
+                uow.commit()
+                log.warning("visit %s left SETTLING brought in line with journal entry %s (%s)",
+                            visit_id, last.id, last.state.value)
 
     def _resolve(self, entry: JournalEntry, operator: Operator) -> None:
         if entry.state is JournalState.PENDING:

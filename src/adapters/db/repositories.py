@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from adapters.db import tables as t
 from domain.person import InsuredPerson
-from domain.visit import Visit
+from domain.visit import Visit, VisitState
 from ports.repositories import PersonRepository, VisitRepository
 
 
@@ -32,6 +32,10 @@ class SqlVisitRepository(VisitRepository):
         stmt = select(Visit).order_by(t.visits.c.begntime.desc(), t.visits.c.id.desc()).limit(limit)
         if psn_no is not None:
             stmt = stmt.where(t.visits.c.psn_no == psn_no)
+        return list(self._session.scalars(stmt))
+
+    def in_state(self, state: VisitState, limit: int = 1000) -> list[Visit]:
+        stmt = select(Visit).where(t.visits.c.state == state.value).order_by(t.visits.c.begntime).limit(limit)
         return list(self._session.scalars(stmt))
 
 

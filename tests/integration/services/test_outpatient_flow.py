@@ -178,3 +178,39 @@ def test_two_settlements_of_one_visit_at_once_exactly_one_wins(app, simulator):
     assert sorted(outcomes)[-1] == "settled" and outcomes.count("settled") == 1, outcomes
     assert [e.infno for e in app.journal.for_visit(visit.id)].count("2207") == 1  # only one reached the platform
     assert app.outpatient.get_visit(visit.id).state is VisitState.SETTLED
+
+
+def _claim_and_send_2207(app, visit):
+    """A 2207 sent the way settle() sends it, by a process that dies before recording the result."""
+    from services.platform_gateway import CallContext
+
+    app.outpatient._change(visit.id, lambda v: v.begin_settlement("B1"))
+    claimed = app.outpatient.get_visit(visit.id)
+    data = app.outpatient._settle_data(claimed, "B1", True, "01")
+    data.update(fulamt_ownpay_amt=Decimal(0), overlmt_selfpay=Decimal(0), preselfpay_amt=Decimal(0),
+                inscp_scp_amt=Decimal(0))
+    return app.gateway.call(OP, "2207", {"data": data}, CallContext(visit.psn_no, visit.mdtrt_id, visit.id))
+
+
+def test_recovery_records_a_settlement_the_platform_made_but_we_did_not_store(app, simulator):
+    visit = register(app)
+    app.outpatient.upload_fees(OP, visit.id, fees())
+    output = _claim_and_send_2207(app, visit)
+    assert app.outpatient.get_visit(visit.id).state is VisitState.SETTLING
+
+    app.journal.recover()
+    recovered = app.outpatient.get_visit(visit.id)
+    assert recovered.state is VisitState.SETTLED
+    active = recovered.active_settlement()
+    assert active.setl_id == output["setlinfo"]["setl_id"]
+    assert active.acct_pay == output["setlinfo"]["acct_pay"] and active.details
+
+
+def test_recovery_releases_a_visit_whose_settlement_was_refused(app, simulator):
+    visit = register(app)
+    app.outpatient.upload_fees(OP, visit.id, fees())
+    simulator.faults.add("2207", "error_reply", 1, 0)
+    with pytest.raises(PlatformRejected):
+        _claim_and_send_2207(app, visit)
+    app.journal.recover()
+    assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED

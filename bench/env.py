@@ -1,0 +1,89 @@
+"""Backends and the running stack: database, simulator HTTP front, app, gRPC server — all local."""
+from __future__ import annotations
+
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from adapters.db import migrate
+from adapters.yb_sim.http_front import SimulatorHttpFront
+from adapters.yb_sim.platform import SimulatorPlatform
+from services.bootstrap import App, bootstrap
+from services.grpc.server import build_server
+from services.settings import PlatformSettings, Settings
+
+BENCH_DB = "his_bench"
+PAASID, GATEWAY_TOKEN = "bench", "bench-secret"
+
+
+def postgres_problem(admin_url: str) -> str:
+    """Why PostgreSQL cannot be used ("" when it can)."""
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return ""
+    except Exception as exc:  # noqa: BLE001 - any failure means "skip with a note"
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def database(backend: str, admin_url: str):
+    """A fresh, migrated database URL for `backend`; removed afterwards."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="his-bench-") as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            migrate.upgrade(url)
+            yield url
+        return
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+
+    def admin_sql(statement: str) -> None:
+        with admin.connect() as conn:
+            conn.execute(text(statement))
+    try:
+        admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        admin_sql(f'CREATE DATABASE "{BENCH_DB}"')
+        url = make_url(admin_url).set(database=BENCH_DB).render_as_string(hide_password=False)
+        migrate.upgrade(url)
+        yield url
+    finally:
+        admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        admin.dispose()
+
+
+@dataclass
+class Stack:
+    app: App
+    simulator: SimulatorPlatform
+    front: SimulatorHttpFront
+    target: str  # the gRPC server, host:port
+    settings: Settings
+
+
+@contextmanager
+def stack(database_url: str):
+    """What scripts/serve runs, on ephemeral 127.0.0.1 ports, with the platform behind real HTTP."""
+    simulator = SimulatorPlatform()
+    front = SimulatorHttpFront(simulator, host="127.0.0.1", port=0, paasid=PAASID, token=GATEWAY_TOKEN)
+    front.start()
+    settings = Settings(database_url=database_url, platform=PlatformSettings(
+        kind="http", url=front.url, paasid=PAASID, token=GATEWAY_TOKEN))
+    app = bootstrap(settings)
+    server, port = build_server(app.outpatient, app.journal, settings.tokens(), address="127.0.0.1:0",
+                                max_workers=settings.grpc_workers, zone=settings.timezone)
+    server.start()
+    try:
+        yield Stack(app, simulator, front, f"127.0.0.1:{port}", settings)
+    finally:
+        server.stop(grace=None).wait()
+        try:
+            app.close()
+        finally:
+            front.stop()
