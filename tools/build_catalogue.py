@@ -5,7 +5,10 @@
 Writes src/ports/catalogue/data/{transactions,dicts}.json. The project ships those files; this tool
 exists so that a corrected spec (e.g. the hospital's copy of the provincial document) can be folded in
 again, and tests/unit/test_catalogue_matches_spec.py reports any difference from ../shared/spec.
-This slice compiles the core transactions (1xxx, 2xxx, 9xxx); 3xxx-8xxx follow in a later issue.
+Every row of interfaces.tsv gets an entry. Where the spec has no public field list, the entry takes
+the nearest national analogue (`fields_source: "analogue: ..."`) or the national convention of one open
+`data` node (`fields_source: "convention"`), so that the hospital's copy of the provincial document can
+correct it in one place.
 """
 from __future__ import annotations
 
@@ -19,75 +22,134 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "ports" / "catalogue" / "data"
 
 TYPES = {"字符型": "string", "数值型": "decimal", "日期型": "date", "日期时间型": "datetime",
-         "整型": "integer", "字节数组": "bytes", "数组": "array"}
+         "整型": "integer", "字节数组": "bytes", "数组": "array",
+         # the mgmt / mobile files are already normalised
+         "string": "string", "text": "string", "decimal": "decimal", "integer": "integer", "date": "date",
+         "datetime": "datetime", "array": "array", "object": "object"}
 # Dictionaries whose code lists are local or incomplete: values are not checked against them.
 OPEN_DICTS = {"psn_type", "naty", "admdvs", "psn_insu_stas", "setl_type", "chrg_type", "fund_pay_type",
               "clr_type", "list_type", "infcode"}
 MOBILE_GATEWAY_PREFIX = "6"
 FILE_BASED = {"9101", "9102"}
+SPEC_FILES = ("transactions-core.json", "transactions-mgmt.json", "transactions-mobile-rx-ltc.json")
+# Where the Hubei list spells a code differently from the spec files.
+SPELLINGS = {"4101a": "4101A"}
 
 
-def norm_field(f: dict) -> dict:
-    kind = TYPES.get(f.get("type"), "string")
-    out = {"name": f["name"], "label": f.get("label", ""), "type": kind, "required": f.get("required") == "Y"}
-    length = f.get("length")
+def norm_field(f: dict, dict_names: set[str]) -> dict:
+    kind = TYPES.get(f.get("type") or "", "string")
+    out = {"name": f["name"], "label": f.get("label", ""), "type": kind,
+           "required": f.get("required") in ("Y", True)}
+    length = f.get("length", f.get("max_length"))
     if kind == "decimal" and length:
         p, _, s = str(length).partition(",")
-        out["precision"], out["scale"] = int(p), int(s or 0)
+        if p.strip().isdigit():
+            out["precision"], out["scale"] = int(p), int(s or 0)
     elif kind in ("string", "bytes") and length and str(length).isdigit():
         out["length"] = int(length)
-    if f.get("dict"):
-        out["dict"] = f["dict"]
-    if f.get("unconfirmed") or f.get("unconfirmed_attrs"):
+    code = f.get("dict")
+    if isinstance(code, str):
+        out["dict"] = code
+    elif code is True and f["name"] in dict_names:  # 代码标识 without a named list: the field's own name
+        out["dict"] = f["name"]
+    if f.get("unconfirmed") or f.get("unconfirmed_attrs") or f.get("required") is None and "required" in f:
         out["unconfirmed"] = True
     if f.get("item_fields"):
-        out["items"] = [norm_field(x) for x in f["item_fields"]]
+        out["items"] = [norm_field(x, dict_names) for x in f["item_fields"]]
     return out
 
 
-def norm_nodes(nodes: dict | None) -> dict:
-    return {name: {"kind": node.get("kind", "object"), "fields": [norm_field(f) for f in node.get("fields", [])]}
-            for name, node in (nodes or {}).items()}
+def norm_nodes(nodes: dict | None, dict_names: set[str]) -> dict:
+    """Flat nodes; dotted names (a.b) become the items of field b inside node a."""
+    result: dict = {}
+    for name, node in sorted((nodes or {}).items(), key=lambda kv: kv[0].count(".")):
+        if not isinstance(node, dict):
+            continue
+        fields = [norm_field(f, dict_names) for f in node.get("fields", [])]
+        kind = node.get("kind", "object")
+        path = name.split(".")
+        top = "" if path[0] == "(root)" else path[0]
+        if len(path) == 1:
+            entry = {"kind": kind, "fields": fields}
+            if not fields:
+                entry["open"] = True  # no public field list: anything is accepted and passed on
+            result[top] = entry
+            continue
+        parent = result.setdefault(top, {"kind": "object", "fields": []})["fields"]
+        for part in path[1:-1]:
+            holder = next((f for f in parent if f["name"] == part), None)
+            if holder is None:
+                holder = {"name": part, "label": "", "type": "array", "required": False, "items": []}
+                parent.append(holder)
+            parent = holder.setdefault("items", [])
+        leaf = next((f for f in parent if f["name"] == path[-1]), None)
+        if leaf is None:
+            leaf = {"name": path[-1], "label": node.get("label", ""), "type": kind, "required": False}
+            parent.append(leaf)
+        leaf["type"] = "array" if kind == "array" else "object"
+        leaf["items"] = fields
+    return result
+
+
+CONVENTION_NODES = {"data": {"kind": "object", "fields": [], "open": True}}
 
 
 def build(spec: Path) -> tuple[dict, dict]:
     rows = {r["code"]: r for r in csv.DictReader(open(spec / "interfaces.tsv", encoding="utf-8"), delimiter="\t")}
     envelope = json.loads((spec / "envelope.json").read_text(encoding="utf-8"))
     reversible = set(envelope["reversal"]["reversible_oinfno_hubei"])
-    core = json.loads((spec / "transactions-core.json").read_text(encoding="utf-8"))["transactions"]
+    raw_dicts = json.loads((spec / "dicts-core.json").read_text(encoding="utf-8"))
+    dict_names = set(raw_dicts) - {"_meta"}
+    source: dict[str, dict] = {}
+    for name in SPEC_FILES:
+        source.update(json.loads((spec / name).read_text(encoding="utf-8"))["transactions"])
     catalogue = {}
-    for code, t in core.items():
+    codes = list(rows) + [c for c in source if c not in rows and c not in SPELLINGS.values()]
+    for code in codes:
+        t = source.get(SPELLINGS.get(code, code), {})
         row = rows.get(code)
-        has_fields = any(n.get("fields") for n in (t.get("input") or {}).values())
         entry = {
             "code": code,
-            "name": t["name"],
+            "name": t.get("name") or (row["name"] if row else code),
             "group": (row["category"].split("-", 1)[-1].strip() + "/" + row["subcategory"].split("-", 1)[-1].strip())
             if row else t.get("category", ""),
             "in_hubei_list": bool(row),
-            "call_mode": row["call_mode"] if row else "实时",
+            "call_mode": row["call_mode"] if row else t.get("call_mode", "实时"),
             "description": row["description"] if row else t.get("hubei_description", ""),
             "reversible": code in reversible,
             "gateway": "mobile" if code.startswith(MOBILE_GATEWAY_PREFIX) else "platform",
             "file_based": code in FILE_BASED,
-            "applicable": t.get("hubei_applicable", True) is not False,
-            "fields_source": "spec" if has_fields else "convention",
-            "input": norm_nodes(t.get("input")),
-            "output": norm_nodes(t.get("output")),
+            "applicable": t.get("hubei_applicable", True) is not False and "本交易不适用" not in (row or {}).get(
+                "description", ""),
         }
+        inputs, outputs = t.get("input"), t.get("output")
+        analogue = t.get("reference_analogue")
+        if inputs or outputs:
+            entry["fields_source"] = "spec"
+        elif analogue:
+            inputs, outputs = analogue.get("input"), analogue.get("output")
+            entry["fields_source"] = f"analogue: {analogue.get('region', '')}".strip()
+        else:
+            entry["fields_source"] = "convention"
+        entry["input"] = norm_nodes(inputs, dict_names) or (CONVENTION_NODES if entry["fields_source"] == "convention" else {})
+        entry["output"] = norm_nodes(outputs, dict_names) or (CONVENTION_NODES if entry["fields_source"] == "convention" else {})
         if not entry["applicable"]:
             entry["replaced_by"] = "1312a"
-        if t.get("unconfirmed"):
+        if code in SPELLINGS:
+            entry["spec_code"] = SPELLINGS[code]
+        if t.get("unconfirmed") or entry["fields_source"] != "spec":
             entry["unconfirmed"] = True
+        for key in ("upload_file", "result_file", "file_columns"):
+            if t.get(key):
+                entry[key] = t[key]
         catalogue[code] = entry
-    raw_dicts = json.loads((spec / "dicts-core.json").read_text(encoding="utf-8"))
     meta = raw_dicts["_meta"]["dictionaries"]
     dicts = {}
-    for name, codes in raw_dicts.items():
+    for name, codes_ in raw_dicts.items():
         if name == "_meta":
             continue
         m = meta.get(name, {})
-        merged = dict(codes)
+        merged = dict(codes_)
         for local, label in (m.get("local_codes_seen_elsewhere") or {}).items():
             merged.setdefault(local, label)  # accepted: a real platform sent them
         dicts[name] = {"label": m.get("label", name), "closed": name not in OPEN_DICTS and not m.get("unconfirmed"),

@@ -44,6 +44,46 @@ def test_shipped_catalogue_matches_the_spec():
     assert not differences, "catalogue differs from ../shared/spec (run tools/build_catalogue.py):\n" + "\n".join(differences)
 
 
+@pytest.mark.skipif(not SPEC.is_dir(), reason="../shared/spec is only on development and CI machines")
+def test_the_projects_copy_of_the_interface_list_is_current():
+    assert (ROOT / "tests" / "fixtures" / "interfaces.tsv").read_bytes() == (SPEC / "interfaces.tsv").read_bytes()
+
+
+def _hubei_rows():
+    import csv
+    with open(ROOT / "tests" / "fixtures" / "interfaces.tsv", encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def test_every_row_of_the_hubei_list_is_catalogued():
+    rows = _hubei_rows()
+    assert len(rows) == 189
+    missing = [r["code"] for r in rows if r["code"] not in catalogue]
+    assert not missing, f"not in the catalogue: {missing}"
+    for r in rows:
+        tx = catalogue.get(r["code"])
+        assert tx.in_hubei_list and tx.call_mode == r["call_mode"], r["code"]
+        assert tx.input or tx.output or tx.fields_source != "spec", r["code"]
+    assert {tx.code for tx in catalogue if tx.gateway == "mobile"} == {r["code"] for r in rows if r["code"].startswith("6")}
+    assert {tx.code for tx in catalogue if tx.file_based} == {"9101", "9102"}
+    assert sorted(tx.code for tx in catalogue if not tx.applicable) == ["1301", "1302", "1303", "1304", "1305", "1306"]
+
+
+def test_nested_rows_are_validated_with_their_path():
+    tx = catalogue.get("3101")
+    payload = {"data": {"syscode": "HIS", "patient_dtos": [{"patn_id": "1", "patn_name": "甲", "gend": "1",
+                                                             "brdy": "1990-13-01", "poolarea": "420106",
+                                                             "curr_mdtrt_id": "M1", "fsi_encounter_dtos": []}]}}
+    found = {v.field for v in validate_request(catalogue, tx, payload)}
+    assert "data.patient_dtos[0].brdy" in found
+
+
+def test_convention_entries_accept_any_fields():
+    tx = catalogue.get("8101")
+    assert tx.fields_source == "convention" and tx.unconfirmed
+    assert validate_request(catalogue, tx, {"data": {"anything": "goes"}}) == []
+
+
 def test_issue_transactions_are_catalogued():
     for code in ("1101", "2201", "2201A", "2202", "2203", "2203A", "2204", "2205", "2206", "2207", "2208",
                  "2601", "9001", "9002"):

@@ -34,6 +34,7 @@ class NodeSpec:
     name: str
     kind: str  # object | array
     fields: tuple[FieldSpec, ...]
+    open: bool = False  # no public field list: any fields pass, unchecked
 
     @property
     def is_array(self) -> bool:
@@ -59,6 +60,9 @@ class Transaction:
     output: tuple[NodeSpec, ...]
     replaced_by: str = ""
     in_hubei_list: bool = True
+    unconfirmed: bool = False
+    spec_code: str = ""  # the spelling the spec files use, where the Hubei list differs (4101a / 4101A)
+    files: dict = field(default_factory=dict)  # upload_file / result_file / file_columns descriptions
 
     def input_node(self, name: str) -> NodeSpec | None:
         return next((n for n in self.input if n.name == name), None)
@@ -76,7 +80,8 @@ class Dictionary:
 
 
 def _nodes(d: dict) -> tuple[NodeSpec, ...]:
-    return tuple(NodeSpec(name, n["kind"], tuple(FieldSpec.from_json(f) for f in n["fields"])) for name, n in d.items())
+    return tuple(NodeSpec(name, n["kind"], tuple(FieldSpec.from_json(f) for f in n["fields"]), n.get("open", False))
+                 for name, n in d.items())
 
 
 class Catalogue:
@@ -102,7 +107,9 @@ class Catalogue:
                 description=t.get("description", ""), reversible=t["reversible"], gateway=t["gateway"],
                 file_based=t["file_based"], applicable=t["applicable"], fields_source=t["fields_source"],
                 input=_nodes(t["input"]), output=_nodes(t["output"]), replaced_by=t.get("replaced_by", ""),
-                in_hubei_list=t.get("in_hubei_list", True))
+                in_hubei_list=t.get("in_hubei_list", True), unconfirmed=t.get("unconfirmed", False),
+                spec_code=t.get("spec_code", ""),
+                files={k: t[k] for k in ("upload_file", "result_file", "file_columns") if k in t})
         ds = {name: Dictionary(name, d["label"], d["closed"], d["codes"]) for name, d in dicts.items()}
         return cls(txs, ds)
 

@@ -73,7 +73,17 @@ def _check_value(spec: FieldSpec, value: object, where: str, catalogue: Catalogu
         if not isinstance(value, str) or not _DATETIME_RE.match(value) or not _parses(value, DATETIME_FORMAT):
             return [FieldViolation(where, f"{value!r} is not a time yyyy-MM-dd HH:mm:ss")]
         return []
-    if spec.type in ("array", "bytes"):
+    if spec.type == "array":
+        if not isinstance(value, list):
+            return [FieldViolation(where, "expected a list of rows")]
+        if spec.items:
+            return [v for i, row in enumerate(value) for v in _check_fields(spec.items, row, f"{where}[{i}]", catalogue)]
+        return []
+    if spec.type == "object":
+        if not isinstance(value, dict):
+            return [FieldViolation(where, "expected an object")]
+        return _check_fields(spec.items, value, where, catalogue) if spec.items else []
+    if spec.type == "bytes":
         return []
     # string
     if isinstance(value, (dict, list)):
@@ -101,10 +111,14 @@ def _parses(text: str, fmt: str) -> bool:
 
 
 def _check_row(node: NodeSpec, row: object, where: str, catalogue: Catalogue) -> list[FieldViolation]:
+    return _check_fields(node.fields, row, where, catalogue)
+
+
+def _check_fields(fields, row: object, where: str, catalogue: Catalogue) -> list[FieldViolation]:
     if not isinstance(row, dict):
         return [FieldViolation(where, "expected an object")]
     found = []
-    for spec in node.fields:
+    for spec in fields:
         value = row.get(spec.name)
         fwhere = f"{where}.{spec.name}"
         if _is_empty(value):
@@ -121,6 +135,11 @@ def validate_request(catalogue: Catalogue, tx: Transaction, payload: object) -> 
         return [FieldViolation("input", "expected an object keyed by node names")]
     found = []
     for node in tx.input:
+        if node.open:
+            continue  # fields unknown in public sources: the platform is the judge
+        if node.name == "":  # fields directly under input
+            found.extend(_check_row(node, payload, "input", catalogue))
+            continue
         value = payload.get(node.name)
         if node.is_array:
             if value is None or value == []:
@@ -146,6 +165,11 @@ def validate_request(catalogue: Catalogue, tx: Transaction, payload: object) -> 
 # ---- replies -----------------------------------------------------------------------------------
 
 def _decode_value(spec: FieldSpec, value: object, where: str, problems: list[FieldViolation]) -> object:
+    if spec.items and isinstance(value, list):
+        return [_decode_fields(spec.items, r, f"{where}[{i}]", problems) if isinstance(r, dict) else r
+                for i, r in enumerate(value)]
+    if spec.items and isinstance(value, dict):
+        return _decode_fields(spec.items, value, where, problems)
     if _is_empty(value):
         return None
     if spec.type == "decimal":
@@ -168,8 +192,12 @@ def _decode_value(spec: FieldSpec, value: object, where: str, problems: list[Fie
 
 
 def _decode_row(node: NodeSpec, row: dict, where: str, problems: list[FieldViolation]) -> dict:
+    return _decode_fields(node.fields, row, where, problems)
+
+
+def _decode_fields(fields, row: dict, where: str, problems: list[FieldViolation]) -> dict:
     out = dict(row)  # unknown extra fields are kept untouched
-    for spec in node.fields:
+    for spec in fields:
         if spec.name in row:
             out[spec.name] = _decode_value(spec, row[spec.name], f"{where}.{spec.name}", problems)
         else:
@@ -186,6 +214,8 @@ def decode_output(tx: Transaction, output: object) -> tuple[dict, list[FieldViol
         problems.append(FieldViolation("output", f"expected an object, got {type(output).__name__}"))
     result = dict(source)
     for node in tx.output:
+        if node.open:
+            continue  # passed on as received
         if node.name == "":  # fields directly under output
             result.update(_decode_row(node, source, "output", problems))
             continue
