@@ -162,6 +162,14 @@ class SimState:
         self.messages: dict[str, Message] = {}
         self.dedc_used: dict[tuple[str, str, int], Decimal] = {}  # (psn_no, insutype, year)
         self.pool_used: dict[tuple[str, str, int], Decimal] = {}
+        self.sections: dict[str, object] = {}
+
+    def section(self, name: str, factory):
+        """State that belongs to one group of handlers (catalogs, filings, stock ...), created on
+        first use, so a new group needs no change here."""
+        if name not in self.sections:
+            self.sections[name] = factory()
+        return self.sections[name]
 
     def add_person(self, person: Person) -> None:
         self.persons[person.psn_no] = person

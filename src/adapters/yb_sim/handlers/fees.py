@@ -87,3 +87,7 @@ def undo_fees(call: Call, rows: tuple[tuple[str, str], ...]) -> None:
     for found, sn in present:
         del found.fees[sn]
 
+
+
+HANDLERS = {"2204": upload_fees, "2205": cancel_fees}
+UNDO = {"fees": undo_fees}

@@ -71,3 +71,8 @@ def undo_registration(call: Call, mdtrt_id: str) -> None:
     if call.state.active_settlement(found) is not None:
         refuse(f"就诊ID[{mdtrt_id}]已结算，不能冲正挂号")
     found.cancelled = True
+
+
+HANDLERS = {"2201": register, "2201A": register, "2202": cancel_registration,
+            "2203": upload_visit_info, "2203A": upload_visit_info}
+UNDO = {"register": undo_registration}

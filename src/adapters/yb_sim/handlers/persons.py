@@ -28,3 +28,6 @@ def person_info(call: Call) -> dict:
         "emp_name": a.emp_name,
     }) for a in person.accounts]
     return {"baseinfo": shape(call, "baseinfo", baseinfo), "insuinfo": insuinfo, "idetinfo": []}
+
+
+HANDLERS = {"1101": person_info}

@@ -2,16 +2,6 @@
 from __future__ import annotations
 
 from adapters.yb_sim.handlers.common import Call, refuse, text
-from adapters.yb_sim.handlers.fees import undo_fees
-from adapters.yb_sim.handlers.outpatient import undo_registration
-from adapters.yb_sim.handlers.settlement import undo_cancel, undo_settle
-
-_UNDO = {
-    "settle": undo_settle,
-    "cancel": undo_cancel,
-    "register": undo_registration,
-    "fees": undo_fees,
-}
 
 
 def reverse(call: Call) -> dict:
@@ -33,6 +23,10 @@ def reverse(call: Call) -> dict:
     if record.psn_no and record.psn_no != psn_no:
         refuse(f"人员编号[{psn_no}]与原报文[{omsgid}]的人员不一致")
     kind, *args = record.undo
-    _UNDO[kind](call, *args)
+    from adapters.yb_sim.handlers import UNDO  # the registry imports this module: look it up late
+    UNDO[kind](call, *args)
     record.reversed = True
     return {}
+
+
+HANDLERS = {"2601": reverse}

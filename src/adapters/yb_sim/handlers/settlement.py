@@ -185,3 +185,7 @@ def undo_cancel(call: Call, negative_id: str) -> None:
     _apply(call, original, account, +1)
     original.state, original.cancel_setl_id = ACTIVE, ""
     negative.state = REVERSED
+
+
+HANDLERS = {"2206": pre_settle, "2207": settle, "2208": cancel_settlement}
+UNDO = {"settle": undo_settle, "cancel": undo_cancel}

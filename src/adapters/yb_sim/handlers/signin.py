@@ -21,3 +21,6 @@ def sign_out(call: Call) -> dict:
         refuse(f"签到编号[{sign_no}]不属于操作员[{call.request.operator.code}]")
     found.active = False
     return {"signoutoutb": {"sign_time": call.now_text}}
+
+
+HANDLERS = {"9001": sign_in, "9002": sign_out}
