@@ -70,7 +70,8 @@ class BareWorker:
         envelope = {
             "infno": infno, "msgid": msgid, "mdtrtarea_admvs": inst.mdtrtarea_admvs,
             "insuplc_admdvs": ctx.get("insuplc_admdvs", ""), "recer_sys_code": inst.recer_sys_code,
-            "dev_no": inst.dev_no, "dev_safe_info": inst.dev_safe_info, "cainfo": "", "signtype": "", "infver": inst.infver,
+            "dev_no": inst.dev_no, "dev_safe_info": inst.dev_safe_info, "cainfo": "", "signtype": "",
+            "infver": inst.infver,
             "opter_type": op.type, "opter": op.code, "opter_name": op.name, "inf_time": now.strftime(DATETIME),
             "fixmedins_code": inst.fixmedins_code, "fixmedins_name": inst.fixmedins_name,
             "sign_no": self.sign_no, "input": payload}

@@ -41,6 +41,31 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+class SqlCounter:
+    """Statements and commits an engine runs: how much database work a flow costs."""
+
+    def __init__(self, engine) -> None:
+        from sqlalchemy import event
+
+        self.statements = self.commits = 0
+        self._engine, self._event = engine, event
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+
+    def _statement(self, *_args) -> None:
+        self.statements += 1  # a lost increment under threads would be a rounding error here
+
+    def _commit(self, *_args) -> None:
+        self.commits += 1
+
+    def snapshot(self) -> tuple[int, int]:
+        return self.statements, self.commits
+
+    def close(self) -> None:
+        self._event.remove(self._engine, "before_cursor_execute", self._statement)
+        self._event.remove(self._engine, "commit", self._commit)
+
+
 @dataclass
 class PhaseResult:
     backend: str
@@ -49,6 +74,10 @@ class PhaseResult:
     flows_total: int
     seconds: float
     recorder: Recorder = field(default_factory=Recorder)
+    statements: int = 0  # SQL statements during the measured flows
+    commits: int = 0
+    cpu_seconds: float = 0.0  # the whole process: clients, server, simulator
+    layers: dict[str, float] = field(default_factory=dict)  # --breakdown: seconds per layer
 
     @property
     def flows_per_s(self) -> float:
@@ -93,8 +122,11 @@ def drive(flows: int, workers: list, start: int = 0) -> tuple[Recorder, int, flo
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
+    """Columns separated by " | "; the first left-aligned (names), the rest right-aligned (numbers)."""
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
-    line = lambda cells: " | ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
     return "\n".join([line(headers), "-+-".join("-" * w for w in widths), *(line(r) for r in rows)])
 
 

@@ -1,0 +1,75 @@
+"""The printed tables: throughput and flow latency, per-call percentiles, work per flow, layers."""
+from __future__ import annotations
+
+import os
+import platform
+
+from bench.bare import CALLS
+from bench.ours import RPCS
+from bench.stats import FLOW, PhaseResult, ms, table
+
+GOAL = 1.5  # our time per flow may be at most this many times the baseline's
+
+
+def _ratio(ours: PhaseResult, bare: PhaseResult) -> float:
+    """Time per flow, ours over bare, from throughput (what a busy hospital feels)."""
+    return bare.flows_per_s / ours.flows_per_s if ours.flows_per_s else float("inf")
+
+
+def report(results: list[PhaseResult], args, notes: list[str]) -> str:
+    out = [f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()} "
+           f"{platform.machine()}, {os.cpu_count()} cores; {args.flows} flows per path, "
+           f"{args.concurrency} client threads, {args.warmup} warm-up flows", ""]
+    if not results:
+        return "\n".join(out + notes)
+    by_key = {(r.backend, r.path): r for r in results}
+    rows = []
+    for r in results:
+        bare = by_key.get((r.backend, "bare"))
+        ratio = "1.00x" if r.path == "bare" else f"{_ratio(r, bare):.2f}x" if bare else "-"
+        flows = str(r.flows_ok) if r.flows_ok == r.flows_total else f"{r.flows_ok}/{r.flows_total}"
+        rows.append([r.backend, r.path, flows, f"{r.flows_per_s:.1f}", ms(r.p(FLOW, .5)), ms(r.p(FLOW, .99)), ratio])
+    out += [table(["backend", "path", "flows", "flows/s", "p50 flow ms", "p99 flow ms", "ratio vs bare"], rows), ""]
+
+    rows = []
+    for backend in dict.fromkeys(r.backend for r in results):
+        ours, bare = by_key.get((backend, "ours")), by_key.get((backend, "bare"))
+        if not (ours and bare):
+            continue
+        for rpc, call in zip((*RPCS, FLOW), (*CALLS, FLOW)):
+            o50, b50 = ours.p(rpc, .5), bare.p(call, .5)
+            rows.append([backend, rpc, ms(o50), ms(ours.p(rpc, .99)), call, ms(b50), ms(bare.p(call, .99)),
+                         f"{o50 / b50:.2f}x" if b50 else "-"])
+    out += [table(["backend", "our RPC", "p50 ms", "p99 ms", "bare call", "p50 ms", "p99 ms", "p50 ratio"], rows), ""]
+
+    rows = [[r.backend, r.path, f"{r.cpu_seconds * 1000 / max(r.flows_total, 1):.1f}",
+             f"{r.statements / max(r.flows_total, 1):.1f}", f"{r.commits / max(r.flows_total, 1):.1f}"]
+            for r in results]
+    out += [table(["backend", "path", "process CPU ms/flow", "SQL statements/flow", "commits/flow"], rows), ""]
+
+    if args.breakdown:
+        from bench.breakdown import rows as layer_rows
+        rows = []
+        for backend in dict.fromkeys(r.backend for r in results):
+            ours, bare = by_key.get((backend, "ours")), by_key.get((backend, "bare"))
+            if ours and bare:
+                rows += layer_rows(backend, bare.layers, ours.layers, _summed(bare, CALLS), _summed(ours, RPCS),
+                                   args.flows)
+        out += [table(["backend", "layer (ms per flow, summed over threads)", "bare", "ours"], rows), ""]
+
+    for backend in dict.fromkeys(r.backend for r in results):
+        ours, bare = by_key.get((backend, "ours")), by_key.get((backend, "bare"))
+        if ours and bare:
+            ratio = _ratio(ours, bare)
+            verdict = "meets" if ratio <= GOAL else "MISSES"
+            out.append(f"{backend}: ours/bare time per flow = {ratio:.2f}x -> {verdict} the goal (<= {GOAL}x)")
+    for r in results:
+        for what, count in sorted(r.recorder.errors.items()):
+            out.append(f"{r.backend}/{r.path}: {count} failed flow(s): {what}")
+    out += notes
+    return "\n".join(out)
+
+
+def _summed(result: PhaseResult, names) -> float:
+    """Seconds spent in the named calls over all flows."""
+    return sum(sum(result.recorder.samples.get(n, [])) for n in names) / 1000
