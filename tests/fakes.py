@@ -81,6 +81,9 @@ class _Visits(VisitRepository):
     def add(self, visit):
         self.loaded[visit.id] = (None, visit)
 
+    def attach(self, visit):
+        self.loaded[visit.id] = (visit.version, visit)
+
     def get(self, visit_id):
         if visit_id in self.loaded:
             return self.loaded[visit_id][1]

@@ -15,6 +15,12 @@ class VisitRepository(abc.ABC):
     def get(self, visit_id: str) -> Visit | None: ...
 
     @abc.abstractmethod
+    def attach(self, visit: Visit) -> None:
+        """Take back a visit loaded by an earlier unit of work, with what was changed on it since.
+        Its version guards the commit: if the visit changed meanwhile, commit raises
+        ConcurrencyConflict."""
+
+    @abc.abstractmethod
     def by_mdtrt_id(self, mdtrt_id: str) -> Visit | None: ...
 
     @abc.abstractmethod

@@ -1,9 +1,10 @@
 """Use cases of an outpatient insured visit (门诊医保就诊): thin orchestration of domain + platform.
 
 Rule of every use case that calls the platform: no database transaction stays open while the
-request is on the wire. State that must not race (a settlement) is claimed first in its own
-transaction (the visit's version makes a second claim lose), then the platform is called, then the
-result is recorded.
+request is on the wire. The visit is loaded once, the change is checked on it before anything is
+sent, and after the platform agreed the same object is recorded (its version guards the commit;
+should the visit have changed meanwhile, the change is applied again on a fresh load). State that
+must not race (a settlement) is claimed first in its own transaction, so a second claim loses.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from domain.errors import FieldViolation, IllegalTransition, NotFound, ValidationFailed
+from domain.errors import ConcurrencyConflict, FieldViolation, IllegalTransition, NotFound, ValidationFailed
 from domain.money import money
 from domain.operator import Operator
 from domain.person import Insurance, InsuredPerson
@@ -71,12 +72,16 @@ class OutpatientService:
     # ---- 2201 / 2201A ----------------------------------------------------------------------
     def register(self, op: Operator, cmd: RegisterVisit) -> Visit:
         begntime = cmd.begntime or self.clock.now()
-        insuplc = cmd.insuplc_admdvs or self._insuplc(cmd.psn_no, cmd.insutype)
+        with self.uow() as uow:
+            person = uow.persons.get(cmd.psn_no)
+        insurance = person.insurance(cmd.insutype) if person else None
+        insuplc = cmd.insuplc_admdvs or (insurance.insuplc_admdvs if insurance else "")
         visit = Visit(id=str(uuid.uuid4()), psn_no=cmd.psn_no, insutype=cmd.insutype, med_type=cmd.med_type,
                       mdtrt_cert_type=cmd.mdtrt_cert_type, mdtrt_cert_no=cmd.mdtrt_cert_no,
                       ipt_otp_no=cmd.ipt_otp_no or begntime.strftime("MZ%Y%m%d%H%M%S%f")[:20],
                       begntime=begntime, dept_code=cmd.dept_code, dept_name=cmd.dept_name, caty=cmd.caty,
-                      atddr_no=cmd.atddr_no, dr_name=cmd.dr_name, insuplc_admdvs=insuplc)
+                      atddr_no=cmd.atddr_no, dr_name=cmd.dr_name, insuplc_admdvs=insuplc,
+                      psn_name=person.psn_name if person else "")
         data = {"psn_no": visit.psn_no, "insutype": visit.insutype, "begntime": begntime.strftime(DATETIME),
                 "mdtrt_cert_type": visit.mdtrt_cert_type, "mdtrt_cert_no": visit.mdtrt_cert_no,
                 "ipt_otp_no": visit.ipt_otp_no, "atddr_no": visit.atddr_no, "dr_name": visit.dr_name,
@@ -88,8 +93,6 @@ class OutpatientService:
         if not visit.mdtrt_id:
             raise IllegalTransition(f"{self.config.register_infno} returned no mdtrt_id")
         with self.uow() as uow:
-            person = uow.persons.get(visit.psn_no)
-            visit.psn_name = person.psn_name if person else ""
             uow.visits.add(visit)
             uow.commit()
         return visit
@@ -97,7 +100,7 @@ class OutpatientService:
     # ---- 2203 ------------------------------------------------------------------------------
     def upload_diagnoses(self, op: Operator, visit_id: str, diagnoses: list[Diagnosis], main_cond_dscr: str = "") -> Visit:
         visit = self.get_visit(visit_id)
-        visit.record_diagnoses([replace(d) for d in diagnoses])  # check on a copy before sending
+        visit.record_diagnoses(diagnoses)  # checked before anything is sent
         main = next((d for d in diagnoses if d.maindiag_flag == "1"), diagnoses[0])
         payload = {
             "mdtrtinfo": {"mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no, "med_type": visit.med_type,
@@ -108,12 +111,12 @@ class OutpatientService:
                           "dise_dor_name": d.dise_dor_name, "diag_time": d.diag_time.strftime(DATETIME),
                           "vali_flag": d.vali_flag} for d in diagnoses]}
         self.gateway.call(op, self.config.visit_info_infno, payload, self._ctx(visit))
-        return self._change(visit_id, lambda v: v.record_diagnoses(diagnoses))
+        return self._record(visit, lambda v: v.record_diagnoses([replace(d) for d in diagnoses]))
 
     # ---- 2204 / 2205 -----------------------------------------------------------------------
     def upload_fees(self, op: Operator, visit_id: str, items: list[FeeItem]) -> Visit:
         visit = self.get_visit(visit_id)
-        visit.add_fees([replace(i) for i in items])  # every rule checked on a copy first: bad rows send nothing
+        visit.add_fees(items)  # every rule checked first: bad rows send nothing
         rows = [_fee_row(visit, item) for item in items]
         output = self.gateway.call(op, "2204", {"feedetail": rows}, self._ctx(visit))
         results = {str(r.get("feedetl_sn")): r for r in output.get("result") or []}
@@ -124,14 +127,14 @@ class OutpatientService:
             for name in ("fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt"):
                 if r.get(name) is not None:
                     setattr(item, name, money(r[name]))
-        return self._change(visit_id, lambda v: v.add_fees(items))
+        return self._record(visit, lambda v: v.add_fees([replace(i) for i in items]))
 
     def cancel_fees(self, op: Operator, visit_id: str, chrg_bchno: str) -> Visit:
         visit = self.get_visit(visit_id)
         visit.cancel_fees(chrg_bchno)
         payload = {"data": {"mdtrt_id": visit.mdtrt_id, "chrg_bchno": chrg_bchno, "psn_no": visit.psn_no}}
         self.gateway.call(op, "2205", payload, self._ctx(visit))
-        return self._change(visit_id, lambda v: v.cancel_fees(chrg_bchno))
+        return self._record(visit, lambda v: v.cancel_fees(chrg_bchno))
 
     # ---- 2206 / 2207 / 2208 ----------------------------------------------------------------
     def pre_settle(self, op: Operator, visit_id: str, chrg_bchno: str, acct_used: bool = True,
@@ -161,8 +164,8 @@ class OutpatientService:
         # Settled on the platform. Should recording it fail, the visit stays SETTLING (blocked, not
         # forgotten) and the journal keeps the full reply.
         settlement = _settlement(output, chrg_bchno)
-        visit = self._change(visit_id, lambda v: v.complete_settlement(settlement))
-        return visit, settlement
+        visit.complete_settlement(settlement)
+        return self._record(visit, lambda v: v.complete_settlement(_copy(settlement))), settlement
 
     def cancel_settlement(self, op: Operator, visit_id: str, setl_id: str) -> tuple[Visit, Settlement]:
         visit = self.get_visit(visit_id)
@@ -173,8 +176,8 @@ class OutpatientService:
         output = self.gateway.call(op, "2208", payload, self._ctx(visit),
                                    verify=_settlement_checker(original.chrg_bchno))
         negative = _settlement(output, original.chrg_bchno)
-        visit = self._change(visit_id, lambda v: v.cancel_settlement(setl_id, negative))
-        return visit, negative
+        visit.cancel_settlement(setl_id, negative)
+        return self._record(visit, lambda v: v.cancel_settlement(setl_id, _copy(negative))), negative
 
     # ---- 2202 ------------------------------------------------------------------------------
     def cancel_registration(self, op: Operator, visit_id: str) -> Visit:
@@ -182,7 +185,7 @@ class OutpatientService:
         visit.cancel_registration()
         payload = {"data": {"psn_no": visit.psn_no, "mdtrt_id": visit.mdtrt_id, "ipt_otp_no": visit.ipt_otp_no}}
         self.gateway.call(op, "2202", payload, self._ctx(visit))
-        return self._change(visit_id, lambda v: v.cancel_registration())
+        return self._record(visit, lambda v: v.cancel_registration())
 
     # ---- reads -----------------------------------------------------------------------------
     def get_visit(self, visit_id: str) -> Visit:
@@ -206,11 +209,18 @@ class OutpatientService:
             uow.commit()
             return visit
 
-    def _insuplc(self, psn_no: str, insutype: str) -> str:
-        with self.uow() as uow:
-            person = uow.persons.get(psn_no)
-        insurance = person.insurance(insutype) if person else None
-        return insurance.insuplc_admdvs if insurance else ""
+    def _record(self, visit: Visit, redo: Callable[[Visit], None]) -> Visit:
+        """Store a change the platform accepted, made on `visit` as loaded before the call (one
+        load per use case). If someone changed the visit meanwhile, `redo` applies it again to a
+        fresh load, so that what the platform holds is never dropped."""
+        visit_id = visit.id  # read now: a failed commit leaves the object expired and detached
+        try:
+            with self.uow() as uow:
+                uow.visits.attach(visit)
+                uow.commit()
+            return visit
+        except ConcurrencyConflict:
+            return self._change(visit_id, redo)
 
     @staticmethod
     def _ctx(visit: Visit) -> CallContext:
@@ -224,6 +234,10 @@ class OutpatientService:
                 "medfee_sumamt": visit.batch_total(chrg_bchno), "psn_setlway": psn_setlway,
                 "mdtrt_id": visit.mdtrt_id, "chrg_bchno": chrg_bchno, "acct_used_flag": "1" if acct_used else "0",
                 "insutype": visit.insutype}
+
+
+def _copy(settlement: Settlement) -> Settlement:
+    return replace(settlement, details=[replace(d) for d in settlement.details])
 
 
 def _settlement(output: dict, chrg_bchno: str) -> Settlement:

@@ -23,6 +23,11 @@ class SqlVisitRepository(VisitRepository):
     def get(self, visit_id: str) -> Visit | None:
         return self._session.get(Visit, visit_id)
 
+    def attach(self, visit: Visit) -> None:
+        # a detached instance keeps its change history; add() makes it persistent again without a
+        # SELECT, and the flush's versioned UPDATE refuses it if the row moved on meanwhile
+        self._session.add(visit)
+
     def by_mdtrt_id(self, mdtrt_id: str) -> Visit | None:
         if not mdtrt_id:  # "" means "not registered yet" and is stored as NULL
             return None

@@ -68,3 +68,12 @@ def test_counters_older_than_a_day_are_purged(allocator, engine):
         left = set(conn.execute(select(msgid_counters.c.prefix)
                                 .where(msgid_counters.c.prefix.in_([stale, fresh]))).scalars())
     assert left == {fresh}
+
+
+def test_two_processes_on_one_database_never_share_a_number(engine):
+    """Each allocator stands for a server process: blocks reserved in the database keep them apart."""
+    prefix = new_id("H")
+    first, second = SqlMsgIdAllocator(engine, block=4), SqlMsgIdAllocator(engine, block=4)
+    drawn = [a.next_seq(prefix) for _ in range(10) for a in (first, second)]
+    assert len(set(drawn)) == len(drawn) == 20
+    assert min(drawn) == 1

@@ -214,3 +214,20 @@ def test_recovery_releases_a_visit_whose_settlement_was_refused(app, simulator):
         _claim_and_send_2207(app, visit)
     app.journal.recover()
     assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
+
+
+def test_concurrent_fee_uploads_to_one_visit_are_both_kept(app, simulator):
+    """The slower upload finds the visit changed when it records: it applies its rows again on a
+    fresh load instead of dropping what the platform already holds."""
+    import threading
+    import time
+
+    visit = register(app)
+    simulator.faults.add("2204", "delay", 1, 0.4)
+    slow = threading.Thread(target=lambda: app.outpatient.upload_fees(OP, visit.id, fees("B1")))
+    slow.start()
+    time.sleep(0.1)
+    app.outpatient.upload_fees(OP, visit.id, fees("B2"))
+    slow.join()
+    stored = app.outpatient.get_visit(visit.id)
+    assert sorted({f.chrg_bchno for f in stored.fees}) == ["B1", "B2"] and len(stored.fees) == 4
