@@ -33,6 +33,15 @@ IDEMPOTENT = frozenset({"1101", "1201", "1901", "2001", "9001", "9002", "2203", 
 
 
 @dataclass(frozen=True)
+class Receipt:
+    """A successful call: the decoded output and where the journal keeps it."""
+
+    output: dict
+    msgid: str
+    journal_id: int | None
+
+
+@dataclass(frozen=True)
 class CallContext:
     """What the journal keeps beside the request, to find the call later."""
 
@@ -57,6 +66,11 @@ class PlatformGateway:
 
         `verify` checks the output (e.g. a settlement's arithmetic); a reply it rejects is treated
         like no reply at all: the outcome is doubtful and is resolved, never trusted."""
+        return self.send(operator, infno, payload, ctx, verify).output
+
+    def send(self, operator: Operator, infno: str, payload: dict, ctx: CallContext = CallContext(),
+             verify: Callable[[dict], None] | None = None) -> Receipt:
+        """Like call(), with the msgid and journal id of the call that succeeded."""
         tx = self.catalogue.get(infno)
         if tx is None:
             raise ValidationFailed([_violation("infno", f"unknown transaction {infno}")])
@@ -69,7 +83,8 @@ class PlatformGateway:
             sign_no = self.sign_no_for(operator) if infno != SIGN_IN else ""
             try:
                 entry, request = self._prepare(operator, infno, payload, ctx, sign_no)
-                return self._exchange(entry, request, verify=verify)
+                output = self._exchange(entry, request, verify=verify)
+                return Receipt(output, request.msgid, entry.id)
             except PlatformRejected as refused:
                 if attempt == 1 and infno not in (SIGN_IN, SIGN_OUT) and "签到" in refused.err_msg:
                     self.forget_sign_in(operator)  # the platform dropped our sign-in: renew once
