@@ -9,9 +9,19 @@ INF_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 _TAG = "\x01"
 
 
+_PLAIN = (str, int, bool, float, type(None))
+
+
 def _prepare(value: object) -> object:
     # json cannot write raw number text for a custom type: decimals go out as tagged strings and
     # the tags (a control character, escaped as \u0001, never present in real data) are removed.
+    cls = value.__class__
+    if cls in _PLAIN:  # the bulk of every message: checked first, by exact class
+        return value
+    if cls is dict:
+        return {k: _prepare(v) for k, v in value.items()}
+    if cls is list:
+        return [_prepare(v) for v in value]
     if isinstance(value, Decimal):
         return f"{_TAG}{format(value, 'f')}{_TAG}"
     if isinstance(value, datetime):

@@ -9,7 +9,7 @@ import threading
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.db.tables import journal, msgid_counters
@@ -20,6 +20,15 @@ from ports.jsoncodec import encode_json, parse_json
 
 MAX_SEQ = 9999
 COUNTER_RETENTION = timedelta(days=1)  # a prefix carries a second-resolution time: never reused
+
+
+# Built once: a journal write is on the path of every platform call.
+_OPEN = insert(journal).returning(journal.c.id)
+_KEEP = ("infcode", "err_msg", "reply", "inf_refmsgid", "finished_at", "resolution", "reversal_msgid")
+# a field not given (NULL parameter) keeps what the entry holds
+_CLOSE = update(journal).where(journal.c.id == bindparam("entry_id")).values(
+    state=bindparam("state"),
+    **{name: func.coalesce(bindparam(f"new_{name}", type_=journal.c[name].type), journal.c[name]) for name in _KEEP})
 
 
 class SqlJournalStore(JournalStore):
@@ -38,7 +47,7 @@ class SqlJournalStore(JournalStore):
             "reversal_msgid": entry.reversal_msgid,
         }
         with self._engine.begin() as conn:
-            entry_id = conn.execute(insert(journal).values(values)).inserted_primary_key[0]
+            entry_id = conn.execute(_OPEN, values).scalar_one()
         entry.id = entry_id
         return entry_id
 
@@ -53,9 +62,9 @@ class SqlJournalStore(JournalStore):
             "inf_refmsgid": inf_refmsgid or None, "finished_at": finished_at,
             "resolution": resolution or None, "reversal_msgid": reversal_msgid or None,
         }
-        values = {"state": state, **{k: v for k, v in given.items() if v is not None}}
+        params = {"entry_id": entry_id, "state": state, **{f"new_{k}": v for k, v in given.items()}}
         with self._engine.begin() as conn:
-            result = conn.execute(update(journal).where(journal.c.id == entry_id).values(values))
+            result = conn.execute(_CLOSE, params)
         if result.rowcount != 1:
             raise NotFound(f"no journal entry {entry_id}")
 

@@ -50,13 +50,14 @@ def _map() -> None:
         "_id": t.settlements.c.id,
         "_visit_id": t.settlements.c.visit_id,
         "details": relationship(FundPayment, order_by=t.setl_details.c.id, cascade="all, delete-orphan",
-                                lazy="selectin", passive_deletes=True),
+                                lazy="joined", innerjoin=False, passive_deletes=True),
     })
-    # Collections load eagerly (selectin): services read visits after their unit of work has
-    # closed the session, when a lazy load would fail.
+    # Collections load eagerly: services read visits after their unit of work has closed the
+    # session, when a lazy load would fail. The few diagnoses ride along with the visit row and
+    # the fund rows with their settlement (joins); fees and settlements come in one query each.
     m(Visit, t.visits, version_id_col=t.visits.c.version, properties={
         "diagnoses": relationship(Diagnosis, order_by=t.diagnoses.c.id, cascade="all, delete-orphan",
-                                  lazy="selectin", passive_deletes=True),
+                                  lazy="joined", passive_deletes=True),
         "fees": relationship(FeeItem, order_by=t.fee_items.c.id, cascade="all, delete-orphan",
                              lazy="selectin", passive_deletes=True),
         "settlements": relationship(Settlement, order_by=t.settlements.c.id, cascade="all, delete-orphan",

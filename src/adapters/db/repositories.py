@@ -31,17 +31,17 @@ class SqlVisitRepository(VisitRepository):
     def by_mdtrt_id(self, mdtrt_id: str) -> Visit | None:
         if not mdtrt_id:  # "" means "not registered yet" and is stored as NULL
             return None
-        return self._session.scalars(select(Visit).where(t.visits.c.mdtrt_id == mdtrt_id)).one_or_none()
+        return self._session.scalars(select(Visit).where(t.visits.c.mdtrt_id == mdtrt_id)).unique().one_or_none()
 
     def list(self, psn_no: str | None = None, limit: int = 100) -> list[Visit]:
         stmt = select(Visit).order_by(t.visits.c.begntime.desc(), t.visits.c.id.desc()).limit(limit)
         if psn_no is not None:
             stmt = stmt.where(t.visits.c.psn_no == psn_no)
-        return list(self._session.scalars(stmt))
+        return list(self._session.scalars(stmt).unique())  # unique(): diagnoses are joined in
 
     def in_state(self, state: VisitState, limit: int = 1000) -> list[Visit]:
         stmt = select(Visit).where(t.visits.c.state == state.value).order_by(t.visits.c.begntime).limit(limit)
-        return list(self._session.scalars(stmt))
+        return list(self._session.scalars(stmt).unique())  # unique(): diagnoses are joined in
 
 
 _PERSON_SCALARS = tuple(f.name for f in dataclasses.fields(InsuredPerson) if f.name != "insurances")

@@ -120,6 +120,12 @@ def _check_fields(fields, row: object, where: str, catalogue: Catalogue) -> list
     found = []
     for spec in fields:
         value = row.get(spec.name)
+        if value.__class__ is str and spec.type == "string" and value.strip() and not spec.dict:
+            # the common case, checked inline: plain text with nothing but a length limit
+            if spec.length is not None and len(value) > spec.length:
+                found.append(FieldViolation(f"{where}.{spec.name}",
+                                            f"longer than {spec.length} characters ({len(value)})"))
+            continue
         fwhere = f"{where}.{spec.name}"
         if _is_empty(value):
             if spec.required:
@@ -198,10 +204,14 @@ def _decode_row(node: NodeSpec, row: dict, where: str, problems: list[FieldViola
 def _decode_fields(fields, row: dict, where: str, problems: list[FieldViolation]) -> dict:
     out = dict(row)  # unknown extra fields are kept untouched
     for spec in fields:
-        if spec.name in row:
-            out[spec.name] = _decode_value(spec, row[spec.name], f"{where}.{spec.name}", problems)
-        else:
+        value = row.get(spec.name)
+        if value is None:
             out[spec.name] = None
+        elif value.__class__ is str and spec.type == "string":
+            if not value.strip():  # the common case: text stays text, blank becomes None
+                out[spec.name] = None
+        else:
+            out[spec.name] = _decode_value(spec, value, f"{where}.{spec.name}", problems)
     return out
 
 
