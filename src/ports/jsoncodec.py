@@ -1,6 +1,7 @@
 """Exact JSON: Decimals in and out as numbers, never through a float; times in platform formats."""
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,6 +29,8 @@ def _prepare(value: object) -> object:
         return value.strftime(INF_TIME_FORMAT)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):  # 9101 file content: Base64, as most platforms take it
+        return base64.b64encode(value).decode("ascii")
     if isinstance(value, dict):
         return {k: _prepare(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

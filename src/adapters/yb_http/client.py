@@ -29,6 +29,12 @@ class HttpSettings:
     max_connections: int = 20
 
 
+def _filename(response: httpx.Response) -> str:
+    disposition = response.headers.get("content-disposition", "")
+    _, _, name = disposition.partition("filename=")
+    return name.strip().strip('"')
+
+
 class HttpPlatform(Platform):
     def __init__(self, settings: HttpSettings, institution: Institution, catalogue: Catalogue,
                  client: httpx.Client | None = None, epoch: Callable[[], float] = time.time):
@@ -47,6 +53,9 @@ class HttpPlatform(Platform):
             raise PlatformUnreachable(f"{type(exc).__name__}: {exc}", request.msgid) from exc
         except httpx.HTTPError as exc:  # read timeout, dropped connection, protocol error: it may have arrived
             raise PlatformOutcomeUnknown(f"{type(exc).__name__}: {exc}", request.msgid) from exc
+        if response.headers.get("content-type", "").startswith("application/octet-stream"):
+            # 9102 answers with the file itself; failures still come as a JSON envelope
+            return PlatformReply(output={"file": response.content, "filename": _filename(response)})
         return parse_reply(response.status_code, response.content, self.catalogue.get(request.infno), request.msgid)
 
     def close(self) -> None:

@@ -175,6 +175,15 @@ class _Handler(BaseHTTPRequestHandler):
         if reply is None:
             self._envelope_error(received, error)
             return
+        content = reply.output.get("file") if isinstance(reply.output, dict) else None
+        if isinstance(content, (bytes, bytearray)):  # 9102: the file itself, not an envelope
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Disposition", f'attachment; filename="{reply.output.get("filename") or "file"}"')
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(bytes(content))
+            return
         self._send_json(200, {
             "infcode": 0, "inf_refmsgid": reply.inf_refmsgid, "refmsg_time": _stamp(received),
             "respond_time": _stamp(front.simulator.now()), "err_msg": None, "warn_msg": None,
