@@ -22,6 +22,7 @@ from services.journal import JournalService
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.platform_gateway import PlatformGateway
 from services.settings import Settings
+from services.transactions import TransactionService
 
 
 def _http_platform(settings: Settings, institution, catalogue) -> HttpPlatform:
@@ -62,6 +63,8 @@ class Container(containers.DeclarativeContainer):
     journal = providers.Singleton(
         JournalService, journal_store, gateway, uow.provider, clock,
         providers.Callable(lambda s: s.system_operator.operator(), settings))
+    transactions = providers.Singleton(
+        TransactionService, catalogue, gateway, providers.Callable(lambda s: s.roles, settings))
 
 
 @dataclass
@@ -76,6 +79,10 @@ class App:
     @property
     def journal(self) -> JournalService:
         return self.container.journal()
+
+    @property
+    def transactions(self) -> TransactionService:
+        return self.container.transactions()
 
     @property
     def gateway(self) -> PlatformGateway:

@@ -50,6 +50,15 @@ class InstitutionSettings(BaseModel):
         return Institution(**self.model_dump())
 
 
+# Role -> what it may send through the generic PlatformService.Invoke (services/transactions.py
+# `grants`): "*", a catalogue group or its top level ("医保服务"), or a code prefix ("22"). The typed
+# services are not gated by these. A configured `roles` table replaces this whole default.
+DEFAULT_ROLES = {
+    "clerk": ["基础信息", "医保服务", "其他"],
+    "admin": ["*"],
+    "system": ["*"],
+}
+
 DEMO_OPERATORS = [OperatorToken(token="demo-token", code="1001", name="演示收费员", role="clerk")]
 
 
@@ -67,6 +76,7 @@ class Settings(BaseSettings):
     operators: list[OperatorToken] = Field(default_factory=lambda: list(DEMO_OPERATORS))
     system_operator: OperatorToken = Field(
         default_factory=lambda: OperatorToken(token="", code="SYS", name="系统自动冲正", type="1", role="system"))
+    roles: dict[str, list[str]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_ROLES.items()})
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

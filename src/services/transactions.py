@@ -1,6 +1,6 @@
 """The transaction catalogue as a use case: list, describe, and invoke any transaction generically.
 
-Invoke adds only what the generic path needs on top of PlatformGateway.call: the transaction must
+Invoke adds only what the generic path needs on top of PlatformGateway.send: the transaction must
 exist, the operator's role must cover its group, and it must still be offered in Hubei. Everything
 else (validation, sign-in, journal, 冲正 of doubt) is the gateway's, as for the typed services.
 """
@@ -8,26 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.errors import FieldViolation, NotFound, PermissionDenied, ValidationFailed
 from domain.operator import Operator
 from ports.catalogue import Catalogue, Dictionary, FieldSpec, Transaction
-from services.platform_gateway import CallContext, PlatformGateway
+from services.platform_gateway import CallContext, PlatformGateway, Receipt
 
 ALL = "*"
-
-
-@dataclass(frozen=True)
-class Invocation:
-    """A transaction's decoded output and where the journal keeps the call.
-
-    msgid / journal_id are "" / None while the gateway does not report them (see invoke)."""
-
-    output: dict
-    msgid: str = ""
-    journal_id: int | None = None
 
 
 def grants(entries: Iterable[str], tx: Transaction) -> bool:
@@ -98,7 +86,7 @@ class TransactionService:
     def may_invoke(self, role: str, tx: Transaction) -> bool:
         return grants(self.roles.get(role, ()), tx)
 
-    def invoke(self, operator: Operator, code: str, payload: dict, ctx: CallContext = CallContext()) -> Invocation:
+    def invoke(self, operator: Operator, code: str, payload: dict, ctx: CallContext = CallContext()) -> Receipt:
         tx = self.get(code)
         if not self.may_invoke(operator.role, tx):
             raise PermissionDenied(f"role {operator.role!r} of operator {operator.code} may not invoke "
@@ -108,16 +96,17 @@ class TransactionService:
             hint = f", use {tx.replaced_by}" if tx.replaced_by else ""
             raise ValidationFailed([FieldViolation("code", f"{tx.code} {tx.name}: 本交易不适用{hint}")],
                                    subject=f"{tx.code}")
+        if tx.code in GATEWAY_OWNED and operator.role != "system":
+            raise PermissionDenied(f"{tx.code} {tx.name} is made by the HIS itself (sign-in per operator, 冲正 of "
+                                   "doubtful calls from the journal); use ResolveJournalEntry for a reversal")
         if self.gateway is None:
             raise RuntimeError("TransactionService built without a gateway cannot invoke")
-        # Transitional: PlatformGateway.call returns the output only. Once the gateway offers
-        # call_journaled (output + the journal entry of the business call, not of a 9001 it made
-        # on the way), msgid and journal_id are filled; reading the journal back would be racy.
-        call_journaled = getattr(self.gateway, "call_journaled", None)
-        if call_journaled is None:
-            return Invocation(self.gateway.call(operator, tx.code, payload, ctx))
-        output, entry = call_journaled(operator, tx.code, payload, ctx)
-        return Invocation(output, entry.msgid, entry.id)
+        return self.gateway.send(operator, tx.code, payload, ctx)
+
+
+# Sign-in/out and 冲正 belong to the gateway: a manual 2601 would undo a call the visit records
+# still show, and a manual 9001/9002 would disturb the gateway's own sign-ins.
+GATEWAY_OWNED = frozenset({"9001", "9002", "2601"})
 
 
 def _dict_names(fields: Iterable[FieldSpec]) -> Iterable[str]:

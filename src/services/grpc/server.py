@@ -14,11 +14,12 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from domain.operator import Operator
-from his.v1 import journal_pb2, journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc
+from his.v1 import journal_pb2, journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc, platform_pb2, platform_pb2_grpc
 from services.grpc import mappers
 from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor
 from services.grpc.journal_servicer import JournalServicer
 from services.grpc.outpatient_servicer import OutpatientServicer
+from services.grpc.platform_servicer import PlatformServicer
 
 log = logging.getLogger(__name__)
 
@@ -26,18 +27,20 @@ SERVICE_NAMES = (
     outpatient_pb2.DESCRIPTOR.services_by_name["OutpatientService"].full_name,
     journal_pb2.DESCRIPTOR.services_by_name["JournalService"].full_name,
 )
+PLATFORM_SERVICE_NAME = platform_pb2.DESCRIPTOR.services_by_name["PlatformService"].full_name
 # Health servicers by server, so shutdown can report NOT_SERVING before it stops accepting.
 _HEALTH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: str = "[::]:50051",
                  max_workers: int = 16, zone: str | ZoneInfo = mappers.DEFAULT_ZONE,
-                 credentials: grpc.ServerCredentials | None = None) -> tuple[grpc.Server, int]:
+                 credentials: grpc.ServerCredentials | None = None, platform=None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
     token -> Operator; `zone`: the hospital's zone, for Timestamp <-> local wall time;
-    `credentials`: TLS for production (bearer tokens should not cross the network in clear)."""
+    `credentials`: TLS for production (bearer tokens should not cross the network in clear);
+    `platform`: a TransactionService, served as his.v1.PlatformService when given."""
     zone = mappers.zone_of(zone)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
@@ -45,14 +48,18 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         interceptors=[AuthInterceptor(tokens), ErrorInterceptor()])
     outpatient_pb2_grpc.add_OutpatientServiceServicer_to_server(OutpatientServicer(outpatient, journal, zone), server)
     journal_pb2_grpc.add_JournalServiceServicer_to_server(JournalServicer(journal, zone), server)
+    names = SERVICE_NAMES
+    if platform is not None:
+        platform_pb2_grpc.add_PlatformServiceServicer_to_server(PlatformServicer(platform), server)
+        names = (*names, PLATFORM_SERVICE_NAME)
 
     checker = health.HealthServicer()
-    for name in ("", *SERVICE_NAMES):
+    for name in ("", *names):
         checker.set(name, health_pb2.HealthCheckResponse.SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(checker, server)
     _HEALTH[server] = checker
 
-    reflection.enable_server_reflection((*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
+    reflection.enable_server_reflection((*names, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
 
     port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
     if port == 0:

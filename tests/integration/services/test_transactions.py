@@ -1,0 +1,130 @@
+"""TransactionService wired by the composition root: roles, catalogue queries, the generic call."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from flowkit import WORKER, certno
+
+from domain.errors import NotFound, PermissionDenied, ValidationFailed
+from domain.operator import Operator
+from ports.catalogue import load_catalogue
+from services.errors import PlatformRejected
+from services.platform_gateway import CallContext
+from services.settings import DEFAULT_ROLES, Settings
+from services.transactions import TransactionService, grants, parse_input_json
+
+CLERK = Operator("1001", "演示收费员", role="clerk")
+ADMIN = Operator("9001", "管理员", role="admin")
+NOBODY = Operator("7001", "访客", role="visitor")  # a role the settings do not name
+
+
+def tx(code: str):
+    return load_catalogue().get(code)
+
+
+def person(cert: str | None = None) -> dict:
+    return {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": cert or certno()}}
+
+
+def test_grants_by_group_top_level_code_prefix_and_star():
+    assert grants(["医保服务"], tx("2207")) and grants(["医保服务/门急诊结算"], tx("2207"))
+    assert not grants(["医保服务/住院办理"], tx("2207"))
+    assert not grants(["医保"], tx("2207"))  # a top level is matched whole, not by its first characters
+    assert grants(["22"], tx("2207")) and grants(["1312a"], tx("1312a")) and not grants(["23"], tx("2207"))
+    assert grants(["*"], tx("4101A")) and not grants([], tx("1101"))
+
+
+def test_default_roles_cover_the_catalogue_groups():
+    groups = {t.group.partition("/")[0] for t in load_catalogue()}
+    assert set(DEFAULT_ROLES["clerk"]) <= groups  # each named top level exists in the catalogue
+    assert Settings().roles == DEFAULT_ROLES and DEFAULT_ROLES["admin"] == ["*"] == DEFAULT_ROLES["system"]
+
+
+def test_a_configured_roles_table_replaces_the_default(tmp_path, monkeypatch):
+    config = tmp_path / "his.toml"
+    config.write_text('[roles]\nauditor = ["1101", "信息查询"]\n', encoding="utf-8")
+    monkeypatch.setenv("HIS_CONFIG", str(config))
+    assert Settings().roles == {"auditor": ["1101", "信息查询"]}
+
+
+def test_list_filters(app):
+    service = app.transactions
+    assert [t.code for t in service.list(group="其他/签到签退")] == ["9001", "9002"]
+    assert all(t.group.startswith("长护险/") for t in service.list(group="长护险"))
+    assert {t.code for t in service.list(code_prefix="130")} >= {"1301", "1306"}
+    assert all(t.gateway == "mobile" for t in service.list(gateway="mobile"))
+    assert len(service.list()) == len(list(load_catalogue()))
+
+
+def test_describe_lists_each_dictionary_once_in_order_of_use(app):
+    described, dictionaries = app.transactions.describe("1101")
+    names = [d.name for d in dictionaries]
+    assert described.code == "1101" and names[:2] == ["mdtrt_cert_type", "psn_cert_type"]
+    assert len(names) == len(set(names)) and "insutype" in names
+    with pytest.raises(NotFound):
+        app.transactions.describe("0000")
+    with pytest.raises(ValidationFailed):
+        app.transactions.describe(" ")
+
+
+def test_invoke_returns_exact_output_and_journals_the_call(app):
+    receipt = app.transactions.invoke(CLERK, "1101", person(), CallContext(psn_no=WORKER))
+    assert receipt.output["insuinfo"][0]["balc"] == Decimal("1500.00")
+    entry = app.container.journal_store().get(receipt.journal_id)
+    assert (entry.msgid, entry.infno, entry.psn_no, entry.operator_code) == (receipt.msgid, "1101", WORKER, "1001")
+
+
+def test_invoke_checks_role_then_applicability(app):
+    with pytest.raises(PermissionDenied, match="visitor"):
+        app.transactions.invoke(NOBODY, "1101", person())
+    with pytest.raises(PermissionDenied):
+        app.transactions.invoke(CLERK, "1312a", {"data": {}})  # 服务下延: not a clerk's group
+    with pytest.raises(ValidationFailed) as caught:
+        app.transactions.invoke(ADMIN, "1304", {"data": {"ver": "0"}})
+    violation, = caught.value.violations
+    assert violation.field == "code" and "本交易不适用, use 1312a" in violation.description
+    with pytest.raises(NotFound):
+        app.transactions.invoke(ADMIN, "0000", {})
+
+
+def test_invoke_passes_validation_and_refusals_through(app):
+    with pytest.raises(ValidationFailed) as caught:
+        app.transactions.invoke(CLERK, "1101", {"data": {"mdtrt_cert_type": "77", "mdtrt_cert_no": "x"}})
+    assert [v.field for v in caught.value.violations] == ["data.mdtrt_cert_type"]
+    with pytest.raises(PlatformRejected) as refused:
+        app.transactions.invoke(CLERK, "1101", person("420106190001019999"))
+    assert refused.value.infcode == -1 and refused.value.journal_id
+
+
+def test_roles_do_not_touch_the_typed_services(app):
+    person_read = app.outpatient.read_person(NOBODY, "02", certno())
+    assert person_read.psn_no == WORKER
+
+
+def test_a_service_without_gateway_still_lists():
+    service = TransactionService(load_catalogue(), None, DEFAULT_ROLES)
+    assert service.describe("1101")[0].name == "人员基本信息获取"
+    with pytest.raises(RuntimeError):
+        service.invoke(CLERK, "1101", person())
+
+
+def test_parse_input_json_keeps_decimals_exact():
+    assert parse_input_json('{"a": 1.10, "b": 3, "c": 0.1}') == {"a": Decimal("1.10"), "b": 3, "c": Decimal("0.1")}
+    assert str(parse_input_json('{"a": 1.10}')["a"]) == "1.10"
+    for bad in ('{"a": Infinity}', "[]", "{"):
+        with pytest.raises(ValidationFailed) as caught:
+            parse_input_json(bad, field="in.json")
+        assert caught.value.violations[0].field == "in.json"
+
+
+def test_sign_in_and_reversal_are_left_to_the_gateway():
+    from domain.errors import PermissionDenied
+    from domain.operator import Operator
+    from ports.catalogue import load_catalogue
+    from services.transactions import TransactionService
+
+    service = TransactionService(load_catalogue(), gateway=None, roles={"admin": ["*"]})
+    for code in ("9001", "9002", "2601"):
+        with pytest.raises(PermissionDenied, match="HIS itself"):
+            service.invoke(Operator("1", "甲", role="admin"), code, {})
