@@ -58,8 +58,19 @@ def test_invalid_input_lists_violations(his: Driver):
     assert "data.psn_no" in refused.err_msg and "data.insutype" in refused.err_msg
 
 
-def test_catalogued_but_unsupported(his: Driver):
-    his.refused("2301", minimal_input("2301"), contains="模拟器暂不支持交易[2301]")
+def test_catalogued_but_unsupported():
+    """A transaction added to the catalogue before the simulator learns it is refused, not echoed."""
+    import dataclasses
+
+    from adapters.yb_sim import SimulatorPlatform as Sim
+    from ports.catalogue import Catalogue, load_catalogue
+
+    real = load_catalogue()
+    extra = dataclasses.replace(real.get("1101"), code="1199", name="新增交易")
+    sim = Sim(catalogue=Catalogue({**real.transactions, "1199": extra}, real.dictionaries))
+    his = Driver(sim)
+    his.sign_in()
+    his.refused("1199", {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": "x"}}, contains="模拟器暂不支持交易[1199]")
 
 
 def test_sign_in_required(sim: SimulatorPlatform):
