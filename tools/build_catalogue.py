@@ -93,6 +93,45 @@ def norm_nodes(nodes: dict | None, dict_names: set[str]) -> dict:
 
 CONVENTION_NODES = {"data": {"kind": "object", "fields": [], "open": True}}
 
+# Corrections to the compiled facts, each with its reason; the entry lists them under "overrides".
+# path: node.field[.nested field...]; a change of None for "add" appends a field to the node.
+_TIME_RANGE = [{"name": "begntime", "label": "开始时间", "type": "datetime", "required": False, "unconfirmed": True},
+               {"name": "endtime", "label": "结束时间", "type": "datetime", "required": False, "unconfirmed": True}]
+OVERRIDES = [
+    ("2601", "input", "data.oinfno", {"length": 6},
+     "oinfno carries letter variants (2102A, 2304A) that the Hubei 2601 list names; 4 cannot hold them"),
+    ("3101", "input", "data.patient_dtos.fsi_encounter_dtos.fsi_order_dtos.hilist_code", {"length": 50},
+     "national drug codes have 23 characters; the printed 20 would refuse every drug"),
+    ("3101", "input", "data.patient_dtos.fsi_encounter_dtos.fsi_order_dtos.hosplist_code", {"length": 50},
+     "hospital item codes follow the 150-character medins_list_codg of 2204"),
+    ("3102", "input", "data.patient_dtos.fsi_encounter_dtos.fsi_order_dtos.hilist_code", {"length": 50},
+     "national drug codes have 23 characters; the printed 20 would refuse every drug"),
+    ("3102", "input", "data.patient_dtos.fsi_encounter_dtos.fsi_order_dtos.hosplist_code", {"length": 50},
+     "hospital item codes follow the 150-character medins_list_codg of 2204"),
+    ("5262", "input", "data.mdtrt_id", {"required": False}, "Hubei 5262 queries a time range; the ids narrow it"),
+    ("5262", "input", "data.setl_id", {"required": False}, "Hubei 5262 queries a time range; the ids narrow it"),
+    ("5262", "input", "data.psn_no", {"required": False}, "Hubei 5262 queries a time range; the ids narrow it"),
+    ("5262", "input", "data", {"add": _TIME_RANGE}, "Hubei 5262 queries settlements by time range"),
+]
+
+
+def apply_overrides(catalogue: dict) -> None:
+    for code, io, path, change, why in OVERRIDES:
+        entry = catalogue[code]
+        node_name, *names = path.split(".")
+        node = entry[io][node_name]
+        if "add" in change:
+            known = {f["name"] for f in node["fields"]}
+            node["fields"].extend(dict(f) for f in change["add"] if f["name"] not in known)
+            node.pop("open", None)
+        else:
+            fields = node["fields"]
+            for name in names[:-1]:
+                fields = next(f for f in fields if f["name"] == name)["items"]
+            field = next(f for f in fields if f["name"] == names[-1])
+            field.update(change)
+        entry.setdefault("overrides", []).append(f"{io}.{path}: {why}")
+
 
 def build(spec: Path) -> tuple[dict, dict]:
     rows = {r["code"]: r for r in csv.DictReader(open(spec / "interfaces.tsv", encoding="utf-8"), delimiter="\t")}
@@ -143,6 +182,7 @@ def build(spec: Path) -> tuple[dict, dict]:
             if t.get(key):
                 entry[key] = t[key]
         catalogue[code] = entry
+    apply_overrides(catalogue)
     meta = raw_dicts["_meta"]["dictionaries"]
     dicts = {}
     for name, codes_ in raw_dicts.items():
