@@ -13,7 +13,9 @@ from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.mapping import start_mappers
 from adapters.db.unit_of_work import SqlUnitOfWork
+from adapters.platform_router import GatewayRouter
 from adapters.yb_http.client import HttpPlatform, HttpSettings
+from adapters.yb_mobile import MobilePayPlatform, MobilePaySettings
 from adapters.yb_sim.platform import SimulatorPlatform
 from adapters.yb_sim.policy import Policy
 from ports.catalogue import load_catalogue
@@ -38,6 +40,25 @@ def _simulator(settings: Settings) -> SimulatorPlatform:
     return SimulatorPlatform(policy=policy, admdvs=settings.institution.mdtrtarea_admvs)
 
 
+def _mobile_pay(settings: Settings, catalogue) -> MobilePayPlatform | None:
+    m = settings.mobile_pay
+    if not m.url:
+        return None
+    return MobilePayPlatform(MobilePaySettings(
+        base_url=m.url, app_id=m.app_id, app_secret=m.app_secret, platform_public_key=m.platform_public_key,
+        private_key=m.private_key, connect_timeout=m.connect_timeout, read_timeout=m.read_timeout), catalogue)
+
+
+def _router(settings: Settings, catalogue, platform, mobile_pay) -> GatewayRouter:
+    """6xxx go to the mobile-payment centre when one is configured; the simulator takes them
+    itself; a real FSI platform never gets them."""
+    if mobile_pay is not None:
+        return GatewayRouter(catalogue, platform, {"mobile": mobile_pay})
+    if isinstance(platform, SimulatorPlatform):
+        return GatewayRouter(catalogue, platform, {})
+    return GatewayRouter(catalogue, platform, {"mobile": None})
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -56,7 +77,9 @@ class Container(containers.DeclarativeContainer):
         simulator=providers.Singleton(_simulator, settings),
         http=providers.Singleton(_http_platform, settings, institution, catalogue),
     )
-    gateway = providers.Singleton(PlatformGateway, platform, journal_store, msgids, clock, catalogue, institution)
+    mobile_pay = providers.Singleton(_mobile_pay, settings, catalogue)
+    routed = providers.Singleton(_router, settings, catalogue, platform, mobile_pay)
+    gateway = providers.Singleton(PlatformGateway, routed, journal_store, msgids, clock, catalogue, institution)
     outpatient = providers.Singleton(
         OutpatientService, uow.provider, gateway, clock,
         providers.Callable(lambda s: OutpatientConfig(s.register_infno, s.visit_info_infno), settings))
@@ -93,7 +116,7 @@ class App:
         try:
             self.gateway.sign_out_all({o.code: o.operator() for o in self.settings.operators})
         finally:
-            self.container.platform().close()
+            self.container.routed().close()
             self.container.engine().dispose()
 
 

@@ -80,12 +80,23 @@ def cmd_sim_serve(args: argparse.Namespace) -> int:
     front = SimulatorHttpFront(simulator, host=args.host, port=args.port, paasid=args.paasid, token=args.token)
     front.start()
     print(f"his sim: 医保 simulator at {front.url} (paasid {args.paasid})", flush=True)
+    mobile = None
+    if args.mobile_port is not None:
+        from adapters.yb_sim.mobile_front import MobilePayFront
+
+        mobile = MobilePayFront(simulator, host=args.host, port=args.mobile_port)
+        mobile.start()
+        keys = mobile.client_settings()
+        print(f"his sim: mobile-payment centre at {mobile.base_url} (app_id {keys.app_id}, "
+              f"centre public key {keys.platform_public_key})", flush=True)
     try:
         front.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         front.stop()
+        if mobile is not None:
+            mobile.stop()
     return 0
 
 
@@ -245,6 +256,8 @@ def parser() -> argparse.ArgumentParser:
     sim_serve.add_argument("--paasid", default="his")
     sim_serve.add_argument("--token", default="his-secret")
     sim_serve.add_argument("--policy", help="policy rules TOML (default: the packaged policy)")
+    sim_serve.add_argument("--mobile-port", type=int, default=None,
+                           help="also serve the mobile-payment centre (6xxx, SM4/SM2 envelope) on this port")
     sim_serve.set_defaults(func=cmd_sim_serve)
 
     journal = sub.add_parser("journal", help="list unresolved platform journal entries, or resolve one")

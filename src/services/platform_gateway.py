@@ -29,7 +29,7 @@ SIGN_OUT = "9002"
 REVERSAL = "2601"
 # Transactions safe to send twice: reads, previews, and uploads/cancellations the platform
 # applies idempotently. Only these are retried after a doubtful outcome.
-IDEMPOTENT = frozenset({"1101", "1201", "1901", "2001", "9001", "9002", "2203", "2203A", "2206"})
+IDEMPOTENT = frozenset({"1101", "1201", "1901", "2001", "9001", "9002", "2203", "2203A", "2206", "6101", "6301"})
 
 
 @dataclass(frozen=True)

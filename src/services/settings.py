@@ -39,6 +39,19 @@ class PlatformSettings(BaseModel):
     sim_policy: str = ""  # simulator policy TOML; empty = the packaged default
 
 
+class MobilePaySettingsModel(BaseModel):
+    """The local mobile-payment centre (6xxx). Empty url: with the simulator platform the 6xxx
+    calls go to the simulator like the rest; with an HTTP platform they are refused unsent."""
+
+    url: str = ""  # the centre's base URL; paths are appended per transaction
+    app_id: str = ""
+    app_secret: str = ""
+    platform_public_key: str = ""  # Base64 SM2 public key of the centre
+    private_key: str = ""  # Base64 SM2 private key of our channel
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+
+
 class InstitutionSettings(BaseModel):
     fixmedins_code: str = "H42010600001"
     fixmedins_name: str = "武汉市示范医院"
@@ -73,6 +86,7 @@ class Settings(BaseSettings):
     visit_info_infno: Literal["2203", "2203A"] = "2203"
     institution: InstitutionSettings = Field(default_factory=InstitutionSettings)
     platform: PlatformSettings = Field(default_factory=PlatformSettings)
+    mobile_pay: MobilePaySettingsModel = Field(default_factory=MobilePaySettingsModel)
     operators: list[OperatorToken] = Field(default_factory=lambda: list(DEMO_OPERATORS))
     system_operator: OperatorToken = Field(
         default_factory=lambda: OperatorToken(token="", code="SYS", name="系统自动冲正", type="1", role="system"))

@@ -113,3 +113,13 @@ def test_error_reply_is_a_refusal_and_delay_is_harmless(rig, his):
     rig.simulator.faults.add("1101", "delay", 1, 0.2)
     out = his.call("1101", {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": person(WORKER).certno}})
     assert out.output["baseinfo"]["psn_no"] == WORKER
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04 binary \x00\xff bytes", "门诊结算明细\tnull\n".encode()])
+def test_file_upload_then_download(his, content):
+    up = his.call("9101", {"fsUploadIn": {"in": content, "filename": "对账明细.txt", "fixmedins_code": "H42010600001"}})
+    number = up.output["file_qury_no"]
+    down = his.call("9102", {"fsDownloadIn": {"file_qury_no": number, "filename": "对账明细.txt",
+                                              "fixmedins_code": "H42010600001"}})
+    assert down.output["file"] == content
+    assert down.output["filename"] == "对账明细.txt"

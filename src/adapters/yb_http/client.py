@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from urllib.parse import unquote
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,9 +31,16 @@ class HttpSettings:
 
 
 def _filename(response: httpx.Response) -> str:
+    """From Content-Disposition, preferring the RFC 5987 UTF-8 form (Chinese names)."""
     disposition = response.headers.get("content-disposition", "")
-    _, _, name = disposition.partition("filename=")
-    return name.strip().strip('"')
+    plain = ""
+    for part in disposition.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "filename*" and value.lower().startswith("utf-8''"):
+            return unquote(value[7:])
+        if key.lower() == "filename":
+            plain = value.strip().strip('"')
+    return plain
 
 
 class HttpPlatform(Platform):

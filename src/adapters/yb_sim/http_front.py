@@ -8,6 +8,7 @@ import threading
 import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote
 
 from adapters.yb_http import wire
 from adapters.yb_sim.faults import DEFAULT_HOLD_SECONDS, Fault
@@ -179,7 +180,11 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(content, (bytes, bytearray)):  # 9102: the file itself, not an envelope
             self.send_response(200)
             self.send_header("Content-Type", "application/octet-stream")
-            self.send_header("Content-Disposition", f'attachment; filename="{reply.output.get("filename") or "file"}"')
+            name = str(reply.output.get("filename") or "file")
+            ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+            # headers travel as latin-1: a Chinese filename goes in the RFC 5987 form beside an ASCII one
+            self.send_header("Content-Disposition",
+                             f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}")
             self.send_header("Content-Length", str(len(content)))
             self.end_headers()
             self.wfile.write(bytes(content))
