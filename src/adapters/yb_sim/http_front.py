@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
 from adapters.yb_http import wire
+from adapters.yb_sim.serving import BackgroundServing
 from adapters.yb_sim.faults import DEFAULT_HOLD_SECONDS, Fault
 from adapters.yb_sim.platform import SIMULATED_ERROR, SimulatorPlatform
 from domain.operator import Operator
@@ -201,7 +202,9 @@ class _Handler(BaseHTTPRequestHandler):
             "warn_msg": None, "cainfo": None, "signtype": None, "output": None})
 
 
-class SimulatorHttpFront:
+class SimulatorHttpFront(BackgroundServing):
+    thread_name = "yb-sim-http"
+
     def __init__(self, simulator: SimulatorPlatform, host: str = "127.0.0.1", port: int = 0,
                  paasid: str = "his", token: str = "his-secret", path: str = DEFAULT_PATH,
                  institution_code: str | None = None, window_seconds: int = 180):
@@ -215,7 +218,6 @@ class SimulatorHttpFront:
         self.stopping = threading.Event()  # wakes handlers that hold a socket (delay, timeout)
         self._server = _Server((host, port), _Handler)
         self._server.front = self
-        self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
@@ -248,25 +250,3 @@ class SimulatorHttpFront:
         if not hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace")):
             return "x-tif-signature 签名校验失败"
         return ""
-
-    def start(self) -> int:
-        """Serve in a background thread; returns the bound port."""
-        # a short poll keeps stop() prompt (shutdown waits for the loop's next poll)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="yb-sim-http", daemon=True)
-        self._thread.start()
-        return self.port
-
-    def serve_forever(self) -> None:
-        try:
-            self._server.serve_forever(poll_interval=0.1)
-        finally:
-            self._server.server_close()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self._thread is not None:  # shutdown() would wait forever on a loop never started
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()

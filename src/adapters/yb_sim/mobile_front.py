@@ -24,6 +24,7 @@ from adapters.yb_mobile.crypto import SM2PrivateKey, SM2PublicKey
 from adapters.yb_mobile.envelope import (ENC_TYPE, SIGN_TYPE, SPEC_PATHS, SUCCESS_CODE, VERSION, Channel,
                                          EnvelopeError, format_timestamp, header, open_sealed, parse_timestamp,
                                          seal)
+from adapters.yb_sim.serving import BackgroundServing
 from adapters.yb_sim.faults import DEFAULT_HOLD_SECONDS
 from adapters.yb_sim.platform import SIMULATED_ERROR, SimulatorPlatform
 from domain.operator import Operator
@@ -124,7 +125,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class MobilePayFront:
+class MobilePayFront(BackgroundServing):
+    thread_name = "yb-sim-mobile"
+
     def __init__(self, simulator: SimulatorPlatform, host: str = "127.0.0.1", port: int = 0,
                  apps: Iterable[MobileApp] | None = None, centre_key: SM2PrivateKey | None = None,
                  paths: Mapping[str, str] | None = None, operator: Operator = Operator("MOBILE01", "移动支付中心"),
@@ -145,7 +148,6 @@ class MobilePayFront:
         self._msg_prefix, self._msg_seq = "MOBILE" + secrets.token_hex(4).upper(), itertools.count(1)
         self._server = _Server((host, port), _Handler)
         self._server.front = self
-        self._thread: threading.Thread | None = None
 
     # ---- addresses ---------------------------------------------------------------------------
     @property
@@ -252,27 +254,6 @@ class MobilePayFront:
             return head
         return seal(head, data, app.channel, self.centre_key, encrypt_empty=data is not None)
 
-    # ---- lifecycle ---------------------------------------------------------------------------
-    def start(self) -> int:
-        """Serve in a background thread; returns the bound port."""
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="yb-sim-mobile", daemon=True)
-        self._thread.start()
-        return self.port
-
-    def serve_forever(self) -> None:
-        try:
-            self._server.serve_forever(poll_interval=0.1)
-        finally:
-            self._server.server_close()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        if self._thread is not None:  # shutdown() would wait forever on a loop never started
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.server_close()
 
 
 __all__ = ["MobilePayFront", "MobileApp", "SIM_PATHS", "DEFAULT_APP_ID", "DEFAULT_APP_SECRET"]
