@@ -115,3 +115,12 @@ def test_settlement_slip(his: Driver, june):
     assert his.call("YH03", {"data": {"setl_id": negative["setl_id"]}}).output["data"]["setl_stas"] == "2"
     his.refused("YH03", {"data": {"setl_id": "NOPE"}}, "结算ID[NOPE]不存在")
     his.refused("YH03", {"data": {"setl_id": first["setl_id"], "psn_no": P_WORKER_POOR}}, "不一致")
+
+
+def test_a_cleared_settlement_cannot_be_cancelled_until_the_application_is_revoked(his: Driver, june):
+    evt_id = his.call("3203", application(june)).output["result"]["clr_appy_evt_id"]
+    first = june[0]
+    his.refused("2208", {"data": {"setl_id": first["setl_id"], "mdtrt_id": first["mdtrt_id"], "psn_no": P_WORKER}},
+                f"清算申请[{evt_id}]")
+    his.call("3204", {"data": {"clr_appy_evt_id": evt_id}})
+    his.cancel(first["setl_id"], first["mdtrt_id"], P_WORKER)

@@ -58,6 +58,15 @@ class Application:
     extra: dict = field(default_factory=dict)
 
 
+def cleared_by(call: Call, setl_id: str) -> str:
+    """The clearing application that holds a settlement ("" when none): such a settlement is
+    settled with the fund and can no longer be cancelled."""
+    for app in _book(call)["apps"].values():
+        if not app.revoked and setl_id in app.setl_ids:
+            return app.clr_appy_evt_id
+    return ""
+
+
 def _book(call: Call) -> dict:
     return call.state.section("clearing", lambda: {"seq": 0, "apps": {}})
 

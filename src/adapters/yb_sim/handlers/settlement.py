@@ -5,6 +5,7 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from adapters.yb_sim.calc import Computation, FeeSplit, compute
+from adapters.yb_sim.handlers.clearing import cleared_by
 from adapters.yb_sim.handlers.common import Call, age, number, open_visit, person, refuse, shape, text
 from adapters.yb_sim.handlers.outpatient import check_certificate
 from adapters.yb_sim.policy import InsutypeRule
@@ -132,6 +133,9 @@ def cancel_settlement(call: Call) -> dict:
         refuse(f"人员编号[{psn_no}]与结算ID[{setl_id}]的人员不一致")
     if original.state == CANCELLED:
         refuse(f"结算ID[{setl_id}]已撤销，不能重复撤销")
+    application = cleared_by(call, setl_id)
+    if application:
+        refuse(f"结算ID[{setl_id}]已纳入清算申请[{application}]，请先撤销清算申请")
     account = _account(call, original)
     _apply(call, original, account, -1)
     negative_id = call.state.ids.setl_id()
