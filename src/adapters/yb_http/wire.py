@@ -6,7 +6,6 @@ Shared by the HTTP adapter (which sends requests and reads replies) and the simu
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 from decimal import Decimal
 
 from domain.institution import Institution
