@@ -23,7 +23,8 @@ from services.grpc.outpatient_servicer import OutpatientServicer
 SERVICER = "servicer total (use case inside gRPC)"
 # (owner, attribute, label); a label may collect several methods, and both paths where they match.
 _TARGETS = [
-    (httpx.Client, "post", "HTTP POST to the platform"),
+    # send(): under post() (the baseline) and stream() (our HTTP adapter) alike
+    (httpx.Client, "send", "HTTP POST to the platform"),
     (SqlJournalStore, "open", "journal open (SqlJournalStore.open)"),
     (BareStore, "journal_open", "journal open (SqlJournalStore.open)"),
     (SqlJournalStore, "close", "journal close (SqlJournalStore.close)"),
@@ -92,7 +93,7 @@ def rows(backend: str, bare: dict[str, float], ours: dict[str, float], bare_call
     parts = sum(v for k, v in ours.items() if k != SERVICER and k != "HTTP POST to the platform") \
         + ours.get("HTTP POST to the platform", 0.0)
     servicer = ours.get(SERVICER, 0.0)
-    out.append([backend, "rest of the servicer (domain, ORM objects, glue)", "-", per(max(servicer - parts, 0.0))])
+    out.append([backend, "rest of the servicer (domain, row mapping, glue)", "-", per(max(servicer - parts, 0.0))])
     out.append([backend, "gRPC transport, interceptors, queueing", "-", per(max(ours_calls_s - servicer, 0.0))])
     out.append([backend, "= call latency, summed", per(bare_calls_s), per(ours_calls_s)])
     return out

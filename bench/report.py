@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 
 from bench.bare import CALLS
 from bench.ours import RPCS
@@ -17,11 +18,21 @@ def _ratio(ours: PhaseResult, bare: PhaseResult) -> float:
 
 
 def report(results: list[PhaseResult], args, notes: list[str]) -> str:
+    rounds = getattr(args, "rounds", 1)
     out = [f"Python {platform.python_version()} ({platform.python_implementation()}) on {platform.system()} "
            f"{platform.machine()}, {os.cpu_count()} cores; {args.flows} flows per path, "
-           f"{args.concurrency} client threads, {args.warmup} warm-up flows", ""]
+           f"{args.concurrency} client threads, {args.warmup} warm-up flows"
+           + (f", {rounds} rounds (tables below: the last round)" if rounds > 1 else ""), ""]
     if not results:
         return "\n".join(out + notes)
+    medians = {}
+    if rounds > 1:
+        out += [_rounds_table(results, medians), ""]
+        last = {}
+        for r in results:
+            last.setdefault(r.backend, 0)
+            last[r.backend] = max(last[r.backend], r.round)
+        results = [r for r in results if r.round == last[r.backend]]
     by_key = {(r.backend, r.path): r for r in results}
     rows = []
     for r in results:
@@ -60,14 +71,37 @@ def report(results: list[PhaseResult], args, notes: list[str]) -> str:
     for backend in dict.fromkeys(r.backend for r in results):
         ours, bare = by_key.get((backend, "ours")), by_key.get((backend, "bare"))
         if ours and bare:
-            ratio = _ratio(ours, bare)
+            ratio, what = (medians[backend], f"median of {rounds} rounds") if backend in medians \
+                else (_ratio(ours, bare), "")
             verdict = "meets" if ratio <= GOAL else "MISSES"
-            out.append(f"{backend}: ours/bare time per flow = {ratio:.2f}x -> {verdict} the goal (<= {GOAL}x)")
+            out.append(f"{backend}: ours/bare time per flow = {ratio:.2f}x{f' ({what})' if what else ''} -> "
+                       f"{verdict} the goal (<= {GOAL}x)")
     for r in results:
         for what, count in sorted(r.recorder.errors.items()):
             out.append(f"{r.backend}/{r.path}: {count} failed flow(s): {what}")
     out += notes
     return "\n".join(out)
+
+
+def _rounds_table(results: list[PhaseResult], medians: dict[str, float]) -> str:
+    """One row per backend and round: throughput, CPU per flow and the ratio; fills `medians`."""
+    rows = []
+    for backend in dict.fromkeys(r.backend for r in results):
+        ratios = []
+        phases = {(r.round, r.path): r for r in results if r.backend == backend}
+        for n in sorted({r for r, _ in phases}):
+            bare, ours = phases.get((n, "bare")), phases.get((n, "ours"))
+            if not (bare and ours):
+                continue
+            ratios.append(_ratio(ours, bare))
+            cpu = lambda r: f"{r.cpu_seconds * 1000 / max(r.flows_total, 1):.1f}"  # noqa: E731
+            rows.append([backend, str(n), f"{bare.flows_per_s:.1f}", f"{ours.flows_per_s:.1f}", cpu(bare), cpu(ours),
+                         f"{ratios[-1]:.2f}x"])
+        if ratios:
+            medians[backend] = statistics.median(ratios)
+            rows.append([backend, "median", "", "", "", "", f"{medians[backend]:.2f}x"])
+    return table(["backend", "round", "bare flows/s", "ours flows/s", "bare CPU ms/flow", "ours CPU ms/flow",
+                  "ratio"], rows)
 
 
 def _summed(result: PhaseResult, names) -> float:

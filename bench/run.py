@@ -26,6 +26,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
     ap.add_argument("--backends", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     ap.add_argument("--warmup", type=int, default=None, help="unmeasured flows first (default: one per thread)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run bare and ours this many times in turn on each backend (same stack) and print "
+                         "each round's ratio and their median: on a busy machine one round is noise")
     ap.add_argument("--pg-url", default=os.environ.get("HIS_BENCH_PG_URL", DEFAULT_PG),
                     help=f"an existing PostgreSQL database to connect to for CREATE/DROP DATABASE {env.BENCH_DB}")
     ap.add_argument("--sim-nagle", action="store_true",
@@ -35,9 +38,11 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--profile", metavar="FILE", default="",
                     help="instead of the comparison, run our path under cProfile (all threads); "
                          "print the hotspots and write pstats to FILE.<backend>")
+    ap.add_argument("--profile-path", choices=("ours", "bare"), default="ours",
+                    help="with --profile: the path to profile (bare: the baseline, for comparison)")
     args = ap.parse_args(argv)
-    if not 1 <= args.flows <= 100_000 or not 1 <= args.concurrency <= 64:
-        ap.error("--flows must be 1..100000 and --concurrency 1..64")
+    if not 1 <= args.flows <= 100_000 or not 1 <= args.concurrency <= 64 or not 1 <= args.rounds <= 20:
+        ap.error("--flows must be 1..100000, --concurrency 1..64 and --rounds 1..20")
     args.layer_timer = None
     if args.breakdown:
         from bench.breakdown import Breakdown
@@ -71,20 +76,26 @@ def _phase(backend: str, path: str, workers: list, args, engine) -> PhaseResult:
 
 
 def run_backend(backend: str, args, run: str) -> list[PhaseResult]:
+    """Bare then ours, `args.rounds` times; each round's results carry their round number."""
     patients = data.patients()
+    results = []
     with env.database(backend, args.pg_url) as url, env.stack(url, nagle=args.sim_nagle) as st:
         settings = st.settings
-        engine = make_engine(url)  # the same engine settings (pool, SQLite pragmas) as the app's
-        shared = BareShared(st.front.url, env.PAASID, env.GATEWAY_TOKEN, settings.institution.institution(),
-                            settings.operators[0].operator(), BareStore(engine))
-        try:
-            bare = _phase(backend, "bare", [BareWorker(shared, patients, backend, run)
-                                            for _ in range(args.concurrency)], args, engine)
-        finally:
-            shared.close()
-            engine.dispose()
-        ours = _ours(st, backend, args, run)
-    return [bare, ours]
+        for n in range(1, args.rounds + 1):
+            tag = run if args.rounds == 1 else f"{run}{n:02d}"  # batch ids stay unique across rounds
+            engine = make_engine(url)  # the same engine settings (pool, SQLite pragmas) as the app's
+            shared = BareShared(st.front.url, env.PAASID, env.GATEWAY_TOKEN, settings.institution.institution(),
+                                settings.operators[0].operator(), BareStore(engine))
+            try:
+                bare = _phase(backend, "bare", [BareWorker(shared, patients, backend, tag)
+                                                for _ in range(args.concurrency)], args, engine)
+            finally:
+                shared.close()
+                engine.dispose()
+            ours = _ours(st, backend, args, tag)
+            bare.round = ours.round = n
+            results += [bare, ours]
+    return results
 
 
 def _ours(st: env.Stack, backend: str, args, run: str) -> PhaseResult:
@@ -97,12 +108,23 @@ def _ours(st: env.Stack, backend: str, args, run: str) -> PhaseResult:
 
 
 def profile_backend(backend: str, args, run: str) -> PhaseResult:
-    """Our path alone, every thread under cProfile (which slows it: figures are not comparable)."""
+    """One path alone (ours unless --profile-path bare), every thread under cProfile (which slows
+    it: figures are not comparable)."""
     from bench.profiling import all_threads
 
     with env.database(backend, args.pg_url) as url, all_threads(f"{args.profile}.{backend}"), \
             env.stack(url, nagle=args.sim_nagle) as st:
-        return _ours(st, backend, args, run)
+        if args.profile_path == "ours":
+            return _ours(st, backend, args, run)
+        engine = make_engine(url)
+        shared = BareShared(st.front.url, env.PAASID, env.GATEWAY_TOKEN, st.settings.institution.institution(),
+                            st.settings.operators[0].operator(), BareStore(engine))
+        try:
+            return _phase(backend, "bare", [BareWorker(shared, data.patients(), backend, run)
+                                            for _ in range(args.concurrency)], args, engine)
+        finally:
+            shared.close()
+            engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -78,6 +78,7 @@ class PhaseResult:
     commits: int = 0
     cpu_seconds: float = 0.0  # the whole process: clients, server, simulator
     layers: dict[str, float] = field(default_factory=dict)  # --breakdown: seconds per layer
+    round: int = 1  # --rounds: which round of its backend
 
     @property
     def flows_per_s(self) -> float:

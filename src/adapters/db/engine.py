@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
 
 # Several threads (gRPC workers, the msgid allocator) write to one SQLite file: a writer that
 # finds the file locked waits up to this long instead of failing with "database is locked".
@@ -46,6 +45,27 @@ def _sqlite_engine(parsed) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    # Aggregates are read after the unit of work commits (to build replies): keep them loaded.
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def statement_engine(engine: Engine) -> Engine:
+    """The engine as the unit of work and the journal use it.
+
+    PostgreSQL: a view of the engine (same pool) whose connections are in autocommit mode, so
+    that a read or a single write costs no BEGIN and COMMIT round trips; a write that needs a
+    transaction opens one explicitly (`begin_explicit`). SQLite: the engine itself; its driver
+    begins a transaction before the first write only, reads already run without one.
+    """
+    if engine.dialect.name != "postgresql" or engine.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def begin_explicit(conn: Connection) -> None:
+    """Open a transaction on a `statement_engine` connection (PostgreSQL; on SQLite the driver
+    does it before the first write). conn.commit() / rollback() / close() end it as usual."""
+    if conn.dialect.name == "postgresql":
+        conn.connection.driver_connection.execute("BEGIN").close()
+
+
+def make_session_factory(engine: Engine) -> Engine:
+    """What SqlUnitOfWork is built on (the name is kept for the composition root): units of work
+    take connections from the engine's pool and use SQL Core, no ORM session."""
+    return statement_engine(engine)

@@ -1,7 +1,9 @@
 """The platform journal and the msgid counters, in SQL Core.
 
 Every method is its own short transaction, committed before it returns: a journal entry must be
-durable before its request leaves, whatever happens to the business transaction around it.
+durable before its request leaves, whatever happens to the business transaction around it. Each
+write is one statement; on PostgreSQL it runs in autocommit mode (engine.statement_engine), which
+commits it as its own transaction without the BEGIN and COMMIT round trips.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from adapters.db.engine import statement_engine
 from adapters.db.tables import journal, msgid_counters
 from domain.errors import NotFound
 from domain.journal import JournalEntry, JournalState
@@ -31,9 +34,12 @@ _CLOSE = update(journal).where(journal.c.id == bindparam("entry_id")).values(
     **{name: func.coalesce(bindparam(f"new_{name}", type_=journal.c[name].type), journal.c[name]) for name in _KEEP})
 
 
+_PURGE = delete(msgid_counters).where(msgid_counters.c.created_at < bindparam("before"))
+
+
 class SqlJournalStore(JournalStore):
     def __init__(self, engine: Engine):
-        self._engine = engine
+        self._engine = statement_engine(engine)
 
     def open(self, entry: JournalEntry) -> int:
         values = {
@@ -46,8 +52,9 @@ class SqlJournalStore(JournalStore):
             "finished_at": entry.finished_at, "resolution": entry.resolution,
             "reversal_msgid": entry.reversal_msgid,
         }
-        with self._engine.begin() as conn:
+        with self._engine.connect() as conn:
             entry_id = conn.execute(_OPEN, values).scalar_one()
+            conn.commit()
         entry.id = entry_id
         return entry_id
 
@@ -63,8 +70,9 @@ class SqlJournalStore(JournalStore):
             "resolution": resolution or None, "reversal_msgid": reversal_msgid or None,
         }
         params = {"entry_id": entry_id, "state": state, **{f"new_{k}": v for k, v in given.items()}}
-        with self._engine.begin() as conn:
+        with self._engine.connect() as conn:
             result = conn.execute(_CLOSE, params)
+            conn.commit()
         if result.rowcount != 1:
             raise NotFound(f"no journal entry {entry_id}")
 
@@ -115,7 +123,7 @@ class SqlMsgIdAllocator(MsgIdAllocator):
     Numbers stay unique across processes; they are consecutive only within a block."""
 
     def __init__(self, engine: Engine, block: int = 16):
-        self._engine = engine
+        self._engine = statement_engine(engine)
         self._block = max(1, block)
         self._lock = threading.Lock()
         self._prefix, self._next, self._end = "", 0, 0  # the current block: [next, end]
@@ -140,10 +148,12 @@ class SqlMsgIdAllocator(MsgIdAllocator):
 
     def _reserve(self, prefix: str) -> None:
         now = datetime.now()
-        with self._engine.begin() as conn:
+        with self._engine.connect() as conn:
             last = conn.execute(self._upsert, {"prefix": prefix, "last_seq": self._block, "created_at": now,
                                                "step": self._block}).scalar_one()
+            conn.commit()
             if last == self._block:  # a new prefix, about once a second: a cheap moment to purge old ones
-                conn.execute(delete(msgid_counters).where(msgid_counters.c.created_at < now - COUNTER_RETENTION))
+                conn.execute(_PURGE, {"before": now - COUNTER_RETENTION})
+                conn.commit()
         self._prefix, self._next, self._end = prefix, last - self._block + 1, min(last, MAX_SEQ)
 

@@ -1,68 +1,505 @@
-"""SQLAlchemy repositories: collections of aggregates over one session (the unit of work's)."""
+"""Repositories in SQL Core: the aggregates are plain domain dataclasses, read and written with
+prebuilt statements on the unit of work's connection.
+
+Loading builds the dataclasses straight from the rows and remembers, on the visit, a snapshot of
+what the database holds (row values, child row ids, the version). Saving diffs the visit against
+that snapshot: a versioned UPDATE of the visits row (`WHERE id = :id AND version = :v`, no row →
+ConcurrencyConflict), then DELETE of the children gone, UPDATE of those changed, INSERT of the new.
+Any change, even one confined to children, bumps the version, so the version guards the whole
+aggregate. The snapshot travels with the visit, so a visit loaded by one unit of work can be
+attached to a later one and saved the same way (see ports.repositories.VisitRepository.attach).
+"""
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
+from operator import attrgetter
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
-from domain.person import InsuredPerson
-from domain.visit import Visit, VisitState
+from adapters.db.engine import begin_explicit
+from domain.errors import ConcurrencyConflict
+from domain.person import InsuredPerson, Insurance
+from domain.settlement import FundPayment, Settlement
+from domain.visit import Diagnosis, FeeItem, Visit, VisitState
 from ports.repositories import PersonRepository, VisitRepository
+
+# The attribute that carries a visit's snapshot. Not a dataclass field: equality, repr and
+# dataclasses.replace() ignore it (a replace()d copy is a new visit to the repository).
+SNAPSHOT = "_db_snapshot"
+
+
+def _fields(cls, *skip: str) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in skip)
+
+
+def _check_columns(table, names: tuple[str, ...], *extra: str) -> None:
+    missing = set(names) - set(table.c.keys())
+    unmapped = set(table.c.keys()) - set(names) - set(extra)
+    if missing or unmapped:  # the domain and the schema drifted apart: fail at import, not on a row
+        raise RuntimeError(f"{table.name}: fields without a column {sorted(missing)}, "
+                           f"columns without a field {sorted(unmapped)}")
+
+
+class _Kind:
+    """How one domain class maps to one table: its fields in column order, a reader of the values
+    (compared with the snapshot), and a builder that skips __init__ as an ORM load would."""
+
+    def __init__(self, cls, table, fields: tuple[str, ...], *extra: str):
+        _check_columns(table, fields, *extra)
+        self.cls, self.table, self.fields = cls, table, fields
+        self.columns = tuple(table.c[name] for name in fields)
+        self.values = attrgetter(*fields)  # more than one field: returns a tuple
+
+    def build(self, values, **more):
+        obj = self.cls.__new__(self.cls)
+        d = obj.__dict__
+        d.update(zip(self.fields, values))
+        if more:
+            d.update(more)
+        return obj
+
+    def params(self, values: tuple, **more) -> dict:
+        p = dict(zip(self.fields, values))
+        if more:
+            p.update(more)
+        return p
+
+
+_VISIT = _Kind(Visit, t.visits, _fields(Visit, "diagnoses", "fees", "settlements", "version"), "version")
+_DIAG = _Kind(Diagnosis, t.diagnoses, _fields(Diagnosis), "id", "visit_id")
+_FEE = _Kind(FeeItem, t.fee_items, _fields(FeeItem), "id", "visit_id")
+_SETL = _Kind(Settlement, t.settlements, _fields(Settlement, "details"), "id", "visit_id")
+_DETAIL = _Kind(FundPayment, t.setl_details, _fields(FundPayment), "id", "settlement_id")
+_PERSON = _Kind(InsuredPerson, t.persons, _fields(InsuredPerson, "insurances"), "updated_at")
+_INSURANCE = _Kind(Insurance, t.insurances, _fields(Insurance), "id", "psn_no")
+
+V, D, F, S, SD = t.visits, t.diagnoses, t.fee_items, t.settlements, t.setl_details
+_NV, _NS = len(_VISIT.fields), len(_SETL.fields)
+
+# ---- loads: built once. A visit comes in one to three queries: the visit row with its diagnoses
+# and whether it has fees and settlements at all; then the fees, and the settlements with their
+# fund rows, each only if there are any. A list of visits takes four queries, whatever its length.
+# (One UNION ALL of the five tables was measured slower: PostgreSQL plans it for over a
+# millisecond and every row carries every column.) -------------------------------------------------
+_HAS_FEES = exists().where(F.c.visit_id == V.c.id)
+_HAS_SETTLEMENTS = exists().where(S.c.visit_id == V.c.id)
+_BY_ID = (select(*_VISIT.columns, V.c.version, _HAS_FEES, _HAS_SETTLEMENTS, D.c.id, *_DIAG.columns)
+          .select_from(V.outerjoin(D, D.c.visit_id == V.c.id))
+          .where(V.c.id == bindparam("id")).order_by(D.c.id))
+_DIAG_AT = _NV + 3  # the diagnosis row id in a _BY_ID row; its values follow
+_FEES = select(F.c.id, *_FEE.columns).where(F.c.visit_id == bindparam("id")).order_by(F.c.id)
+_SETTLEMENTS_JOIN = (select(S.c.id, *_SETL.columns, SD.c.id, *_DETAIL.columns)
+                     .select_from(S.outerjoin(SD, SD.c.settlement_id == S.c.id)))
+_SETTLEMENTS = _SETTLEMENTS_JOIN.where(S.c.visit_id == bindparam("id")).order_by(S.c.id, SD.c.id)
+
+_ID_BY_MDTRT_ID = select(V.c.id).where(V.c.mdtrt_id == bindparam("mdtrt_id"))
+_VISITS = select(*_VISIT.columns, V.c.version)
+_MANY_DIAGS = (select(D.c.visit_id, D.c.id, *_DIAG.columns)
+               .where(D.c.visit_id.in_(bindparam("ids", expanding=True))).order_by(D.c.id))
+_MANY_FEES = (select(F.c.visit_id, F.c.id, *_FEE.columns)
+              .where(F.c.visit_id.in_(bindparam("ids", expanding=True))).order_by(F.c.id))
+_MANY_SETTLEMENTS = (_SETTLEMENTS_JOIN.add_columns(S.c.visit_id)
+                     .where(S.c.visit_id.in_(bindparam("ids", expanding=True))).order_by(S.c.id, SD.c.id))
+
+# ---- writes ------------------------------------------------------------------------------------
+_INSERT_VISIT = insert(V)
+# SET takes the columns named in the parameters: all of them, or the version alone
+_UPDATE_VISIT = update(V).where(V.c.id == bindparam("b_id"), V.c.version == bindparam("b_version"))
+_CHILD_DELETE = {k: delete(k.table).where(k.table.c.id == bindparam("b_id")) for k in (_DIAG, _FEE, _SETL, _DETAIL)}
+_CHILD_UPDATE = {k: update(k.table).where(k.table.c.id == bindparam("b_id")) for k in (_DIAG, _FEE, _SETL, _DETAIL)}
+# INSERT ... RETURNING id, one statement for many rows. PostgreSQL is told to keep the ids in
+# parameter order; SQLite hands out rowids in insertion order (max + 1 under the write lock), so
+# the ids, sorted, are in parameter order there.
+_CHILD_INSERT = {k: insert(k.table).returning(k.table.c.id) for k in (_DIAG, _FEE, _SETL, _DETAIL)}
+_CHILD_INSERT_ORDERED = {k: insert(k.table).returning(k.table.c.id, sort_by_parameter_order=True)
+                         for k in (_DIAG, _FEE, _SETL, _DETAIL)}
+
+
+@dataclasses.dataclass(slots=True)
+class _Snapshot:
+    """What the database holds for one visit: its row values and version, and per child list
+    the entries [object, row id, values, fund-row entries (settlements) or None], in list order."""
+
+    version: int
+    row: tuple
+    diagnoses: list
+    fees: list
+    settlements: list
+
+
+class _VersionConflict(Exception):
+    pass
+
+
+class Transaction:
+    """The unit of work's connection, and whether a transaction was opened on it for writing."""
+
+    __slots__ = ("conn", "_explicit", "begun")
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self._explicit = conn.dialect.name == "postgresql"  # see engine.statement_engine
+        self.begun = False
+
+    def writing(self) -> Connection:
+        """The connection, inside a transaction: call before each write."""
+        if not self.begun:
+            if self._explicit:
+                begin_explicit(self.conn)
+            self.begun = True
+        return self.conn
+
+    def ended(self) -> None:
+        self.begun = False
+
+
+def _insert_ids(conn: Connection, kind: _Kind, rows: list[dict]) -> list[int]:
+    if len(rows) == 1:
+        return [conn.execute(_CHILD_INSERT[kind], rows[0]).scalar_one()]
+    if conn.dialect.name == "sqlite":
+        return sorted(conn.execute(_CHILD_INSERT[kind], rows).scalars().all())
+    return conn.execute(_CHILD_INSERT_ORDERED[kind], rows).scalars().all()
 
 
 class SqlVisitRepository(VisitRepository):
-    def __init__(self, session: Session):
-        self._session = session
+    """Visits over one connection (the unit of work's). It keeps an identity map: within one unit
+    of work a visit id stands for one object, and every visit it handed out, added or attached
+    is saved by flush()."""
 
+    def __init__(self, tx: Transaction):
+        self._tx = tx
+        self._conn = tx.conn
+        self._identity: dict[str, Visit] = {}
+        self._undo: list[tuple[Visit, _Snapshot | None, int]] = []  # flushed, not yet committed
+
+    # ---- the port --------------------------------------------------------------------------
     def add(self, visit: Visit) -> None:
-        self._session.add(visit)
-
-    def get(self, visit_id: str) -> Visit | None:
-        return self._session.get(Visit, visit_id)
+        self._identity[visit.id] = visit
 
     def attach(self, visit: Visit) -> None:
-        # a detached instance keeps its change history; add() makes it persistent again without a
-        # SELECT, and the flush's versioned UPDATE refuses it if the row moved on meanwhile
-        self._session.add(visit)
+        # its snapshot came with it from the unit of work that loaded it; without one it is new
+        self._identity[visit.id] = visit
+
+    def get(self, visit_id: str) -> Visit | None:
+        found = self._identity.get(visit_id)
+        if found is not None:
+            return found
+        self._autoflush()
+        conn = self._conn
+        rows = conn.execute(_BY_ID, {"id": visit_id}).all()
+        if not rows:
+            return None
+        head = rows[0]
+        at = _DIAG_AT
+        diag_entries = [[_DIAG.build(r[at + 1:]), r[at], r[at + 1:], None] for r in rows] \
+            if head[at] is not None else []
+        fee_entries = [[_FEE.build(r[1:]), r[0], r[1:], None] for r in conn.execute(_FEES, {"id": visit_id})] \
+            if head[_NV + 1] else []
+        setl_entries = _settlements(conn.execute(_SETTLEMENTS, {"id": visit_id})) if head[_NV + 2] else []
+        return self._visit(head[:_NV], head[_NV], diag_entries, fee_entries, setl_entries)
 
     def by_mdtrt_id(self, mdtrt_id: str) -> Visit | None:
         if not mdtrt_id:  # "" means "not registered yet" and is stored as NULL
             return None
-        return self._session.scalars(select(Visit).where(t.visits.c.mdtrt_id == mdtrt_id)).unique().one_or_none()
+        self._autoflush()
+        visit_id = self._conn.execute(_ID_BY_MDTRT_ID, {"mdtrt_id": mdtrt_id}).scalar()
+        return None if visit_id is None else self.get(visit_id)
 
     def list(self, psn_no: str | None = None, limit: int = 100) -> list[Visit]:
-        stmt = select(Visit).order_by(t.visits.c.begntime.desc(), t.visits.c.id.desc()).limit(limit)
+        stmt = _VISITS.order_by(V.c.begntime.desc(), V.c.id.desc()).limit(limit)
         if psn_no is not None:
-            stmt = stmt.where(t.visits.c.psn_no == psn_no)
-        return list(self._session.scalars(stmt).unique())  # unique(): diagnoses are joined in
+            stmt = stmt.where(V.c.psn_no == psn_no)
+        return self._load_many(stmt)
 
     def in_state(self, state: VisitState, limit: int = 1000) -> list[Visit]:
-        stmt = select(Visit).where(t.visits.c.state == state.value).order_by(t.visits.c.begntime).limit(limit)
-        return list(self._session.scalars(stmt).unique())  # unique(): diagnoses are joined in
+        return self._load_many(_VISITS.where(V.c.state == state).order_by(V.c.begntime).limit(limit))
+
+    # ---- loading ---------------------------------------------------------------------------
+    def _load_many(self, stmt) -> list[Visit]:
+        self._autoflush()
+        conn = self._conn
+        heads = conn.execute(stmt).all()
+        if not heads:
+            return []
+        ids = [h[0] for h in heads]
+        children: dict[str, tuple[list, list, list]] = {i: ([], [], []) for i in ids}
+        for r in conn.execute(_MANY_DIAGS, {"ids": ids}):
+            children[r[0]][0].append([_DIAG.build(r[2:]), r[1], r[2:], None])
+        for r in conn.execute(_MANY_FEES, {"ids": ids}):
+            children[r[0]][1].append([_FEE.build(r[2:]), r[1], r[2:], None])
+        for r in conn.execute(_MANY_SETTLEMENTS, {"ids": ids}):
+            children[r[-1]][2].append(r[:-1])
+        visits = []
+        for head in heads:
+            known = self._identity.get(head[0])  # handed out before in this unit of work: as it is
+            diag_entries, fee_entries, setl_rows = children[head[0]]
+            visits.append(known if known is not None else
+                          self._visit(head[:_NV], head[_NV], diag_entries, fee_entries, _settlements(setl_rows)))
+        return visits
+
+    def _visit(self, row: tuple, version: int, diag_entries: list, fee_entries: list, setl_entries: list) -> Visit:
+        visit = _VISIT.build(row, version=version, diagnoses=[e[0] for e in diag_entries],
+                             fees=[e[0] for e in fee_entries], settlements=[e[0] for e in setl_entries])
+        visit.__dict__[SNAPSHOT] = _Snapshot(version, row, diag_entries, fee_entries, setl_entries)
+        self._identity[visit.id] = visit
+        return visit
+
+    # ---- saving ----------------------------------------------------------------------------
+    def _autoflush(self) -> None:
+        if self._identity:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every change of the visits in this unit of work; raises ConcurrencyConflict when
+        a visit's version moved on, or a key (id, mdtrt_id, feedetl_sn) was taken meanwhile."""
+        try:
+            for visit in self._identity.values():
+                snapshot = visit.__dict__.get(SNAPSHOT)
+                if snapshot is None:
+                    self._insert(visit)
+                else:
+                    self._update(visit, snapshot)
+        except _VersionConflict as err:
+            raise ConcurrencyConflict(f"visit {err} was changed by someone else; reload and retry") from None
+        except IntegrityError as err:
+            if is_conflict(err):
+                raise ConcurrencyConflict("a record with the same key was written by someone else") from err
+            raise
+
+    def _insert(self, visit: Visit) -> None:
+        conn = self._tx.writing()
+        row = _VISIT.values(visit)
+        conn.execute(_INSERT_VISIT, _VISIT.params(row, version=1))
+        self._saved(visit, _Snapshot(
+            1, row,
+            self._insert_children(_DIAG, visit.id, visit.diagnoses),
+            self._insert_children(_FEE, visit.id, visit.fees),
+            self._insert_settlements(visit.id, [[s, None, _SETL.values(s), None] for s in visit.settlements])))
+
+    def _update(self, visit: Visit, snapshot: _Snapshot) -> None:
+        row = _VISIT.values(visit)
+        diagnoses = _diff(_DIAG, visit.diagnoses, snapshot.diagnoses)
+        fees = _diff(_FEE, visit.fees, snapshot.fees)
+        settlements = _diff(_SETL, visit.settlements, snapshot.settlements)
+        details = []  # (position in settlements.entries, diff of its fund rows)
+        for n, entry in enumerate(settlements.entries):
+            if entry[1] is not None:  # stored before; a new one's fund rows go in with it
+                diff = _diff(_DETAIL, entry[0].details, entry[3])
+                if diff.changed:
+                    details.append((n, diff))
+        row_changed = row != snapshot.row
+        if not (row_changed or diagnoses.changed or fees.changed or settlements.changed or details):
+            return
+        conn = self._tx.writing()
+        version = snapshot.version + 1
+        params = _VISIT.params(row, version=version) if row_changed else {"version": version}
+        params["b_id"], params["b_version"] = visit.id, snapshot.version
+        if conn.execute(_UPDATE_VISIT, params).rowcount != 1:
+            raise _VersionConflict(visit.id)  # else the row is locked: the children below are ours alone
+        diffs = ((_DIAG, diagnoses), (_FEE, fees), (_SETL, settlements), *((_DETAIL, d) for _n, d in details))
+        # deletes first: a new child may reuse a removed one's key (feedetl_sn)
+        for kind, diff in diffs:
+            if diff.deleted:  # a deleted settlement's fund rows go with it (ON DELETE CASCADE)
+                conn.execute(_CHILD_DELETE[kind], [{"b_id": i} for i in diff.deleted])
+        for kind, diff in diffs:
+            if diff.updated:
+                conn.execute(_CHILD_UPDATE[kind], [kind.params(e[2], b_id=e[1]) for e in diff.updated])
+        for kind, diff in ((_DIAG, diagnoses), (_FEE, fees)):
+            if diff.inserted:
+                diff.fill(_insert_ids(conn, kind, [kind.params(e[2], visit_id=visit.id) for e in diff.inserted]))
+        for n, diff in details:
+            settlement_id = settlements.entries[n][1]
+            if diff.inserted:
+                diff.fill(_insert_ids(conn, _DETAIL, [_DETAIL.params(e[2], settlement_id=settlement_id)
+                                                      for e in diff.inserted]))
+            old = settlements.entries[n]
+            settlements.entries[n] = [old[0], old[1], old[2], diff.entries]  # a new entry: the old snapshot stays
+        if settlements.inserted:
+            self._insert_settlements(visit.id, settlements.inserted)
+        self._saved(visit, _Snapshot(version, row, diagnoses.entries, fees.entries, settlements.entries),
+                    snapshot)
+
+    def _insert_children(self, kind: _Kind, visit_id: str, children: list) -> list:
+        entries = [[c, None, kind.values(c), None] for c in children]
+        if entries:
+            ids = _insert_ids(self._conn, kind, [kind.params(e[2], visit_id=visit_id) for e in entries])
+            for entry, row_id in zip(entries, ids):
+                entry[1] = row_id
+        return entries
+
+    def _insert_settlements(self, visit_id: str, entries: list) -> list:
+        """Insert the settlements of new entries and their fund rows; the entries get their row
+        ids and fund-row entries."""
+        if not entries:
+            return []
+        conn = self._conn
+        ids = _insert_ids(conn, _SETL, [_SETL.params(e[2], visit_id=visit_id) for e in entries])
+        details = []
+        for entry, settlement_id in zip(entries, ids):
+            entry[1] = settlement_id
+            entry[3] = [[d, None, _DETAIL.values(d), None] for d in entry[0].details]
+            details += [(e, settlement_id) for e in entry[3]]
+        if details:
+            detail_ids = _insert_ids(conn, _DETAIL, [_DETAIL.params(e[2], settlement_id=sid) for e, sid in details])
+            for (entry, _sid), detail_id in zip(details, detail_ids):
+                entry[1] = detail_id
+        return entries
+
+    def _saved(self, visit: Visit, snapshot: _Snapshot, before: _Snapshot | None = None) -> None:
+        d = visit.__dict__
+        self._undo.append((visit, before, d.get("version")))
+        d[SNAPSHOT] = snapshot
+        d["version"] = snapshot.version
+
+    # ---- the transaction's end -------------------------------------------------------------
+    def committed(self) -> None:
+        self._undo.clear()
+
+    def rolled_back(self) -> None:
+        """Forget what was flushed: the visits' snapshots and versions are as before the flush,
+        and the identity map is empty, as after a new begin."""
+        while self._undo:
+            visit, before, version = self._undo.pop()
+            d = visit.__dict__
+            if before is None:
+                d.pop(SNAPSHOT, None)
+            else:
+                d[SNAPSHOT] = before
+            d["version"] = version
+        self._identity.clear()
 
 
-_PERSON_SCALARS = tuple(f.name for f in dataclasses.fields(InsuredPerson) if f.name != "insurances")
+class _Diff:
+    """A child list against its snapshot entries [object, row id, values, fund-row entries or
+    None]. `entries` becomes the new snapshot: unchanged entries are shared with the old one and
+    never mutated; changed and new ones are new lists (ids of new rows filled in after INSERT)."""
+
+    __slots__ = ("entries", "inserted", "updated", "deleted", "changed")
+
+    def fill(self, ids: list[int]) -> None:
+        for entry, row_id in zip(self.inserted, ids):
+            entry[1] = row_id
+
+
+def _diff(kind: _Kind, current: list, entries: list) -> _Diff:
+    diff = _Diff()
+    diff.entries, diff.inserted, diff.updated = new, inserted, updated = [], [], []
+    old = {id(e[0]): e for e in entries}
+    values_of = kind.values
+    for obj in current:
+        values = values_of(obj)
+        entry = old.pop(id(obj), None)
+        if entry is None:
+            entry = [obj, None, values, None]
+            inserted.append(entry)
+        elif values != entry[2]:
+            entry = [obj, entry[1], values, entry[3]]
+            updated.append(entry)
+        new.append(entry)
+    diff.deleted = [e[1] for e in old.values()]
+    diff.changed = bool(inserted or updated or diff.deleted)
+    return diff
+
+
+def _settlements(rows) -> list:
+    """Snapshot entries of the settlements, with their fund rows, from settlements ⟕ setl_details
+    rows ordered by settlement."""
+    entries: list = []
+    last_id = None
+    for r in rows:
+        if r[0] != last_id:
+            last_id = r[0]
+            values = r[1:_NS + 1]
+            entry = [_SETL.build(values, details=[]), last_id, values, []]
+            entries.append(entry)
+        if r[_NS + 1] is not None:
+            values = r[_NS + 2:]
+            detail = _DETAIL.build(values)
+            entry[0].details.append(detail)
+            entry[3].append([detail, r[_NS + 1], values, None])
+    return entries
+
+
+# ---- persons -------------------------------------------------------------------------------------
+P, I = t.persons, t.insurances
+_PERSON_GET = (select(*_PERSON.columns, I.c.id, *_INSURANCE.columns)
+               .select_from(P.outerjoin(I, I.c.psn_no == P.c.psn_no))
+               .where(P.c.psn_no == bindparam("psn_no")).order_by(I.c.id))
+_INSURANCES_DROP = delete(I).where(I.c.psn_no == bindparam("psn_no"))
+_INSURANCES_ADD = insert(I)
+_NP = len(_PERSON.fields)
+
+
+def _person_upsert(dialect_name: str):
+    dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(dialect_name)
+    if dialect is None:
+        raise ValueError(f"no upsert for {dialect_name}")
+    stmt = dialect.insert(P)
+    return stmt.on_conflict_do_update(
+        index_elements=[P.c.psn_no],
+        set_={name: stmt.excluded[name] for name in (*_PERSON.fields, "updated_at") if name != "psn_no"})
+
+
+_PERSON_UPSERT = {name: _person_upsert(name) for name in ("postgresql", "sqlite")}
 
 
 class SqlPersonRepository(PersonRepository):
-    def __init__(self, session: Session):
-        self._session = session
+    """A person is replaced whole by each save (the latest 1101 picture): one upsert, which also
+    orders concurrent saves of one person, then its insurances dropped and written again."""
+
+    def __init__(self, tx: Transaction):
+        self._tx = tx
+        self._conn = tx.conn
+        self._identity: dict[str, InsuredPerson] = {}
+        self._saved: dict[str, InsuredPerson] = {}
 
     def save(self, person: InsuredPerson) -> None:
-        existing = self._session.get(InsuredPerson, person.psn_no)
-        if existing is None:
-            self._session.add(person)
-            return
-        if existing is not person:
-            for name in _PERSON_SCALARS:
-                setattr(existing, name, getattr(person, name))
-            # Fresh copies: the caller's Insurance objects may belong to another session or person.
-            existing.insurances = [dataclasses.replace(i) for i in person.insurances]
-        # An UPDATE even when nothing but the insurances changed, so updated_at moves.
-        flag_modified(existing, "psn_name")
+        self._identity[person.psn_no] = self._saved[person.psn_no] = person
 
     def get(self, psn_no: str) -> InsuredPerson | None:
-        return self._session.get(InsuredPerson, psn_no)
+        found = self._identity.get(psn_no)
+        if found is not None:
+            return found
+        rows = self._conn.execute(_PERSON_GET, {"psn_no": psn_no}).all()
+        if not rows:
+            return None
+        insurances = [_INSURANCE.build(r[_NP + 1:]) for r in rows] if rows[0][_NP] is not None else []
+        person = _PERSON.build(rows[0][:_NP], insurances=insurances)
+        self._identity[psn_no] = person
+        return person
+
+    def flush(self) -> None:
+        if not self._saved:
+            return
+        conn = self._tx.writing()
+        upsert = _PERSON_UPSERT[conn.dialect.name]
+        now = datetime.now()
+        for person in self._saved.values():
+            conn.execute(upsert, _PERSON.params(_PERSON.values(person), updated_at=now))
+            conn.execute(_INSURANCES_DROP, {"psn_no": person.psn_no})
+            if person.insurances:
+                conn.execute(_INSURANCES_ADD, [_INSURANCE.params(_INSURANCE.values(i), psn_no=person.psn_no)
+                                               for i in person.insurances])
+        self._saved.clear()
+
+    def rolled_back(self) -> None:
+        self._identity.clear()
+        self._saved.clear()
+
+
+# SQLSTATE 23505 (PostgreSQL) and the SQLite extended codes for a duplicate key.
+_PG_UNIQUE_VIOLATION = "23505"
+_SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+
+
+def is_conflict(error: BaseException | None) -> bool:
+    """True for a duplicate key: the same visit id, mdtrt_id or feedetl_sn inserted concurrently."""
+    if isinstance(error, IntegrityError):
+        orig = error.orig
+        return (getattr(orig, "sqlstate", None) == _PG_UNIQUE_VIOLATION
+                or getattr(orig, "sqlite_errorname", None) in _SQLITE_UNIQUE)
+    return False

@@ -1,48 +1,37 @@
-"""Unit of work over a SQLAlchemy session: one session per `with` block."""
+"""Unit of work over one SQL Core connection (one transaction) per `with` block."""
 from __future__ import annotations
 
 import threading
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import Connection, Engine
 
-from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository
+from adapters.db.engine import statement_engine
+from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
 from ports.unit_of_work import UnitOfWork
 
-# SQLSTATE 23505 (PostgreSQL) and the SQLite extended codes for a duplicate key.
-_PG_UNIQUE_VIOLATION = "23505"
-_SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
-
-
-def is_conflict(error: BaseException | None) -> bool:
-    """True for failures that mean "someone else wrote first": a version check that matched no
-    row, or a duplicate key (same visit id, mdtrt_id or feedetl_sn inserted concurrently)."""
-    if isinstance(error, StaleDataError):
-        return True
-    if isinstance(error, IntegrityError):
-        orig = error.orig
-        return (getattr(orig, "sqlstate", None) == _PG_UNIQUE_VIOLATION
-                or getattr(orig, "sqlite_errorname", None) in _SQLITE_UNIQUE)
-    return False
+__all__ = ["SqlUnitOfWork", "is_conflict"]
 
 
 class _Active(threading.local):
-    session: Session | None = None
+    conn: Connection | None = None
+    tx: Transaction | None = None
     visits: SqlVisitRepository | None = None
     persons: SqlPersonRepository | None = None
 
 
 class SqlUnitOfWork(UnitOfWork):
-    """Each `with` opens a new session; leaving the block without commit() discards the changes.
+    """Each `with` takes a connection from the pool; reads run on it as they come, the first
+    write (at commit, or when a query flushes pending changes first) opens the transaction, and
+    leaving the block without commit() rolls it back and discards the changes. Aggregates read
+    in the block are plain dataclasses, whole, and stay readable after it.
 
-    The open session lives per thread, so one instance may be shared by concurrent request
+    The open transaction lives per thread, so one instance may be shared by concurrent request
     handlers; nesting `with` on the same instance in one thread is refused.
     """
 
-    def __init__(self, session_factory: sessionmaker[Session]):
-        self._session_factory = session_factory
+    def __init__(self, engine: Engine):
+        self._engine = statement_engine(engine)
         self._active = _Active()
 
     @property
@@ -54,44 +43,48 @@ class SqlUnitOfWork(UnitOfWork):
         return self._require().persons
 
     def _require(self) -> _Active:
-        if self._active.session is None:
+        active = self._active
+        if active.conn is None:
             raise RuntimeError("unit of work used outside its `with` block")
-        return self._active
+        return active
 
     def __enter__(self) -> SqlUnitOfWork:
-        if self._active.session is not None:
+        active = self._active
+        if active.conn is not None:
             raise RuntimeError("unit of work is already open in this thread")
-        session = self._session_factory()
-        self._active.session = session
-        self._active.visits = SqlVisitRepository(session)
-        self._active.persons = SqlPersonRepository(session)
+        conn = self._engine.connect()
+        active.conn, active.tx = conn, Transaction(conn)
+        active.visits = SqlVisitRepository(active.tx)
+        active.persons = SqlPersonRepository(active.tx)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        session = self._active.session
-        self._active.session = self._active.visits = self._active.persons = None
-        if session is not None:
-            # close() ends the transaction with a rollback and detaches the objects without
-            # expiring them, so aggregates read in the block stay readable after it.
-            session.close()
-        if is_conflict(exc):  # an autoflush inside the block hit a conflict
-            raise ConcurrencyConflict(_describe(exc)) from exc
+        active = self._active
+        conn, visits = active.conn, active.visits
+        active.conn = active.tx = active.visits = active.persons = None
+        if conn is not None:
+            visits.rolled_back()  # whatever was flushed and not committed is undone below
+            conn.close()  # back to the pool, rolled back
+        if is_conflict(exc):
+            raise ConcurrencyConflict("a record with the same key was written by someone else") from exc
 
     def commit(self) -> None:
-        session = self._require().session
+        active = self._require()
         try:
-            session.commit()
-        except (StaleDataError, IntegrityError) as err:
-            session.rollback()
-            if not is_conflict(err):
-                raise
-            raise ConcurrencyConflict(_describe(err)) from err
+            active.persons.flush()  # before the visits: a visit may name a person
+            active.visits.flush()
+            active.conn.commit()
+            active.tx.ended()
+        except BaseException as err:
+            self.rollback()
+            if is_conflict(err):
+                raise ConcurrencyConflict("a record with the same key was written by someone else") from err
+            raise
+        active.visits.committed()
 
     def rollback(self) -> None:
-        self._require().session.rollback()
-
-
-def _describe(err: BaseException) -> str:
-    if isinstance(err, StaleDataError):
-        return "the record was changed by someone else; reload and retry"
-    return "a record with the same key was written by someone else"
+        active = self._require()
+        active.conn.rollback()
+        active.tx.ended()
+        active.visits.rolled_back()
+        active.persons.rolled_back()
