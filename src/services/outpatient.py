@@ -142,9 +142,10 @@ class OutpatientService:
         visit = self.get_visit(visit_id)
         if visit.state is not VisitState.REGISTERED or not visit.batch(chrg_bchno):
             raise IllegalTransition(f"visit {visit_id} has nothing to pre-settle in batch {chrg_bchno}")
-        output = self.gateway.call(op, "2206", {"data": self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)},
-                                   self._ctx(visit), verify=_settlement_checker(chrg_bchno))
-        return _settlement(output, chrg_bchno)
+        reader = _SettlementReader(chrg_bchno)
+        self.gateway.call(op, "2206", {"data": self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)},
+                          self._ctx(visit), verify=reader)
+        return reader.settlement
 
     def settle(self, op: Operator, visit_id: str, chrg_bchno: str, acct_used: bool = True,
                psn_setlway: str = "01", invono: str = "") -> tuple[Visit, Settlement]:
@@ -153,7 +154,8 @@ class OutpatientService:
         totals = _batch_split(visit, chrg_bchno)
         data.update(invono=invono, **totals)
         try:
-            output = self.gateway.call(op, "2207", {"data": data}, self._ctx(visit), verify=_settlement_checker(chrg_bchno))
+            reader = _SettlementReader(chrg_bchno)
+            self.gateway.call(op, "2207", {"data": data}, self._ctx(visit), verify=reader)
         except PlatformUnavailable as exc:
             if exc.outcome in ("not_sent", "reversed", "not_applied"):
                 self._change(visit_id, lambda v: v.abandon_settlement())
@@ -163,7 +165,7 @@ class OutpatientService:
             raise
         # Settled on the platform. Should recording it fail, the visit stays SETTLING (blocked, not
         # forgotten) and the journal keeps the full reply.
-        settlement = _settlement(output, chrg_bchno)
+        settlement = reader.settlement
         visit.complete_settlement(settlement)
         return self._record(visit, lambda v: v.complete_settlement(_copy(settlement))), settlement
 
@@ -173,9 +175,9 @@ class OutpatientService:
         if visit.state is not VisitState.SETTLED or visit.active_settlement() is not original:
             raise IllegalTransition(f"settlement {setl_id} of visit {visit_id} is not active")
         payload = {"data": {"setl_id": setl_id, "mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no}}
-        output = self.gateway.call(op, "2208", payload, self._ctx(visit),
-                                   verify=_settlement_checker(original.chrg_bchno))
-        negative = _settlement(output, original.chrg_bchno)
+        reader = _SettlementReader(original.chrg_bchno)
+        self.gateway.call(op, "2208", payload, self._ctx(visit), verify=reader)
+        negative = reader.settlement
         visit.cancel_settlement(setl_id, negative)
         return self._record(visit, lambda v: v.cancel_settlement(setl_id, _copy(negative))), negative
 
@@ -244,8 +246,16 @@ def _settlement(output: dict, chrg_bchno: str) -> Settlement:
     return Settlement.from_setlinfo(output.get("setlinfo") or {}, output.get("setldetail") or [], chrg_bchno)
 
 
-def _settlement_checker(chrg_bchno: str) -> Callable[[dict], None]:
-    return lambda output: _settlement(output, chrg_bchno).check()
+class _SettlementReader:
+    """Verifies a settlement reply for the gateway and keeps what it read, so the reply is parsed once."""
+
+    def __init__(self, chrg_bchno: str):
+        self.chrg_bchno = chrg_bchno
+        self.settlement: Settlement | None = None
+
+    def __call__(self, output: dict) -> None:
+        self.settlement = _settlement(output, self.chrg_bchno)
+        self.settlement.check()
 
 
 def _fee_row(visit: Visit, item: FeeItem) -> dict:
