@@ -5,10 +5,11 @@ Tests call `bootstrap()` with their own settings, or override single providers
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dependency_injector import containers, providers
 
+from adapters.db.catalog_store import SqlCatalogStore
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.mapping import start_mappers
@@ -20,6 +21,7 @@ from adapters.yb_sim.platform import SimulatorPlatform
 from adapters.yb_sim.policy import Policy
 from ports.catalogue import load_catalogue
 from ports.clock import SystemClock
+from services.catalog_sync import CatalogSyncService, JournalWithoutBodies
 from services.journal import JournalService
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.platform_gateway import PlatformGateway
@@ -59,6 +61,15 @@ def _router(settings: Settings, catalogue, platform, mobile_pay) -> GatewayRoute
     return GatewayRouter(catalogue, platform, {"mobile": None})
 
 
+def _streaming_downloads(platform):
+    """The catalogue sync's platform: over HTTP, a 9102 body above 1 MiB comes as a temporary file
+    (the same connection pool; an explicit limit is kept)."""
+    if isinstance(platform, HttpPlatform) and platform.settings.download_in_memory is None:
+        return HttpPlatform(replace(platform.settings, download_in_memory=1 << 20), platform.institution,
+                            platform.catalogue, client=platform.client)
+    return platform
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -88,6 +99,18 @@ class Container(containers.DeclarativeContainer):
         providers.Callable(lambda s: s.system_operator.operator(), settings))
     transactions = providers.Singleton(
         TransactionService, catalogue, gateway, providers.Callable(lambda s: s.roles, settings))
+    # the catalogue sync has a gateway of its own: same platform (sending only 9001/13xx/9102/9002, it
+    # needs no 6xxx routing), journal and msgids; but 9102 bodies are not journaled, so over HTTP
+    # they may come as temporary files instead of bytes
+    catalog_journal = providers.Singleton(JournalWithoutBodies, journal_store)
+    catalog_platform = providers.Singleton(_streaming_downloads, platform)
+    catalog_gateway = providers.Singleton(PlatformGateway, catalog_platform, catalog_journal, msgids, clock,
+                                          catalogue, institution)
+    catalog_store = providers.Singleton(SqlCatalogStore, engine, clock)
+    catalog_sync = providers.Singleton(
+        CatalogSyncService, catalog_gateway, catalog_store, clock, catalogue,
+        providers.Callable(lambda s: s.institution.fixmedins_code, settings),
+        providers.Callable(lambda s: s.system_operator.operator(), settings))
 
 
 @dataclass
@@ -110,6 +133,10 @@ class App:
     @property
     def gateway(self) -> PlatformGateway:
         return self.container.gateway()
+
+    @property
+    def catalog_sync(self) -> CatalogSyncService:
+        return self.container.catalog_sync()
 
     def close(self) -> None:
         """Sign every operator out (9002), release the platform and the database."""

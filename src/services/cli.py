@@ -5,44 +5,17 @@ import argparse
 import json
 import logging
 import sys
-import unicodedata
-from pathlib import Path
 
-from services.settings import Settings
+from services.cli_common import ensure_sqlite_dir, settings_from
+from services.cli_platform import add_platform_commands
 
 log = logging.getLogger("his")
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    overrides: dict = {}
-    if getattr(args, "database_url", None):
-        overrides["database_url"] = args.database_url
-    if getattr(args, "port", None) is not None and args.command == "serve":
-        overrides["grpc_address"] = f"{args.host}:{args.port}"
-    platform = getattr(args, "platform", None)
-    if platform:
-        base = Settings().platform.model_dump()
-        if platform in ("sim", "simulator"):
-            base["kind"] = "simulator"
-        else:
-            base.update(kind="http", url=platform)
-        for name in ("paasid", "token"):
-            if getattr(args, name, None):
-                base[name] = getattr(args, name)
-        overrides["platform"] = base
-    return Settings(**overrides)
-
-
-def _ensure_sqlite_dir(url: str) -> None:
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-
-
 def cmd_migrate(args: argparse.Namespace) -> int:
     from adapters.db.migrate import upgrade
-    settings = _settings(args)
-    _ensure_sqlite_dir(settings.database_url)
+    settings = settings_from(args)
+    ensure_sqlite_dir(settings.database_url)
     upgrade(settings.database_url)
     print(f"database at head: {settings.database_url}")
     return 0
@@ -53,8 +26,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from services.bootstrap import bootstrap
     from services.grpc.server import build_server, serve_until_signalled
 
-    settings = _settings(args)
-    _ensure_sqlite_dir(settings.database_url)
+    settings = settings_from(args)
+    ensure_sqlite_dir(settings.database_url)
     upgrade(settings.database_url)
     app = bootstrap(settings)
     recovered = app.journal.recover()
@@ -103,7 +76,7 @@ def cmd_sim_serve(args: argparse.Namespace) -> int:
 def cmd_journal(args: argparse.Namespace) -> int:
     from services.bootstrap import bootstrap
 
-    app = bootstrap(_settings(args))
+    app = bootstrap(settings_from(args))
     try:
         if args.resolve is not None:
             entries = [app.journal.resolve(args.resolve)]
@@ -120,112 +93,6 @@ def cmd_journal(args: argparse.Namespace) -> int:
             print("no unresolved journal entries" if args.resolve is None and not args.visit else "nothing found")
     finally:
         app.container.engine().dispose()
-    return 0
-
-
-# ---- his yb: the transaction catalogue and the generic call -------------------------------------
-def _width(text: str) -> int:
-    # CJK characters take two terminal columns; ljust alone would misalign the tables
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _table(rows: list[list[str]]) -> None:
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths)).rstrip())
-
-
-def _transactions(settings: Settings):
-    from ports.catalogue import load_catalogue
-    from services.transactions import TransactionService
-    return TransactionService(load_catalogue(), None, settings.roles)
-
-
-def cmd_yb_list(args: argparse.Namespace) -> int:
-    found = _transactions(_settings(args)).list(group=args.group or "")
-    rows = [["code", "name", "group", "mode", "notes"]]
-    for tx in found:
-        notes = [n for n, on in (("2601-reversible", tx.reversible), ("file", tx.file_based),
-                                 (f"gateway {tx.gateway}", tx.gateway != "platform"),
-                                 ("fields by convention", tx.fields_source != "spec"),
-                                 ("not in the Hubei list", not tx.in_hubei_list)) if on]
-        if not tx.applicable:
-            notes.insert(0, f"不适用, use {tx.replaced_by}")
-        rows.append([tx.code, tx.name, tx.group, tx.call_mode, ", ".join(notes)])
-    _table(rows)
-    print(f"{len(found)} transactions")
-    return 0
-
-
-def _field_rows(fields, indent: str = "") -> list[list[str]]:
-    rows = []
-    for f in fields:
-        size = (f"{f.precision},{f.scale or 0}" if f.precision else f"scale {f.scale}" if f.scale is not None
-                else str(f.length or ""))
-        rows.append([indent + f.name, f.label, f.type, "yes" if f.required else "", size, f.dict or "",
-                     "unconfirmed" if f.unconfirmed else ""])
-        rows += _field_rows(f.items, indent + "  ")
-    return rows
-
-
-def cmd_yb_describe(args: argparse.Namespace) -> int:
-    from domain.errors import DomainError
-    try:
-        tx, dictionaries = _transactions(_settings(args)).describe(args.code)
-    except DomainError as exc:
-        print(f"his yb: {exc}", file=sys.stderr)
-        return 1
-    print(f"{tx.code} {tx.name} [{tx.group}] {tx.call_mode}; fields: {tx.fields_source}"
-          f"{'; 2601-reversible' if tx.reversible else ''}"
-          f"{'' if tx.applicable else f'; 本交易不适用, use {tx.replaced_by}'}")
-    if tx.description:
-        print(tx.description)
-    for side, nodes in (("input", tx.input), ("output", tx.output)):
-        for node in nodes:
-            print(f"\n{side} {node.name or '(fields directly under ' + side + ')'} ({node.kind})"
-                  f"{': open, fields unchecked' if node.open else ''}")
-            if node.fields:
-                _table([["field", "label", "type", "required", "size", "dict", ""], *_field_rows(node.fields)])
-    for d in dictionaries:
-        codes = "; ".join(f"{c} {label}" for c, label in d.codes.items())
-        print(f"\ndict {d.name} ({d.label}{', open list' if not d.closed else ''}): {codes}")
-    return 0
-
-
-def cmd_yb_call(args: argparse.Namespace) -> int:
-    from adapters.db.migrate import upgrade
-    from domain.errors import DomainError, ValidationFailed
-    from ports.jsoncodec import encode_json
-    from services.bootstrap import bootstrap
-    from services.errors import PlatformRejected, PlatformUnavailable
-    from services.transactions import parse_input_json
-
-    settings = _settings(args)
-    try:
-        payload = parse_input_json(Path(args.input).read_text(encoding="utf-8"), field=args.input)
-    except (OSError, ValidationFailed) as exc:
-        print(f"his yb call: {exc}", file=sys.stderr)
-        return 1
-    known = {o.code: o for o in settings.operators}
-    chosen = known.get(args.operator) if args.operator else next(iter(known.values()), None)
-    if chosen is None:
-        print(f"his yb call: unknown operator {args.operator!r}; configured: {', '.join(known)}", file=sys.stderr)
-        return 1
-    _ensure_sqlite_dir(settings.database_url)
-    upgrade(settings.database_url)  # the call is journaled, as from the server
-    app = bootstrap(settings)
-    try:
-        done = app.transactions.invoke(chosen.operator(), args.code, payload)
-    except DomainError as exc:
-        print(f"his yb call: {exc}", file=sys.stderr)
-        if isinstance(exc, (PlatformRejected, PlatformUnavailable)):
-            print(f"msgid {exc.msgid or '-'}, journal entry {exc.journal_id or '-'}", file=sys.stderr)
-        return 1
-    finally:
-        app.close()
-    print(encode_json(done.output))
-    if done.msgid:
-        print(f"msgid {done.msgid}, journal entry {done.journal_id}", file=sys.stderr)
     return 0
 
 
@@ -266,28 +133,7 @@ def parser() -> argparse.ArgumentParser:
     journal.add_argument("--visit", help="all entries of one visit id")
     journal.set_defaults(func=cmd_journal)
 
-    yb = sub.add_parser("yb", help="the platform's transaction catalogue; call any transaction").add_subparsers(
-        dest="yb_command", required=True)
-    yb_list = yb.add_parser("list", help="list the catalogue's transactions")
-    yb_list.add_argument("--group", help="one group (医保服务/门急诊结算) or a top level (医保服务)")
-    yb_list.set_defaults(func=cmd_yb_list)
-    yb_describe = yb.add_parser("describe", help="a transaction's input and output fields and dictionaries")
-    yb_describe.add_argument("code")
-    yb_describe.set_defaults(func=cmd_yb_describe)
-    yb_call = yb.add_parser(
-        "call", help="send one transaction through the gateway (validated, signed in, journaled)",
-        description="Send one transaction through the gateway (validation, sign-in, journal, 冲正) to the "
-                    "configured platform and print its output JSON. The default platform is an in-process "
-                    "simulator whose state ends with this command: use it for stateless calls (1101, 9001 ...), "
-                    "or give --platform URL of a running platform or `his sim serve`.")
-    yb_call.add_argument("code", help="transaction code, e.g. 1101")
-    yb_call.add_argument("--input", required=True, metavar="FILE.json", help="the input object, keyed by node name")
-    yb_call.add_argument("--operator", metavar="CODE", help="configured operator code (default: the first)")
-    db_option(yb_call)
-    yb_call.add_argument("--platform", help="'sim' (default) or the platform's endpoint URL")
-    yb_call.add_argument("--paasid", help="x-tif paasid for an HTTP platform")
-    yb_call.add_argument("--token", help="x-tif token (secret) for an HTTP platform")
-    yb_call.set_defaults(func=cmd_yb_call)
+    add_platform_commands(sub, db_option)
     return ap
 
 

@@ -27,9 +27,13 @@ log = logging.getLogger(__name__)
 SIGN_IN = "9001"
 SIGN_OUT = "9002"
 REVERSAL = "2601"
-# Transactions safe to send twice: reads, previews, and uploads/cancellations the platform
-# applies idempotently. Only these are retried after a doubtful outcome.
-IDEMPOTENT = frozenset({"1101", "1201", "1901", "2001", "9001", "9002", "2203", "2203A", "2206", "6101", "6301"})
+# Transactions safe to send twice: reads (queries, downloads), previews, and uploads the platform
+# applies idempotently. A doubtful outcome of one of these leaves nothing to undo.
+IDEMPOTENT = frozenset({"1101", "1201", "1901", "2001", "9001", "9002", "9102", "2203", "2203A", "2206", "2303",
+                        "6101", "6301", "4103", "4207", "4208", "4209",
+                        *(f"13{n:02d}" for n in range(7, 20)), "1312a",
+                        *("5101", "5102", "5201", "5202", "5203", "5204", "5205", "5206", "5262", "5267",
+                          "5301", "5302", "5303", "5304", "5401", "5402")})
 
 
 @dataclass(frozen=True)

@@ -192,3 +192,5 @@ msgid_counters = Table(
     Column("last_seq", Integer, nullable=False),
     Column("created_at", DateTime, nullable=False),  # lets old counters be purged
 )
+
+from adapters.db import catalog_tables  # noqa: E402,F401

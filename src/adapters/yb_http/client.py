@@ -6,6 +6,7 @@ knowledge of the transaction (see services.platform_gateway).
 from __future__ import annotations
 
 import secrets
+import tempfile
 import time
 from urllib.parse import unquote
 from collections.abc import Callable
@@ -28,6 +29,10 @@ class HttpSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
     max_connections: int = 20
+    # 9102 bodies: None returns each as bytes, whatever its size; a size streams each into a temporary
+    # file and returns a bigger body as that binary file (rewound, on disk, deleted when closed), a
+    # smaller one as bytes. The journal cannot hold a file: only callers that handle it set a size.
+    download_in_memory: int | None = None
 
 
 def _filename(response: httpx.Response) -> str:
@@ -43,6 +48,20 @@ def _filename(response: httpx.Response) -> str:
     return plain
 
 
+def _small_as_bytes(file, limit: int):
+    size = file.tell()
+    file.seek(0)
+    if size > limit:
+        return file
+    with file:
+        return file.read()
+
+
+def _discard(file) -> None:
+    if file is not None:
+        file.close()
+
+
 class HttpPlatform(Platform):
     def __init__(self, settings: HttpSettings, institution: Institution, catalogue: Catalogue,
                  client: httpx.Client | None = None, epoch: Callable[[], float] = time.time):
@@ -55,14 +74,28 @@ class HttpPlatform(Platform):
     def execute(self, request: PlatformRequest) -> PlatformReply:
         body = encode_json(build_envelope(request, self.institution)).encode("utf-8")
         headers = gateway_headers(self.settings.paasid, self.settings.token, int(self._epoch()), secrets.token_hex(8))
+        file = None
         try:
-            response = self.client.post(self.settings.url, content=body, headers=headers)
+            with self.client.stream("POST", self.settings.url, content=body, headers=headers) as response:
+                # 9102 answers with the file itself (failures still come as a JSON envelope)
+                octets = response.headers.get("content-type", "").startswith("application/octet-stream")
+                if octets and self.settings.download_in_memory is not None:
+                    # spooled as it arrives: a catalogue of tens of MB never sits in memory whole
+                    file = tempfile.SpooledTemporaryFile(max_size=self.settings.download_in_memory)
+                    for chunk in response.iter_bytes(1 << 16):
+                        file.write(chunk)
+                else:
+                    response.read()
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol) as exc:
+            _discard(file)
             raise PlatformUnreachable(f"{type(exc).__name__}: {exc}", request.msgid) from exc
         except httpx.HTTPError as exc:  # read timeout, dropped connection, protocol error: it may have arrived
+            _discard(file)
             raise PlatformOutcomeUnknown(f"{type(exc).__name__}: {exc}", request.msgid) from exc
-        if response.headers.get("content-type", "").startswith("application/octet-stream"):
-            # 9102 answers with the file itself; failures still come as a JSON envelope
+        if file is not None:
+            return PlatformReply(output={"file": _small_as_bytes(file, self.settings.download_in_memory),
+                                         "filename": _filename(response)})
+        if octets:
             return PlatformReply(output={"file": response.content, "filename": _filename(response)})
         return parse_reply(response.status_code, response.content, self.catalogue.get(request.infno), request.msgid)
 

@@ -1,0 +1,33 @@
+"""What the `his` subcommands share: settings from the command line."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from services.settings import Settings
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    overrides: dict = {}
+    if getattr(args, "database_url", None):
+        overrides["database_url"] = args.database_url
+    if getattr(args, "port", None) is not None and args.command == "serve":
+        overrides["grpc_address"] = f"{args.host}:{args.port}"
+    platform = getattr(args, "platform", None)
+    if platform:
+        base = Settings().platform.model_dump()
+        if platform in ("sim", "simulator"):
+            base["kind"] = "simulator"
+        else:
+            base.update(kind="http", url=platform)
+        for name in ("paasid", "token"):
+            if getattr(args, name, None):
+                base[name] = getattr(args, name)
+        overrides["platform"] = base
+    return Settings(**overrides)
+
+
+def ensure_sqlite_dir(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
