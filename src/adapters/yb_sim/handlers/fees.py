@@ -9,7 +9,7 @@ from adapters.yb_sim.state import Fee, Visit
 from domain.money import money
 
 
-def _row_fee(call: Call, i: int, row: dict) -> Fee:
+def fee_from_row(call: Call, i: int, row: dict) -> Fee:
     where = f"第{i + 1}条费用明细"
     code = text(row.get("med_list_codg"))
     item = call.items.get(code)
@@ -41,7 +41,7 @@ def upload_fees(call: Call) -> dict:
         found = open_visit(call, mdtrt_id, psn_no)
         if call.state.active_settlement(found) is not None:
             refuse(f"就诊ID[{mdtrt_id}]已结算，不能再上传费用明细，请先撤销结算")
-        fee = _row_fee(call, i, row)
+        fee = fee_from_row(call, i, row)
         key = (mdtrt_id, fee.feedetl_sn)
         if fee.feedetl_sn in found.fees or key in seen:
             refuse(f"费用明细流水号[{fee.feedetl_sn}]重复")

@@ -7,7 +7,7 @@ settlement is in force the stay is closed: no more fees, no more settlements, un
 
 Money: the outpatient computation (calc.compute) with the insutype's policy rule, except that the
 rule's annual_cap is lifted, because policy.toml documents it as the 门诊统筹 ceiling; deductible
-(per calendar year) and ratio are the rule's. Booking is the outpatient one (_apply), so 5206 and
+(per calendar year) and ratio are the rule's. Booking is the outpatient one (book_settlement), so 5206 and
 the yearly totals see inpatient use as well; a simplification: what the pool paid for a stay also
 counts against the year's 门诊统筹 cap (the state keeps one pool total per person, insutype, year).
 """
@@ -17,12 +17,12 @@ import dataclasses
 
 from adapters.yb_sim.calc import Computation, FeeSplit, compute
 from adapters.yb_sim.handlers.common import Call, number, person, refuse, shape, text
-from adapters.yb_sim.handlers.fees import _row_fee
+from adapters.yb_sim.handlers.fees import fee_from_row
 from adapters.yb_sim.handlers.inpatient_state import (CANCELLED, INPATIENT_CLR_TYPE, OUT, Admission, admission,
                                                       admissions, fee_result, final_settlement, keep_extras,
                                                       live_settlements)
 from adapters.yb_sim.handlers.outpatient import check_certificate
-from adapters.yb_sim.handlers.settlement import _apply, _setldetail, _setlinfo, cancel_settlement
+from adapters.yb_sim.handlers.settlement import book_settlement, cancel_settlement, setldetail_rows, setlinfo_of
 from adapters.yb_sim.handlers.settlement import undo_settle as outpatient_undo_settle
 from adapters.yb_sim.policy import InsutypeRule
 from adapters.yb_sim.state import ACTIVE, REVERSED, Account, Fee, Person, Settlement, Visit
@@ -48,7 +48,7 @@ def upload_fees(call: Call) -> dict:
     accepted: list[tuple[Visit, Fee, dict]] = []
     for i, row in enumerate(call.rows("feedetail")):
         found, _adm = _open_stay(call, text(row.get("mdtrt_id")), text(row.get("psn_no")))
-        fee = _row_fee(call, i, row)
+        fee = fee_from_row(call, i, row)
         if fee.feedetl_sn in found.fees or any(v is found and f.feedetl_sn == fee.feedetl_sn for v, f, _ in accepted):
             refuse(f"费用明细流水号[{fee.feedetl_sn}]重复")
         accepted.append((found, fee, row))
@@ -129,14 +129,14 @@ def _reply(call: Call, info: dict, details: list[dict]) -> dict:
 
 def pre_settle(call: Call) -> dict:
     found, _adm, who, account, _fees, rule, result = _prepare(call)
-    info = dict(_setlinfo(call, found, who, account, result), clr_type=INPATIENT_CLR_TYPE)
-    return _reply(call, info, _setldetail(rule, result, account.balc))
+    info = dict(setlinfo_of(call, found, who, account, result), clr_type=INPATIENT_CLR_TYPE)
+    return _reply(call, info, setldetail_rows(rule, result, account.balc))
 
 
 def settle(call: Call) -> dict:
     found, adm, who, account, fees, rule, result = _prepare(call)
-    info = dict(_setlinfo(call, found, who, account, result), clr_type=INPATIENT_CLR_TYPE)
-    details = _setldetail(rule, result, account.balc)
+    info = dict(setlinfo_of(call, found, who, account, result), clr_type=INPATIENT_CLR_TYPE)
+    details = setldetail_rows(rule, result, account.balc)
     setl_id = call.state.ids.setl_id()
     info["setl_id"] = setl_id
     record = Settlement(
@@ -144,7 +144,7 @@ def settle(call: Call) -> dict:
         chrg_bchno="", year=call.now.year, setlinfo=info, setldetail=details,
         acct_pay=result.acct_pay, act_pay_dedc=result.act_pay_dedc, hifp_pay=result.hifp_pay,
         fee_sns=tuple(f.feedetl_sn for f in fees))
-    _apply(call, record, account, +1)
+    book_settlement(call, record, account, +1)
     call.state.settlements[setl_id] = record
     found.setl_ids.append(setl_id)
     if text(call.node("data").get("mid_setl_flag")) == "1":
@@ -203,7 +203,7 @@ def undo_cancel(call: Call, negative_id: str) -> None:
     account = call.state.persons[original.psn_no].account(original.insutype)
     if account.balc < original.acct_pay:
         refuse(f"冲正失败：个人账户余额[{account.balc}]不足以恢复原结算的账户支付[{original.acct_pay}]")
-    _apply(call, original, account, +1)
+    book_settlement(call, original, account, +1)
     original.state, original.cancel_setl_id = ACTIVE, ""
     negative.state = REVERSED
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from adapters.yb_sim.calc import Computation, FeeSplit, compute
 from adapters.yb_sim.handlers.common import Call, number, person, refuse, shape, text
-from adapters.yb_sim.handlers.fees import _row_fee
+from adapters.yb_sim.handlers.fees import fee_from_row
 from adapters.yb_sim.handlers.filings import chronic_filing
 from adapters.yb_sim.handlers.inpatient_state import (CHRONIC_MED_TYPES, PHARMACY_CLR_TYPE, fee_result,
                                                       keep_extras, parse_time)
 from adapters.yb_sim.handlers.outpatient import check_certificate
-from adapters.yb_sim.handlers.settlement import _apply, _setldetail, _setlinfo, undo_settle
+from adapters.yb_sim.handlers.settlement import book_settlement, setldetail_rows, setlinfo_of, undo_settle
 from adapters.yb_sim.policy import InsutypeRule
 from adapters.yb_sim.state import Account, Fee, Person, Settlement, Visit
 from domain.money import ZERO, money
@@ -49,7 +49,7 @@ def _prepare(call: Call) -> tuple[Person, Account, InsutypeRule, list[Fee], list
         refuse("药品明细drugdetail不能为空")
     fees: list[Fee] = []
     for i, row in enumerate(rows):
-        fee = _row_fee(call, i, row)
+        fee = fee_from_row(call, i, row)
         if fee.med_chrgitm_type not in PHARMACY_ITEM_TYPES:
             refuse(f"第{i + 1}条明细: 医疗目录编码[{fee.med_list_codg}]不是药品或耗材，定点药店不能结算")
         if any(f.feedetl_sn == fee.feedetl_sn for f in fees):
@@ -80,7 +80,7 @@ def _purchase(call: Call, mdtrt_id: str, who: Person, account: Account) -> Visit
 
 
 def _info(call: Call, purchase: Visit, who: Person, account: Account, result: Computation) -> dict:
-    info = _setlinfo(call, purchase, who, account, result)
+    info = setlinfo_of(call, purchase, who, account, result)
     # the settlement helpers read node "data"; a 药店 call carries "druginfo"
     info.update(mdtrt_cert_type=purchase.mdtrt_cert_type, med_type=purchase.med_type, clr_type=PHARMACY_CLR_TYPE)
     return info
@@ -96,14 +96,14 @@ def pre_settle(call: Call) -> dict:
     who, account, rule, fees, _rows, result = _prepare(call)
     info = _info(call, _purchase(call, "", who, account), who, account, result)
     info["mdtrt_id"] = None  # nothing is registered by a preview
-    return _reply(call, info, _setldetail(rule, result, account.balc), fees)
+    return _reply(call, info, setldetail_rows(rule, result, account.balc), fees)
 
 
 def settle(call: Call) -> dict:
     who, account, rule, fees, rows, result = _prepare(call)
     purchase = _purchase(call, call.state.ids.mdtrt_id(), who, account)
     info = _info(call, purchase, who, account, result)
-    details = _setldetail(rule, result, account.balc)
+    details = setldetail_rows(rule, result, account.balc)
     setl_id = call.state.ids.setl_id()
     info["setl_id"] = setl_id
     record = Settlement(
@@ -115,7 +115,7 @@ def settle(call: Call) -> dict:
     call.state.visits[purchase.mdtrt_id] = purchase
     for fee, row in zip(fees, rows):
         keep_extras(call.state, purchase.mdtrt_id, fee.feedetl_sn, row)
-    _apply(call, record, account, +1)
+    book_settlement(call, record, account, +1)
     call.state.settlements[setl_id] = record
     purchase.setl_ids.append(setl_id)
     call.undo = ("pharmacy_settle", setl_id)

@@ -47,7 +47,7 @@ def _prepare(call: Call) -> tuple[Visit, Person, Account, list[Fee], InsutypeRul
     return found, who, account, fees, rule, result
 
 
-def _setlinfo(call: Call, found: Visit, who: Person, account: Account, result: Computation) -> dict:
+def setlinfo_of(call: Call, found: Visit, who: Person, account: Account, result: Computation) -> dict:
     data = call.node("data")
     info = {
         "mdtrt_id": found.mdtrt_id, "psn_no": who.psn_no, "psn_name": who.psn_name,
@@ -66,7 +66,7 @@ def _setlinfo(call: Call, found: Visit, who: Person, account: Account, result: C
     return info
 
 
-def _setldetail(rule: InsutypeRule, result: Computation, balance_before: Decimal) -> list[dict]:
+def setldetail_rows(rule: InsutypeRule, result: Computation, balance_before: Decimal) -> list[dict]:
     rows = []
     if result.hifp_pay > ZERO:
         rows.append({"fund_pay_type": rule.pool_fund_pay_type, "inscp_scp_amt": result.inscp_scp_amt,
@@ -82,15 +82,15 @@ def _setldetail(rule: InsutypeRule, result: Computation, balance_before: Decimal
 
 def pre_settle(call: Call) -> dict:
     found, who, account, _fees, rule, result = _prepare(call)
-    info = _setlinfo(call, found, who, account, result)
+    info = setlinfo_of(call, found, who, account, result)
     return {"setlinfo": shape(call, "setlinfo", info),
-            "setldetail": [shape(call, "setldetail", r) for r in _setldetail(rule, result, account.balc)]}
+            "setldetail": [shape(call, "setldetail", r) for r in setldetail_rows(rule, result, account.balc)]}
 
 
 def settle(call: Call) -> dict:
     found, who, account, fees, rule, result = _prepare(call)
-    info = _setlinfo(call, found, who, account, result)
-    details = _setldetail(rule, result, account.balc)
+    info = setlinfo_of(call, found, who, account, result)
+    details = setldetail_rows(rule, result, account.balc)
     setl_id = call.state.ids.setl_id()
     info["setl_id"] = setl_id
     record = Settlement(
@@ -98,14 +98,14 @@ def settle(call: Call) -> dict:
         chrg_bchno=fees[0].chrg_bchno, year=call.now.year, setlinfo=info, setldetail=details,
         acct_pay=result.acct_pay, act_pay_dedc=result.act_pay_dedc, hifp_pay=result.hifp_pay,
         fee_sns=tuple(f.feedetl_sn for f in fees))
-    _apply(call, record, account, +1)
+    book_settlement(call, record, account, +1)
     call.state.settlements[setl_id] = record
     found.setl_ids.append(setl_id)
     call.undo = ("settle", setl_id)
     return {"setlinfo": shape(call, "setlinfo", info), "setldetail": [shape(call, "setldetail", r) for r in details]}
 
 
-def _apply(call: Call, s: Settlement, account: Account, sign: int) -> None:
+def book_settlement(call: Call, s: Settlement, account: Account, sign: int) -> None:
     """Book (+1) or unbook (-1) a settlement's effects: account, yearly totals, fee rows."""
     state = call.state
     account.balc = money(account.balc - sign * s.acct_pay)
@@ -137,7 +137,7 @@ def cancel_settlement(call: Call) -> dict:
     if application:
         refuse(f"结算ID[{setl_id}]已纳入清算申请[{application}]，请先撤销清算申请")
     account = _account(call, original)
-    _apply(call, original, account, -1)
+    book_settlement(call, original, account, -1)
     negative_id = call.state.ids.setl_id()
     info = dict(original.setlinfo)
     for name in AMOUNT_FIELDS:
@@ -166,7 +166,7 @@ def undo_settle(call: Call, setl_id: str) -> None:
         return
     if s.state == CANCELLED:
         refuse(f"冲正失败：原结算[{setl_id}]已退费（已撤销结算），不能办理冲正交易")
-    _apply(call, s, _account(call, s), -1)
+    book_settlement(call, s, _account(call, s), -1)
     s.state = REVERSED
 
 
@@ -186,7 +186,7 @@ def undo_cancel(call: Call, negative_id: str) -> None:
     account = _account(call, original)
     if account.balc < original.acct_pay:
         refuse(f"冲正失败：个人账户余额[{account.balc}]不足以恢复原结算的账户支付[{original.acct_pay}]")
-    _apply(call, original, account, +1)
+    book_settlement(call, original, account, +1)
     original.state, original.cancel_setl_id = ACTIVE, ""
     negative.state = REVERSED
 
