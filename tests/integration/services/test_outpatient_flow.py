@@ -126,7 +126,6 @@ def test_sign_in_is_renewed_when_the_platform_drops_it(app, simulator):
 def test_pending_entry_left_by_a_dead_process_is_resolved_at_start_up(app, simulator):
     from datetime import timedelta
 
-    from domain.journal import JournalEntry
     from services.platform_gateway import CallContext
 
     visit = register(app)
