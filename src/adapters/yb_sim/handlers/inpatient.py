@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import dataclasses
 
-from adapters.yb_sim.calc import Computation, FeeSplit, compute
-from adapters.yb_sim.handlers.common import Call, number, person, refuse, shape, text
+from adapters.yb_sim.calc import Computation
+from adapters.yb_sim.handlers.common import Call, person, refuse, shape, text
 from adapters.yb_sim.handlers.fees import fee_from_row
 from adapters.yb_sim.handlers.inpatient_state import (CANCELLED, INPATIENT_CLR_TYPE, OUT, Admission, admission,
                                                       admissions, fee_result, final_settlement, keep_extras,
                                                       live_settlements)
 from adapters.yb_sim.handlers.outpatient import check_certificate
-from adapters.yb_sim.handlers.settlement import book_settlement, cancel_settlement, setldetail_rows, setlinfo_of
+from adapters.yb_sim.handlers.settlement import (book_settlement, cancel_settlement, compute_fees, setldetail_rows,
+                                                 setlinfo_of)
 from adapters.yb_sim.handlers.settlement import undo_settle as outpatient_undo_settle
 from adapters.yb_sim.policy import InsutypeRule
 from adapters.yb_sim.state import ACTIVE, REVERSED, Account, Fee, Person, Settlement, Visit
-from domain.money import ZERO, money
 
 ALL_FEES = "0000"  # 2302 feedetl_sn meaning every unsettled row of the stay
 
@@ -108,17 +108,9 @@ def _prepare(call: Call) -> tuple[Visit, Admission, Person, Account, list[Fee], 
     fees = [f for f in found.fees.values() if not f.setl_id]
     if not fees:
         refuse(f"就诊ID[{mdtrt_id}]没有未结算的费用明细")
-    declared = money(number(data.get("medfee_sumamt")))
-    uploaded = sum((f.det_item_fee_sumamt for f in fees), ZERO)
-    if declared != uploaded:
-        refuse(f"费用总额不一致：入参医疗费总额[{declared}]，未结算费用明细合计[{uploaded}]")
     rule = inpatient_rule(call.policy.rule(insutype))
-    splits = [(f.det_item_fee_sumamt, FeeSplit(f.fulamt_ownpay_amt, f.overlmt_amt, f.preselfpay_amt,
-                                               f.inscp_scp_amt)) for f in fees]
-    result = compute(rule, splits, account.balc,
-                     call.state.used(call.state.dedc_used, psn_no, insutype, call.now.year),
-                     call.state.used(call.state.pool_used, psn_no, insutype, call.now.year),
-                     text(data.get("acct_used_flag")) == "1")
+    result = compute_fees(call, rule, psn_no, account, fees, data.get("medfee_sumamt"),
+                          text(data.get("acct_used_flag")) == "1", "未结算费用明细")
     call.psn_no = psn_no
     return found, adm, who, account, fees, rule, result
 

@@ -8,17 +8,17 @@ like a 2207. 2103 药店结算撤销 is not in the catalogue: a 药店结算 is 
 """
 from __future__ import annotations
 
-from adapters.yb_sim.calc import Computation, FeeSplit, compute
-from adapters.yb_sim.handlers.common import Call, number, person, refuse, shape, text
+from adapters.yb_sim.calc import Computation
+from adapters.yb_sim.handlers.common import Call, person, refuse, shape, text
 from adapters.yb_sim.handlers.fees import fee_from_row
 from adapters.yb_sim.handlers.filings import chronic_filing
 from adapters.yb_sim.handlers.inpatient_state import (CHRONIC_MED_TYPES, PHARMACY_CLR_TYPE, fee_result,
                                                       keep_extras, parse_time)
 from adapters.yb_sim.handlers.outpatient import check_certificate
-from adapters.yb_sim.handlers.settlement import book_settlement, setldetail_rows, setlinfo_of, undo_settle
+from adapters.yb_sim.handlers.settlement import (book_settlement, compute_fees, setldetail_rows, setlinfo_of,
+                                                 undo_settle)
 from adapters.yb_sim.policy import InsutypeRule
 from adapters.yb_sim.state import Account, Fee, Person, Settlement, Visit
-from domain.money import ZERO, money
 
 PHARMACY_MED_TYPES = frozenset({"41"}) | CHRONIC_MED_TYPES
 # what a 定点药店 may sell: 西药, 中药饮片, 中成药, 医用耗材 (never a 医疗服务项目)
@@ -55,18 +55,9 @@ def _prepare(call: Call) -> tuple[Person, Account, InsutypeRule, list[Fee], list
         if any(f.feedetl_sn == fee.feedetl_sn for f in fees):
             refuse(f"费用明细流水号[{fee.feedetl_sn}]重复")
         fees.append(fee)
-    declared = money(number(info.get("medfee_sumamt")))
-    uploaded = sum((f.det_item_fee_sumamt for f in fees), ZERO)
-    if declared != uploaded:
-        refuse(f"费用总额不一致：入参医疗费总额[{declared}]，药品明细合计[{uploaded}]")
     rule = call.policy.rule(insutype)
-    year = call.now.year
-    splits = [(f.det_item_fee_sumamt, FeeSplit(f.fulamt_ownpay_amt, f.overlmt_amt, f.preselfpay_amt,
-                                               f.inscp_scp_amt)) for f in fees]
-    result = compute(rule, splits, account.balc,
-                     call.state.used(call.state.dedc_used, psn_no, insutype, year),
-                     call.state.used(call.state.pool_used, psn_no, insutype, year),
-                     text(info.get("acct_used_flag")) == "1")
+    result = compute_fees(call, rule, psn_no, account, fees, info.get("medfee_sumamt"),
+                          text(info.get("acct_used_flag")) == "1", "药品明细")
     call.psn_no = psn_no
     return who, account, rule, fees, rows, result
 

@@ -31,20 +31,27 @@ def _prepare(call: Call) -> tuple[Visit, Person, Account, list[Fee], InsutypeRul
     fees = [f for f in found.batch(batch) if not f.setl_id]
     if not fees:
         refuse(f"就诊ID[{mdtrt_id}]收费批次号[{batch}]下没有未结算的费用明细")
-    declared = money(number(data.get("medfee_sumamt")))
-    uploaded = sum((f.det_item_fee_sumamt for f in fees), ZERO)
-    if declared != uploaded:
-        refuse(f"费用总额不一致：入参医疗费总额[{declared}]，已上传费用明细合计[{uploaded}]")
     rule = call.policy.rule(insutype)
-    year = call.now.year
-    splits = [(f.det_item_fee_sumamt, FeeSplit(f.fulamt_ownpay_amt, f.overlmt_amt, f.preselfpay_amt,
-                                               f.inscp_scp_amt)) for f in fees]
-    result = compute(rule, splits, account.balc,
-                     call.state.used(call.state.dedc_used, psn_no, insutype, year),
-                     call.state.used(call.state.pool_used, psn_no, insutype, year),
-                     text(data.get("acct_used_flag")) == "1")
+    result = compute_fees(call, rule, psn_no, account, fees, data.get("medfee_sumamt"),
+                          text(data.get("acct_used_flag")) == "1", "已上传费用明细")
     call.psn_no = psn_no
     return found, who, account, fees, rule, result
+
+
+def compute_fees(call: Call, rule: InsutypeRule, psn_no: str, account: Account, fees: list[Fee],
+                 declared_total: object, acct_used: bool, rows_label: str) -> Computation:
+    """What every settling group shares: the declared total must equal the rows', then the policy
+    splits them against this year's deductible and pool use."""
+    declared = money(number(declared_total))
+    uploaded = sum((f.det_item_fee_sumamt for f in fees), ZERO)
+    if declared != uploaded:
+        refuse(f"费用总额不一致：入参医疗费总额[{declared}]，{rows_label}合计[{uploaded}]")
+    splits = [(f.det_item_fee_sumamt, FeeSplit(f.fulamt_ownpay_amt, f.overlmt_amt, f.preselfpay_amt,
+                                               f.inscp_scp_amt)) for f in fees]
+    year = call.now.year
+    return compute(rule, splits, account.balc,
+                   call.state.used(call.state.dedc_used, psn_no, account.insutype, year),
+                   call.state.used(call.state.pool_used, psn_no, account.insutype, year), acct_used)
 
 
 def setlinfo_of(call: Call, found: Visit, who: Person, account: Account, result: Computation) -> dict:
