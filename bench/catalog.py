@@ -12,16 +12,10 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
-from adapters.db import migrate
-from bench import catalog_sim
+from bench import catalog_sim, env
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BENCH_DB = "his_bench_catalog"  # not the flow benchmark's his_bench: both may run at once
@@ -44,35 +38,6 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     if not 1 <= args.rows <= 50_000_000:
         ap.error("--rows must be 1..50000000")
     return args
-
-
-def _admin_sql(admin_url: str, *statements: str) -> None:
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as conn:
-            for statement in statements:
-                conn.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def database(backend: str, admin_url: str):
-    """A fresh, migrated database URL; removed afterwards."""
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="his-bench-catalog-db-") as tmp:
-            url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-            migrate.upgrade(url)
-            yield url
-        return
-    drop = f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)'
-    _admin_sql(admin_url, drop, f'CREATE DATABASE "{BENCH_DB}"')
-    try:
-        url = make_url(admin_url).set(database=BENCH_DB).render_as_string(hide_password=False)
-        migrate.upgrade(url)
-        yield url
-    finally:
-        _admin_sql(admin_url, drop)
 
 
 def _child(module: str, *args: str) -> dict:
@@ -101,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{prepared:.1f} s (not part of any timing below)", flush=True)
         for backend in args.backends:
             try:
-                with database(backend, args.pg_url) as db_url:
+                with env.database(backend, args.pg_url, BENCH_DB) as db_url:
                     # msgids restart with each fresh database and carry the second: a second run
                     # within the second of the last one's sign-out would repeat one
                     time.sleep(1.1)

@@ -34,10 +34,10 @@ def postgres_problem(admin_url: str) -> str:
 
 
 @contextmanager
-def database(backend: str, admin_url: str):
-    """A fresh, migrated database URL for `backend`; removed afterwards."""
+def database(backend: str, admin_url: str, name: str = BENCH_DB):
+    """A fresh, migrated database URL for `backend` (PostgreSQL database `name`); removed afterwards."""
     if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="his-bench-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"{name.replace('_', '-')}-") as tmp:
             url = f"sqlite:///{Path(tmp) / 'bench.db'}"
             migrate.upgrade(url)
             yield url
@@ -48,13 +48,13 @@ def database(backend: str, admin_url: str):
         with admin.connect() as conn:
             conn.execute(text(statement))
     try:
-        admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        admin_sql(f'CREATE DATABASE "{BENCH_DB}"')
-        url = make_url(admin_url).set(database=BENCH_DB).render_as_string(hide_password=False)
+        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_sql(f'CREATE DATABASE "{name}"')
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
         migrate.upgrade(url)
         yield url
     finally:
-        admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
 
 
