@@ -220,14 +220,6 @@ class SimulatorHttpFront(BackgroundServing):
         self._server.front = self
 
     @property
-    def port(self) -> int:
-        return self._server.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
     def url(self) -> str:
         return self.base_url + self.path
 

@@ -150,14 +150,6 @@ class MobilePayFront(BackgroundServing):
         self._server.front = self
 
     # ---- addresses ---------------------------------------------------------------------------
-    @property
-    def port(self) -> int:
-        return self._server.server_address[1]
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
     def route(self, path: str) -> str | None:
         return self._by_path.get(path.split("?", 1)[0].rstrip("/") or "/")
 

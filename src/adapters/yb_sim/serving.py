@@ -11,9 +11,17 @@ class BackgroundServing:
 
     _server: BaseServer
     stopping: threading.Event
-    port: int
+    host: str
     _thread: threading.Thread | None = None
     thread_name = "yb-sim-front"
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
 
     def start(self) -> int:
         """Serve in a background thread; returns the bound port."""
