@@ -206,15 +206,6 @@ class Visit:
                 row.state = FeeState.UPLOADED
         self.state = VisitState.REGISTERED
 
-    def reverse_settlement(self, setl_id: str) -> None:
-        """A 2601 undid a settlement we had recorded (e.g. found during recovery)."""
-        original = self.settlement(setl_id)
-        original.state = SettlementState.REVERSED
-        for row in self.fees:
-            if row.chrg_bchno == original.chrg_bchno and row.state is FeeState.SETTLED:
-                row.state = FeeState.UPLOADED
-        self.state = VisitState.REGISTERED
-
     # ---- registration -------------------------------------------------------------------
     def cancel_registration(self) -> None:
         self._require(VisitState.REGISTERED, doing="cancel the registration")

@@ -12,4 +12,6 @@ class Clock(abc.ABC):
 
 class SystemClock(Clock):
     def now(self) -> datetime:
-        return datetime.now().replace(microsecond=datetime.now().microsecond // 1000 * 1000)
+        now = datetime.now()
+        # the platform's finest format (yyyyMMddHHmmssSSS) stops at milliseconds
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
