@@ -77,9 +77,9 @@ class PlatformGateway:
         """Like call(), with the msgid and journal id of the call that succeeded."""
         tx = self.catalogue.get(infno)
         if tx is None:
-            raise ValidationFailed([_violation("infno", f"unknown transaction {infno}")])
+            raise ValidationFailed([FieldViolation("infno", f"unknown transaction {infno}")])
         if not tx.applicable:
-            raise ValidationFailed([_violation("infno", f"{infno} 本交易不适用, use {tx.replaced_by}")])
+            raise ValidationFailed([FieldViolation("infno", f"{infno} 本交易不适用, use {tx.replaced_by}")])
         violations = validate_request(self.catalogue, tx, payload)
         if violations:
             raise ValidationFailed(violations, subject=f"{infno} input")
@@ -199,7 +199,3 @@ class PlatformGateway:
 
 _OUTCOME = {JournalState.REVERSED: "reversed", JournalState.FAILED: "not_applied",
             JournalState.UNCERTAIN: "unresolved"}
-
-
-def _violation(field: str, text: str) -> FieldViolation:
-    return FieldViolation(field, text)
