@@ -53,10 +53,13 @@ def report(results: list[PhaseResult], args, notes: list[str]) -> str:
                          f"{o50 / b50:.2f}x" if b50 else "-"])
     out += [table(["backend", "our RPC", "p50 ms", "p99 ms", "bare call", "p50 ms", "p99 ms", "p50 ratio"], rows), ""]
 
-    rows = [[r.backend, r.path, f"{r.cpu_seconds * 1000 / max(r.flows_total, 1):.1f}",
-             f"{r.statements / max(r.flows_total, 1):.1f}", f"{r.commits / max(r.flows_total, 1):.1f}"]
+    per = lambda r, seconds: f"{seconds * 1000 / max(r.flows_total, 1):.1f}"  # noqa: E731
+    rows = [[r.backend, r.path, per(r, r.cpu_seconds), per(r, r.client_cpu_seconds) if r.client_cpu_seconds else "-",
+             per(r, r.total_cpu_seconds), f"{r.statements / max(r.flows_total, 1):.1f}",
+             f"{r.commits / max(r.flows_total, 1):.1f}"]
             for r in results]
-    out += [table(["backend", "path", "process CPU ms/flow", "SQL statements/flow", "commits/flow"], rows), ""]
+    out += [table(["backend", "path", "CPU ms/flow: bench process", "client process", "both",
+                   "SQL statements/flow", "commits/flow"], rows), ""]
 
     if args.breakdown:
         from bench.breakdown import rows as layer_rows
@@ -94,7 +97,7 @@ def _rounds_table(results: list[PhaseResult], medians: dict[str, float]) -> str:
             if not (bare and ours):
                 continue
             ratios.append(_ratio(ours, bare))
-            cpu = lambda r: f"{r.cpu_seconds * 1000 / max(r.flows_total, 1):.1f}"  # noqa: E731
+            cpu = lambda r: f"{r.total_cpu_seconds * 1000 / max(r.flows_total, 1):.1f}"  # noqa: E731
             rows.append([backend, str(n), f"{bare.flows_per_s:.1f}", f"{ours.flows_per_s:.1f}", cpu(bare), cpu(ours),
                          f"{ratios[-1]:.2f}x"])
         if ratios:

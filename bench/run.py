@@ -12,6 +12,7 @@ from adapters.db.engine import make_engine
 from bench import data, env
 from bench.bare import BareShared, BareWorker
 from bench.bare_sql import BareStore
+from bench.clients import ClientProcess
 from bench.ours import GrpcWorker
 from bench.report import report
 from bench.stats import PhaseResult, SqlCounter, drive
@@ -31,6 +32,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
                          "each round's ratio and their median: on a busy machine one round is noise")
     ap.add_argument("--pg-url", default=os.environ.get("HIS_BENCH_PG_URL", DEFAULT_PG),
                     help=f"an existing PostgreSQL database to connect to for CREATE/DROP DATABASE {env.BENCH_DB}")
+    ap.add_argument("--clients-in-process", action="store_true",
+                    help="run our path's gRPC client threads inside the server's process (default: a process "
+                         "of their own, as the HIS front-ends are); their work then competes for its GIL")
     ap.add_argument("--sim-nagle", action="store_true",
                     help="keep Nagle on the simulator front's sockets (adds a ~40 ms stall to every platform call)")
     ap.add_argument("--breakdown", action="store_true",
@@ -76,35 +80,62 @@ def _phase(backend: str, path: str, workers: list, args, engine) -> PhaseResult:
 
 
 def run_backend(backend: str, args, run: str) -> list[PhaseResult]:
-    """Bare then ours, `args.rounds` times; each round's results carry their round number."""
+    """Bare and ours, `args.rounds` times; each round's results carry their round number. Odd
+    rounds run bare first, even rounds ours first: the database grows and the machine warms up as
+    a run goes on, and neither path should always be the one that meets the bigger tables."""
     patients = data.patients()
     results = []
     with env.database(backend, args.pg_url) as url, env.stack(url, nagle=args.sim_nagle) as st:
         settings = st.settings
         for n in range(1, args.rounds + 1):
             tag = run if args.rounds == 1 else f"{run}{n:02d}"  # batch ids stay unique across rounds
-            engine = make_engine(url)  # the same engine settings (pool, SQLite pragmas) as the app's
-            shared = BareShared(st.front.url, env.PAASID, env.GATEWAY_TOKEN, settings.institution.institution(),
-                                settings.operators[0].operator(), BareStore(engine))
-            try:
-                bare = _phase(backend, "bare", [BareWorker(shared, patients, backend, tag)
-                                                for _ in range(args.concurrency)], args, engine)
-            finally:
-                shared.close()
-                engine.dispose()
-            ours = _ours(st, backend, args, tag)
+
+            def bare_phase() -> PhaseResult:
+                engine = make_engine(url)  # the same engine settings (pool, SQLite pragmas) as the app's
+                shared = BareShared(st.front.url, env.PAASID, env.GATEWAY_TOKEN, settings.institution.institution(),
+                                    settings.operators[0].operator(), BareStore(engine))
+                try:
+                    return _phase(backend, "bare", [BareWorker(shared, patients, backend, tag)
+                                                    for _ in range(args.concurrency)], args, engine)
+                finally:
+                    shared.close()
+                    engine.dispose()
+            if n % 2:
+                bare = bare_phase()
+                ours = _ours(st, backend, args, tag)
+            else:
+                ours = _ours(st, backend, args, tag)
+                bare = bare_phase()
             bare.round = ours.round = n
             results += [bare, ours]
     return results
 
 
 def _ours(st: env.Stack, backend: str, args, run: str) -> PhaseResult:
-    workers = [GrpcWorker(st.target, TOKEN, data.patients(), backend, run) for _ in range(args.concurrency)]
-    try:
-        return _phase(backend, "ours", workers, args, st.app.container.engine())
-    finally:
-        for w in workers:
-            w.close()
+    if args.clients_in_process:
+        workers = [GrpcWorker(st.target, TOKEN, data.patients(), backend, run) for _ in range(args.concurrency)]
+        try:
+            return _phase(backend, "ours", workers, args, st.app.container.engine())
+        finally:
+            for w in workers:
+                w.close()
+    engine = st.app.container.engine()
+    with ClientProcess(st.target, TOKEN, backend, run, args.concurrency, args.warmup, args.flows) as clients:
+        clients.warm()
+        counter = SqlCounter(engine)
+        if args.layer_timer:
+            args.layer_timer.take()  # drop the warm-up's share
+        cpu = time.process_time()
+        try:
+            got = clients.run()
+            statements, commits = counter.snapshot()
+        finally:
+            counter.close()
+        result = PhaseResult(backend, "ours", got.ok, args.flows, got.seconds, got.recorder, statements, commits,
+                             time.process_time() - cpu, client_cpu_seconds=got.cpu_seconds)
+    if args.layer_timer:
+        result.layers = args.layer_timer.take()
+    return result
 
 
 def profile_backend(backend: str, args, run: str) -> PhaseResult:

@@ -76,9 +76,14 @@ class PhaseResult:
     recorder: Recorder = field(default_factory=Recorder)
     statements: int = 0  # SQL statements during the measured flows
     commits: int = 0
-    cpu_seconds: float = 0.0  # the whole process: clients, server, simulator
+    cpu_seconds: float = 0.0  # this process: server and simulator (and the clients, if they run in it)
+    client_cpu_seconds: float = 0.0  # our path's client process, when the clients run in one
     layers: dict[str, float] = field(default_factory=dict)  # --breakdown: seconds per layer
     round: int = 1  # --rounds: which round of its backend
+
+    @property
+    def total_cpu_seconds(self) -> float:
+        return self.cpu_seconds + self.client_cpu_seconds
 
     @property
     def flows_per_s(self) -> float:

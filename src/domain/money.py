@@ -9,6 +9,8 @@ ZERO = Decimal("0.00")
 
 def to_decimal(value: object) -> Decimal:
     """Exact conversion from int, str or Decimal; floats are refused on purpose."""
+    if value.__class__ is Decimal:  # the common case, first: amounts are Decimal almost everywhere
+        return value
     if isinstance(value, bool) or isinstance(value, float):
         raise TypeError(f"refusing inexact {type(value).__name__} {value!r} as a decimal")
     if isinstance(value, Decimal):
@@ -28,7 +30,9 @@ def to_decimal(value: object) -> Decimal:
 
 def money(value: object) -> Decimal:
     """Two places, half-up: the platform's rounding for 数值型 16,2."""
-    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    if value.__class__ is not Decimal:
+        value = to_decimal(value)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def quantize(value: Decimal, scale: int) -> Decimal:

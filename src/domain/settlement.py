@@ -8,6 +8,7 @@ from enum import Enum
 
 from domain.errors import FieldViolation, ValidationFailed
 from domain.money import ZERO
+from domain.platform_time import parse_datetime
 
 
 class SettlementState(str, Enum):
@@ -112,7 +113,7 @@ class Settlement:
         setl_time = values.get("setl_time")
         if isinstance(setl_time, str):
             # the platform's 日期时间型; a preview (2206) may carry none
-            values["setl_time"] = datetime.strptime(setl_time, "%Y-%m-%d %H:%M:%S") if setl_time.strip() else None
+            values["setl_time"] = _setl_time(setl_time)
         details = [
             FundPayment(
                 fund_pay_type=str(row.get("fund_pay_type") or ""),
@@ -125,3 +126,12 @@ class Settlement:
             for row in setldetail or []
         ]
         return cls(chrg_bchno=chrg_bchno, details=details, **values)
+
+
+def _setl_time(text: str) -> datetime | None:
+    if not text.strip():
+        return None
+    parsed = parse_datetime(text)
+    if parsed is None:
+        raise ValueError(f"setl_time {text!r} is not yyyy-MM-dd HH:mm:ss")
+    return parsed

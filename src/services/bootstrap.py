@@ -66,7 +66,7 @@ def _streaming_downloads(platform):
     (the same connection pool; an explicit limit is kept)."""
     if isinstance(platform, HttpPlatform) and platform.settings.download_in_memory is None:
         return HttpPlatform(replace(platform.settings, download_in_memory=1 << 20), platform.institution,
-                            platform.catalogue, client=platform.client)
+                            platform.catalogue, transport=platform.transport)
     return platform
 
 

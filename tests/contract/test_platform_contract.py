@@ -133,7 +133,7 @@ def test_file_upload_then_download(rig, his, content):
         # with a limit (the catalogue sync's), a body above it is streamed to a temporary file and
         # handed over rewound; one below it still comes as bytes
         streaming = HttpPlatform(replace(rig.platform.settings, download_in_memory=1 << 20), rig.platform.institution,
-                                 rig.platform.catalogue, client=rig.platform.client)
+                                 rig.platform.catalogue, transport=rig.platform.transport)
         reader = Driver(streaming, his.operator)
         reader.sign_no = his.sign_no
         got = reader.call("9102", {"fsDownloadIn": {"file_qury_no": number, "filename": "对账明细.txt",

@@ -15,6 +15,7 @@ from adapters.yb_sim.serving import BackgroundServing
 from adapters.yb_sim.faults import DEFAULT_HOLD_SECONDS, Fault
 from adapters.yb_sim.platform import SIMULATED_ERROR, SimulatorPlatform
 from domain.operator import Operator
+from domain.platform_time import parse_datetime
 from ports.platform import PlatformError, PlatformRefused, PlatformRequest
 
 log = logging.getLogger(__name__)
@@ -130,9 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
         if front.institution_code and str(envelope["fixmedins_code"]) != front.institution_code:
             self._envelope_error(received, f"定点医药机构编号[{envelope['fixmedins_code']}]无效")
             return
-        try:
-            inf_time = datetime.strptime(str(envelope["inf_time"]), wire.INF_TIME_FORMAT)
-        except ValueError:
+        inf_time = parse_datetime(str(envelope["inf_time"]))
+        if inf_time is None:
             self._envelope_error(received, f"inf_time[{envelope['inf_time']}]格式错误，应为yyyy-MM-dd HH:mm:ss")
             return
         request = PlatformRequest(

@@ -12,12 +12,11 @@ from decimal import Decimal, InvalidOperation
 
 from domain.errors import FieldViolation
 from domain.money import quantize
+from domain.platform_time import DATE_FORMAT, DATETIME_FORMAT, parse_date, parse_datetime
 from ports.catalogue.model import Catalogue, FieldSpec, NodeSpec, Transaction
 
-DATE_FORMAT = "%Y-%m-%d"
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+__all__ = ["DATE_FORMAT", "DATETIME_FORMAT", "decode_output", "validate_request"]
+_LOOSE_DASH = re.compile(r"\s*-\s*")
 
 
 def _is_empty(value: object) -> bool:
@@ -64,13 +63,13 @@ def _check_value(spec: FieldSpec, value: object, where: str, catalogue: Catalogu
     if spec.type == "date":
         if isinstance(value, (date, datetime)):
             return []
-        if not isinstance(value, str) or not _DATE_RE.match(value) or not _parses(value, DATE_FORMAT):
+        if not isinstance(value, str) or parse_date(value) is None:
             return [FieldViolation(where, f"{value!r} is not a date yyyy-MM-dd")]
         return []
     if spec.type == "datetime":
         if isinstance(value, datetime):
             return []
-        if not isinstance(value, str) or not _DATETIME_RE.match(value) or not _parses(value, DATETIME_FORMAT):
+        if not isinstance(value, str) or parse_datetime(value) is None:
             return [FieldViolation(where, f"{value!r} is not a time yyyy-MM-dd HH:mm:ss")]
         return []
     if spec.type == "array":
@@ -100,14 +99,6 @@ def _check_value(spec: FieldSpec, value: object, where: str, catalogue: Catalogu
             allowed = ", ".join(sorted(dictionary.codes)[:12])
             found.append(FieldViolation(where, f"{text!r} is not a {dictionary.label} ({spec.dict}) code; known: {allowed}"))
     return found
-
-
-def _parses(text: str, fmt: str) -> bool:
-    try:
-        datetime.strptime(text, fmt)
-    except ValueError:
-        return False
-    return True
 
 
 def _check_row(node: NodeSpec, row: object, where: str, catalogue: Catalogue) -> list[FieldViolation]:
@@ -189,9 +180,11 @@ def _decode_value(spec: FieldSpec, value: object, where: str, problems: list[Fie
         return number
     if spec.type in ("date", "datetime") and isinstance(value, str):
         # seen: "2019 - 04 - 08"; a date that still does not parse is dropped, it is informational
-        text = re.sub(r"\s*-\s*", "-", value.strip())
-        fmt = DATE_FORMAT if spec.type == "date" else DATETIME_FORMAT
-        return text if _parses(text, fmt) else None
+        parse = parse_date if spec.type == "date" else parse_datetime
+        if parse(value) is not None:
+            return value
+        text = _LOOSE_DASH.sub("-", value.strip())
+        return text if parse(text) is not None else None
     if spec.type == "string" and not isinstance(value, (str, dict, list)):
         return str(value) if not isinstance(value, Decimal) else format(value, "f")
     return value

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -20,12 +20,14 @@ from domain.errors import FieldViolation, ValidationFailed
 from domain.journal import JournalEntry
 from domain.money import money, to_decimal
 from domain.person import Insurance, InsuredPerson
+from domain.platform_time import parse_datetime
 from domain.settlement import AMOUNT_FIELDS, FundPayment, Settlement
 from domain.visit import Diagnosis, FeeItem, Visit
 from his.v1 import common_pb2 as pb
-from ports.jsoncodec import INF_TIME_FORMAT, encode_json
+from ports.jsoncodec import encode_json
 
 DEFAULT_ZONE = "Asia/Shanghai"
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Plain decimals only: exponents ("1e2"), "NaN", "Infinity" and thousands separators are refused.
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # ASCII digits only, like every client sends
 _MAX_INTEGER_DIGITS = 16  # the platform's 数值型(16, n)
@@ -83,18 +85,22 @@ def to_timestamp(value: datetime | str | None, zone: ZoneInfo) -> Timestamp | No
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        value = datetime.strptime(value, INF_TIME_FORMAT)
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise ValueError(f"{value!r} is not yyyy-MM-dd HH:mm:ss")
+        value = parsed
     aware = value if value.tzinfo is not None else value.replace(tzinfo=zone)
-    ts = Timestamp()
-    ts.FromDatetime(aware)
-    return ts
+    # exact integer arithmetic, and several times cheaper than Timestamp.FromDatetime
+    since = aware - _EPOCH
+    return Timestamp(seconds=since.days * 86400 + since.seconds, nanos=since.microseconds * 1000)
 
 
 def from_timestamp(ts: Timestamp | None, zone: ZoneInfo) -> datetime | None:
     """Instant -> naive local wall time in `zone`; None -> None."""
     if ts is None:
         return None
-    return ts.ToDatetime(tzinfo=zone).replace(tzinfo=None)
+    instant = _EPOCH + timedelta(seconds=ts.seconds, microseconds=ts.nanos // 1000)
+    return instant.astimezone(zone).replace(tzinfo=None)
 
 
 def optional_time(message, name: str, zone: ZoneInfo, field: str | None = None) -> datetime | None:
@@ -115,10 +121,18 @@ def _set_time(message, name: str, value: datetime | None, zone: ZoneInfo) -> Non
 
 def _enum(enum_type, prefix: str, value) -> int:
     """Domain enum -> proto enum by name; an unknown state becomes UNSPECIFIED, not a crash."""
-    try:
-        return enum_type.Value(f"{prefix}_{value.value}")
-    except ValueError:
-        return 0
+    key = (enum_type.DESCRIPTOR.full_name, value)
+    number = _ENUM_NUMBERS.get(key)
+    if number is None:
+        try:
+            number = enum_type.Value(f"{prefix}_{value.value}")
+        except ValueError:
+            number = 0
+        _ENUM_NUMBERS[key] = number  # a handful of states: looked up by name once each
+    return number
+
+
+_ENUM_NUMBERS: dict = {}
 
 
 # ---- domain -> proto ---------------------------------------------------------------------------

@@ -59,6 +59,6 @@ def test_only_the_sync_streams_downloads_to_files(database_url):
         assert app.container.platform().settings.download_in_memory is None
         streaming = app.container.catalog_platform()
         assert streaming.settings.download_in_memory == 1 << 20
-        assert streaming.client is app.container.platform().client  # one connection pool
+        assert streaming.transport is app.container.platform().transport  # one connection pool
     finally:
         app.close()
