@@ -88,7 +88,8 @@ def stack(database_url: str, nagle: bool = False):
         kind="http", url=front.url, paasid=PAASID, token=GATEWAY_TOKEN))
     app = bootstrap(settings)
     server, port = build_server(app.outpatient, app.journal, settings.tokens(), address="127.0.0.1:0",
-                                max_workers=settings.grpc_workers, zone=settings.timezone)
+                                max_workers=settings.grpc_workers, zone=settings.timezone,
+                                request_scope=app.request_scope)
     server.start()
     try:
         yield Stack(app, simulator, front, f"127.0.0.1:{port}", settings)

@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from ports.repositories import PersonRepository, VisitRepository
+
+# Brackets one request (a gRPC call): within it, storage may keep what it checked out for the
+# request's later steps (a database connection) instead of checking it out again for each.
+RequestScope = Callable[[], AbstractContextManager[None]]
 
 
 class UnitOfWork(abc.ABC):

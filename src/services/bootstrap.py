@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from dependency_injector import containers, providers
 
 from adapters.db.catalog_store import SqlCatalogStore
+from adapters.db.connections import Connections
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.mapping import start_mappers
@@ -21,6 +22,7 @@ from adapters.yb_sim.platform import SimulatorPlatform
 from adapters.yb_sim.policy import Policy
 from ports.catalogue import load_catalogue
 from ports.clock import SystemClock
+from ports.unit_of_work import RequestScope
 from services.catalog_sync import CatalogSyncService, JournalWithoutBodies
 from services.journal import JournalService
 from services.outpatient import OutpatientConfig, OutpatientService
@@ -77,10 +79,13 @@ class Container(containers.DeclarativeContainer):
     catalogue = providers.Singleton(load_catalogue)
     institution = providers.Singleton(lambda s: s.institution.institution(), settings)
 
-    engine = providers.Singleton(lambda s: make_engine(s.database_url), settings)
+    # a gRPC call holds a connection while it runs: more in the pool than workers, always
+    engine = providers.Singleton(lambda s: make_engine(s.database_url, pool_size=max(10, s.grpc_workers + 4)), settings)
     session_factory = providers.Singleton(make_session_factory, engine)
-    uow = providers.Factory(SqlUnitOfWork, session_factory)
-    journal_store = providers.Singleton(SqlJournalStore, engine)
+    # one per process: within a request scope, the unit of work and the journal share a connection
+    connections = providers.Singleton(Connections, session_factory)
+    uow = providers.Factory(SqlUnitOfWork, connections)
+    journal_store = providers.Singleton(SqlJournalStore, connections)
     msgids = providers.Singleton(SqlMsgIdAllocator, engine)
 
     platform = providers.Selector(
@@ -137,6 +142,10 @@ class App:
     @property
     def catalog_sync(self) -> CatalogSyncService:
         return self.container.catalog_sync()
+
+    @property
+    def request_scope(self) -> RequestScope:
+        return self.container.connections().scope
 
     def close(self) -> None:
         """Sign every operator out (9002), release the platform and the database."""

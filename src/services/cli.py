@@ -34,7 +34,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if recovered:
         log.warning("start-up recovery settled %d journal entries", len(recovered))
     server, port = build_server(app.outpatient, app.journal, settings.tokens(), address=settings.grpc_address,
-                                max_workers=settings.grpc_workers, zone=settings.timezone, platform=app.transactions)
+                                max_workers=settings.grpc_workers, zone=settings.timezone, platform=app.transactions,
+                                request_scope=app.request_scope)
     server.start()
     print(f"his: gRPC on port {port}; database {settings.database_url}; platform {settings.platform.kind}"
           f"{' ' + settings.platform.url if settings.platform.kind == 'http' else ''}", flush=True)

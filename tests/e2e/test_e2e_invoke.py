@@ -41,7 +41,7 @@ def channel(database_url, front):
         kind="http", url=front.url, paasid="e2e", token="e2e-secret", read_timeout=1.0, connect_timeout=1.0))
     app = bootstrap(settings)
     server, port = build_server(app.outpatient, app.journal, settings.tokens(), address="127.0.0.1:0",
-                                max_workers=4, platform=app.transactions)
+                                max_workers=4, platform=app.transactions, request_scope=app.request_scope)
     server.start()
     opened = grpc.insecure_channel(f"127.0.0.1:{port}")
     try:

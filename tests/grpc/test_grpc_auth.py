@@ -68,3 +68,44 @@ def test_reflection_lists_the_services_without_a_token(api):
     # and clients in other languages can fetch the full schema from it
     db = ProtoReflectionDescriptorDatabase(api.channel)
     assert db.FindFileContainingSymbol("his.v1.Settlement").name == "his/v1/common.proto"
+
+
+def test_each_call_runs_inside_one_request_scope():
+    from contextlib import contextmanager
+
+    import sys
+
+    from domain.operator import Operator
+    from his.v1 import outpatient_pb2_grpc
+    from services.grpc.server import build_server
+
+    fakes = sys.modules["tests_grpc_fakes"]  # loaded by this folder's conftest
+
+    events = []
+
+    class Outpatient(fakes.FakeOutpatient):
+        def read_person(self, *args, **kwargs):
+            events.append("use case")
+            return super().read_person(*args, **kwargs)
+
+    @contextmanager
+    def scope():
+        events.append("enter")
+        try:
+            yield
+        finally:
+            events.append("exit")
+
+    server, port = build_server(Outpatient(), fakes.FakeJournal(), {"tok-clerk": Operator(code="A001", name="张三")}, address="127.0.0.1:0",
+                                max_workers=2, request_scope=scope)
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = outpatient_pb2_grpc.OutpatientServiceStub(channel)
+            stub.ReadInsuredPerson(pb.ReadInsuredPersonRequest(mdtrt_cert_type="02", mdtrt_cert_no="1"),
+                                   metadata=(("authorization", "Bearer tok-clerk"),), timeout=10)
+            with pytest.raises(grpc.RpcError):  # refused before any use case: no scope is opened
+                stub.ReadInsuredPerson(pb.ReadInsuredPersonRequest(), timeout=10)
+    finally:
+        server.stop(None)
+    assert events == ["enter", "use case", "exit"]

@@ -49,7 +49,7 @@ def yb(database_url):
                         roles={**DEFAULT_ROLES, "auditor": ["1101"]})
     app = bootstrap(settings, platform=simulator)
     server, port = build_server(app.outpatient, app.journal, settings.tokens(), address="127.0.0.1:0",
-                                max_workers=4, platform=app.transactions)
+                                max_workers=4, platform=app.transactions, request_scope=app.request_scope)
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     yield PlatformApi(platform_pb2_grpc.PlatformServiceStub(channel), channel, simulator, app)

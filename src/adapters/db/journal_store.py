@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from adapters.db.connections import Connections
 from adapters.db.engine import statement_engine
 from adapters.db.tables import journal, msgid_counters
 from domain.errors import NotFound
@@ -38,8 +39,8 @@ _PURGE = delete(msgid_counters).where(msgid_counters.c.created_at < bindparam("b
 
 
 class SqlJournalStore(JournalStore):
-    def __init__(self, engine: Engine):
-        self._engine = statement_engine(engine)
+    def __init__(self, engine: Engine | Connections):
+        self._connections = engine if isinstance(engine, Connections) else Connections(statement_engine(engine))
 
     def open(self, entry: JournalEntry) -> int:
         values = {
@@ -52,7 +53,7 @@ class SqlJournalStore(JournalStore):
             "finished_at": entry.finished_at, "resolution": entry.resolution,
             "reversal_msgid": entry.reversal_msgid,
         }
-        with self._engine.connect() as conn:
+        with self._connections.connection() as conn:
             entry_id = conn.execute(_OPEN, values).scalar_one()
             conn.commit()
         entry.id = entry_id
@@ -70,7 +71,7 @@ class SqlJournalStore(JournalStore):
             "resolution": resolution or None, "reversal_msgid": reversal_msgid or None,
         }
         params = {"entry_id": entry_id, "state": state, **{f"new_{k}": v for k, v in given.items()}}
-        with self._engine.connect() as conn:
+        with self._connections.connection() as conn:
             result = conn.execute(_CLOSE, params)
             conn.commit()
         if result.rowcount != 1:
@@ -94,12 +95,12 @@ class SqlJournalStore(JournalStore):
         return self._many(select(journal).where(journal.c.visit_id == visit_id).order_by(journal.c.id))
 
     def _one(self, stmt) -> JournalEntry | None:
-        with self._engine.connect() as conn:
+        with self._connections.connection() as conn:
             row = conn.execute(stmt).mappings().one_or_none()
         return None if row is None else _entry(row)
 
     def _many(self, stmt) -> list[JournalEntry]:
-        with self._engine.connect() as conn:
+        with self._connections.connection() as conn:
             return [_entry(row) for row in conn.execute(stmt).mappings()]
 
 

@@ -15,7 +15,7 @@ import dataclasses
 from datetime import datetime
 from operator import attrgetter
 
-from sqlalchemy import Connection, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -61,6 +61,10 @@ class _Kind:
         if more:
             d.update(more)
         return obj
+
+    def changed(self, values: tuple, before: tuple) -> dict:
+        """The fields whose values differ from `before` (same order), as parameters."""
+        return {name: value for name, value, old in zip(self.fields, values, before) if value != old}
 
     def params(self, values: tuple, **more) -> dict:
         p = dict(zip(self.fields, values))
@@ -111,12 +115,16 @@ _INSERT_VISIT = insert(V)
 _UPDATE_VISIT = update(V).where(V.c.id == bindparam("b_id"), V.c.version == bindparam("b_version"))
 _CHILD_DELETE = {k: delete(k.table).where(k.table.c.id == bindparam("b_id")) for k in (_DIAG, _FEE, _SETL, _DETAIL)}
 _CHILD_UPDATE = {k: update(k.table).where(k.table.c.id == bindparam("b_id")) for k in (_DIAG, _FEE, _SETL, _DETAIL)}
-# INSERT ... RETURNING id, one statement for many rows. PostgreSQL is told to keep the ids in
-# parameter order; SQLite hands out rowids in insertion order (max + 1 under the write lock), so
-# the ids, sorted, are in parameter order there.
+# One row: INSERT ... RETURNING id. Many rows on SQLite: one INSERT ... RETURNING for all; SQLite
+# hands out rowids in insertion order (max + 1 under the write lock), so the ids, sorted, are in
+# parameter order. Many rows on PostgreSQL: the ids are drawn from the table's sequence first and
+# the rows inserted with them in one pipelined executemany. (A multi-row VALUES ... RETURNING has
+# rows x columns parameters; beyond 50 psycopg re-parses such a statement on every execution,
+# which cost more than the extra round trip.)
 _CHILD_INSERT = {k: insert(k.table).returning(k.table.c.id) for k in (_DIAG, _FEE, _SETL, _DETAIL)}
-_CHILD_INSERT_ORDERED = {k: insert(k.table).returning(k.table.c.id, sort_by_parameter_order=True)
-                         for k in (_DIAG, _FEE, _SETL, _DETAIL)}
+_CHILD_INSERT_WITH_IDS = {k: insert(k.table) for k in (_DIAG, _FEE, _SETL, _DETAIL)}
+_NEXT_IDS = {k: text(f"SELECT nextval(pg_get_serial_sequence('{k.table.name}', 'id'))"
+                     " FROM generate_series(1, :n)") for k in (_DIAG, _FEE, _SETL, _DETAIL)}
 
 
 @dataclasses.dataclass(slots=True)
@@ -158,11 +166,16 @@ class Transaction:
 
 
 def _insert_ids(conn: Connection, kind: _Kind, rows: list[dict]) -> list[int]:
+    """Insert child rows; their new ids, in the order of `rows`."""
     if len(rows) == 1:
         return [conn.execute(_CHILD_INSERT[kind], rows[0]).scalar_one()]
     if conn.dialect.name == "sqlite":
         return sorted(conn.execute(_CHILD_INSERT[kind], rows).scalars().all())
-    return conn.execute(_CHILD_INSERT_ORDERED[kind], rows).scalars().all()
+    ids = conn.execute(_NEXT_IDS[kind], {"n": len(rows)}).scalars().all()
+    for row, row_id in zip(rows, ids):
+        row["id"] = row_id
+    conn.execute(_CHILD_INSERT_WITH_IDS[kind], rows)
+    return ids
 
 
 class SqlVisitRepository(VisitRepository):
@@ -296,8 +309,8 @@ class SqlVisitRepository(VisitRepository):
             return
         conn = self._tx.writing()
         version = snapshot.version + 1
-        params = _VISIT.params(row, version=version) if row_changed else {"version": version}
-        params["b_id"], params["b_version"] = visit.id, snapshot.version
+        params = _VISIT.changed(row, snapshot.row) if row_changed else {}
+        params["version"], params["b_id"], params["b_version"] = version, visit.id, snapshot.version
         if conn.execute(_UPDATE_VISIT, params).rowcount != 1:
             raise _VersionConflict(visit.id)  # else the row is locked: the children below are ours alone
         diffs = ((_DIAG, diagnoses), (_FEE, fees), (_SETL, settlements), *((_DETAIL, d) for _n, d in details))
@@ -307,7 +320,14 @@ class SqlVisitRepository(VisitRepository):
                 conn.execute(_CHILD_DELETE[kind], [{"b_id": i} for i in diff.deleted])
         for kind, diff in diffs:
             if diff.updated:
-                conn.execute(_CHILD_UPDATE[kind], [kind.params(e[2], b_id=e[1]) for e in diff.updated])
+                # SET names only what changed; rows that changed the same columns go in one executemany
+                groups: dict[tuple, list[dict]] = {}
+                for entry, before in zip(diff.updated, diff.before):
+                    changed = kind.changed(entry[2], before)
+                    changed["b_id"] = entry[1]
+                    groups.setdefault(tuple(changed), []).append(changed)
+                for rows in groups.values():
+                    conn.execute(_CHILD_UPDATE[kind], rows)
         for kind, diff in ((_DIAG, diagnoses), (_FEE, fees)):
             if diff.inserted:
                 diff.fill(_insert_ids(conn, kind, [kind.params(e[2], visit_id=visit.id) for e in diff.inserted]))
@@ -378,7 +398,7 @@ class _Diff:
     None]. `entries` becomes the new snapshot: unchanged entries are shared with the old one and
     never mutated; changed and new ones are new lists (ids of new rows filled in after INSERT)."""
 
-    __slots__ = ("entries", "inserted", "updated", "deleted", "changed")
+    __slots__ = ("entries", "inserted", "updated", "before", "deleted", "changed")
 
     def fill(self, ids: list[int]) -> None:
         for entry, row_id in zip(self.inserted, ids):
@@ -387,7 +407,7 @@ class _Diff:
 
 def _diff(kind: _Kind, current: list, entries: list) -> _Diff:
     diff = _Diff()
-    diff.entries, diff.inserted, diff.updated = new, inserted, updated = [], [], []
+    diff.entries, diff.inserted, diff.updated, diff.before = new, inserted, updated, before = [], [], [], []
     old = {id(e[0]): e for e in entries}
     values_of = kind.values
     for obj in current:
@@ -397,6 +417,7 @@ def _diff(kind: _Kind, current: list, entries: list) -> _Diff:
             entry = [obj, None, values, None]
             inserted.append(entry)
         elif values != entry[2]:
+            before.append(entry[2])
             entry = [obj, entry[1], values, entry[3]]
             updated.append(entry)
         new.append(entry)

@@ -5,6 +5,7 @@ import threading
 
 from sqlalchemy import Connection, Engine
 
+from adapters.db.connections import Connections
 from adapters.db.engine import statement_engine
 from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
@@ -30,8 +31,8 @@ class SqlUnitOfWork(UnitOfWork):
     handlers; nesting `with` on the same instance in one thread is refused.
     """
 
-    def __init__(self, engine: Engine):
-        self._engine = statement_engine(engine)
+    def __init__(self, engine: Engine | Connections):
+        self._connections = engine if isinstance(engine, Connections) else Connections(statement_engine(engine))
         self._active = _Active()
 
     @property
@@ -52,7 +53,7 @@ class SqlUnitOfWork(UnitOfWork):
         active = self._active
         if active.conn is not None:
             raise RuntimeError("unit of work is already open in this thread")
-        conn = self._engine.connect()
+        conn = self._connections.lease()
         active.conn, active.tx = conn, Transaction(conn)
         active.visits = SqlVisitRepository(active.tx)
         active.persons = SqlPersonRepository(active.tx)
@@ -64,7 +65,7 @@ class SqlUnitOfWork(UnitOfWork):
         active.conn = active.tx = active.visits = active.persons = None
         if conn is not None:
             visits.rolled_back()  # whatever was flushed and not committed is undone below
-            conn.close()  # back to the pool, rolled back
+            self._connections.release(conn)  # rolled back
         if is_conflict(exc):
             raise ConcurrencyConflict("a record with the same key was written by someone else") from exc
 

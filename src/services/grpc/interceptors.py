@@ -10,10 +10,11 @@ import uuid
 
 import grpc
 
+from ports.unit_of_work import RequestScope
 from services.grpc import errors
 from services.grpc.auth import AuthInterceptor
 
-__all__ = ["AuthInterceptor", "ErrorInterceptor", "map_errors"]
+__all__ = ["AuthInterceptor", "ErrorInterceptor", "ScopeInterceptor", "map_errors"]
 
 log = logging.getLogger(__name__)
 
@@ -45,3 +46,22 @@ class ErrorInterceptor(grpc.ServerInterceptor):
         return grpc.unary_unary_rpc_method_handler(
             map_errors(handler.unary_unary, handler_call_details.method),
             request_deserializer=handler.request_deserializer, response_serializer=handler.response_serializer)
+
+
+class ScopeInterceptor(grpc.ServerInterceptor):
+    """Runs each unary call inside a request scope (ports.unit_of_work.RequestScope)."""
+
+    def __init__(self, scope: RequestScope):
+        self._scope = scope
+
+    def intercept_service(self, continuation, handler_call_details):
+        handler = continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        behavior, scope = handler.unary_unary, self._scope
+
+        def call(request, context):
+            with scope():
+                return behavior(request, context)
+        return grpc.unary_unary_rpc_method_handler(
+            call, request_deserializer=handler.request_deserializer, response_serializer=handler.response_serializer)

@@ -16,7 +16,8 @@ from grpc_reflection.v1alpha import reflection
 from domain.operator import Operator
 from his.v1 import journal_pb2, journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc, platform_pb2, platform_pb2_grpc
 from services.grpc import mappers
-from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor
+from ports.unit_of_work import RequestScope
+from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor, ScopeInterceptor
 from services.grpc.journal_servicer import JournalServicer
 from services.grpc.outpatient_servicer import OutpatientServicer
 from services.grpc.platform_servicer import PlatformServicer
@@ -34,18 +35,22 @@ _HEALTH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: str = "[::]:50051",
                  max_workers: int = 16, zone: str | ZoneInfo = mappers.DEFAULT_ZONE,
-                 credentials: grpc.ServerCredentials | None = None, platform=None) -> tuple[grpc.Server, int]:
+                 credentials: grpc.ServerCredentials | None = None, platform=None,
+                 request_scope: RequestScope | None = None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
     token -> Operator; `zone`: the hospital's zone, for Timestamp <-> local wall time;
     `credentials`: TLS for production (bearer tokens should not cross the network in clear);
-    `platform`: a TransactionService, served as his.v1.PlatformService when given."""
+    `platform`: a TransactionService, served as his.v1.PlatformService when given; `request_scope`:
+    brackets each call (storage reuses one connection within it)."""
     zone = mappers.zone_of(zone)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
-        # Auth runs first (outermost), so an unauthenticated call never reaches a servicer.
-        interceptors=[AuthInterceptor(tokens), ErrorInterceptor()])
+        # Auth runs first (outermost), so an unauthenticated call never reaches a servicer; the
+        # scope is innermost, so its exit (returning the connection) happens before errors are mapped.
+        interceptors=[AuthInterceptor(tokens), ErrorInterceptor(),
+                      *([ScopeInterceptor(request_scope)] if request_scope is not None else [])])
     outpatient_pb2_grpc.add_OutpatientServiceServicer_to_server(OutpatientServicer(outpatient, journal, zone), server)
     journal_pb2_grpc.add_JournalServiceServicer_to_server(JournalServicer(journal, zone), server)
     names = SERVICE_NAMES
