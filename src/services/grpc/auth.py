@@ -50,20 +50,29 @@ def bearer_token(metadata) -> str | None:
 class AuthInterceptor(grpc.ServerInterceptor):
     def __init__(self, tokens: Mapping[str, Operator]):
         self._tokens = dict(tokens)  # a copy: the set of valid tokens is fixed at start-up
+        self._bound: dict[tuple[str, str], grpc.RpcMethodHandler] = {}  # (method, valid token) -> handler
 
     def intercept_service(self, continuation, handler_call_details):
-        handler = continuation(handler_call_details)
-        if handler is None or service_of(handler_call_details.method) in PUBLIC_SERVICES:
-            return handler
+        method = handler_call_details.method
+        if service_of(method) in PUBLIC_SERVICES:
+            return continuation(handler_call_details)
         token = bearer_token(handler_call_details.invocation_metadata)
+        op = self._lookup(token) if token else None
+        if op is not None:
+            bound = self._bound.get((method, token))
+            if bound is not None:  # this operator called this method before: wrapped once, reused
+                return bound
+        handler = continuation(handler_call_details)
+        if handler is None:
+            return None
         if token is None:
             return _refusal(handler, "missing authorization metadata: send 'authorization: Bearer <token>'")
         if token == "":
             return _refusal(handler, "malformed authorization metadata: expected 'Bearer <token>'")
-        op = self._lookup(token)
         if op is None:
             return _refusal(handler, "unknown or revoked bearer token")
-        return _with_operator(handler, op)
+        bound = self._bound[(method, token)] = _with_operator(handler, op)
+        return bound
 
     def _lookup(self, token: str) -> Operator | None:
         # compare_digest against every token: the time taken says nothing about near misses

@@ -38,25 +38,45 @@ def map_errors(behavior, method: str = "?"):
     return call
 
 
-class ErrorInterceptor(grpc.ServerInterceptor):
+class _PerMethod(grpc.ServerInterceptor):
+    """Wraps a method's handler once and reuses it: the wrapping depends on the method alone, and
+    interceptors run on gRPC's one polling thread for every call."""
+
+    def __init__(self) -> None:
+        self._wrapped: dict[str, grpc.RpcMethodHandler] = {}
+
     def intercept_service(self, continuation, handler_call_details):
-        handler = continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
+        method = handler_call_details.method
+        wrapped = self._wrapped.get(method)
+        if wrapped is None:
+            handler = continuation(handler_call_details)
+            if handler is None:
+                return None  # unknown method: not remembered, whatever name a client sends
+            wrapped = self._wrapped[method] = self._wrap(handler, method)
+        return wrapped
+
+    def _wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
+        raise NotImplementedError
+
+
+class ErrorInterceptor(_PerMethod):
+    def _wrap(self, handler, method):
+        if handler.unary_unary is None:
             return handler  # streaming methods (health Watch, reflection) keep their own handling
         return grpc.unary_unary_rpc_method_handler(
-            map_errors(handler.unary_unary, handler_call_details.method),
+            map_errors(handler.unary_unary, method),
             request_deserializer=handler.request_deserializer, response_serializer=handler.response_serializer)
 
 
-class ScopeInterceptor(grpc.ServerInterceptor):
+class ScopeInterceptor(_PerMethod):
     """Runs each unary call inside a request scope (ports.unit_of_work.RequestScope)."""
 
     def __init__(self, scope: RequestScope):
+        super().__init__()
         self._scope = scope
 
-    def intercept_service(self, continuation, handler_call_details):
-        handler = continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
+    def _wrap(self, handler, method):
+        if handler.unary_unary is None:
             return handler
         behavior, scope = handler.unary_unary, self._scope
 
