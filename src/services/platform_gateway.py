@@ -15,12 +15,13 @@ from domain.errors import FieldViolation, ValidationFailed
 from domain.institution import Institution
 from domain.journal import JournalEntry, JournalState
 from domain.operator import Operator
-from ports.catalogue import Catalogue, validate_request
+from ports.catalogue import Catalogue, decode_output, validate_request
 from ports.clock import Clock
 from ports.journal import JournalStore, MsgIdAllocator
 from ports.platform import (Platform, PlatformOutcomeUnknown, PlatformRefused, PlatformRequest,
                             PlatformUnreachable, make_msgid, msgid_prefix)
 from services.errors import PlatformRejected, PlatformUnavailable
+from services.outcome_queries import OUTCOME_QUERIES
 
 log = logging.getLogger(__name__)
 
@@ -128,15 +129,20 @@ class PlatformGateway:
                 log.warning("sign-out of %s failed: %s", code, exc)
 
     def resolve(self, entry: JournalEntry, operator: Operator) -> JournalState:
-        """Settle an uncertain entry: 冲正 when the catalogue allows it. Returns the new state."""
+        """Settle an uncertain entry: 冲正 when the catalogue allows it, else a query that shows what
+        became of it (services.outcome_queries). Returns the new state."""
+        return self._resolve(entry, operator)[0]
+
+    def _resolve(self, entry: JournalEntry, operator: Operator) -> tuple[JournalState, dict | None]:
+        """The new state, and for a write a query proved applied, the reply rebuilt from the query."""
         tx = self.catalogue.get(entry.infno)
         if entry.infno in IDEMPOTENT or tx is None:
             # a read or an idempotent upload: nothing to undo, the caller simply asks again
             self.journal.close(entry.id, JournalState.FAILED, err_msg=entry.err_msg, finished_at=self.clock.now(),
                                resolution="no lasting effect possible; safe to send again")
-            return JournalState.FAILED
+            return JournalState.FAILED, None
         if not tx.reversible:
-            return JournalState.UNCERTAIN
+            return self._resolve_by_query(entry, operator, tx)
         payload = {"data": {"psn_no": entry.psn_no, "omsgid": entry.msgid, "oinfno": entry.infno}}
         ctx = CallContext(entry.psn_no, entry.mdtrt_id, entry.visit_id, entry.request.get("insuplc_admdvs", ""))
         try:
@@ -144,12 +150,44 @@ class PlatformGateway:
             self._exchange(reversal_entry, request, may_resolve=False)
         except (PlatformRejected, PlatformUnavailable) as exc:
             log.warning("冲正 of %s (%s) failed: %s", entry.msgid, entry.infno, exc)
-            return JournalState.UNCERTAIN
+            return JournalState.UNCERTAIN, None
         reversal = request.msgid
         self.journal.close(entry.id, JournalState.REVERSED, err_msg=entry.err_msg, finished_at=self.clock.now(),
                            resolution=f"冲正 2601 {reversal} succeeded: the platform holds no trace of it",
                            reversal_msgid=reversal)
-        return JournalState.REVERSED
+        return JournalState.REVERSED, None
+
+    def _resolve_by_query(self, entry: JournalEntry, operator: Operator, tx) -> tuple[JournalState, dict | None]:
+        query = OUTCOME_QUERIES.get(entry.infno)
+        written = (entry.request or {}).get("input") or {}
+        payload = query.payload(written) if query else None
+        if payload is None:
+            return JournalState.UNCERTAIN, None  # no query shows this write's trace: an operator decides
+        asked = self.catalogue.get(query.infno)
+        problems = validate_request(self.catalogue, asked, payload) if asked else ["not in the catalogue"]
+        if problems:
+            log.warning("no query %s for %s (%s): %s", query.infno, entry.msgid, entry.infno, problems)
+            return JournalState.UNCERTAIN, None
+        ctx = CallContext(entry.psn_no, entry.mdtrt_id, entry.visit_id, (entry.request or {}).get("insuplc_admdvs", ""))
+        try:
+            query_entry, request = self._prepare(operator, query.infno, payload, ctx, self.sign_no_for(operator))
+            shown = self._exchange(query_entry, request, may_resolve=False)
+        except (PlatformRejected, PlatformUnavailable) as exc:
+            log.warning("query %s for %s (%s) failed: %s", query.infno, entry.msgid, entry.infno, exc)
+            return JournalState.UNCERTAIN, None
+        verdict = query.judge(written, shown)
+        resolution = f"{query.infno} {request.msgid}: {verdict.evidence}"
+        if verdict.applied is None:
+            log.warning("outcome of %s (%s) still unknown: %s", entry.msgid, entry.infno, resolution)
+            return JournalState.UNCERTAIN, None
+        if not verdict.applied:
+            self.journal.close(entry.id, JournalState.FAILED, err_msg=entry.err_msg, finished_at=self.clock.now(),
+                               resolution=f"{resolution}; safe to send again")
+            return JournalState.FAILED, None
+        output, _problems = decode_output(tx, verdict.output or {})
+        self.journal.close(entry.id, JournalState.CONFIRMED, err_msg=entry.err_msg, reply=output,
+                           finished_at=self.clock.now(), resolution=resolution)
+        return JournalState.CONFIRMED, output
 
     # ---- sending -----------------------------------------------------------------------------
     def _prepare(self, operator: Operator, infno: str, payload: dict, ctx: CallContext,
@@ -190,7 +228,9 @@ class PlatformGateway:
         except PlatformOutcomeUnknown as exc:
             self.journal.close(entry.id, JournalState.UNCERTAIN, err_msg=str(exc), finished_at=self.clock.now())
             entry.state, entry.err_msg = JournalState.UNCERTAIN, str(exc)
-            outcome = self.resolve(entry, request.operator) if may_resolve else JournalState.UNCERTAIN
+            outcome, shown = self._resolve(entry, request.operator) if may_resolve else (JournalState.UNCERTAIN, None)
+            if outcome is JournalState.CONFIRMED and shown is not None and verify is None:
+                return shown  # the reply was lost, but the platform shows the write took effect
             raise PlatformUnavailable(infno, str(exc), msgid, entry.id, _OUTCOME[outcome]) from exc
         self.journal.close(entry.id, JournalState.OK, infcode=0, reply=reply.output, inf_refmsgid=reply.inf_refmsgid,
                            finished_at=self.clock.now())
@@ -198,4 +238,4 @@ class PlatformGateway:
 
 
 _OUTCOME = {JournalState.REVERSED: "reversed", JournalState.FAILED: "not_applied",
-            JournalState.UNCERTAIN: "unresolved"}
+            JournalState.UNCERTAIN: "unresolved", JournalState.CONFIRMED: "applied"}

@@ -230,3 +230,64 @@ def test_concurrent_fee_uploads_to_one_visit_are_both_kept(app, simulator):
     slow.join()
     stored = app.outpatient.get_visit(visit.id)
     assert sorted({f.chrg_bchno for f in stored.fees}) == ["B1", "B2"] and len(stored.fees) == 4
+
+
+# ---- writes 2601 cannot undo: a query shows what became of them --------------------------------
+def test_registration_whose_reply_was_lost_is_proven_by_5201_and_recorded(app, simulator):
+    simulator.faults.add("2201A", "timeout_after_commit", 1, 0)
+    visit = register(app)  # the reply never came; 5201 shows the registration, so it stands
+    assert visit.mdtrt_id
+    assert app.outpatient.get_visit(visit.id).mdtrt_id == visit.mdtrt_id
+    entries = app.journal.for_visit(visit.id)
+    written = next(e for e in entries if e.infno == "2201A")
+    assert written.state is JournalState.CONFIRMED and "5201" in written.resolution
+    assert written.reply["data"]["mdtrt_id"] == visit.mdtrt_id
+    assert ("5201", JournalState.OK) in [(e.infno, e.state) for e in entries]
+    app.outpatient.upload_fees(OP, visit.id, fees())  # the platform knows the visit: the flow goes on
+    visit, _ = app.outpatient.settle(OP, visit.id, "B1")
+    assert visit.state is VisitState.SETTLED
+
+
+def test_registration_that_never_arrived_is_proven_absent_and_safe_to_repeat(app, simulator):
+    simulator.faults.add("2201A", "drop_before_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable) as err:
+        register(app)
+    assert err.value.outcome == "not_applied"
+    entry = app.journal.get(err.value.journal_id)
+    assert entry.state is JournalState.FAILED and "5201" in entry.resolution and "safe to send again" in entry.resolution
+    assert register(app).mdtrt_id  # the operator registers again
+
+
+def test_fee_upload_whose_reply_was_lost_is_proven_by_5204_with_the_platform_classification(app, simulator):
+    visit = register(app)
+    simulator.faults.add("2204", "timeout_after_commit", 1, 0)
+    visit = app.outpatient.upload_fees(OP, visit.id, fees())
+    assert [f.feedetl_sn for f in visit.fees] == ["B1-1", "B1-2"]
+    assert all(f.chrgitm_lv for f in visit.fees)  # classified as 2204's reply would have said
+    upload = next(e for e in app.journal.for_visit(visit.id) if e.infno == "2204")
+    assert upload.state is JournalState.CONFIRMED and "5204" in upload.resolution
+    settled, settlement = app.outpatient.settle(OP, visit.id, "B1")
+    assert settlement.medfee_sumamt == Decimal("35.00")
+
+
+def test_fee_upload_lost_on_the_way_is_proven_absent(app, simulator):
+    visit = register(app)
+    simulator.faults.add("2204", "drop_before_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable) as err:
+        app.outpatient.upload_fees(OP, visit.id, fees())
+    assert err.value.outcome == "not_applied"
+    assert app.outpatient.get_visit(visit.id).fees == []
+    assert len(app.outpatient.upload_fees(OP, visit.id, fees()).fees) == 2  # sent again, taken once
+
+
+def test_when_the_query_fails_too_the_write_stays_uncertain(app, simulator):
+    visit = register(app)
+    simulator.faults.add("2204", "timeout_after_commit", 1, 0)
+    simulator.faults.add("5204", "drop_before_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable) as err:
+        app.outpatient.upload_fees(OP, visit.id, fees())
+    assert err.value.outcome == "unresolved"
+    assert any(e.id == err.value.journal_id for e in app.journal.unresolved())
+
+    app.journal.recover()  # later, with the platform answering: the query settles it
+    assert app.journal.get(err.value.journal_id).state is JournalState.CONFIRMED

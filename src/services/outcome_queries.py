@@ -1,0 +1,97 @@
+"""What became of a write whose reply was lost, when 冲正 (2601) cannot undo it: ask the platform.
+
+Each entry names the query that shows the write's trace and reads the answer into a verdict:
+applied (with the reply the write would have had, rebuilt from what the query shows), not
+applied (safe to send again), or still unknown. Nothing is concluded from silence: a query that
+fails, or an answer that fits neither case, leaves the entry uncertain for an operator.
+
+- 2201 / 2201A 门诊挂号: 5201 就诊信息查询 lists the person's visits of that day; ours is the one
+  carrying our 门诊号 (ipt_otp_no is unique per hospital and visit).
+- 2204 门诊费用明细上传: 5204 费用明细查询 lists the fee rows the platform holds for the visit; ours
+  are known by their 费用明细流水号 (feedetl_sn). The platform takes an upload whole or not at all,
+  so some but not all of them is an answer we cannot explain, and stays unknown.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Verdict:
+    applied: bool | None  # True: it took effect; False: it did not; None: still unknown
+    evidence: str
+    output: dict | None = None  # when applied: the reply, as far as the query shows it
+
+
+@dataclass(frozen=True)
+class OutcomeQuery:
+    infno: str  # the query to send
+    payload: Callable[[dict], dict | None]  # the lost write's input -> the query's input (None: cannot ask)
+    judge: Callable[[dict, dict], Verdict]  # (the write's input, the query's output) -> verdict
+
+
+def _one(node: object) -> dict:
+    if isinstance(node, list):
+        return node[0] if node and isinstance(node[0], dict) else {}
+    return node if isinstance(node, dict) else {}
+
+
+# ---- 2201 / 2201A ------------------------------------------------------------------------------
+def _registration_query(written: dict) -> dict | None:
+    data = _one(written.get("data"))
+    begntime = str(data.get("begntime") or "")
+    if not (data.get("psn_no") and data.get("ipt_otp_no") and len(begntime) >= 10):
+        return None
+    day = begntime[:10]
+    return {"data": {"psn_no": data["psn_no"], "begntime": f"{day} 00:00:00", "endtime": f"{day} 23:59:59",
+                     "med_type": data.get("med_type") or "11", "mdtrt_id": ""}}
+
+
+def _judge_registration(written: dict, output: dict) -> Verdict:
+    data = _one(written.get("data"))
+    ours = str(data["ipt_otp_no"])
+    found = [row for row in output.get("mdtrtinfo") or [] if str(row.get("ipt_otp_no") or "") == ours]
+    if not found:
+        return Verdict(False, f"5201 lists no visit with 门诊号 {ours}: the registration was not made")
+    if len(found) > 1:
+        return Verdict(None, f"5201 lists {len(found)} visits with 门诊号 {ours}")
+    mdtrt_id = str(found[0].get("mdtrt_id") or "")
+    if not mdtrt_id:
+        return Verdict(None, f"5201 lists the visit with 门诊号 {ours} without a mdtrt_id")
+    return Verdict(True, f"5201 lists the visit with 门诊号 {ours}: registered as mdtrt_id {mdtrt_id}",
+                   {"data": {"mdtrt_id": mdtrt_id, "psn_no": data["psn_no"], "ipt_otp_no": ours}})
+
+
+# ---- 2204 --------------------------------------------------------------------------------------
+# what 2204's result row carries and 5204's row shows too
+_FEE_RESULT_FIELDS = ("feedetl_sn", "det_item_fee_sumamt", "cnt", "pric", "pric_uplmt_amt", "selfpay_prop",
+                      "fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt", "chrgitm_lv",
+                      "med_chrgitm_type", "lmt_used_flag")
+
+
+def _fee_query(written: dict) -> dict | None:
+    rows = written.get("feedetail") or []
+    first = rows[0] if rows and isinstance(rows[0], dict) else {}
+    if not (first.get("psn_no") and first.get("mdtrt_id")):
+        return None
+    return {"data": {"psn_no": first["psn_no"], "mdtrt_id": first["mdtrt_id"], "setl_id": ""}}
+
+
+def _judge_fees(written: dict, output: dict) -> Verdict:
+    ours = [str(r.get("feedetl_sn")) for r in written.get("feedetail") or [] if isinstance(r, dict)]
+    held = {str(r.get("feedetl_sn")): r for r in output.get("output") or [] if isinstance(r, dict)}
+    present = [sn for sn in ours if sn in held]
+    if not present:
+        return Verdict(False, f"5204 shows none of the {len(ours)} rows: the upload was not taken")
+    if len(present) < len(ours):
+        return Verdict(None, f"5204 shows {len(present)} of the {len(ours)} rows uploaded")
+    result = [{k: held[sn].get(k) for k in _FEE_RESULT_FIELDS} for sn in ours]
+    return Verdict(True, f"5204 shows all {len(ours)} rows: the upload was taken", {"result": result})
+
+
+OUTCOME_QUERIES: dict[str, OutcomeQuery] = {
+    "2201": OutcomeQuery("5201", _registration_query, _judge_registration),
+    "2201A": OutcomeQuery("5201", _registration_query, _judge_registration),
+    "2204": OutcomeQuery("5204", _fee_query, _judge_fees),
+}

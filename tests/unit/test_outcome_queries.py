@@ -1,0 +1,46 @@
+"""Reading a query's answer into what became of a lost write (services.outcome_queries)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from services.outcome_queries import OUTCOME_QUERIES
+
+REGISTRATION = {"data": {"psn_no": "P1", "ipt_otp_no": "MZ001", "begntime": "2026-03-02 09:40:00", "insutype": "310"}}
+UPLOAD = {"feedetail": [{"feedetl_sn": sn, "psn_no": "P1", "mdtrt_id": "M1"} for sn in ("B1-1", "B1-2")]}
+
+
+def test_registration_is_looked_up_on_its_day_by_its_outpatient_number():
+    q = OUTCOME_QUERIES["2201"]
+    assert q.infno == "5201"
+    assert q.payload(REGISTRATION) == {"data": {"psn_no": "P1", "begntime": "2026-03-02 00:00:00",
+                                                "endtime": "2026-03-02 23:59:59", "med_type": "11", "mdtrt_id": ""}}
+    with_type = {"data": {**REGISTRATION["data"], "med_type": "14"}}
+    assert OUTCOME_QUERIES["2201A"].payload(with_type)["data"]["med_type"] == "14"
+    assert q.payload({"data": {"psn_no": "P1"}}) is None  # nothing to recognise it by
+
+
+def test_registration_verdicts():
+    judge = OUTCOME_QUERIES["2201"].judge
+    other = {"mdtrt_id": "M0", "ipt_otp_no": "MZ000"}
+    ours = {"mdtrt_id": "M9", "ipt_otp_no": "MZ001"}
+    applied = judge(REGISTRATION, {"mdtrtinfo": [other, ours]})
+    assert applied.applied is True
+    assert applied.output == {"data": {"mdtrt_id": "M9", "psn_no": "P1", "ipt_otp_no": "MZ001"}}
+    assert judge(REGISTRATION, {"mdtrtinfo": [other]}).applied is False
+    assert judge(REGISTRATION, {"mdtrtinfo": []}).applied is False
+    assert judge(REGISTRATION, {"mdtrtinfo": [ours, dict(ours, mdtrt_id="M8")]}).applied is None
+    assert judge(REGISTRATION, {"mdtrtinfo": [dict(ours, mdtrt_id=None)]}).applied is None
+
+
+def test_fee_upload_verdicts():
+    q = OUTCOME_QUERIES["2204"]
+    assert q.infno == "5204"
+    assert q.payload(UPLOAD) == {"data": {"psn_no": "P1", "mdtrt_id": "M1", "setl_id": ""}}
+    row = lambda sn: {"feedetl_sn": sn, "chrgitm_lv": "01", "fulamt_ownpay_amt": Decimal("0.00")}  # noqa: E731
+    applied = q.judge(UPLOAD, {"output": [row("B0-1"), row("B1-2"), row("B1-1")]})
+    assert applied.applied is True
+    assert [r["feedetl_sn"] for r in applied.output["result"]] == ["B1-1", "B1-2"]  # in the upload's order
+    assert applied.output["result"][0]["chrgitm_lv"] == "01"
+    assert q.judge(UPLOAD, {"output": [row("B0-1")]}).applied is False
+    partial = q.judge(UPLOAD, {"output": [row("B1-1")]})
+    assert partial.applied is None and "1 of the 2" in partial.evidence
