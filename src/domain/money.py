@@ -35,5 +35,9 @@ def money(value: object) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+_QUANTA = tuple(Decimal(1).scaleb(-n) for n in range(9))  # 1, 0.1 ... 0.00000001
+
+
 def quantize(value: Decimal, scale: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA[scale] if 0 <= scale < len(_QUANTA) else Decimal(1).scaleb(-scale)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)

@@ -14,8 +14,6 @@ with its transaction rolled back, exactly as the pool would reset it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
@@ -31,19 +29,9 @@ class Connections:
         self.engine = engine
         self._kept = _Kept()
 
-    @contextmanager
-    def scope(self) -> Iterator[None]:
-        """Keep this thread's first connection until the block ends."""
-        kept = self._kept
-        kept.depth += 1
-        try:
-            yield
-        finally:
-            kept.depth -= 1
-            if kept.depth == 0:
-                conn, kept.conn, kept.lent = kept.conn, None, False
-                if conn is not None:
-                    conn.close()
+    def scope(self) -> _Scope:
+        """Keep this thread's first connection until the block ends (a `with` block)."""
+        return _Scope(self._kept)
 
     def lease(self) -> Connection:
         kept = self._kept
@@ -74,10 +62,39 @@ class Connections:
             conn.close()  # the pool resets or discards it
             raise
 
-    @contextmanager
-    def connection(self) -> Iterator[Connection]:
-        conn = self.lease()
-        try:
-            yield conn
-        finally:
-            self.release(conn)
+    def connection(self) -> _Lease:
+        """A connection for one use (a `with` block): the kept one when it is free."""
+        return _Lease(self)
+
+
+# Plain classes rather than @contextmanager: both run several times in every platform call.
+class _Scope:
+    __slots__ = ("_kept",)
+
+    def __init__(self, kept: _Kept):
+        self._kept = kept
+
+    def __enter__(self) -> None:
+        self._kept.depth += 1
+
+    def __exit__(self, *exc) -> None:
+        kept = self._kept
+        kept.depth -= 1
+        if kept.depth == 0:
+            conn, kept.conn, kept.lent = kept.conn, None, False
+            if conn is not None:
+                conn.close()
+
+
+class _Lease:
+    __slots__ = ("_owner", "_conn")
+
+    def __init__(self, owner: Connections):
+        self._owner = owner
+
+    def __enter__(self) -> Connection:
+        self._conn = self._owner.lease()
+        return self._conn
+
+    def __exit__(self, *exc) -> None:
+        self._owner.release(self._conn)

@@ -11,7 +11,7 @@ import threading
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.db.connections import Connections
@@ -28,11 +28,9 @@ COUNTER_RETENTION = timedelta(days=1)  # a prefix carries a second-resolution ti
 
 # Built once: a journal write is on the path of every platform call.
 _OPEN = insert(journal).returning(journal.c.id)
-_KEEP = ("infcode", "err_msg", "reply", "inf_refmsgid", "finished_at", "resolution", "reversal_msgid")
-# a field not given (NULL parameter) keeps what the entry holds
-_CLOSE = update(journal).where(journal.c.id == bindparam("entry_id")).values(
-    state=bindparam("state"),
-    **{name: func.coalesce(bindparam(f"new_{name}", type_=journal.c[name].type), journal.c[name]) for name in _KEEP})
+# SET takes the columns named in the parameters: the state and the fields given, so a field not
+# given keeps what the entry holds
+_CLOSE = update(journal).where(journal.c.id == bindparam("b_id"))
 
 
 _PURGE = delete(msgid_counters).where(msgid_counters.c.created_at < bindparam("before"))
@@ -64,13 +62,17 @@ class SqlJournalStore(JournalStore):
               resolution: str = "", reversal_msgid: str = "") -> None:
         """Set the state; the other fields only when given, so resolving an UNCERTAIN entry later
         keeps what its first close recorded (the timeout message, the time it ended)."""
-        given = {
-            "infcode": infcode, "err_msg": err_msg or None,
-            "reply": None if reply is None else encode_json(reply),
-            "inf_refmsgid": inf_refmsgid or None, "finished_at": finished_at,
-            "resolution": resolution or None, "reversal_msgid": reversal_msgid or None,
-        }
-        params = {"entry_id": entry_id, "state": state, **{f"new_{k}": v for k, v in given.items()}}
+        params = {"state": state, "b_id": entry_id}
+        if infcode is not None:
+            params["infcode"] = infcode
+        if reply is not None:
+            params["reply"] = encode_json(reply)
+        if finished_at is not None:
+            params["finished_at"] = finished_at
+        for name, text in (("err_msg", err_msg), ("inf_refmsgid", inf_refmsgid), ("resolution", resolution),
+                           ("reversal_msgid", reversal_msgid)):
+            if text:
+                params[name] = text
         with self._connections.connection() as conn:
             result = conn.execute(_CLOSE, params)
             conn.commit()

@@ -161,19 +161,20 @@ def validate_request(catalogue: Catalogue, tx: Transaction, payload: object) -> 
 
 # ---- replies -----------------------------------------------------------------------------------
 
-def _decode_value(spec: FieldSpec, value: object, where: str, problems: list[FieldViolation]) -> object:
+def _decode_value(spec: FieldSpec, value: object, parent: str, problems: list[FieldViolation]) -> object:
+    # `parent`: where the row is; the field's own place is spelled out only when there is a problem
     if spec.items and isinstance(value, list):
-        return [_decode_fields(spec.items, r, f"{where}[{i}]", problems) if isinstance(r, dict) else r
+        return [_decode_fields(spec.items, r, f"{parent}.{spec.name}[{i}]", problems) if isinstance(r, dict) else r
                 for i, r in enumerate(value)]
     if spec.items and isinstance(value, dict):
-        return _decode_fields(spec.items, value, where, problems)
+        return _decode_fields(spec.items, value, f"{parent}.{spec.name}", problems)
     if _is_empty(value):
         return None
     if spec.type == "decimal":
         try:
-            number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+            number = value if value.__class__ is Decimal else Decimal(str(value).strip())
         except InvalidOperation:
-            problems.append(FieldViolation(where, f"{value!r} is not a number"))
+            problems.append(FieldViolation(f"{parent}.{spec.name}", f"{value!r} is not a number"))
             return value
         if spec.scale is not None and spec.scale <= 2 and spec.precision and spec.precision >= 10:
             return quantize(number, 2)  # money: exactly two places, as stored and shown
@@ -204,7 +205,7 @@ def _decode_fields(fields, row: dict, where: str, problems: list[FieldViolation]
             if not value.strip():  # the common case: text stays text, blank becomes None
                 out[spec.name] = None
         else:
-            out[spec.name] = _decode_value(spec, value, f"{where}.{spec.name}", problems)
+            out[spec.name] = _decode_value(spec, value, where, problems)
     return out
 
 
