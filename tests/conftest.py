@@ -80,9 +80,7 @@ def engine(database_url):
 @pytest.fixture(scope="session")
 def session_factory(engine):
     from adapters.db.engine import make_session_factory
-    from adapters.db.mapping import start_mappers
 
-    start_mappers()
     return make_session_factory(engine)
 
 

@@ -13,7 +13,6 @@ from adapters.db.catalog_store import SqlCatalogStore
 from adapters.db.connections import Connections
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
-from adapters.db.mapping import start_mappers
 from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.platform_router import GatewayRouter
 from adapters.yb_http.client import HttpPlatform, HttpSettings
@@ -158,7 +157,6 @@ class App:
 
 def bootstrap(settings: Settings, platform=None) -> App:
     """Wire the application. `platform` replaces the configured one (tests, the benchmark)."""
-    start_mappers()
     container = Container(settings=settings)
     if platform is not None:
         container.platform.override(providers.Object(platform))

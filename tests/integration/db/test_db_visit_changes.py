@@ -200,7 +200,6 @@ def test_concurrent_saves_of_one_new_person_both_succeed(session_factory, engine
 
 
 def test_domain_classes_are_left_uninstrumented():
-    from adapters.db.mapping import start_mappers
+    import services.bootstrap  # noqa: F401 - the whole wiring imported: still no ORM instrumentation
 
-    start_mappers()
     assert not hasattr(Visit, "_sa_class_manager") and not hasattr(InsuredPerson, "_sa_class_manager")
