@@ -10,6 +10,9 @@ fails, or an answer that fits neither case, leaves the entry uncertain for an op
 - 2204 门诊费用明细上传: 5204 费用明细查询 lists the fee rows the platform holds for the visit; ours
   are known by their 费用明细流水号 (feedetl_sn). The platform takes an upload whole or not at all,
   so some but not all of them is an answer we cannot explain, and stays unknown.
+- 6202 支付下单 / 6401 费用明细上传撤销: 6301 医保订单结算结果查询 shows the order's status (ordStas).
+  6301 needs the payer's identity, which 6202 / 6401 carry only when the HIS sends their optional
+  idNo / userName / idType; without them the entry stays uncertain.
 """
 from __future__ import annotations
 
@@ -90,7 +93,50 @@ def _judge_fees(written: dict, output: dict) -> Verdict:
     return Verdict(True, f"5204 shows all {len(ours)} rows: the upload was taken", {"result": result})
 
 
+# ---- 6202 / 6401 (移动支付) -----------------------------------------------------------------------
+# ordStas groups (the national mobile-pay list): 0 saved, 1-2 processing, 3-6 settled, 7-11 refunded in
+# whole or part (so it had been paid), 12 revoked, 13 closed, 14-16 failed.
+_PAID = frozenset(str(n) for n in range(3, 12))
+_NEVER_PAID = frozenset({"0", "12", "14", "15", "16"})
+# what 6202's reply carries and 6301's shows too
+_PAY_FIELDS = ("payOrdId", "ordStas", "feeSumamt", "ownPayAmt", "psnAcctPay", "fundPay", "deposit", "delvFee",
+               "extData")
+
+
+def _order_query(written: dict) -> dict | None:
+    """6301 needs the order and the payer's identity: 6202 / 6401 carry them when the HIS sends the
+    optional idNo / userName / idType too; without them there is nothing to ask with."""
+    data = _one(written.get("data"))
+    keys = ("payOrdId", "orgCodg", "payToken", "idNo", "userName", "idType")
+    if not all(data.get(k) for k in keys):
+        return None
+    return {"data": {k: data[k] for k in keys}}
+
+
+def _judge_payment(written: dict, output: dict) -> Verdict:
+    order = _one(output.get("data"))
+    status = str(order.get("ordStas") or "")
+    if status in _PAID:
+        return Verdict(True, f"6301 shows the order paid (ordStas {status})",
+                       {"data": {k: order.get(k) for k in _PAY_FIELDS}})
+    if status in _NEVER_PAID:
+        return Verdict(False, f"6301 shows the order unpaid (ordStas {status}): the payment was not made")
+    return Verdict(None, f"6301 shows ordStas {status or '(none)'}")
+
+
+def _judge_revocation(written: dict, output: dict) -> Verdict:
+    status = str(_one(output.get("data")).get("ordStas") or "")
+    if status == "12":
+        return Verdict(True, "6301 shows the order revoked (ordStas 12)",
+                       {"data": {"success": "true", "message": "撤销成功 (by 6301)"}})
+    if status == "0":
+        return Verdict(False, "6301 shows the order still saved (ordStas 0): the revocation was not made")
+    return Verdict(None, f"6301 shows ordStas {status or '(none)'}")
+
+
 OUTCOME_QUERIES: dict[str, OutcomeQuery] = {
+    "6202": OutcomeQuery("6301", _order_query, _judge_payment),
+    "6401": OutcomeQuery("6301", _order_query, _judge_revocation),
     "2201": OutcomeQuery("5201", _registration_query, _judge_registration),
     "2201A": OutcomeQuery("5201", _registration_query, _judge_registration),
     "2204": OutcomeQuery("5204", _fee_query, _judge_fees),

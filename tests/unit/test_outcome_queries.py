@@ -44,3 +44,22 @@ def test_fee_upload_verdicts():
     assert q.judge(UPLOAD, {"output": [row("B0-1")]}).applied is False
     partial = q.judge(UPLOAD, {"output": [row("B1-1")]})
     assert partial.applied is None and "1 of the 2" in partial.evidence
+
+
+def test_payment_and_revocation_verdicts():
+    pay = {"data": {"payOrdId": "ORD1", "orgCodg": "H1", "payToken": "T", "idNo": "4201", "userName": "张三",
+                    "idType": "01", "payAuthNo": "A"}}
+    q = OUTCOME_QUERIES["6202"]
+    assert q.infno == "6301"
+    assert q.payload(pay) == {"data": {"payOrdId": "ORD1", "orgCodg": "H1", "payToken": "T", "idNo": "4201",
+                                       "userName": "张三", "idType": "01"}}
+    assert q.payload({"data": {"payOrdId": "ORD1", "orgCodg": "H1", "payToken": "T"}}) is None  # no identity
+    paid = q.judge(pay, {"data": {"payOrdId": "ORD1", "ordStas": "6", "fundPay": Decimal("7.00")}})
+    assert paid.applied is True and paid.output["data"]["fundPay"] == Decimal("7.00")
+    assert q.judge(pay, {"data": {"ordStas": "8"}}).applied is True  # paid, refunded since
+    assert q.judge(pay, {"data": {"ordStas": "0"}}).applied is False
+    assert q.judge(pay, {"data": {"ordStas": "1"}}).applied is None  # still processing
+    revoke = OUTCOME_QUERIES["6401"]
+    assert revoke.judge(pay, {"data": {"ordStas": "12"}}).applied is True
+    assert revoke.judge(pay, {"data": {"ordStas": "0"}}).applied is False
+    assert revoke.judge(pay, {"data": {"ordStas": "6"}}).applied is None

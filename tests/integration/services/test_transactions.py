@@ -128,3 +128,52 @@ def test_sign_in_and_reversal_are_left_to_the_gateway():
     for code in ("9001", "9002", "2601"):
         with pytest.raises(PermissionDenied, match="HIS itself"):
             service.invoke(Operator("1", "甲", role="admin"), code, {})
+
+
+# ---- a mobile payment whose reply was lost: 6301 shows whether it was made -------------------------
+def _mobile_order(app) -> dict:
+    from adapters.yb_sim.demo_data import demo_persons
+
+    who = next(p for p in demo_persons() if p.psn_no == WORKER)
+    fee = {"feedetlSn": "F1", "chrgBchno": "B1", "feeOcurTime": "2026-03-02 09:40:00",
+           "medListCodg": "XJ01CAA040A001010104022", "medinsListCodg": "HIS0001", "detItemFeeSumamt": "30.00",
+           "cnt": "1", "pric": "30.00", "bilgDeptCodg": "NK01", "bilgDeptName": "内科门诊", "bilgDrCodg": "D001",
+           "bilgDrName": "王医生"}
+    upload = {"orgCodg": "H42010600001", "psnNo": WORKER, "insutype": "310", "medOrgOrd": "MO-LOST-1",
+              "begntime": "2026-03-02 09:30:00", "idNo": who.certno, "userName": who.psn_name, "idType": "01",
+              "insuCode": "420106", "iptOtpNo": "MZ001", "deptCode": "NK01", "deptName": "内科门诊", "caty": "A03",
+              "medType": "11", "feeType": "01", "medfeeSumamt": "30.00", "psnSetlway": "01", "chrgBchno": "B1",
+              "pubHospRfomFlag": "0", "feedetailList": [fee],
+              "diseinfoList": [{"diagType": "1", "diagSrtNo": "1", "diagCode": "J00.x00", "diagName": "急性鼻咽炎",
+                                "diagDept": "内科", "diseDorNo": "D001", "diseDorName": "王医生",
+                                "diagTime": "2026-03-02 09:35:00", "valiFlag": "1"}]}
+    order = app.transactions.invoke(ADMIN, "6201", {"data": upload}).output["data"]
+    return {"payAuthNo": "AUTH0001", "payOrdId": order["payOrdId"], "payToken": order["payToken"],
+            "orgCodg": "H42010600001", "orgBizSer": "BIZ0001", "mdtrtId": order["mdtrtId"], "chrgBchno": "B1",
+            "feeType": "01", "idNo": who.certno, "userName": who.psn_name, "idType": "01"}
+
+
+def test_a_payment_whose_reply_was_lost_is_proven_by_6301(app, simulator):
+    from domain.journal import JournalState
+
+    pay = _mobile_order(app)
+    simulator.faults.add("6202", "timeout_after_commit", 1, 0)
+    receipt = app.transactions.invoke(ADMIN, "6202", {"data": pay})
+    assert receipt.output["data"]["ordStas"] == "6"
+    assert receipt.output["data"]["fundPay"] + receipt.output["data"]["psnAcctPay"] + \
+        receipt.output["data"]["ownPayAmt"] == Decimal("30.00")
+    entry = app.container.journal_store().get(receipt.journal_id)
+    assert entry.state is JournalState.CONFIRMED and entry.resolution.startswith("6301 ")
+
+
+def test_a_payment_that_never_arrived_is_proven_unpaid(app, simulator):
+    from domain.journal import JournalState
+    from services.errors import PlatformUnavailable
+
+    pay = _mobile_order(app)
+    simulator.faults.add("6202", "drop_before_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable) as err:
+        app.transactions.invoke(ADMIN, "6202", {"data": pay})
+    assert err.value.outcome == "not_applied"
+    assert app.container.journal_store().get(err.value.journal_id).state is JournalState.FAILED
+    assert app.transactions.invoke(ADMIN, "6202", {"data": pay}).output["data"]["ordStas"] == "6"  # paid once
