@@ -5,7 +5,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from domain.errors import NotFound
+from domain.errors import IllegalTransition, NotFound, ValidationFailed
 from domain.journal import JournalEntry, JournalState
 from domain.operator import Operator
 from domain.settlement import Settlement
@@ -13,11 +13,14 @@ from domain.visit import VisitState
 from ports.clock import Clock
 from ports.journal import JournalStore
 from ports.unit_of_work import UnitOfWork
+from services.outpatient import fees_from_upload, visit_from_registration
 from services.platform_gateway import PlatformGateway
 
 log = logging.getLogger(__name__)
 
 SETTLEMENT_CODES = frozenset({"2207"})
+REGISTRATION_CODES = frozenset({"2201", "2201A"})
+FEE_UPLOAD_CODES = frozenset({"2204"})
 
 
 class JournalService:
@@ -97,6 +100,36 @@ class JournalService:
         state = self.gateway.resolve(entry, operator)
         if state is JournalState.REVERSED and entry.infno in SETTLEMENT_CODES and entry.visit_id:
             self._release_visit(entry.visit_id)
+        if state is JournalState.CONFIRMED and entry.visit_id:
+            self._adopt(self.get(entry.id))
+
+    def _adopt(self, entry: JournalEntry) -> None:
+        """A write the platform proved it took, which the HIS never recorded (its process died, or the
+        proof came only now): record it from the journaled request and the rebuilt reply."""
+        with self.uow() as uow:
+            visit = uow.visits.get(entry.visit_id)
+            if entry.infno in REGISTRATION_CODES:
+                if visit is not None:
+                    return  # recorded when the call returned
+                person = uow.persons.get(str(((entry.request.get("input") or {}).get("data") or {}).get("psn_no")))
+                visit = visit_from_registration(entry.visit_id, entry.request, entry.reply or {},
+                                                person.psn_name if person else "")
+                uow.visits.add(visit)
+            elif entry.infno in FEE_UPLOAD_CODES and visit is not None:
+                items = fees_from_upload(entry.request, entry.reply or {})
+                if not items or {i.feedetl_sn for i in items} & {f.feedetl_sn for f in visit.fees}:
+                    return  # recorded already
+                try:
+                    visit.add_fees(items)
+                except (IllegalTransition, ValidationFailed) as exc:
+                    log.warning("fees of journal entry %s shown applied but not recordable on visit %s: %s",
+                                entry.id, visit.id, exc)
+                    return
+            else:
+                return
+            uow.commit()
+        log.warning("journal entry %s (%s) shown applied by the platform: recorded on visit %s",
+                    entry.id, entry.infno, entry.visit_id)
 
     def _release_visit(self, visit_id: str) -> None:
         """The 2207 was undone on the platform: the visit is free to settle again."""

@@ -15,9 +15,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.errors import ConcurrencyConflict, FieldViolation, IllegalTransition, NotFound, ValidationFailed
-from domain.money import money
+from domain.money import money, to_decimal
 from domain.operator import Operator
 from domain.person import Insurance, InsuredPerson
+from domain.platform_time import parse_datetime
 from domain.settlement import Settlement
 from domain.visit import Diagnosis, FeeItem, Visit, VisitState
 from ports.clock import Clock
@@ -119,14 +120,7 @@ class OutpatientService:
         visit.add_fees(items)  # every rule checked first: bad rows send nothing
         rows = [_fee_row(visit, item) for item in items]
         output = self.gateway.call(op, "2204", {"feedetail": rows}, self._ctx(visit))
-        results = {str(r.get("feedetl_sn")): r for r in output.get("result") or []}
-        for item in items:
-            r = results.get(item.feedetl_sn) or {}
-            item.chrgitm_lv = str(r.get("chrgitm_lv") or "")
-            item.med_chrgitm_type = str(r.get("med_chrgitm_type") or "")
-            for name in ("fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt"):
-                if r.get(name) is not None:
-                    setattr(item, name, money(r[name]))
+        classify(items, output)
         return self._record(visit, lambda v: v.add_fees([replace(i) for i in items]))
 
     def cancel_fees(self, op: Operator, visit_id: str, chrg_bchno: str) -> Visit:
@@ -266,6 +260,56 @@ def _fee_row(visit: Visit, item: FeeItem) -> dict:
             "cnt": item.cnt, "pric": item.pric, "bilg_dept_codg": item.bilg_dept_codg,
             "bilg_dept_name": item.bilg_dept_name, "bilg_dr_codg": item.bilg_dr_codg,
             "bilg_dr_name": item.bilg_dr_name, "hosp_appr_flag": item.hosp_appr_flag}
+
+
+def classify(items: list[FeeItem], output: dict) -> None:
+    """Each item takes the platform's classification from 2204's result rows."""
+    results = {str(r.get("feedetl_sn")): r for r in output.get("result") or []}
+    for item in items:
+        r = results.get(item.feedetl_sn) or {}
+        item.chrgitm_lv = str(r.get("chrgitm_lv") or "")
+        item.med_chrgitm_type = str(r.get("med_chrgitm_type") or "")
+        for name in ("fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt"):
+            if r.get(name) is not None:
+                setattr(item, name, money(r[name]))
+
+
+# ---- back from the journal: what a confirmed 2201 / 2204 held, when only the platform kept it ------
+def visit_from_registration(visit_id: str, request: dict, output: dict, psn_name: str = "") -> Visit:
+    """The visit a journaled 2201/2201A registered (request as journaled: insuplc_admdvs + input)."""
+    data = (request.get("input") or {}).get("data") or {}
+    begntime = parse_datetime(str(data.get("begntime") or ""))
+    if begntime is None:
+        raise ValidationFailed([FieldViolation("data.begntime", "not in the journaled registration")])
+    visit = Visit(id=visit_id, psn_no=str(data.get("psn_no") or ""), insutype=str(data.get("insutype") or ""),
+                  med_type=str(data.get("med_type") or "11"), mdtrt_cert_type=str(data.get("mdtrt_cert_type") or ""),
+                  mdtrt_cert_no=str(data.get("mdtrt_cert_no") or ""), ipt_otp_no=str(data.get("ipt_otp_no") or ""),
+                  begntime=begntime, dept_code=str(data.get("dept_code") or ""),
+                  dept_name=str(data.get("dept_name") or ""), caty=str(data.get("caty") or ""),
+                  atddr_no=str(data.get("atddr_no") or ""), dr_name=str(data.get("dr_name") or ""),
+                  insuplc_admdvs=str(request.get("insuplc_admdvs") or ""), psn_name=psn_name)
+    visit.mdtrt_id = str(((output or {}).get("data") or {}).get("mdtrt_id") or "")
+    return visit
+
+
+def fees_from_upload(request: dict, output: dict) -> list[FeeItem]:
+    """The fee items a journaled 2204 uploaded, classified by its (rebuilt) reply. The HIS's own
+    item name (medins_list_name) never travels to the platform, so it is not known here."""
+    items = []
+    for row in (request.get("input") or {}).get("feedetail") or []:
+        at = parse_datetime(str(row.get("fee_ocur_time") or ""))
+        if at is None:
+            raise ValidationFailed([FieldViolation("feedetail.fee_ocur_time", "not in the journaled upload")])
+        items.append(FeeItem(
+            feedetl_sn=str(row.get("feedetl_sn") or ""), chrg_bchno=str(row.get("chrg_bchno") or ""),
+            med_list_codg=str(row.get("med_list_codg") or ""), medins_list_codg=str(row.get("medins_list_codg") or ""),
+            det_item_fee_sumamt=money(row.get("det_item_fee_sumamt") or 0), cnt=to_decimal(row.get("cnt") or 0),
+            pric=to_decimal(row.get("pric") or 0), fee_ocur_time=at,
+            bilg_dept_codg=str(row.get("bilg_dept_codg") or ""), bilg_dept_name=str(row.get("bilg_dept_name") or ""),
+            bilg_dr_codg=str(row.get("bilg_dr_codg") or ""), bilg_dr_name=str(row.get("bilg_dr_name") or ""),
+            rx_circ_flag=str(row.get("rx_circ_flag") or "0"), hosp_appr_flag=str(row.get("hosp_appr_flag") or "1")))
+    classify(items, output or {})
+    return items
 
 
 def _batch_split(visit: Visit, chrg_bchno: str) -> dict[str, Decimal]:

@@ -291,3 +291,40 @@ def test_when_the_query_fails_too_the_write_stays_uncertain(app, simulator):
 
     app.journal.recover()  # later, with the platform answering: the query settles it
     assert app.journal.get(err.value.journal_id).state is JournalState.CONFIRMED
+
+
+def test_registration_proven_only_at_recovery_is_recorded_from_the_journal(app, simulator):
+    from flowkit import certno
+
+    app.outpatient.read_person(OP, "02", certno())
+    simulator.faults.add("2201A", "timeout_after_commit", 1, 0)
+    simulator.faults.add("5201", "drop_before_commit", 1, 0)  # the proof cannot be had at once
+    with pytest.raises(PlatformUnavailable) as err:
+        register(app)
+    assert err.value.outcome == "unresolved"
+    entry = app.journal.get(err.value.journal_id)
+    assert all(v.id != entry.visit_id for v in app.outpatient.list_visits(psn_no=WORKER))  # not recorded yet
+
+    app.journal.recover()  # the platform answers: 5201 shows the registration, the visit is recorded
+    visit = app.outpatient.get_visit(entry.visit_id)
+    assert visit.mdtrt_id and visit.ipt_otp_no and visit.psn_name and visit.med_type == "11"
+    assert app.journal.get(entry.id).state is JournalState.CONFIRMED
+    app.outpatient.upload_fees(OP, visit.id, fees())  # and the visit goes on as any other
+    assert app.outpatient.settle(OP, visit.id, "B1")[0].state is VisitState.SETTLED
+
+
+def test_fee_upload_proven_only_at_recovery_is_recorded_from_the_journal(app, simulator):
+    visit = register(app)
+    simulator.faults.add("2204", "timeout_after_commit", 1, 0)
+    simulator.faults.add("5204", "drop_before_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable):
+        app.outpatient.upload_fees(OP, visit.id, fees())
+    assert app.outpatient.get_visit(visit.id).fees == []
+
+    app.journal.recover()
+    recorded = app.outpatient.get_visit(visit.id).fees
+    assert [f.feedetl_sn for f in recorded] == ["B1-1", "B1-2"]
+    assert all(f.chrgitm_lv for f in recorded) and recorded[0].det_item_fee_sumamt == Decimal("25.00")
+    app.journal.recover()  # again: nothing recorded twice
+    assert len(app.outpatient.get_visit(visit.id).fees) == 2
+    assert app.outpatient.settle(OP, visit.id, "B1")[1].medfee_sumamt == Decimal("35.00")
