@@ -23,8 +23,8 @@ from services.grpc.outpatient_servicer import OutpatientServicer
 SERVICER = "servicer total (use case inside gRPC)"
 # (owner, attribute, label); a label may collect several methods, and both paths where they match.
 _TARGETS = [
-    # send(): under post() (the baseline) and stream() (our HTTP adapter) alike
-    (httpx.Client, "send", "HTTP POST to the platform"),
+    # the transport: the baseline reaches it through httpx.Client.post, our adapter calls it directly
+    (httpx.HTTPTransport, "handle_request", "HTTP POST to the platform"),
     (SqlJournalStore, "open", "journal open (SqlJournalStore.open)"),
     (BareStore, "journal_open", "journal open (SqlJournalStore.open)"),
     (SqlJournalStore, "close", "journal close (SqlJournalStore.close)"),

@@ -27,9 +27,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
     ap.add_argument("--backends", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     ap.add_argument("--warmup", type=int, default=None, help="unmeasured flows first (default: one per thread)")
-    ap.add_argument("--rounds", type=int, default=1,
+    ap.add_argument("--rounds", type=int, default=3,
                     help="run bare and ours this many times in turn on each backend (same stack) and print "
-                         "each round's ratio and their median: on a busy machine one round is noise")
+                         "each round's ratio and their median (default 3: on a busy machine one round is noise)")
     ap.add_argument("--pg-url", default=os.environ.get("HIS_BENCH_PG_URL", DEFAULT_PG),
                     help=f"an existing PostgreSQL database to connect to for CREATE/DROP DATABASE {env.BENCH_DB}")
     ap.add_argument("--clients-in-process", action="store_true",
