@@ -78,8 +78,10 @@ class Container(containers.DeclarativeContainer):
     catalogue = providers.Singleton(load_catalogue)
     institution = providers.Singleton(lambda s: s.institution.institution(), settings)
 
-    # a gRPC call holds a connection while it runs: more in the pool than workers, always
-    engine = providers.Singleton(lambda s: make_engine(s.database_url, pool_size=max(10, s.grpc_workers + 4)), settings)
+    # a gRPC call holds a connection while it runs: one per worker, a few for the msgid counter and
+    # recovery, and some overflow (a journal write inside an open unit of work takes a second one)
+    engine = providers.Singleton(lambda s: make_engine(s.database_url, pool_size=s.grpc_workers + 2,
+                                                       max_overflow=max(4, s.grpc_workers // 2)), settings)
     session_factory = providers.Singleton(make_session_factory, engine)
     # one per process: within a request scope, the unit of work and the journal share a connection
     connections = providers.Singleton(Connections, session_factory)

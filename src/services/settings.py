@@ -80,7 +80,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///var/his.db"
     grpc_address: str = "[::]:50051"
-    grpc_workers: int = 16
+    grpc_workers: int = Field(16, ge=1, le=256)  # also sizes the database pool: each call holds a connection
     timezone: str = "Asia/Shanghai"
     register_infno: Literal["2201", "2201A"] = "2201A"
     visit_info_infno: Literal["2203", "2203A"] = "2203"

@@ -17,24 +17,24 @@ _SQLITE_PRAGMAS = (
 )
 
 
-def make_engine(url: str, pool_size: int = 10) -> Engine:
-    """`pool_size`: connections kept open; as many more may be opened under load. A gRPC call
-    holds one connection for its length (adapters.db.connections), so the server sizes the pool
-    above its worker count."""
+def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Engine:
+    """`pool_size` connections are kept open, up to `max_overflow` more opened under load. A gRPC
+    call holds one connection for its length (adapters.db.connections), so the server sizes the
+    pool from its worker count."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, pool_size)
-    return create_engine(parsed, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+        return _sqlite_engine(parsed, pool_size, max_overflow)
+    return create_engine(parsed, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
-def _sqlite_engine(parsed, pool_size: int) -> Engine:
+def _sqlite_engine(parsed, pool_size: int, max_overflow: int) -> Engine:
     database = parsed.database or ""
     memory = not database or database == ":memory:"  # SQLAlchemy gives those a pool without a size
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     # sqlite3's own lock wait, in seconds, applies before our pragma runs on a new connection.
     engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-                           **({} if memory else {"pool_size": pool_size, "max_overflow": pool_size}))
+                           **({} if memory else {"pool_size": pool_size, "max_overflow": max_overflow}))
 
     @event.listens_for(engine, "connect")
     def _set_pragmas(dbapi_connection, _record) -> None:
