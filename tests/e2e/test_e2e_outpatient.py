@@ -123,6 +123,20 @@ def test_timeout_after_commit_is_unavailable_and_reversed(stack):
     assert stack.simulator.balance(WORKER, "310") == Decimal("1500.00") - Decimal(settled.settlement.acct_pay)
 
 
+def test_fee_upload_whose_reply_timed_out_is_proven_by_5204_and_succeeds(stack):
+    stub, visit = registered_visit(stack)
+    stack.simulator.faults.add("2204", "timeout_after_commit", 1, 3.0)  # longer than the 1 s read timeout
+    uploaded = stub.UploadFees(op.UploadFeesRequest(visit_id=visit.id, fees=fee_rows("B1")),
+                               metadata=stack.metadata).visit
+    assert [f.feedetl_sn for f in uploaded.fees] == ["B1-1"] and uploaded.fees[0].chrgitm_lv
+    journal = journal_pb2_grpc.JournalServiceStub(stack.channel)
+    entries = journal.ListJournalEntries(journal_pb2.ListJournalEntriesRequest(visit_id=visit.id),
+                                         metadata=stack.metadata).entries
+    upload = next(e for e in entries if e.infno == "2204")
+    assert upload.state == common_pb2.JOURNAL_STATE_CONFIRMED and upload.resolution.startswith("5204 ")
+    assert any(e.infno == "5204" and e.state == common_pb2.JOURNAL_STATE_OK for e in entries)
+
+
 def test_unknown_visit_is_not_found_and_double_settle_is_failed_precondition(stack):
     stub, visit = registered_visit(stack)
     with pytest.raises(grpc.RpcError) as err:
