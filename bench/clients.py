@@ -22,7 +22,7 @@ class ClientRun:
     recorder: Recorder
     ok: int
     seconds: float
-    cpu_seconds: float  # the client process alone
+    cpu_seconds: float  # a client process's own CPU; 0 when the clients are threads of the bench process
 
 
 def _child(conn, target: str, token: str, backend: str, run: str, concurrency: int, warmup: int,

@@ -7,12 +7,13 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import Callable
 
 from adapters.db.engine import make_engine
 from bench import data, env
 from bench.bare import BareShared, BareWorker
 from bench.bare_sql import BareStore
-from bench.clients import ClientProcess
+from bench.clients import ClientProcess, ClientRun
 from bench.ours import GrpcWorker
 from bench.report import report
 from bench.stats import PhaseResult, SqlCounter, drive
@@ -62,18 +63,24 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _phase(backend: str, path: str, workers: list, args, engine) -> PhaseResult:
+    """Flows on client threads of this process."""
     drive(args.warmup, workers, start=args.flows)  # sign-ins, pools and caches filled before timing
+    return _measured(backend, path, args, engine, lambda: ClientRun(*drive(args.flows, workers), 0.0))
+
+
+def _measured(backend: str, path: str, args, engine, run: Callable[[], ClientRun]) -> PhaseResult:
+    """Runs the measured flows with the SQL counter, the layer timers and this process's CPU clock on."""
     counter = SqlCounter(engine)
     if args.layer_timer:
         args.layer_timer.take()  # drop the warm-up's share
     cpu = time.process_time()
     try:
-        recorder, ok, seconds = drive(args.flows, workers)
+        got = run()
         statements, commits = counter.snapshot()
     finally:
         counter.close()
-    result = PhaseResult(backend, path, ok, args.flows, seconds, recorder, statements, commits,
-                         time.process_time() - cpu)
+    result = PhaseResult(backend, path, got.ok, args.flows, got.seconds, got.recorder, statements, commits,
+                         time.process_time() - cpu, client_cpu_seconds=got.cpu_seconds)
     if args.layer_timer:
         result.layers = args.layer_timer.take()
     return result
@@ -83,32 +90,31 @@ def run_backend(backend: str, args, run: str) -> list[PhaseResult]:
     """Bare and ours, `args.rounds` times; each round's results carry their round number. Odd
     rounds run bare first, even rounds ours first: the database grows and the machine warms up as
     a run goes on, and neither path should always be the one that meets the bigger tables."""
-    patients = data.patients()
     results = []
     with env.database(backend, args.pg_url) as url, env.stack(url, nagle=args.sim_nagle) as st:
-        settings = st.settings
         for n in range(1, args.rounds + 1):
             tag = run if args.rounds == 1 else f"{run}{n:02d}"  # batch ids stay unique across rounds
-
-            def bare_phase() -> PhaseResult:
-                engine = make_engine(url)  # the same engine settings (pool, SQLite pragmas) as the app's
-                shared = BareShared(st.front.url, env.PAASID, env.GATEWAY_TOKEN, settings.institution.institution(),
-                                    settings.operators[0].operator(), BareStore(engine))
-                try:
-                    return _phase(backend, "bare", [BareWorker(shared, patients, backend, tag)
-                                                    for _ in range(args.concurrency)], args, engine)
-                finally:
-                    shared.close()
-                    engine.dispose()
             if n % 2:
-                bare = bare_phase()
+                bare = _bare(st, url, backend, args, tag)
                 ours = _ours(st, backend, args, tag)
             else:
                 ours = _ours(st, backend, args, tag)
-                bare = bare_phase()
+                bare = _bare(st, url, backend, args, tag)
             bare.round = ours.round = n
             results += [bare, ours]
     return results
+
+
+def _bare(st: env.Stack, url: str, backend: str, args, run: str) -> PhaseResult:
+    engine = make_engine(url)  # the same engine settings (pool, SQLite pragmas) as the app's
+    shared = BareShared(st.front.url, env.PAASID, env.GATEWAY_TOKEN, st.settings.institution.institution(),
+                        st.settings.operators[0].operator(), BareStore(engine))
+    try:
+        return _phase(backend, "bare", [BareWorker(shared, data.patients(), backend, run)
+                                        for _ in range(args.concurrency)], args, engine)
+    finally:
+        shared.close()
+        engine.dispose()
 
 
 def _ours(st: env.Stack, backend: str, args, run: str) -> PhaseResult:
@@ -119,23 +125,9 @@ def _ours(st: env.Stack, backend: str, args, run: str) -> PhaseResult:
         finally:
             for w in workers:
                 w.close()
-    engine = st.app.container.engine()
     with ClientProcess(st.target, TOKEN, backend, run, args.concurrency, args.warmup, args.flows) as clients:
         clients.warm()
-        counter = SqlCounter(engine)
-        if args.layer_timer:
-            args.layer_timer.take()  # drop the warm-up's share
-        cpu = time.process_time()
-        try:
-            got = clients.run()
-            statements, commits = counter.snapshot()
-        finally:
-            counter.close()
-        result = PhaseResult(backend, "ours", got.ok, args.flows, got.seconds, got.recorder, statements, commits,
-                             time.process_time() - cpu, client_cpu_seconds=got.cpu_seconds)
-    if args.layer_timer:
-        result.layers = args.layer_timer.take()
-    return result
+        return _measured(backend, "ours", args, st.app.container.engine(), clients.run)
 
 
 def profile_backend(backend: str, args, run: str) -> PhaseResult:
@@ -147,15 +139,7 @@ def profile_backend(backend: str, args, run: str) -> PhaseResult:
             env.stack(url, nagle=args.sim_nagle) as st:
         if args.profile_path == "ours":
             return _ours(st, backend, args, run)
-        engine = make_engine(url)
-        shared = BareShared(st.front.url, env.PAASID, env.GATEWAY_TOKEN, st.settings.institution.institution(),
-                            st.settings.operators[0].operator(), BareStore(engine))
-        try:
-            return _phase(backend, "bare", [BareWorker(shared, data.patients(), backend, run)
-                                            for _ in range(args.concurrency)], args, engine)
-        finally:
-            shared.close()
-            engine.dispose()
+        return _bare(st, url, backend, args, run)
 
 
 def main(argv: list[str] | None = None) -> int:

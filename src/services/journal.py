@@ -111,9 +111,9 @@ class JournalService:
             if entry.infno in REGISTRATION_CODES:
                 if visit is not None:
                     return  # recorded when the call returned
-                person = uow.persons.get(str(((entry.request.get("input") or {}).get("data") or {}).get("psn_no")))
-                visit = visit_from_registration(entry.visit_id, entry.request, entry.reply or {},
-                                                person.psn_name if person else "")
+                visit = visit_from_registration(entry.visit_id, entry.request, entry.reply or {})
+                person = uow.persons.get(visit.psn_no)
+                visit.psn_name = person.psn_name if person else ""
                 uow.visits.add(visit)
             elif entry.infno in FEE_UPLOAD_CODES and visit is not None:
                 items = fees_from_upload(entry.request, entry.reply or {})

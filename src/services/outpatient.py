@@ -275,7 +275,7 @@ def classify(items: list[FeeItem], output: dict) -> None:
 
 
 # ---- back from the journal: what a confirmed 2201 / 2204 held, when only the platform kept it ------
-def visit_from_registration(visit_id: str, request: dict, output: dict, psn_name: str = "") -> Visit:
+def visit_from_registration(visit_id: str, request: dict, output: dict) -> Visit:
     """The visit a journaled 2201/2201A registered (request as journaled: insuplc_admdvs + input)."""
     data = (request.get("input") or {}).get("data") or {}
     begntime = parse_datetime(str(data.get("begntime") or ""))
@@ -287,7 +287,7 @@ def visit_from_registration(visit_id: str, request: dict, output: dict, psn_name
                   begntime=begntime, dept_code=str(data.get("dept_code") or ""),
                   dept_name=str(data.get("dept_name") or ""), caty=str(data.get("caty") or ""),
                   atddr_no=str(data.get("atddr_no") or ""), dr_name=str(data.get("dr_name") or ""),
-                  insuplc_admdvs=str(request.get("insuplc_admdvs") or ""), psn_name=psn_name)
+                  insuplc_admdvs=str(request.get("insuplc_admdvs") or ""))
     visit.mdtrt_id = str(((output or {}).get("data") or {}).get("mdtrt_id") or "")
     return visit
 

@@ -144,7 +144,7 @@ class PlatformGateway:
         if not tx.reversible:
             return self._resolve_by_query(entry, operator, tx)
         payload = {"data": {"psn_no": entry.psn_no, "omsgid": entry.msgid, "oinfno": entry.infno}}
-        ctx = CallContext(entry.psn_no, entry.mdtrt_id, entry.visit_id, entry.request.get("insuplc_admdvs", ""))
+        ctx = _context_of(entry)
         try:
             reversal_entry, request = self._prepare(operator, REVERSAL, payload, ctx, self.sign_no_for(operator))
             self._exchange(reversal_entry, request, may_resolve=False)
@@ -168,7 +168,7 @@ class PlatformGateway:
         if problems:
             log.warning("no query %s for %s (%s): %s", query.infno, entry.msgid, entry.infno, problems)
             return JournalState.UNCERTAIN, None
-        ctx = CallContext(entry.psn_no, entry.mdtrt_id, entry.visit_id, (entry.request or {}).get("insuplc_admdvs", ""))
+        ctx = _context_of(entry)
         try:
             query_entry, request = self._prepare(operator, query.infno, payload, ctx, self.sign_no_for(operator))
             shown = self._exchange(query_entry, request, may_resolve=False)
@@ -235,6 +235,11 @@ class PlatformGateway:
         self.journal.close(entry.id, JournalState.OK, infcode=0, reply=reply.output, inf_refmsgid=reply.inf_refmsgid,
                            finished_at=self.clock.now())
         return reply.output
+
+
+def _context_of(entry: JournalEntry) -> CallContext:
+    """A follow-up call (冲正, a query) is journaled under the same person, visit and 参保地 as the entry."""
+    return CallContext(entry.psn_no, entry.mdtrt_id, entry.visit_id, (entry.request or {}).get("insuplc_admdvs", ""))
 
 
 _OUTCOME = {JournalState.REVERSED: "reversed", JournalState.FAILED: "not_applied",

@@ -32,30 +32,13 @@ class ExactDecimal(TypeDecorator):
         return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
 
     def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if type(value) is not Decimal:
-            if isinstance(value, float):
-                raise TypeError(f"refusing inexact float {value!r} for a decimal column")
-            value = Decimal(value)
-        value = value.quantize(self._quantum, rounding=ROUND_HALF_UP)
-        if dialect.name != "sqlite":
-            return value
-        if value.adjusted() >= self._limit:
-            # PostgreSQL refuses such a value ("numeric field overflow"); do the same here.
-            raise ValueError(f"{value} does not fit NUMERIC({self.precision},{self.scale})")
-        return format(value, "f")
+        return self._to_column(dialect.name == "sqlite")(value)
 
     def process_result_value(self, value, dialect):
-        if value is None or type(value) is Decimal:
-            return value
-        return Decimal(value)
+        return _from_column(value)
 
-    # The two methods below do what TypeDecorator's do (this type's conversion composed with the
-    # implementation type's), minus a call layer per value: a visit load converts a hundred.
-    def bind_processor(self, dialect):
-        quantum, limit, sqlite = self._quantum, self._limit, dialect.name == "sqlite"
-        precision, scale = self.precision, self.scale
+    def _to_column(self, sqlite: bool):
+        quantum, limit, precision, scale = self._quantum, self._limit, self.precision, self.scale
 
         def process(value):
             if value is None:
@@ -68,24 +51,31 @@ class ExactDecimal(TypeDecorator):
             if not sqlite:
                 return value
             if value.adjusted() >= limit:
+                # PostgreSQL refuses such a value ("numeric field overflow"); do the same here.
                 raise ValueError(f"{value} does not fit NUMERIC({precision},{scale})")
             return format(value, "f")
+        return process
 
+    # The two methods below do what TypeDecorator's do (this type's conversion composed with the
+    # implementation type's), minus a call layer per value: a visit load converts a hundred.
+    def bind_processor(self, dialect):
+        process = self._to_column(dialect.name == "sqlite")
         impl_processor = self.impl_instance.bind_processor(dialect)
         if impl_processor is None:
             return process
         return lambda value: impl_processor(process(value))
 
     def result_processor(self, dialect, coltype):
-        def process(value):
-            if value is None or type(value) is Decimal:
-                return value
-            return Decimal(value)
-
         impl_processor = self.impl_instance.result_processor(dialect, coltype)
         if impl_processor is None:
-            return process
-        return lambda value: process(impl_processor(value))
+            return _from_column
+        return lambda value: _from_column(impl_processor(value))
+
+
+def _from_column(value):
+    if value is None or type(value) is Decimal:
+        return value
+    return Decimal(value)
 
 
 class EmptyAsNull(TypeDecorator):

@@ -12,7 +12,7 @@ from typing import NoReturn
 
 from adapters.yb_sim.demo_items import DemoItem
 from adapters.yb_sim.policy import Policy
-from adapters.yb_sim.state import Person, SimState, Visit
+from adapters.yb_sim.state import Fee, Person, SimState, Visit
 from domain.money import to_decimal
 from ports.catalogue import Catalogue, Transaction
 from ports.platform import PlatformRefused, PlatformRequest
@@ -100,3 +100,15 @@ def shape(call: Call, node_name: str, values: dict) -> dict:
     out = {f.name: values.get(f.name) for f in node.fields}
     out.update({k: v for k, v in values.items() if k not in out})
     return out
+
+
+def fee_result(call: Call, node: str, f: Fee) -> dict:
+    """One row of the platform's classification of an uploaded fee (2204 / 2301 result, 2101 detlcutinfo)."""
+    return shape(call, node, {
+        "feedetl_sn": f.feedetl_sn, "det_item_fee_sumamt": f.det_item_fee_sumamt, "cnt": f.cnt,
+        "pric": f.pric, "pric_uplmt_amt": f.pric_uplmt_amt, "selfpay_prop": f.selfpay_prop,
+        "fulamt_ownpay_amt": f.fulamt_ownpay_amt, "overlmt_amt": f.overlmt_amt,
+        "preselfpay_amt": f.preselfpay_amt, "inscp_scp_amt": f.inscp_scp_amt, "chrgitm_lv": f.chrgitm_lv,
+        "med_chrgitm_type": f.med_chrgitm_type, "bas_medn_flag": "0", "hi_nego_drug_flag": "0",
+        "chld_medc_flag": "0", "list_sp_item_flag": "0", "lmt_used_flag": "0", "drt_reim_flag": "0",
+        "memo": None, "exp_content": None})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import InvalidOperation
 
 from adapters.yb_sim.calc import split_fee
-from adapters.yb_sim.handlers.common import Call, number, open_visit, refuse, shape, text
+from adapters.yb_sim.handlers.common import Call, fee_result, number, open_visit, refuse, text
 from adapters.yb_sim.state import Fee, Visit
 from domain.money import money
 
@@ -52,15 +52,7 @@ def upload_fees(call: Call) -> dict:
     if accepted:
         call.psn_no = accepted[0][0].psn_no
         call.undo = ("fees", tuple((v.mdtrt_id, f.feedetl_sn) for v, f in accepted))
-    return {"result": [shape(call, "result", {
-        "feedetl_sn": f.feedetl_sn, "det_item_fee_sumamt": f.det_item_fee_sumamt, "cnt": f.cnt,
-        "pric": f.pric, "pric_uplmt_amt": f.pric_uplmt_amt, "selfpay_prop": f.selfpay_prop,
-        "fulamt_ownpay_amt": f.fulamt_ownpay_amt, "overlmt_amt": f.overlmt_amt,
-        "preselfpay_amt": f.preselfpay_amt, "inscp_scp_amt": f.inscp_scp_amt, "chrgitm_lv": f.chrgitm_lv,
-        "med_chrgitm_type": f.med_chrgitm_type, "bas_medn_flag": "0", "hi_nego_drug_flag": "0",
-        "chld_medc_flag": "0", "list_sp_item_flag": "0", "lmt_used_flag": "0", "drt_reim_flag": "0",
-        "memo": None, "exp_content": None,
-    }) for _, f in accepted]}
+    return {"result": [fee_result(call, "result", f) for _, f in accepted]}
 
 
 def cancel_fees(call: Call) -> dict:

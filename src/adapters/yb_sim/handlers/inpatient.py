@@ -16,10 +16,10 @@ from __future__ import annotations
 import dataclasses
 
 from adapters.yb_sim.calc import Computation
-from adapters.yb_sim.handlers.common import Call, person, refuse, shape, text
+from adapters.yb_sim.handlers.common import Call, fee_result, person, refuse, shape, text
 from adapters.yb_sim.handlers.fees import fee_from_row
 from adapters.yb_sim.handlers.inpatient_state import (CANCELLED, INPATIENT_CLR_TYPE, OUT, Admission, admission,
-                                                      admissions, fee_result, final_settlement, keep_extras,
+                                                      admissions, final_settlement, keep_extras,
                                                       live_settlements)
 from adapters.yb_sim.handlers.outpatient import check_certificate
 from adapters.yb_sim.handlers.settlement import (book_settlement, cancel_settlement, compute_fees, setldetail_rows,

@@ -1,13 +1,13 @@
 """What the inpatient, pharmacy, filing and query handlers share: admissions, the fee-row fields
-the platform keeps beyond `Fee`, serial numbers, time ranges and the fee-reply row."""
+the platform keeps beyond `Fee`, serial numbers and time ranges."""
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from adapters.yb_sim.handlers.common import TIME, Call, refuse, shape, text, visit
-from adapters.yb_sim.state import ACTIVE, Fee, Settlement, SimState, Visit
+from adapters.yb_sim.handlers.common import TIME, Call, refuse, text, visit
+from adapters.yb_sim.state import ACTIVE, Settlement, SimState, Visit
 
 IN, OUT, CANCELLED = "in", "out", "cancelled"
 INPATIENT_CLR_TYPE = "21"
@@ -112,13 +112,3 @@ def time_range(data: dict, begin: str = "begntime", end: str = "endtime") -> tup
     return start, stop
 
 
-def fee_result(call: Call, node: str, f: Fee) -> dict:
-    """One row of the platform's classification of an uploaded fee (2301 result, 2101 detlcutinfo)."""
-    return shape(call, node, {
-        "feedetl_sn": f.feedetl_sn, "det_item_fee_sumamt": f.det_item_fee_sumamt, "cnt": f.cnt,
-        "pric": f.pric, "pric_uplmt_amt": f.pric_uplmt_amt, "selfpay_prop": f.selfpay_prop,
-        "fulamt_ownpay_amt": f.fulamt_ownpay_amt, "overlmt_amt": f.overlmt_amt,
-        "preselfpay_amt": f.preselfpay_amt, "inscp_scp_amt": f.inscp_scp_amt, "chrgitm_lv": f.chrgitm_lv,
-        "med_chrgitm_type": f.med_chrgitm_type, "bas_medn_flag": "0", "hi_nego_drug_flag": "0",
-        "chld_medc_flag": "0", "list_sp_item_flag": "0", "lmt_used_flag": "0", "drt_reim_flag": "0",
-        "memo": None, "exp_content": None})

@@ -9,11 +9,11 @@ like a 2207. 2103 药店结算撤销 is not in the catalogue: a 药店结算 is 
 from __future__ import annotations
 
 from adapters.yb_sim.calc import Computation
-from adapters.yb_sim.handlers.common import Call, person, refuse, shape, text
+from adapters.yb_sim.handlers.common import Call, fee_result, person, refuse, shape, text
 from adapters.yb_sim.handlers.fees import fee_from_row
 from adapters.yb_sim.handlers.filings import chronic_filing
-from adapters.yb_sim.handlers.inpatient_state import (CHRONIC_MED_TYPES, PHARMACY_CLR_TYPE, fee_result,
-                                                      keep_extras, parse_time)
+from adapters.yb_sim.handlers.inpatient_state import (CHRONIC_MED_TYPES, PHARMACY_CLR_TYPE, keep_extras,
+                                                      parse_time)
 from adapters.yb_sim.handlers.outpatient import check_certificate
 from adapters.yb_sim.handlers.settlement import (book_settlement, compute_fees, setldetail_rows, setlinfo_of,
                                                  undo_settle)
