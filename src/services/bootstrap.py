@@ -38,18 +38,19 @@ def _http_platform(settings: Settings, institution, catalogue) -> HttpPlatform:
                                      read_timeout=p.read_timeout), institution, catalogue)
 
 
-def _simulator(settings: Settings) -> SimulatorPlatform:
+def _simulator(settings: Settings, clock) -> SimulatorPlatform:
     policy = Policy.load(settings.platform.sim_policy or None)
-    return SimulatorPlatform(policy=policy, admdvs=settings.institution.mdtrtarea_admvs)
+    return SimulatorPlatform(policy=policy, admdvs=settings.institution.mdtrtarea_admvs, clock=clock)
 
 
-def _mobile_pay(settings: Settings, catalogue) -> MobilePayPlatform | None:
+def _mobile_pay(settings: Settings, catalogue, clock) -> MobilePayPlatform | None:
     m = settings.mobile_pay
     if not m.url:
         return None
     return MobilePayPlatform(MobilePaySettings(
         base_url=m.url, app_id=m.app_id, app_secret=m.app_secret, platform_public_key=m.platform_public_key,
-        private_key=m.private_key, connect_timeout=m.connect_timeout, read_timeout=m.read_timeout), catalogue)
+        private_key=m.private_key, connect_timeout=m.connect_timeout, read_timeout=m.read_timeout), catalogue,
+        now=clock.now)
 
 
 def _router(settings: Settings, catalogue, platform, mobile_pay) -> GatewayRouter:
@@ -74,7 +75,8 @@ def _streaming_downloads(platform):
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
-    clock = providers.Singleton(SystemClock)
+    # the hospital's wall time, whatever zone the host is on
+    clock = providers.Singleton(lambda s: SystemClock(s.timezone), settings)
     catalogue = providers.Singleton(load_catalogue)
     institution = providers.Singleton(lambda s: s.institution.institution(), settings)
 
@@ -85,16 +87,16 @@ class Container(containers.DeclarativeContainer):
     session_factory = providers.Singleton(make_session_factory, engine)
     # one per process: within a request scope, the unit of work and the journal share a connection
     connections = providers.Singleton(Connections, session_factory)
-    uow = providers.Factory(SqlUnitOfWork, connections)
+    uow = providers.Factory(SqlUnitOfWork, connections, clock)
     journal_store = providers.Singleton(SqlJournalStore, connections)
-    msgids = providers.Singleton(SqlMsgIdAllocator, engine)
+    msgids = providers.Singleton(SqlMsgIdAllocator, engine, clock=clock)
 
     platform = providers.Selector(
         providers.Callable(lambda s: s.platform.kind, settings),
-        simulator=providers.Singleton(_simulator, settings),
+        simulator=providers.Singleton(_simulator, settings, clock),
         http=providers.Singleton(_http_platform, settings, institution, catalogue),
     )
-    mobile_pay = providers.Singleton(_mobile_pay, settings, catalogue)
+    mobile_pay = providers.Singleton(_mobile_pay, settings, catalogue, clock)
     routed = providers.Singleton(_router, settings, catalogue, platform, mobile_pay)
     gateway = providers.Singleton(PlatformGateway, routed, journal_store, msgids, clock, catalogue, institution)
     outpatient = providers.Singleton(

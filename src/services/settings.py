@@ -8,8 +8,9 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from domain.institution import Institution
@@ -81,7 +82,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/his.db"
     grpc_address: str = "[::]:50051"
     grpc_workers: int = Field(16, ge=1, le=256)  # also sizes the database pool: each call holds a connection
-    timezone: str = "Asia/Shanghai"
+    timezone: str = "Asia/Shanghai"  # the hospital's zone: every platform time and msgid is its wall time
     register_infno: Literal["2201", "2201A"] = "2201A"
     visit_info_infno: Literal["2203", "2203A"] = "2203"
     institution: InstitutionSettings = Field(default_factory=InstitutionSettings)
@@ -97,6 +98,15 @@ class Settings(BaseSettings):
                                    file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
         # explicit arguments (the command line) win over the environment, which wins over the file
         return init_settings, env_settings, _TomlSource(settings_cls)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)") from None
+        return value
 
     def tokens(self) -> dict[str, Operator]:
         return {o.token: o.operator() for o in self.operators}

@@ -18,6 +18,7 @@ from adapters.db.connections import Connections
 from adapters.db.engine import statement_engine
 from adapters.db.tables import journal, msgid_counters
 from domain.errors import NotFound
+from ports.clock import Clock, SystemClock
 from domain.journal import JournalEntry, JournalState
 from ports.journal import JournalStore, MsgIdAllocator
 from ports.jsoncodec import encode_json, parse_json
@@ -125,8 +126,9 @@ class SqlMsgIdAllocator(MsgIdAllocator):
     used up or the second (the prefix) changes; one write per block instead of one per call.
     Numbers stay unique across processes; they are consecutive only within a block."""
 
-    def __init__(self, engine: Engine, block: int = 16):
+    def __init__(self, engine: Engine, block: int = 16, clock: Clock | None = None):
         self._engine = statement_engine(engine)
+        self._clock = clock or SystemClock()
         self._block = max(1, block)
         self._lock = threading.Lock()
         self._prefix, self._next, self._end = "", 0, 0  # the current block: [next, end]
@@ -150,7 +152,7 @@ class SqlMsgIdAllocator(MsgIdAllocator):
         return seq
 
     def _reserve(self, prefix: str) -> None:
-        now = datetime.now()
+        now = self._clock.now()
         with self._engine.connect() as conn:
             last = conn.execute(self._upsert, {"prefix": prefix, "last_seq": self._block, "created_at": now,
                                                "step": self._block}).scalar_one()

@@ -12,6 +12,7 @@ attached to a later one and saved the same way (see ports.repositories.VisitRepo
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime
 from operator import attrgetter
 
@@ -472,9 +473,10 @@ class SqlPersonRepository(PersonRepository):
     """A person is replaced whole by each save (the latest 1101 picture): one upsert, which also
     orders concurrent saves of one person, then its insurances dropped and written again."""
 
-    def __init__(self, tx: Transaction):
+    def __init__(self, tx: Transaction, now: Callable[[], datetime]):
         self._tx = tx
         self._conn = tx.conn
+        self._now = now
         self._identity: dict[str, InsuredPerson] = {}
         self._saved: dict[str, InsuredPerson] = {}
 
@@ -498,7 +500,7 @@ class SqlPersonRepository(PersonRepository):
             return
         conn = self._tx.writing()
         upsert = _PERSON_UPSERT[conn.dialect.name]
-        now = datetime.now()
+        now = self._now()
         for person in self._saved.values():
             conn.execute(upsert, _PERSON.params(_PERSON.values(person), updated_at=now))
             conn.execute(_INSURANCES_DROP, {"psn_no": person.psn_no})

@@ -1,8 +1,6 @@
 """The schema, as SQLAlchemy Core tables. Migrations create it; the app never calls create_all."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import (
     Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
@@ -44,7 +42,7 @@ persons = Table(
     Column("brdy", Date, nullable=True),
     Column("age", ExactDecimal(5, 1), nullable=True),
     _text("naty"),
-    Column("updated_at", DateTime, nullable=False, default=datetime.now, onupdate=datetime.now),
+    Column("updated_at", DateTime, nullable=False),  # the hospital's time of the last 1101 read
 )
 
 insurances = Table(

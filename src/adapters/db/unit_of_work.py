@@ -9,6 +9,7 @@ from adapters.db.connections import Connections
 from adapters.db.engine import statement_engine
 from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
+from ports.clock import Clock, SystemClock
 from ports.unit_of_work import UnitOfWork
 
 __all__ = ["SqlUnitOfWork", "is_conflict"]
@@ -31,9 +32,10 @@ class SqlUnitOfWork(UnitOfWork):
     handlers; nesting `with` on the same instance in one thread is refused.
     """
 
-    def __init__(self, engine: Engine | Connections):
+    def __init__(self, engine: Engine | Connections, clock: Clock | None = None):
         self._connections = engine if isinstance(engine, Connections) else Connections(statement_engine(engine))
         self._active = _Active()
+        self._clock = clock or SystemClock()  # stamps a person's read time in the hospital's zone
 
     @property
     def visits(self) -> SqlVisitRepository:
@@ -56,7 +58,7 @@ class SqlUnitOfWork(UnitOfWork):
         conn = self._connections.lease()
         active.conn, active.tx = conn, Transaction(conn)
         active.visits = SqlVisitRepository(active.tx)
-        active.persons = SqlPersonRepository(active.tx)
+        active.persons = SqlPersonRepository(active.tx, self._clock.now)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -25,6 +25,7 @@ from adapters.yb_mobile.envelope import (ENC_TYPE, SIGN_TYPE, SPEC_PATHS, SUCCES
                                          EnvelopeError, code_text, decrypt, format_timestamp, header, seal,
                                          unwrap, verify)
 from ports.catalogue import Catalogue, decode_output, load_catalogue
+from ports.clock import SystemClock
 from ports.jsoncodec import encode_json, parse_json
 from ports.platform import (Platform, PlatformOutcomeUnknown, PlatformRefused, PlatformReply, PlatformRequest,
                             PlatformUnreachable, ReplyInvalid)
@@ -59,7 +60,7 @@ class MobilePayPlatform(Platform):
     centre authenticates the channel by appId and signature."""
 
     def __init__(self, settings: MobilePaySettings, catalogue: Catalogue | None = None,
-                 client: httpx.Client | None = None, now: Callable[[], datetime] = datetime.now):
+                 client: httpx.Client | None = None, now: Callable[[], datetime] | None = None):
         if settings.timestamp_style not in ("datetime", "millis"):
             raise ValueError(f"timestamp_style must be 'datetime' or 'millis', not {settings.timestamp_style!r}")
         self.settings = settings
@@ -67,7 +68,7 @@ class MobilePayPlatform(Platform):
         self.channel = Channel(settings.app_id, settings.app_secret)
         self.signer = SM2PrivateKey.from_base64(settings.private_key)
         self.centre_key = SM2PublicKey.from_base64(settings.platform_public_key)
-        self._now = now
+        self._now = now or SystemClock().now  # the hospital's wall time, whatever the host's zone
         self.client = client or httpx.Client(
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             limits=httpx.Limits(max_connections=settings.max_connections,

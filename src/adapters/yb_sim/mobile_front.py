@@ -16,7 +16,6 @@ import secrets
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from adapters.yb_mobile.client import MobilePaySettings
@@ -202,7 +201,7 @@ class MobilePayFront(BackgroundServing):
         sent = parse_timestamp(envelope["timestamp"])
         if sent is None:
             raise _Refusal("1005", f"timestamp[{envelope['timestamp']}]格式错误")
-        if self.window_seconds is not None and abs((datetime.now() - sent).total_seconds()) > self.window_seconds:
+        if self.window_seconds is not None and abs((self.simulator.now() - sent).total_seconds()) > self.window_seconds:
             raise _Refusal("1005", "timestamp超出允许的时间窗口")
 
     def _process(self, infno: str, data: dict) -> PlatformReply:
@@ -240,7 +239,7 @@ class MobilePayFront(BackgroundServing):
                 self._sign_no = ""
 
     def _reply(self, code: str, message: str, data: dict | None, app: MobileApp | None, version: str) -> dict:
-        head = header(app.app_id if app else "", format_timestamp(datetime.now()), version,
+        head = header(app.app_id if app else "", format_timestamp(self.simulator.now()), version,
                       code=code, message=message, success=code == SUCCESS_CODE)
         if app is None:
             return head

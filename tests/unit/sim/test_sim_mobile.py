@@ -3,7 +3,6 @@ over a real socket (same envelope code, SM4/SM2 both ways)."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
 from decimal import Decimal
 
 import httpx
@@ -159,8 +158,8 @@ def front(sim):
 
 
 @pytest.fixture
-def mobile(front):
-    platform = MobilePayPlatform(front.client_settings())
+def mobile(front, sim):
+    platform = MobilePayPlatform(front.client_settings(), now=sim.now)  # both sides read one clock, as NTP keeps them
     yield Driver(platform)  # no FSI sign-in: the centre authenticates by appId and signature
     platform.close()
 
@@ -215,7 +214,7 @@ def test_front_refuses_untrusted_requests(front):
         assert response.status_code == 200
         return parse_json(response.content)
 
-    good = seal(header(DEFAULT_APP_ID, front_timestamp()), body, channel, front.channel_key)
+    good = seal(header(DEFAULT_APP_ID, front_timestamp(front.simulator)), body, channel, front.channel_key)
     tampered = dict(good, signData=("B" if good["signData"][0] == "A" else "A") + good["signData"][1:])
     assert post(tampered)["code"] == "1003"
     assert post(dict(good, encData=good["encData"][:-2] + "00"))["code"] == "1004"
@@ -226,5 +225,5 @@ def test_front_refuses_untrusted_requests(front):
     assert httpx.post(front.base_url + "/nowhere", content=b"{}", timeout=5).status_code == 404
 
 
-def front_timestamp() -> str:
-    return datetime.now().strftime("%Y%m%d%H%M%S")  # the front checks against real time
+def front_timestamp(sim) -> str:
+    return sim.now().strftime("%Y%m%d%H%M%S")  # the front checks against the platform's clock

@@ -1,0 +1,15 @@
+"""Settings that are checked when the server starts, not when the first call fails."""
+import pytest
+from pydantic import ValidationError
+
+from services.settings import Settings
+
+
+def test_the_hospital_zone_defaults_to_china_time():
+    assert Settings().timezone == "Asia/Shanghai"
+
+
+def test_an_unknown_zone_is_refused_at_start(monkeypatch):
+    monkeypatch.setenv("HIS_TIMEZONE", "Mars/Olympus_Mons")
+    with pytest.raises(ValidationError, match="unknown time zone 'Mars/Olympus_Mons'"):
+        Settings()
