@@ -6,7 +6,7 @@ short transaction, as ours does; only the msgid counter table is skipped (an in-
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Engine, text
 
@@ -68,7 +68,7 @@ class BareStore:
     def dec(self, value, scale: int = 2):
         if value is None:
             return None
-        q = Decimal(str(value)).quantize(Decimal(1).scaleb(-scale))
+        q = Decimal(str(value)).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
         return format(q, "f") if self._sqlite else q
 
     def journal_open(self, row: dict) -> int:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from adapters.yb_sim.demo_data import demo_persons
+from domain.money import line_total
 
 INSUTYPE = "310"  # 职工基本医疗保险: the demo persons with a personal account
 MED_TYPE = "11"
@@ -37,7 +38,7 @@ def patients() -> list[Patient]:
 
 
 def amount(cnt: str, pric: str) -> Decimal:
-    return (Decimal(cnt) * Decimal(pric)).quantize(Decimal("0.01"))
+    return line_total(Decimal(cnt), Decimal(pric))
 
 
 def batch_id(path: str, backend: str, run: str, flow: int) -> str:

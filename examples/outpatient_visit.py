@@ -14,7 +14,7 @@ import argparse
 import sys
 import uuid
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -100,7 +100,9 @@ def run_visit(channel: grpc.Channel, token: str, out=print) -> dict:
 
 
 def _amount(cnt: str, pric: str) -> str:
-    return str((Decimal(cnt) * Decimal(pric)).quantize(Decimal("0.01")))
+    # the platform's rule, which the server applies too: half-up to the cent (1.5 × 9.99 = 14.99).
+    # Decimal's default (half-even) would give 14.98, and the row would be refused.
+    return str((Decimal(cnt) * Decimal(pric)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def main(argv: list[str] | None = None) -> int:

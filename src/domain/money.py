@@ -1,4 +1,9 @@
-"""Money and other exact decimals. Floats never enter: they cannot hold 0.1 exactly."""
+"""Money and other exact decimals. Floats never enter: they cannot hold 0.1 exactly.
+
+One rounding rule for every amount, the platform's: half-up (四舍五入), to the field's scale. Every
+rounding of the HIS, the simulator and the example client goes through `money` / `quantize` here;
+Decimal's own default (half-even) would round 1.5 × 9.99 = 14.985 to 14.98, which the platform refuses.
+"""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -33,6 +38,11 @@ def money(value: object) -> Decimal:
     if value.__class__ is not Decimal:
         value = to_decimal(value)
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def line_total(cnt: Decimal, pric: Decimal) -> Decimal:
+    """det_item_fee_sumamt of a fee row: cnt × pric to the cent, half-up."""
+    return money(cnt * pric)
 
 
 _QUANTA = tuple(Decimal(1).scaleb(-n) for n in range(9))  # 1, 0.1 ... 0.00000001

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import Enum
 
 from domain.errors import FieldViolation, IllegalTransition, NotFound, ValidationFailed
-from domain.money import ZERO
+from domain.money import ZERO, line_total
 from domain.settlement import Settlement, SettlementState
 
 
@@ -72,7 +72,7 @@ class FeeItem:
             found.append(FieldViolation(f"{where}.cnt", "must be greater than zero"))
         if self.pric < 0:
             found.append(FieldViolation(f"{where}.pric", "must not be negative"))
-        if (self.cnt * self.pric).quantize(Decimal("0.01")) != self.det_item_fee_sumamt:
+        if line_total(self.cnt, self.pric) != self.det_item_fee_sumamt:
             found.append(FieldViolation(
                 f"{where}.det_item_fee_sumamt",
                 f"{self.det_item_fee_sumamt} is not cnt {self.cnt} × pric {self.pric}"))

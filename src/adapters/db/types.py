@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import enum
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import Enum, Numeric, String
 from sqlalchemy.types import TypeDecorator
+
+from domain.money import quantize
 
 
 class ExactDecimal(TypeDecorator):
@@ -23,7 +25,6 @@ class ExactDecimal(TypeDecorator):
         super().__init__(precision=precision, scale=scale, asdecimal=True)
         self.precision = precision
         self.scale = scale
-        self._quantum = Decimal(1).scaleb(-scale)
         self._limit = precision - scale  # digits before the point
 
     def load_dialect_impl(self, dialect):
@@ -38,7 +39,7 @@ class ExactDecimal(TypeDecorator):
         return _from_column(value)
 
     def _to_column(self, sqlite: bool):
-        quantum, limit, precision, scale = self._quantum, self._limit, self.precision, self.scale
+        limit, precision, scale = self._limit, self.precision, self.scale
 
         def process(value):
             if value is None:
@@ -47,7 +48,7 @@ class ExactDecimal(TypeDecorator):
                 if isinstance(value, float):
                     raise TypeError(f"refusing inexact float {value!r} for a decimal column")
                 value = Decimal(value)
-            value = value.quantize(quantum, rounding=ROUND_HALF_UP)
+            value = quantize(value, scale)  # the platform's half-up, as PostgreSQL rounds too
             if not sqlite:
                 return value
             if value.adjusted() >= limit:

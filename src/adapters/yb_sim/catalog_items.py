@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from adapters.yb_sim.catalog_base import PROVINCE, Stamp, pick, query_audit
 from adapters.yb_sim.demo_items import DemoItem
+from domain.money import money
 
-CENT = Decimal("0.01")
 KIND_OF_TYPE = {"09": "drug", "11": "drug", "10": "herb", "08": "material"}  # others: service
 LIST_TYPE = {"drug": "101", "herb": "102", "service": "201", "material": "301"}
 TAG = {"drug": "YP", "herb": "YP", "service": "ZL", "material": "HC"}  # also the 1317 code prefixes
@@ -59,7 +59,7 @@ _MATERIALS = (("010101", "一次性使用输液器", "YCXSYSYQ", None), ("020301
 
 
 def _price(i: int) -> Decimal:
-    return (Decimal((i * 37) % 4000 + 50) / 100).quantize(CENT)
+    return money(Decimal((i * 37) % 4000 + 50) / 100)
 
 
 def _row(kind: str, i: int, stamp: Stamp, code: str, name: str, med_chrgitm_type: str, chrgitm_lv: str,

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.money import quantize
+
 NO_CEILING = Decimal("999999")  # what real platforms put in pric_uplmt_amt when there is no ceiling
 
 
@@ -27,7 +29,7 @@ class DemoItem:
     @property
     def reported_selfpay_prop(self) -> Decimal:
         prop = Decimal("1") if self.chrgitm_lv == "03" else self.selfpay_prop
-        return prop.quantize(Decimal("0.0001"))
+        return quantize(prop, 4)
 
 
 def _d(text: str | None) -> Decimal | None:

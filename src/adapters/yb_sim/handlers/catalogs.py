@@ -14,7 +14,6 @@ Kinds and row keys: adapters.yb_sim.catalog_data.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
 from itertools import chain
 
 from adapters.yb_sim.catalog_base import Stamp
@@ -25,10 +24,10 @@ from adapters.yb_sim.catalog_query import fields_of, matcher, only, page, paging
 from adapters.yb_sim.catalog_store import CatalogStore, store
 from adapters.yb_sim.files_store import files
 from adapters.yb_sim.handlers.common import TIME, Call, number, refuse, shape, text
+from domain.money import quantize
 from ports.catalogue import decode_output, validate_request
 
 _KIND_OF_LIST = {v: k for k, v in LIST_TYPE.items()}
-_PROP = Decimal("0.0001")  # 先自付比例 is 数值型 5,4
 
 
 # ---- for testers ---------------------------------------------------------------------------------
@@ -220,7 +219,7 @@ def selfpay_query(call: Call) -> dict:
         for r in _hilist(call, ""):
             if r.get("selfpay_prop") is not None and r.get("chrgitm_lv") == "02":
                 yield dict(_audit(r, "ZF"), hilist_code=r["hilist_code"], selfpay_prop_psn_type="0",
-                           selfpay_prop_type="1", selfpay_prop=number(r["selfpay_prop"]).quantize(_PROP),
+                           selfpay_prop_type="1", selfpay_prop=quantize(number(r["selfpay_prop"]), 4),
                            tabname="hilist_selfpay_prop_b")
     return _paged(call, "1319", rows(), fields_of(call.tx))
 

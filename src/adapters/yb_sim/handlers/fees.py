@@ -6,7 +6,7 @@ from decimal import InvalidOperation
 from adapters.yb_sim.calc import split_fee
 from adapters.yb_sim.handlers.common import Call, fee_result, number, open_visit, refuse, text
 from adapters.yb_sim.state import Fee, Visit
-from domain.money import money
+from domain.money import line_total, money
 
 
 def fee_from_row(call: Call, i: int, row: dict) -> Fee:
@@ -21,7 +21,7 @@ def fee_from_row(call: Call, i: int, row: dict) -> Fee:
         refuse(f"{where}: 金额、数量或单价不是数值")
     if cnt <= 0 or pric < 0:
         refuse(f"{where}: 数量必须大于0，单价不能为负")
-    if money(cnt * pric) != money(amount):
+    if line_total(cnt, pric) != amount:
         refuse(f"{where}: 明细项目费用总额[{amount}]与数量[{cnt}]×单价[{pric}]不符")
     split = split_fee(item, amount, cnt, pric)
     return Fee(
