@@ -50,11 +50,12 @@ class FakeJournal(JournalStore):
         return entry_id
 
     def close(self, entry_id, state, *, infcode=None, err_msg="", reply=None, inf_refmsgid="", finished_at=None,
-              resolution="", reversal_msgid="") -> None:
+              resolution="", reversal_msgid="", discrepancy="") -> None:
         e = self.entries[entry_id]
         self.entries[entry_id] = replace(e, state=state, infcode=infcode, err_msg=err_msg, reply=reply,
                                          inf_refmsgid=inf_refmsgid, finished_at=finished_at,
-                                         resolution=resolution, reversal_msgid=reversal_msgid)
+                                         resolution=resolution, reversal_msgid=reversal_msgid,
+                                         discrepancy=discrepancy)
 
     def get(self, entry_id):
         return self.entries.get(entry_id)
@@ -69,6 +70,10 @@ class FakeJournal(JournalStore):
 
     def for_visit(self, visit_id):
         return [e for e in self.entries.values() if e.visit_id == visit_id]
+
+    def with_discrepancies(self, since=None, limit=500):
+        found = [e for e in self.entries.values() if e.discrepancy and (since is None or e.created_at >= since)]
+        return sorted(found, key=lambda e: (e.created_at, e.id), reverse=True)[:limit]
 
 
 class _Visits(VisitRepository):

@@ -37,4 +37,7 @@ class JournalEntry:
     finished_at: datetime | None = None
     resolution: str = ""  # how an uncertain entry was settled, in words
     reversal_msgid: str = ""  # msgid of the 2601 that undid it
+    # what did not hold together in a reply the platform accepted (infcode 0): sums, unreadable
+    # values. Recorded and shown, never a reason to doubt the call.
+    discrepancy: str = ""
     id: int | None = None

@@ -168,7 +168,6 @@ class Visit:
 
     def complete_settlement(self, settlement: Settlement) -> None:
         self._require(VisitState.SETTLING, doing="complete a settlement")
-        settlement.check()
         for row in self.batch(self.settling_batch):
             row.state = FeeState.SETTLED
         self.settlements.append(settlement)

@@ -26,8 +26,9 @@ class JournalStore(abc.ABC):
     @abc.abstractmethod
     def close(self, entry_id: int, state: JournalState, *, infcode: int | None = None, err_msg: str = "",
               reply: dict | None = None, inf_refmsgid: str = "", finished_at: datetime | None = None,
-              resolution: str = "", reversal_msgid: str = "") -> None:
-        """Record the outcome."""
+              resolution: str = "", reversal_msgid: str = "", discrepancy: str = "") -> None:
+        """Record the outcome. err_msg of an OK entry is the platform's message on a success (some
+        platforms put warnings there); discrepancy notes what did not hold in an accepted reply."""
 
     @abc.abstractmethod
     def get(self, entry_id: int) -> JournalEntry | None: ...
@@ -41,3 +42,7 @@ class JournalStore(abc.ABC):
 
     @abc.abstractmethod
     def for_visit(self, visit_id: str) -> list[JournalEntry]: ...
+
+    @abc.abstractmethod
+    def with_discrepancies(self, since: datetime | None = None, limit: int = 500) -> list[JournalEntry]:
+        """Accepted calls whose reply did not hold together, newest first (created at or after `since`)."""

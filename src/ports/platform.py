@@ -26,12 +26,19 @@ class PlatformRequest:
 
 @dataclass(frozen=True)
 class PlatformReply:
-    """A decoded success: output nodes with money as Decimal."""
+    """A decoded success (infcode 0): output nodes with money as Decimal.
+
+    infcode 0 means the platform acted, so a reply is a success whatever else it holds: the text a
+    platform puts in err_msg / warn_msg beside infcode 0 is kept as `message`, and fields the
+    catalogue cannot read (a non-number where money belongs) are listed in `problems` and passed on
+    as received, to be recorded as discrepancies, never turned into doubt."""
 
     output: dict
     inf_refmsgid: str = ""
     warn_msg: str = ""
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+    message: str = ""  # err_msg (or warn_msg) the platform sent with infcode 0
+    problems: tuple = ()  # FieldViolations of the output against the catalogue
 
 
 class PlatformError(Exception):
@@ -67,7 +74,8 @@ class PlatformOutcomeUnknown(PlatformError):
 
 
 class ReplyInvalid(PlatformOutcomeUnknown):
-    """A reply arrived but breaks the catalogue (missing required output, bad number)."""
+    """A reply arrived that cannot be read at all (an encrypted output without its key): whether
+    the platform acted is unknown. A readable reply with odd fields is a PlatformReply with problems."""
 
     def __init__(self, message: str, violations: list, msgid: str = ""):
         super().__init__(message, msgid)

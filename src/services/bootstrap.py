@@ -19,6 +19,7 @@ from adapters.yb_http.client import HttpPlatform, HttpSettings
 from adapters.yb_mobile import MobilePayPlatform, MobilePaySettings
 from adapters.yb_sim.platform import SimulatorPlatform
 from adapters.yb_sim.policy import Policy
+from domain.settlement import SettlementRules
 from ports.catalogue import load_catalogue
 from ports.clock import SystemClock
 from ports.unit_of_work import RequestScope
@@ -99,12 +100,15 @@ class Container(containers.DeclarativeContainer):
     mobile_pay = providers.Singleton(_mobile_pay, settings, catalogue, clock)
     routed = providers.Singleton(_router, settings, catalogue, platform, mobile_pay)
     gateway = providers.Singleton(PlatformGateway, routed, journal_store, msgids, clock, catalogue, institution)
+    settlement_rules = providers.Singleton(
+        lambda s: SettlementRules(mulaid_in_acct_pay=s.platform.acct_mulaid_in_acct_pay), settings)
     outpatient = providers.Singleton(
         OutpatientService, uow.provider, gateway, clock,
-        providers.Callable(lambda s: OutpatientConfig(s.register_infno, s.visit_info_infno), settings))
+        providers.Callable(lambda s, rules: OutpatientConfig(s.register_infno, s.visit_info_infno, rules),
+                           settings, settlement_rules))
     journal = providers.Singleton(
         JournalService, journal_store, gateway, uow.provider, clock,
-        providers.Callable(lambda s: s.system_operator.operator(), settings))
+        providers.Callable(lambda s: s.system_operator.operator(), settings), settlement_rules=settlement_rules)
     transactions = providers.Singleton(
         TransactionService, catalogue, gateway, providers.Callable(lambda s: s.roles, settings))
     # the catalogue sync has a gateway of its own: same platform (sending only 9001/13xx/9102/9002, it

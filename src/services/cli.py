@@ -83,15 +83,20 @@ def cmd_journal(args: argparse.Namespace) -> int:
             entries = [app.journal.resolve(args.resolve)]
         elif args.visit:
             entries = app.journal.for_visit(args.visit)
+        elif args.discrepancies:
+            entries = app.journal.with_discrepancies()
         else:
             entries = app.journal.unresolved()
         for e in entries:
             print(json.dumps({"id": e.id, "msgid": e.msgid, "infno": e.infno, "state": e.state.value,
                               "psn_no": e.psn_no, "mdtrt_id": e.mdtrt_id, "visit_id": e.visit_id,
                               "created_at": e.created_at.isoformat(sep=" "), "err_msg": e.err_msg,
-                              "resolution": e.resolution}, ensure_ascii=False))
+                              "resolution": e.resolution, "discrepancy": e.discrepancy}, ensure_ascii=False))
         if not entries:
-            print("no unresolved journal entries" if args.resolve is None and not args.visit else "nothing found")
+            if args.discrepancies:
+                print("no accepted call with discrepancies")
+            else:
+                print("no unresolved journal entries" if args.resolve is None and not args.visit else "nothing found")
     finally:
         app.container.engine().dispose()
     return 0
@@ -132,6 +137,8 @@ def parser() -> argparse.ArgumentParser:
     db_option(journal)
     journal.add_argument("--resolve", type=int, metavar="ID", help="retry the resolution of one entry")
     journal.add_argument("--visit", help="all entries of one visit id")
+    journal.add_argument("--discrepancies", action="store_true",
+                         help="accepted calls whose replies did not add up (newest first)")
     journal.set_defaults(func=cmd_journal)
 
     add_platform_commands(sub, db_option)

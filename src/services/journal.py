@@ -8,12 +8,12 @@ from datetime import timedelta
 from domain.errors import IllegalTransition, NotFound, ValidationFailed
 from domain.journal import JournalEntry, JournalState
 from domain.operator import Operator
-from domain.settlement import Settlement
+from domain.settlement import SettlementRules
 from domain.visit import VisitState
 from ports.clock import Clock
 from ports.journal import JournalStore
 from ports.unit_of_work import UnitOfWork
-from services.outpatient import fees_from_upload, visit_from_registration
+from services.outpatient import fees_from_upload, settlement_from_output, visit_from_registration
 from services.platform_gateway import PlatformGateway
 
 log = logging.getLogger(__name__)
@@ -25,8 +25,10 @@ FEE_UPLOAD_CODES = frozenset({"2204"})
 
 class JournalService:
     def __init__(self, journal: JournalStore, gateway: PlatformGateway, uow: Callable[[], UnitOfWork], clock: Clock,
-                 system_operator: Operator, pending_grace: timedelta = timedelta(minutes=2)):
+                 system_operator: Operator, pending_grace: timedelta = timedelta(minutes=2),
+                 settlement_rules: SettlementRules = SettlementRules()):
         self.journal, self.gateway, self.uow, self.clock = journal, gateway, uow, clock
+        self.settlement_rules = settlement_rules
         self.system_operator = system_operator
         self.pending_grace = pending_grace  # a PENDING entry younger than this may still be in flight elsewhere
 
@@ -35,6 +37,10 @@ class JournalService:
 
     def for_visit(self, visit_id: str) -> list[JournalEntry]:
         return self.journal.for_visit(visit_id)
+
+    def with_discrepancies(self, since=None, limit: int = 500) -> list[JournalEntry]:
+        """Calls the platform accepted whose replies did not hold together, newest first."""
+        return self.journal.with_discrepancies(since=since, limit=limit)
 
     def get(self, entry_id: int) -> JournalEntry:
         entry = self.journal.get(entry_id)
@@ -80,9 +86,7 @@ class JournalService:
                 if visit is None or visit.state is not VisitState.SETTLING:
                     continue
                 if last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
-                    output = last.reply
-                    settlement = Settlement.from_setlinfo(output.get("setlinfo") or {}, output.get("setldetail") or [],
-                                                          visit.settling_batch)
+                    settlement = settlement_from_output(last.reply, visit.settling_batch, self.settlement_rules)
                     visit.complete_settlement(settlement)
                 elif last.state in (JournalState.FAILED, JournalState.REVERSED):
                     visit.abandon_settlement()

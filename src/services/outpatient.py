@@ -19,7 +19,7 @@ from domain.money import money, to_decimal
 from domain.operator import Operator
 from domain.person import Insurance, InsuredPerson
 from domain.platform_time import parse_datetime
-from domain.settlement import Settlement
+from domain.settlement import Settlement, SettlementRules
 from domain.visit import Diagnosis, FeeItem, Visit, VisitState
 from ports.clock import Clock
 from ports.unit_of_work import UnitOfWork
@@ -50,6 +50,7 @@ class RegisterVisit:
 class OutpatientConfig:
     register_infno: str = "2201A"  # Hubei: 2201 plus med_type
     visit_info_infno: str = "2203"
+    settlement_rules: SettlementRules = SettlementRules()  # the region's arithmetic, for discrepancies
 
 
 class OutpatientService:
@@ -136,19 +137,25 @@ class OutpatientService:
         visit = self.get_visit(visit_id)
         if visit.state is not VisitState.REGISTERED or not visit.batch(chrg_bchno):
             raise IllegalTransition(f"visit {visit_id} has nothing to pre-settle in batch {chrg_bchno}")
-        reader = _SettlementReader(chrg_bchno)
+        reader = _SettlementReader(chrg_bchno, self.config.settlement_rules)
         self.gateway.call(op, "2206", {"data": self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)},
                           self._ctx(visit), verify=reader)
         return reader.settlement
 
     def settle(self, op: Operator, visit_id: str, chrg_bchno: str, acct_used: bool = True,
                psn_setlway: str = "01", invono: str = "") -> tuple[Visit, Settlement]:
+        # Everything is checked before the claim writes anything: a bad request leaves the visit as it was.
+        visit = self.get_visit(visit_id)
+        visit_id = visit.id  # the caller may have named it by its mdtrt_id
+        visit.begin_settlement(chrg_bchno)  # the state rules, on the loaded copy
+        data = self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)
+        data.update(invono=invono, **_batch_split(visit, chrg_bchno))
+        self.gateway.check("2207", {"data": data})
         visit = self._change(visit_id, lambda v: v.begin_settlement(chrg_bchno))  # the claim: one wins
         data = self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)
-        totals = _batch_split(visit, chrg_bchno)
-        data.update(invono=invono, **totals)
+        data.update(invono=invono, **_batch_split(visit, chrg_bchno))
         try:
-            reader = _SettlementReader(chrg_bchno)
+            reader = _SettlementReader(chrg_bchno, self.config.settlement_rules)
             self.gateway.call(op, "2207", {"data": data}, self._ctx(visit), verify=reader)
         except PlatformUnavailable as exc:
             if exc.outcome in ("not_sent", "reversed", "not_applied"):
@@ -169,7 +176,7 @@ class OutpatientService:
         if visit.state is not VisitState.SETTLED or visit.active_settlement() is not original:
             raise IllegalTransition(f"settlement {setl_id} of visit {visit_id} is not active")
         payload = {"data": {"setl_id": setl_id, "mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no}}
-        reader = _SettlementReader(original.chrg_bchno)
+        reader = _SettlementReader(original.chrg_bchno, self.config.settlement_rules)
         self.gateway.call(op, "2208", payload, self._ctx(visit), verify=reader)
         negative = reader.settlement
         visit.cancel_settlement(setl_id, negative)
@@ -233,23 +240,29 @@ class OutpatientService:
 
 
 def _copy(settlement: Settlement) -> Settlement:
-    return replace(settlement, details=[replace(d) for d in settlement.details])
+    return replace(settlement, details=[replace(d) for d in settlement.details],
+                   discrepancies=list(settlement.discrepancies))
 
 
-def _settlement(output: dict, chrg_bchno: str) -> Settlement:
-    return Settlement.from_setlinfo(output.get("setlinfo") or {}, output.get("setldetail") or [], chrg_bchno)
+def settlement_from_output(output: dict, chrg_bchno: str, rules: SettlementRules = SettlementRules()) -> Settlement:
+    """The settlement a 2206/2207/2208 reply holds, exactly as given, with its discrepancies."""
+    setlinfo = output.get("setlinfo")
+    return Settlement.from_setlinfo(setlinfo if isinstance(setlinfo, dict) else {},
+                                    output.get("setldetail") if isinstance(output.get("setldetail"), list) else [],
+                                    chrg_bchno, rules)
 
 
 class _SettlementReader:
-    """Verifies a settlement reply for the gateway and keeps what it read, so the reply is parsed once."""
+    """Reads a settlement reply for the gateway once, keeps it, and tells the gateway what in it does
+    not hold together (journaled beside the call; the settlement stands as the platform made it)."""
 
-    def __init__(self, chrg_bchno: str):
-        self.chrg_bchno = chrg_bchno
+    def __init__(self, chrg_bchno: str, rules: SettlementRules):
+        self.chrg_bchno, self.rules = chrg_bchno, rules
         self.settlement: Settlement | None = None
 
-    def __call__(self, output: dict) -> None:
-        self.settlement = _settlement(output, self.chrg_bchno)
-        self.settlement.check()
+    def __call__(self, output: dict) -> list[str]:
+        self.settlement = settlement_from_output(output, self.chrg_bchno, self.rules)
+        return list(self.settlement.discrepancies)
 
 
 def _fee_row(visit: Visit, item: FeeItem) -> dict:

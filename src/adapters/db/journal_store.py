@@ -18,8 +18,8 @@ from adapters.db.connections import Connections
 from adapters.db.engine import statement_engine
 from adapters.db.tables import journal, msgid_counters
 from domain.errors import NotFound
-from ports.clock import Clock, SystemClock
 from domain.journal import JournalEntry, JournalState
+from ports.clock import Clock, SystemClock
 from ports.journal import JournalStore, MsgIdAllocator
 from ports.jsoncodec import encode_json, parse_json
 
@@ -50,7 +50,7 @@ class SqlJournalStore(JournalStore):
             "reply": None if entry.reply is None else encode_json(entry.reply),
             "inf_refmsgid": entry.inf_refmsgid, "created_at": entry.created_at,
             "finished_at": entry.finished_at, "resolution": entry.resolution,
-            "reversal_msgid": entry.reversal_msgid,
+            "reversal_msgid": entry.reversal_msgid, "discrepancy": entry.discrepancy,
         }
         with self._connections.connection() as conn:
             entry_id = conn.execute(_OPEN, values).scalar_one()
@@ -60,7 +60,7 @@ class SqlJournalStore(JournalStore):
 
     def close(self, entry_id: int, state: JournalState, *, infcode: int | None = None, err_msg: str = "",
               reply: dict | None = None, inf_refmsgid: str = "", finished_at: datetime | None = None,
-              resolution: str = "", reversal_msgid: str = "") -> None:
+              resolution: str = "", reversal_msgid: str = "", discrepancy: str = "") -> None:
         """Set the state; the other fields only when given, so resolving an UNCERTAIN entry later
         keeps what its first close recorded (the timeout message, the time it ended)."""
         params = {"state": state, "b_id": entry_id}
@@ -71,7 +71,7 @@ class SqlJournalStore(JournalStore):
         if finished_at is not None:
             params["finished_at"] = finished_at
         for name, text in (("err_msg", err_msg), ("inf_refmsgid", inf_refmsgid), ("resolution", resolution),
-                           ("reversal_msgid", reversal_msgid)):
+                           ("reversal_msgid", reversal_msgid), ("discrepancy", discrepancy)):
             if text:
                 params[name] = text
         with self._connections.connection() as conn:
@@ -97,6 +97,12 @@ class SqlJournalStore(JournalStore):
     def for_visit(self, visit_id: str) -> list[JournalEntry]:
         return self._many(select(journal).where(journal.c.visit_id == visit_id).order_by(journal.c.id))
 
+    def with_discrepancies(self, since: datetime | None = None, limit: int = 500) -> list[JournalEntry]:
+        stmt = select(journal).where(journal.c.discrepancy != "")
+        if since is not None:
+            stmt = stmt.where(journal.c.created_at >= since)
+        return self._many(stmt.order_by(journal.c.created_at.desc(), journal.c.id.desc()).limit(limit))
+
     def _one(self, stmt) -> JournalEntry | None:
         with self._connections.connection() as conn:
             row = conn.execute(stmt).mappings().one_or_none()
@@ -115,7 +121,7 @@ def _entry(row) -> JournalEntry:
         infcode=row["infcode"], err_msg=row["err_msg"],
         reply=None if row["reply"] is None else parse_json(row["reply"]),
         inf_refmsgid=row["inf_refmsgid"], finished_at=row["finished_at"], resolution=row["resolution"],
-        reversal_msgid=row["reversal_msgid"],
+        reversal_msgid=row["reversal_msgid"], discrepancy=row["discrepancy"],
     )
 
 

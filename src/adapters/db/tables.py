@@ -5,7 +5,7 @@ from sqlalchemy import (
     Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
 
-from adapters.db.types import EmptyAsNull, ExactDecimal, money, str_enum
+from adapters.db.types import EmptyAsNull, ExactDecimal, Lines, money, str_enum
 from domain.journal import JournalState
 from domain.settlement import AMOUNT_FIELDS, SettlementState
 from domain.visit import FeeState, VisitState
@@ -143,10 +143,12 @@ settlements = Table(
     _text("clr_type"),
     _text("clr_way"),
     _text("clr_optins"),
-    Column("pool_prop_selfpay", ExactDecimal(5, 4), nullable=False),
-    *(Column(name, money(), nullable=False) for name in AMOUNT_FIELDS),
+    # NULL where the platform gave no value: a settlement is stored as the platform answered it
+    Column("pool_prop_selfpay", ExactDecimal(5, 4), nullable=True),
+    *(Column(name, money(), nullable=True) for name in AMOUNT_FIELDS),
     Column("state", str_enum(SettlementState), nullable=False),
     _text("cancel_setl_id", ID),
+    Column("discrepancies", Lines, nullable=False, default=""),  # sums of the reply that do not hold
 )
 Index(None, settlements.c.setl_id)
 
@@ -182,6 +184,8 @@ journal = Table(
     Column("finished_at", DateTime, nullable=True),
     Column("resolution", Text, nullable=False, default=""),
     _text("reversal_msgid", ID),
+    # what did not hold together in an accepted reply (sums, unreadable values): kept, never doubted
+    Column("discrepancy", Text, nullable=False, default=""),
 )
 
 msgid_counters = Table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from decimal import Decimal
 
-from sqlalchemy import Enum, Numeric, String
+from sqlalchemy import Enum, Numeric, String, Text
 from sqlalchemy.types import TypeDecorator
 
 from domain.money import quantize
@@ -90,6 +90,19 @@ class EmptyAsNull(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return value or ""
+
+
+class Lines(TypeDecorator):
+    """A list of one-line texts (notes such as a settlement's discrepancies) as one TEXT column."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return "\n".join(value or ())
+
+    def process_result_value(self, value, dialect):
+        return value.split("\n") if value else []
 
 
 def money() -> ExactDecimal:

@@ -1,7 +1,8 @@
 """Reading a platform reply: the many ways real deployments write the same envelope.
 
 Turns bytes into a PlatformReply or exactly one typed error: PlatformRefused (infcode != 0, a
-definite no), or PlatformOutcomeUnknown / ReplyInvalid (nothing trustworthy came back).
+definite no), or PlatformOutcomeUnknown / ReplyInvalid (nothing readable came back). A readable
+reply with infcode 0 is a success, whatever its fields look like: the platform acted.
 """
 from __future__ import annotations
 
@@ -36,11 +37,11 @@ def parse_reply(status_code: int, body: bytes, tx: Transaction | None, msgid: st
         raise ReplyInvalid("reply output is encrypted text and no decryption key is configured", [], msgid)
     if output is None or output == "":
         output = {}
+    warn_msg = _text(message.get("warn_msg"))
+    said = err_msg or warn_msg  # some platforms put a warning in err_msg beside infcode 0
     if tx is None:
-        return PlatformReply(output=output, inf_refmsgid=_text(message.get("inf_refmsgid")),
-                             warn_msg=_text(message.get("warn_msg")), raw=message)
+        return PlatformReply(output=output, inf_refmsgid=_text(message.get("inf_refmsgid")), warn_msg=warn_msg,
+                             raw=message, message=said)
     decoded, problems = decode_output(tx, output)
-    if problems:
-        raise ReplyInvalid(f"{tx.code} reply breaks the catalogue: " + "; ".join(map(str, problems)), problems, msgid)
-    return PlatformReply(output=decoded, inf_refmsgid=_text(message.get("inf_refmsgid")),
-                         warn_msg=_text(message.get("warn_msg")), raw=message)
+    return PlatformReply(output=decoded, inf_refmsgid=_text(message.get("inf_refmsgid")), warn_msg=warn_msg,
+                         raw=message, message=said, problems=tuple(problems))

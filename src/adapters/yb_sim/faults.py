@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from decimal import Decimal
 
 # What each action does, in memory (SimulatorPlatform.execute) / over HTTP (SimulatorHttpFront):
 ACTIONS = (
@@ -14,9 +15,31 @@ ACTIONS = (
     "error_reply",           # answer infcode -1 without acting
     "garbage_after_commit",  # act, then answer a body that is not an envelope (HTML 502 page)
     "gateway_error",         # the gateway answers its own error JSON (HTTP 500), nothing happens
+    # Acts and answers infcode 0, but writes the reply the way some real platforms do:
+    "null_part_amounts",     # setlinfo.psn_part_amt / hosp_part_amt null (Hebei 2208, Chongqing 2305)
+    "uneven_sums",           # setlinfo.psn_cash_pay one cent above what the other amounts add up to
+    "warn_message",          # a warning in err_msg beside infcode 0
 )
 COMMITTING = frozenset({"timeout_after_commit", "drop_after_commit", "garbage_after_commit"})
+ODDLY_WRITTEN = frozenset({"null_part_amounts", "uneven_sums", "warn_message"})
+WARNING_TEXT = "提示：本次结算已享受门诊统筹待遇（模拟）"
 DEFAULT_HOLD_SECONDS = 30.0  # how long timeout_after_commit holds a socket when seconds is 0
+
+
+def oddly_written(action: str, output: dict) -> tuple[dict, str]:
+    """A successful reply's output as a platform that writes it this way sends it, and the message
+    it puts beside infcode 0."""
+    setlinfo = output.get("setlinfo") if isinstance(output, dict) else None
+    if action == "warn_message":
+        return output, WARNING_TEXT
+    if isinstance(setlinfo, dict):
+        changed = dict(setlinfo)
+        if action == "null_part_amounts":
+            changed.update(psn_part_amt=None, hosp_part_amt=None)
+        elif action == "uneven_sums" and changed.get("psn_cash_pay") is not None:
+            changed["psn_cash_pay"] = changed["psn_cash_pay"] + Decimal("0.01")
+        output = dict(output, setlinfo=changed)
+    return output, ""
 
 
 @dataclass

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from adapters.yb_http import wire
 from adapters.yb_sim.serving import BackgroundServing
-from adapters.yb_sim.faults import DEFAULT_HOLD_SECONDS, Fault
+from adapters.yb_sim.faults import DEFAULT_HOLD_SECONDS, ODDLY_WRITTEN, Fault, oddly_written
 from adapters.yb_sim.platform import SIMULATED_ERROR, SimulatorPlatform
 from domain.operator import Operator
 from domain.platform_time import parse_datetime
@@ -190,10 +190,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(bytes(content))
             return
+        output, message = oddly_written(action, reply.output) if action in ODDLY_WRITTEN else (reply.output, "")
         self._send_json(200, {
             "infcode": 0, "inf_refmsgid": reply.inf_refmsgid, "refmsg_time": _stamp(received),
-            "respond_time": _stamp(front.simulator.now()), "err_msg": None, "warn_msg": None,
-            "cainfo": None, "signtype": None, "output": reply.output})
+            "respond_time": _stamp(front.simulator.now()), "err_msg": message or None, "warn_msg": None,
+            "cainfo": None, "signtype": None, "output": output})
 
     def _envelope_error(self, received: datetime, message: str) -> None:
         self._send_json(200, {

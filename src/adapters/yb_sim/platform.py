@@ -3,6 +3,7 @@ tests and for the dev server."""
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 import logging
 import threading
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from adapters.yb_sim.demo_data import demo_persons
 from adapters.yb_sim.demo_items import DemoItem, demo_items
-from adapters.yb_sim.faults import COMMITTING, FaultPlan
+from adapters.yb_sim.faults import COMMITTING, ODDLY_WRITTEN, FaultPlan, oddly_written
 from adapters.yb_sim.handlers import HANDLERS, Call
 from adapters.yb_sim.policy import Policy
 from adapters.yb_sim.state import Message, Person, SimState
@@ -50,6 +51,10 @@ class SimulatorPlatform(Platform):
         fault = self.faults.take(request.infno)
         if fault is None:
             return self.process(request)
+        if fault.action in ODDLY_WRITTEN:
+            reply = self.process(request)
+            output, message = oddly_written(fault.action, reply.output)
+            return replace(reply, output=output, message=message)
         if fault.action == "delay":
             time.sleep(fault.seconds)
             return self.process(request)
@@ -107,7 +112,7 @@ class SimulatorPlatform(Platform):
         output, problems = decode_output(tx, raw)
         if problems:
             log.warning("simulator reply to %s breaks the catalogue: %s", request.infno, problems)
-        return PlatformReply(output=output, inf_refmsgid=inf_refmsgid, raw={"output": raw})
+        return PlatformReply(output=output, inf_refmsgid=inf_refmsgid, raw={"output": raw}, problems=tuple(problems))
 
     def _check_sign_in(self, request: PlatformRequest) -> None:
         sign = self._state.sign_ins.get(request.sign_no or "")

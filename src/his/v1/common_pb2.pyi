@@ -223,7 +223,7 @@ class FeeItem(_message.Message):
     def __init__(self, feedetl_sn: _Optional[str] = ..., chrg_bchno: _Optional[str] = ..., med_list_codg: _Optional[str] = ..., medins_list_codg: _Optional[str] = ..., medins_list_name: _Optional[str] = ..., det_item_fee_sumamt: _Optional[str] = ..., cnt: _Optional[str] = ..., pric: _Optional[str] = ..., fee_ocur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., bilg_dept_codg: _Optional[str] = ..., bilg_dept_name: _Optional[str] = ..., bilg_dr_codg: _Optional[str] = ..., bilg_dr_name: _Optional[str] = ..., rx_circ_flag: _Optional[str] = ..., hosp_appr_flag: _Optional[str] = ..., state: _Optional[_Union[FeeState, str]] = ..., chrgitm_lv: _Optional[str] = ..., med_chrgitm_type: _Optional[str] = ..., fulamt_ownpay_amt: _Optional[str] = ..., overlmt_amt: _Optional[str] = ..., preselfpay_amt: _Optional[str] = ..., inscp_scp_amt: _Optional[str] = ...) -> None: ...
 
 class Settlement(_message.Message):
-    __slots__ = ("setl_id", "medins_setl_id", "mdtrt_id", "psn_no", "chrg_bchno", "setl_time", "insutype", "med_type", "state", "cancel_setl_id", "clr_type", "clr_way", "clr_optins", "pool_prop_selfpay", "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "cvlserv_pay", "hifes_pay", "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay", "hosp_part_amt", "balc", "acct_mulaid_pay", "hifdm_pay", "fund_payments")
+    __slots__ = ("setl_id", "medins_setl_id", "mdtrt_id", "psn_no", "chrg_bchno", "setl_time", "insutype", "med_type", "state", "cancel_setl_id", "clr_type", "clr_way", "clr_optins", "pool_prop_selfpay", "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt", "act_pay_dedc", "hifp_pay", "cvlserv_pay", "hifes_pay", "hifmi_pay", "hifob_pay", "maf_pay", "oth_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay", "hosp_part_amt", "balc", "acct_mulaid_pay", "hifdm_pay", "fund_payments", "discrepancies")
     SETL_ID_FIELD_NUMBER: _ClassVar[int]
     MEDINS_SETL_ID_FIELD_NUMBER: _ClassVar[int]
     MDTRT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -260,6 +260,7 @@ class Settlement(_message.Message):
     ACCT_MULAID_PAY_FIELD_NUMBER: _ClassVar[int]
     HIFDM_PAY_FIELD_NUMBER: _ClassVar[int]
     FUND_PAYMENTS_FIELD_NUMBER: _ClassVar[int]
+    DISCREPANCIES_FIELD_NUMBER: _ClassVar[int]
     setl_id: str
     medins_setl_id: str
     mdtrt_id: str
@@ -296,7 +297,8 @@ class Settlement(_message.Message):
     acct_mulaid_pay: str
     hifdm_pay: str
     fund_payments: _containers.RepeatedCompositeFieldContainer[FundPayment]
-    def __init__(self, setl_id: _Optional[str] = ..., medins_setl_id: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., psn_no: _Optional[str] = ..., chrg_bchno: _Optional[str] = ..., setl_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., state: _Optional[_Union[SettlementState, str]] = ..., cancel_setl_id: _Optional[str] = ..., clr_type: _Optional[str] = ..., clr_way: _Optional[str] = ..., clr_optins: _Optional[str] = ..., pool_prop_selfpay: _Optional[str] = ..., medfee_sumamt: _Optional[str] = ..., fulamt_ownpay_amt: _Optional[str] = ..., overlmt_selfpay: _Optional[str] = ..., preselfpay_amt: _Optional[str] = ..., inscp_scp_amt: _Optional[str] = ..., act_pay_dedc: _Optional[str] = ..., hifp_pay: _Optional[str] = ..., cvlserv_pay: _Optional[str] = ..., hifes_pay: _Optional[str] = ..., hifmi_pay: _Optional[str] = ..., hifob_pay: _Optional[str] = ..., maf_pay: _Optional[str] = ..., oth_pay: _Optional[str] = ..., fund_pay_sumamt: _Optional[str] = ..., psn_part_amt: _Optional[str] = ..., acct_pay: _Optional[str] = ..., psn_cash_pay: _Optional[str] = ..., hosp_part_amt: _Optional[str] = ..., balc: _Optional[str] = ..., acct_mulaid_pay: _Optional[str] = ..., hifdm_pay: _Optional[str] = ..., fund_payments: _Optional[_Iterable[_Union[FundPayment, _Mapping]]] = ...) -> None: ...
+    discrepancies: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, setl_id: _Optional[str] = ..., medins_setl_id: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., psn_no: _Optional[str] = ..., chrg_bchno: _Optional[str] = ..., setl_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., state: _Optional[_Union[SettlementState, str]] = ..., cancel_setl_id: _Optional[str] = ..., clr_type: _Optional[str] = ..., clr_way: _Optional[str] = ..., clr_optins: _Optional[str] = ..., pool_prop_selfpay: _Optional[str] = ..., medfee_sumamt: _Optional[str] = ..., fulamt_ownpay_amt: _Optional[str] = ..., overlmt_selfpay: _Optional[str] = ..., preselfpay_amt: _Optional[str] = ..., inscp_scp_amt: _Optional[str] = ..., act_pay_dedc: _Optional[str] = ..., hifp_pay: _Optional[str] = ..., cvlserv_pay: _Optional[str] = ..., hifes_pay: _Optional[str] = ..., hifmi_pay: _Optional[str] = ..., hifob_pay: _Optional[str] = ..., maf_pay: _Optional[str] = ..., oth_pay: _Optional[str] = ..., fund_pay_sumamt: _Optional[str] = ..., psn_part_amt: _Optional[str] = ..., acct_pay: _Optional[str] = ..., psn_cash_pay: _Optional[str] = ..., hosp_part_amt: _Optional[str] = ..., balc: _Optional[str] = ..., acct_mulaid_pay: _Optional[str] = ..., hifdm_pay: _Optional[str] = ..., fund_payments: _Optional[_Iterable[_Union[FundPayment, _Mapping]]] = ..., discrepancies: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class FundPayment(_message.Message):
     __slots__ = ("fund_pay_type", "fund_pay_type_name", "fund_payamt", "inscp_scp_amt", "crt_payb_lmt_amt", "setl_proc_info")
@@ -315,7 +317,7 @@ class FundPayment(_message.Message):
     def __init__(self, fund_pay_type: _Optional[str] = ..., fund_pay_type_name: _Optional[str] = ..., fund_payamt: _Optional[str] = ..., inscp_scp_amt: _Optional[str] = ..., crt_payb_lmt_amt: _Optional[str] = ..., setl_proc_info: _Optional[str] = ...) -> None: ...
 
 class JournalEntry(_message.Message):
-    __slots__ = ("id", "msgid", "infno", "state", "infcode", "err_msg", "operator_code", "psn_no", "mdtrt_id", "visit_id", "created_at", "finished_at", "resolution", "reversal_msgid", "request_json", "reply_json", "inf_refmsgid")
+    __slots__ = ("id", "msgid", "infno", "state", "infcode", "err_msg", "operator_code", "psn_no", "mdtrt_id", "visit_id", "created_at", "finished_at", "resolution", "reversal_msgid", "request_json", "reply_json", "inf_refmsgid", "discrepancy")
     ID_FIELD_NUMBER: _ClassVar[int]
     MSGID_FIELD_NUMBER: _ClassVar[int]
     INFNO_FIELD_NUMBER: _ClassVar[int]
@@ -333,6 +335,7 @@ class JournalEntry(_message.Message):
     REQUEST_JSON_FIELD_NUMBER: _ClassVar[int]
     REPLY_JSON_FIELD_NUMBER: _ClassVar[int]
     INF_REFMSGID_FIELD_NUMBER: _ClassVar[int]
+    DISCREPANCY_FIELD_NUMBER: _ClassVar[int]
     id: int
     msgid: str
     infno: str
@@ -350,4 +353,5 @@ class JournalEntry(_message.Message):
     request_json: str
     reply_json: str
     inf_refmsgid: str
-    def __init__(self, id: _Optional[int] = ..., msgid: _Optional[str] = ..., infno: _Optional[str] = ..., state: _Optional[_Union[JournalState, str]] = ..., infcode: _Optional[int] = ..., err_msg: _Optional[str] = ..., operator_code: _Optional[str] = ..., psn_no: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., visit_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution: _Optional[str] = ..., reversal_msgid: _Optional[str] = ..., request_json: _Optional[str] = ..., reply_json: _Optional[str] = ..., inf_refmsgid: _Optional[str] = ...) -> None: ...
+    discrepancy: str
+    def __init__(self, id: _Optional[int] = ..., msgid: _Optional[str] = ..., infno: _Optional[str] = ..., state: _Optional[_Union[JournalState, str]] = ..., infcode: _Optional[int] = ..., err_msg: _Optional[str] = ..., operator_code: _Optional[str] = ..., psn_no: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., visit_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution: _Optional[str] = ..., reversal_msgid: _Optional[str] = ..., request_json: _Optional[str] = ..., reply_json: _Optional[str] = ..., inf_refmsgid: _Optional[str] = ..., discrepancy: _Optional[str] = ...) -> None: ...

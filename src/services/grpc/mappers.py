@@ -18,7 +18,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from domain.errors import FieldViolation, ValidationFailed
 from domain.journal import JournalEntry
-from domain.money import money, to_decimal
+from domain.money import money, quantize, to_decimal
 from domain.person import Insurance, InsuredPerson
 from domain.platform_time import parse_datetime
 from domain.settlement import AMOUNT_FIELDS, FundPayment, Settlement
@@ -31,6 +31,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Plain decimals only: exponents ("1e2"), "NaN", "Infinity" and thousands separators are refused.
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # ASCII digits only, like every client sends
 _MAX_INTEGER_DIGITS = 16  # the platform's 数值型(16, n)
+CNT_SCALE, PRIC_SCALE, RATIO_SCALE = 4, 6, 4  # 数值型(16,4) quantity, (16,6) unit price, (5,4) ratio
 
 
 def zone_of(zone: str | ZoneInfo) -> ZoneInfo:
@@ -46,9 +47,13 @@ def money_to_str(value: Decimal | None) -> str:
     return format(abs(amount) if amount == 0 else amount, "f")  # never "-0.00"
 
 
-def decimal_to_str(value: Decimal | None) -> str:
-    """Non-money decimals (cnt, pric, ratios, age) as they are, without exponent."""
-    return "" if value is None else format(to_decimal(value), "f")
+def decimal_to_str(value: Decimal | None, scale: int | None = None) -> str:
+    """Non-money decimals without exponent; with `scale`, in the field's one canonical form (its
+    platform scale: cnt 4, pric 6, ratios 4, age 1), whichever method returns it."""
+    if value is None:
+        return ""
+    number = to_decimal(value)
+    return format(number if scale is None else quantize(number, scale), "f")
 
 
 def parse_decimal(text: str, field: str, scale: int = 2) -> Decimal:
@@ -139,7 +144,7 @@ _ENUM_NUMBERS: dict = {}
 def person_to_proto(person: InsuredPerson) -> pb.InsuredPerson:
     return pb.InsuredPerson(
         psn_no=person.psn_no, psn_name=person.psn_name, psn_cert_type=person.psn_cert_type, certno=person.certno,
-        gend=person.gend, brdy=person.brdy.isoformat() if person.brdy else "", age=decimal_to_str(person.age),
+        gend=person.gend, brdy=person.brdy.isoformat() if person.brdy else "", age=decimal_to_str(person.age, 1),
         naty=person.naty, insurances=[insurance_to_proto(i) for i in person.insurances])
 
 
@@ -175,8 +180,8 @@ def fee_to_proto(f: FeeItem, zone: ZoneInfo) -> pb.FeeItem:
     msg = pb.FeeItem(
         feedetl_sn=f.feedetl_sn, chrg_bchno=f.chrg_bchno, med_list_codg=f.med_list_codg,
         medins_list_codg=f.medins_list_codg, medins_list_name=f.medins_list_name,
-        det_item_fee_sumamt=money_to_str(f.det_item_fee_sumamt), cnt=decimal_to_str(f.cnt),
-        pric=decimal_to_str(f.pric), bilg_dept_codg=f.bilg_dept_codg, bilg_dept_name=f.bilg_dept_name,
+        det_item_fee_sumamt=money_to_str(f.det_item_fee_sumamt), cnt=decimal_to_str(f.cnt, CNT_SCALE),
+        pric=decimal_to_str(f.pric, PRIC_SCALE), bilg_dept_codg=f.bilg_dept_codg, bilg_dept_name=f.bilg_dept_name,
         bilg_dr_codg=f.bilg_dr_codg, bilg_dr_name=f.bilg_dr_name, rx_circ_flag=f.rx_circ_flag,
         hosp_appr_flag=f.hosp_appr_flag, state=_enum(pb.FeeState, "FEE_STATE", f.state), chrgitm_lv=f.chrgitm_lv,
         med_chrgitm_type=f.med_chrgitm_type, fulamt_ownpay_amt=money_to_str(f.fulamt_ownpay_amt),
@@ -193,8 +198,8 @@ def settlement_to_proto(s: Settlement, zone: ZoneInfo, preview: bool = False) ->
         chrg_bchno=s.chrg_bchno, insutype=s.insutype, med_type=s.med_type,
         state=0 if preview else _enum(pb.SettlementState, "SETTLEMENT_STATE", s.state),
         cancel_setl_id=s.cancel_setl_id, clr_type=s.clr_type, clr_way=s.clr_way, clr_optins=s.clr_optins,
-        pool_prop_selfpay=decimal_to_str(s.pool_prop_selfpay),
-        fund_payments=[fund_payment_to_proto(d) for d in s.details],
+        pool_prop_selfpay=decimal_to_str(s.pool_prop_selfpay, RATIO_SCALE),
+        fund_payments=[fund_payment_to_proto(d) for d in s.details], discrepancies=s.discrepancies,
         **{name: money_to_str(getattr(s, name)) for name in AMOUNT_FIELDS})
     _set_time(msg, "setl_time", s.setl_time, zone)
     return msg
@@ -212,7 +217,8 @@ def journal_entry_to_proto(e: JournalEntry, zone: ZoneInfo) -> pb.JournalEntry:
         err_msg=e.err_msg, operator_code=e.operator_code, psn_no=e.psn_no, mdtrt_id=e.mdtrt_id,
         visit_id=e.visit_id, resolution=e.resolution, reversal_msgid=e.reversal_msgid,
         request_json=encode_json(e.request) if e.request is not None else "",
-        reply_json=encode_json(e.reply) if e.reply is not None else "", inf_refmsgid=e.inf_refmsgid)
+        reply_json=encode_json(e.reply) if e.reply is not None else "", inf_refmsgid=e.inf_refmsgid,
+        discrepancy=e.discrepancy)
     if e.infcode is not None:
         msg.infcode = int(e.infcode)
     _set_time(msg, "created_at", e.created_at, zone)
@@ -258,7 +264,7 @@ def fees_from_proto(rows: Iterable, zone: ZoneInfo, field: str = "fees") -> list
             feedetl_sn=row.feedetl_sn, chrg_bchno=row.chrg_bchno, med_list_codg=row.med_list_codg,
             medins_list_codg=row.medins_list_codg, medins_list_name=row.medins_list_name,
             det_item_fee_sumamt=money(read.decimal(row.det_item_fee_sumamt, f"{at}.det_item_fee_sumamt", 2)),
-            cnt=read.decimal(row.cnt, f"{at}.cnt", 4), pric=read.decimal(row.pric, f"{at}.pric", 6),
+            cnt=read.decimal(row.cnt, f"{at}.cnt", CNT_SCALE), pric=read.decimal(row.pric, f"{at}.pric", PRIC_SCALE),
             fee_ocur_time=read.time(row, "fee_ocur_time", f"{at}.fee_ocur_time", zone),
             bilg_dept_codg=row.bilg_dept_codg, bilg_dept_name=row.bilg_dept_name, bilg_dr_codg=row.bilg_dr_codg,
             bilg_dr_name=row.bilg_dr_name, rx_circ_flag=row.rx_circ_flag or "0",

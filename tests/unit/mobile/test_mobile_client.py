@@ -11,8 +11,7 @@ from adapters.yb_mobile import MobilePayPlatform, MobilePaySettings, SM2PrivateK
 from adapters.yb_mobile.envelope import Channel, header, open_sealed, seal
 from domain.operator import Operator
 from ports.jsoncodec import encode_json, parse_json
-from ports.platform import (PlatformOutcomeUnknown, PlatformRefused, PlatformRequest, PlatformUnreachable,
-                            ReplyInvalid)
+from ports.platform import PlatformOutcomeUnknown, PlatformRefused, PlatformRequest, PlatformUnreachable
 
 APP_ID, SECRET = "HB4201060000TESTAPP00001", "CLIENT-TEST-SECRET"
 CHANNEL = Channel(APP_ID, SECRET)
@@ -113,10 +112,12 @@ def test_untrustworthy_replies_leave_the_outcome_unknown(reply):
         mp.execute(request())
 
 
-def test_reply_breaking_the_catalogue_is_invalid():
+def test_a_signed_success_with_an_unreadable_field_is_a_success_with_a_problem():
+    # the centre signed code 0: it acted. The odd field is passed on and named, never doubted.
     mp, _ = platform(lambda env, data: ok({"payOrdId": "ORD1", "ordStas": "6", "feeSumamt": "abc"}))
-    with pytest.raises(ReplyInvalid):
-        mp.execute(request())
+    reply = mp.execute(request())
+    assert reply.output["data"]["ordStas"] == "6"
+    assert [p.field for p in reply.problems] == ["data.feeSumamt"]
 
 
 def test_transport_failures():

@@ -41,7 +41,8 @@ def test_bad_rules_are_rejected():
     with pytest.raises(ValueError):
         FaultPlan().add("2207", "delay", seconds=-1)
     assert set(FAULT_ACTIONS) == {"delay", "timeout_after_commit", "drop_before_commit", "drop_after_commit",
-                                  "error_reply", "garbage_after_commit", "gateway_error"}
+                                  "error_reply", "garbage_after_commit", "gateway_error", "null_part_amounts",
+                                  "uneven_sums", "warn_message"}
 
 
 def test_take_is_thread_safe():

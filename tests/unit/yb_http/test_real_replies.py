@@ -106,10 +106,20 @@ def test_html_body_is_uncertain() -> None:
         parse_reply(502, b"<html>502 Bad Gateway</html>", catalogue.get("2207"), "M1")
 
 
-def test_unparsable_number_is_invalid_reply() -> None:
-    body = b'{"infcode":0,"output":{"setlinfo":{"medfee_sumamt":"abc"},"setldetail":[]}}'
-    with pytest.raises(ReplyInvalid, match="setlinfo.medfee_sumamt"):
-        parse_reply(200, body, catalogue.get("2207"), "M1")
+def test_an_unparsable_number_with_infcode_0_is_a_success_with_a_problem() -> None:
+    # infcode 0: the platform settled. The odd amount is kept as sent and named, never doubted.
+    body = b'{"infcode":0,"err_msg":"","output":{"setlinfo":{"setl_id":"S1","medfee_sumamt":"abc"},"setldetail":[]}}'
+    reply = parse_reply(200, body, catalogue.get("2207"), "M1")
+    assert reply.output["setlinfo"]["setl_id"] == "S1"
+    assert reply.output["setlinfo"]["medfee_sumamt"] == "abc"
+    assert [p.field for p in reply.problems] == ["setlinfo.medfee_sumamt"]
+
+
+def test_a_message_beside_infcode_0_is_kept_as_the_platforms_message() -> None:
+    body = '{"infcode":"0","err_msg":"提示：该患者本年度门诊统筹已用完","output":{"data":{"mdtrt_id":"M9"}}}'.encode()
+    reply = parse_reply(200, body, catalogue.get("2201"), "M1")
+    assert reply.output["data"]["mdtrt_id"] == "M9"
+    assert reply.message == "提示：该患者本年度门诊统筹已用完"
 
 
 def test_spaced_date_is_normalised() -> None:

@@ -6,7 +6,7 @@ from alembic import context
 
 from adapters.db.engine import make_engine
 from adapters.db.tables import metadata
-from adapters.db.types import EmptyAsNull, ExactDecimal
+from adapters.db.types import EmptyAsNull, ExactDecimal, Lines
 
 
 def _render_type(type_, obj, _autogen_context):
@@ -17,6 +17,8 @@ def _render_type(type_, obj, _autogen_context):
     if isinstance(obj, ExactDecimal):
         return (f"sa.Numeric({obj.precision}, {obj.scale})"
                 f'.with_variant(sa.String({obj.precision + 2}), "sqlite")')
+    if isinstance(obj, Lines):
+        return "sa.Text()"
     if isinstance(obj, EmptyAsNull):
         return f"sa.String({obj.impl.length})"
     if isinstance(obj, sa.Enum) and not obj.native_enum:
