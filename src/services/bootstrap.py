@@ -16,6 +16,7 @@ from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.platform_router import GatewayRouter
 from adapters.yb_http.client import HttpPlatform, HttpSettings
+from adapters.yb_http.sm2_signer import Sm2MessageSigner
 from adapters.yb_mobile import MobilePayPlatform, MobilePaySettings
 from adapters.yb_sim.platform import SimulatorPlatform
 from adapters.yb_sim.policy import Policy
@@ -31,12 +32,24 @@ from services.settings import Settings
 from services.transactions import TransactionService
 
 
-def _http_platform(settings: Settings, institution, catalogue) -> HttpPlatform:
+def _message_signer(settings: Settings) -> Sm2MessageSigner | None:
+    m = settings.message_signing
+    if not m.enabled:
+        return None
+    try:
+        return Sm2MessageSigner.from_base64(m.private_key, signing_string=m.signing_string, user_id=m.user_id,
+                                            signtype=m.signtype)
+    except ValueError as exc:
+        raise ValueError(f"message_signing is enabled but its private_key cannot be used: {exc} "
+                         "(Base64 of the 32-byte SM2 private key; HIS_MESSAGE_SIGNING__PRIVATE_KEY)") from None
+
+
+def _http_platform(settings: Settings, institution, catalogue, signer) -> HttpPlatform:
     p = settings.platform
     if not p.url:
         raise ValueError("platform.kind = http needs platform.url (HIS_PLATFORM__URL or --platform URL)")
     return HttpPlatform(HttpSettings(url=p.url, paasid=p.paasid, token=p.token, connect_timeout=p.connect_timeout,
-                                     read_timeout=p.read_timeout), institution, catalogue)
+                                     read_timeout=p.read_timeout), institution, catalogue, signer=signer)
 
 
 def _simulator(settings: Settings, clock) -> SimulatorPlatform:
@@ -69,7 +82,7 @@ def _streaming_downloads(platform):
     (the same connection pool; an explicit limit is kept)."""
     if isinstance(platform, HttpPlatform) and platform.settings.download_in_memory is None:
         return HttpPlatform(replace(platform.settings, download_in_memory=1 << 20), platform.institution,
-                            platform.catalogue, transport=platform.transport)
+                            platform.catalogue, transport=platform.transport, signer=platform.signer)
     return platform
 
 
@@ -92,10 +105,11 @@ class Container(containers.DeclarativeContainer):
     journal_store = providers.Singleton(SqlJournalStore, connections)
     msgids = providers.Singleton(SqlMsgIdAllocator, engine, clock=clock)
 
+    message_signer = providers.Singleton(_message_signer, settings)
     platform = providers.Selector(
         providers.Callable(lambda s: s.platform.kind, settings),
         simulator=providers.Singleton(_simulator, settings, clock),
-        http=providers.Singleton(_http_platform, settings, institution, catalogue),
+        http=providers.Singleton(_http_platform, settings, institution, catalogue, message_signer),
     )
     mobile_pay = providers.Singleton(_mobile_pay, settings, catalogue, clock)
     routed = providers.Singleton(_router, settings, catalogue, platform, mobile_pay)
@@ -166,6 +180,7 @@ class App:
 def bootstrap(settings: Settings, platform=None) -> App:
     """Wire the application. `platform` replaces the configured one (tests, the benchmark)."""
     container = Container(settings=settings)
+    container.message_signer()  # a missing or malformed key stops start-up, not the first call
     if platform is not None:
         container.platform.override(providers.Object(platform))
     return App(container=container, settings=settings)

@@ -51,9 +51,11 @@ def cmd_sim_serve(args: argparse.Namespace) -> int:
     from adapters.yb_sim.policy import Policy
 
     simulator = SimulatorPlatform(policy=Policy.load(args.policy or None))
-    front = SimulatorHttpFront(simulator, host=args.host, port=args.port, paasid=args.paasid, token=args.token)
+    front = SimulatorHttpFront(simulator, host=args.host, port=args.port, paasid=args.paasid, token=args.token,
+                               message_verifier=_message_verifier(args))
     front.start()
-    print(f"his sim: 医保 simulator at {front.url} (paasid {args.paasid})", flush=True)
+    print(f"his sim: 医保 simulator at {front.url} (paasid {args.paasid}"
+          f"{'; cainfo checked, ' + args.signing_string if args.verify_public_key else ''})", flush=True)
     mobile = None
     if args.mobile_port is not None:
         from adapters.yb_sim.mobile_front import MobilePayFront
@@ -72,6 +74,18 @@ def cmd_sim_serve(args: argparse.Namespace) -> int:
         if mobile is not None:
             mobile.stop()
     return 0
+
+
+def _message_verifier(args: argparse.Namespace):
+    if not args.verify_public_key:
+        return None
+    from adapters.yb_http.sm2_signer import Sm2MessageVerifier
+
+    try:
+        return Sm2MessageVerifier.from_base64(args.verify_public_key, signing_string=args.signing_string,
+                                              user_id=args.signing_user_id)
+    except ValueError as exc:
+        raise SystemExit(f"his sim serve: --verify-public-key: {exc}") from None
 
 
 def cmd_journal(args: argparse.Namespace) -> int:
@@ -131,6 +145,11 @@ def parser() -> argparse.ArgumentParser:
     sim_serve.add_argument("--policy", help="policy rules TOML (default: the packaged policy)")
     sim_serve.add_argument("--mobile-port", type=int, default=None,
                            help="also serve the mobile-payment centre (6xxx, SM4/SM2 envelope) on this port")
+    sim_serve.add_argument("--verify-public-key", metavar="BASE64",
+                           help="check every request's cainfo (SM3withSM2) with the HIS's SM2 public key")
+    sim_serve.add_argument("--signing-string", choices=["sorted_fields", "input"], default="sorted_fields",
+                           help="what cainfo signs (as the HIS's message_signing.signing_string)")
+    sim_serve.add_argument("--signing-user-id", default="1234567812345678", help="SM2 signer id")
     sim_serve.set_defaults(func=cmd_sim_serve)
 
     journal = sub.add_parser("journal", help="list unresolved platform journal entries, or resolve one")

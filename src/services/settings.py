@@ -61,10 +61,27 @@ class InstitutionSettings(BaseModel):
     fixmedins_name: str = "武汉市示范医院"
     mdtrtarea_admvs: str = "420106"
     recer_sys_code: str = "YBXT"
-    infver: str = "V1.0"
+    infver: str = "V1.0"  # issued by the local bureau; Huangshi's requests carry "1"
+    # sent as they are while message_signing is off; when it is on, the signer sets both
+    signtype: str = ""
+    cainfo: str = ""
 
     def institution(self) -> Institution:
         return Institution(**self.model_dump())
+
+
+class MessageSigningSettings(BaseModel):
+    """The envelope's own signature (signtype + cainfo, SM3withSM2 in Base64) on every request
+    to an HTTP platform, for deployments that check it (Huangshi sends signtype "SM2"). Off by
+    default. What is signed is provisional, unconfirmed by public sources: `sorted_fields` (the
+    top-level fields but cainfo and input, ASCII-sorted, key=value joined by "&"; a Hubei
+    implementation's form) or `input` (the input JSON exactly as sent; another province's)."""
+
+    enabled: bool = False
+    private_key: str = ""  # Base64 of the 32-byte SM2 private key; required when enabled
+    user_id: str = "1234567812345678"  # SM2 signer id (GM/T 0009 default)
+    signing_string: Literal["sorted_fields", "input"] = "sorted_fields"
+    signtype: str = "SM2"
 
 
 # Role -> what it may send through the generic PlatformService.Invoke (services/transactions.py
@@ -91,6 +108,7 @@ class Settings(BaseSettings):
     institution: InstitutionSettings = Field(default_factory=InstitutionSettings)
     platform: PlatformSettings = Field(default_factory=PlatformSettings)
     mobile_pay: MobilePaySettingsModel = Field(default_factory=MobilePaySettingsModel)
+    message_signing: MessageSigningSettings = Field(default_factory=MessageSigningSettings)
     operators: list[OperatorToken] = Field(default_factory=lambda: list(DEMO_OPERATORS))
     system_operator: OperatorToken = Field(
         default_factory=lambda: OperatorToken(token="", code="SYS", name="系统自动冲正", type="1", role="system"))

@@ -18,6 +18,7 @@ from adapters.yb_http.reply import parse_reply
 from adapters.yb_http.wire import build_envelope, encode_json, gateway_headers
 from domain.institution import Institution
 from ports.catalogue import Catalogue
+from ports.message_signer import MessageSigner
 from ports.platform import Platform, PlatformOutcomeUnknown, PlatformReply, PlatformRequest, PlatformUnreachable
 
 
@@ -66,11 +67,16 @@ class HttpPlatform(Platform):
     """Requests go straight to an httpx transport (its connection pool), not through an
     httpx.Client: a platform call needs none of a client's redirects, cookies, auth flows or
     hooks, and skipping them saves about a third of the per-call cost. Errors are still
-    httpx's own (the transport maps its pool's exceptions)."""
+    httpx's own (the transport maps its pool's exceptions).
+
+    With a `signer`, every envelope leaves with the signer's signtype and cainfo (a message
+    signature some deployments check); without one, with the institution's configured values."""
 
     def __init__(self, settings: HttpSettings, institution: Institution, catalogue: Catalogue,
-                 transport: httpx.BaseTransport | None = None, epoch: Callable[[], float] = time.time):
+                 transport: httpx.BaseTransport | None = None, epoch: Callable[[], float] = time.time,
+                 signer: MessageSigner | None = None):
         self.settings, self.institution, self.catalogue, self._epoch = settings, institution, catalogue, epoch
+        self.signer = signer
         self.transport = transport or httpx.HTTPTransport(
             limits=httpx.Limits(max_connections=settings.max_connections,
                                 max_keepalive_connections=settings.max_connections), retries=0)
@@ -79,7 +85,14 @@ class HttpPlatform(Platform):
                          "write": settings.read_timeout, "pool": settings.read_timeout}
 
     def execute(self, request: PlatformRequest) -> PlatformReply:
-        body = encode_json(build_envelope(request, self.institution)).encode("utf-8")
+        envelope = build_envelope(request, self.institution)
+        if self.signer is not None:
+            try:
+                signed = self.signer.sign(envelope)
+            except ValueError as exc:  # nothing has left: a definite "not sent"
+                raise PlatformUnreachable(f"message signing failed: {exc}", request.msgid) from exc
+            envelope["signtype"], envelope["cainfo"] = signed.signtype, signed.cainfo
+        body = encode_json(envelope).encode("utf-8")
         headers = gateway_headers(self.settings.paasid, self.settings.token, int(self._epoch()), secrets.token_hex(8))
         outgoing = httpx.Request("POST", self._url, content=body, headers=headers,
                                  extensions={"timeout": self._timeout})

@@ -1,5 +1,5 @@
 """The mobile-payment centre's cryptography: SM4 data key and encData, the sorted sign source,
-SM3withSM2 signatures (r||s, user id 1234567812345678).
+SM3withSM2 signatures (r||s, user id 1234567812345678 unless another is given).
 
 The arithmetic comes from gmssl (pure Python). Its SM2 class has sharp edges that this module
 covers, so nothing else should touch it:
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
-from gmssl import sm2, sm4
+from gmssl import sm2, sm3, sm4
 
 from ports.jsoncodec import encode_json  # Decimal-exact writer shared with the FSI adapter
 
@@ -170,7 +170,18 @@ class SM2PublicKey:
         engine.public_key = self.hex  # set after construction: the constructor's lstrip mangles keys
         return engine
 
-    def verify(self, message: bytes, signature: bytes) -> bool:
+    def digest(self, message: bytes, user_id: str = SM2_USER_ID) -> bytes:
+        """e = SM3(Z || M), Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA) (GB/T 32918.2).
+        Computed here because gmssl's sign_with_sm3 hard-codes the default user id."""
+        uid = user_id.encode("utf-8")
+        if len(uid) * 8 > 0xFFFF:
+            raise CryptoError("SM2 user id too long")
+        z_input = ((len(uid) * 8).to_bytes(2, "big") + uid
+                   + bytes.fromhex(_CURVE["a"] + _CURVE["b"] + _CURVE["g"] + self.hex))
+        z = bytes.fromhex(sm3.sm3_hash(list(z_input)))
+        return bytes.fromhex(sm3.sm3_hash(list(z + message)))
+
+    def verify(self, message: bytes, signature: bytes, user_id: str = SM2_USER_ID) -> bool:
         """SM3withSM2 over `message`; `signature` is the 64-byte r||s."""
         if len(signature) != 64:
             return False
@@ -178,7 +189,7 @@ class SM2PublicKey:
         if not (1 <= r < _N and 1 <= s < _N):
             return False
         try:
-            return bool(self._engine().verify_with_sm3(signature.hex(), message))
+            return bool(self._engine().verify(signature.hex(), self.digest(message, user_id)))
         except (TypeError, ValueError):  # a degenerate point inside gmssl: not a valid signature
             return False
 
@@ -219,12 +230,13 @@ class SM2PrivateKey:
     def to_base64(self) -> str:
         return base64.b64encode(self.d.to_bytes(32, "big")).decode("ascii")
 
-    def sign(self, message: bytes, k: int | None = None) -> bytes:
+    def sign(self, message: bytes, k: int | None = None, user_id: str = SM2_USER_ID) -> bytes:
         """64-byte r||s. `k` is for known-answer tests only; real signatures use a fresh nonce."""
         engine = self.public_key._engine(f"{self.d:064x}")
+        digest = self.public_key.digest(message, user_id)
         for _ in range(8):
             nonce = k if k is not None else secrets.randbelow(_N - 1) + 1
-            result = engine.sign_with_sm3(message, f"{nonce:064x}")
+            result = engine.sign(digest, f"{nonce:064x}")
             if result is not None:
                 return bytes.fromhex(result)
             if k is not None:
@@ -232,16 +244,16 @@ class SM2PrivateKey:
         raise CryptoError("could not produce an SM2 signature")  # pragma: no cover - p ~ 2^-256
 
 
-def sign_base64(key: SM2PrivateKey, source: str, k: int | None = None) -> str:
-    return base64.b64encode(key.sign(source.encode("utf-8"), k)).decode("ascii")
+def sign_base64(key: SM2PrivateKey, source: str, k: int | None = None, user_id: str = SM2_USER_ID) -> str:
+    return base64.b64encode(key.sign(source.encode("utf-8"), k, user_id)).decode("ascii")
 
 
-def verify_base64(key: SM2PublicKey, source: str, sign_data: str) -> bool:
+def verify_base64(key: SM2PublicKey, source: str, sign_data: str, user_id: str = SM2_USER_ID) -> bool:
     try:
         signature = _b64(sign_data)
     except CryptoError:
         return False
-    return key.verify(source.encode("utf-8"), signature)
+    return key.verify(source.encode("utf-8"), signature, user_id)
 
 
 __all__ = ["CryptoError", "SM2PrivateKey", "SM2PublicKey", "SM2_USER_ID", "UNSIGNED_KEYS", "canonical_json",

@@ -1,5 +1,6 @@
 """The simulator behind HTTP, speaking the real wire format: x-tif gateway signature, JSON
-envelope in and out, and faults that really break the connection."""
+envelope in and out, and faults that really break the connection. Given the HIS's public key,
+it also checks each request's message signature (cainfo), as a signing deployment does."""
 from __future__ import annotations
 
 import hmac
@@ -11,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
 from adapters.yb_http import wire
+from adapters.yb_http.sm2_signer import Sm2MessageVerifier
 from adapters.yb_sim.serving import BackgroundServing
 from adapters.yb_sim.faults import DEFAULT_HOLD_SECONDS, ODDLY_WRITTEN, Fault, oddly_written
 from adapters.yb_sim.platform import SIMULATED_ERROR, SimulatorPlatform
@@ -128,6 +130,11 @@ class _Handler(BaseHTTPRequestHandler):
         if missing:
             self._envelope_error(received, f"报文头缺少必填字段: {', '.join(missing)}")
             return
+        if front.message_verifier is not None:
+            problem = front.message_verifier.problem(envelope, body.decode("utf-8", "replace"))
+            if problem:
+                self._envelope_error(received, problem)
+                return
         if front.institution_code and str(envelope["fixmedins_code"]) != front.institution_code:
             self._envelope_error(received, f"定点医药机构编号[{envelope['fixmedins_code']}]无效")
             return
@@ -208,8 +215,10 @@ class SimulatorHttpFront(BackgroundServing):
 
     def __init__(self, simulator: SimulatorPlatform, host: str = "127.0.0.1", port: int = 0,
                  paasid: str = "his", token: str = "his-secret", path: str = DEFAULT_PATH,
-                 institution_code: str | None = None, window_seconds: int = 180):
+                 institution_code: str | None = None, window_seconds: int = 180,
+                 message_verifier: Sm2MessageVerifier | None = None):
         self.simulator = simulator
+        self.message_verifier = message_verifier  # None: cainfo is not looked at
         self.host = host
         self.paasid = paasid
         self.token = token
