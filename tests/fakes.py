@@ -11,7 +11,7 @@ from domain.errors import ConcurrencyConflict
 from domain.journal import JournalEntry, JournalState
 from ports.clock import Clock
 from ports.journal import JournalStore, MsgIdAllocator
-from ports.repositories import PersonRepository, VisitRepository
+from ports.repositories import PersonRepository, VisitCursor, VisitFilter, VisitPage, VisitRepository
 from ports.unit_of_work import UnitOfWork
 
 
@@ -76,6 +76,16 @@ class FakeJournal(JournalStore):
         return sorted(found, key=lambda e: (e.created_at, e.id), reverse=True)[:limit]
 
 
+def listing(visits, where: VisitFilter, limit: int, after: VisitCursor | None, copy_of=lambda v: v) -> VisitPage:
+    """What VisitRepository.list promises, over visits in memory: matching, newest first, ties by
+    id descending, after the cursor, at most `limit`."""
+    found = sorted((v for v in visits if where.matches(v)), key=lambda v: (v.begntime, v.id), reverse=True)
+    if after is not None:
+        found = [v for v in found if (v.begntime, v.id) < (after.begntime, after.id)]
+    page = [copy_of(v) for v in found[:limit]]
+    return VisitPage(page, VisitCursor.after(page[-1]) if len(found) > limit else None)
+
+
 class _Visits(VisitRepository):
     """Hands out copies and remembers them, so commit can write them back."""
 
@@ -103,8 +113,8 @@ class _Visits(VisitRepository):
         found = next((v for v in self.store.values() if v.mdtrt_id == mdtrt_id), None)
         return self.get(found.id) if found else None
 
-    def list(self, psn_no=None, limit=100):
-        return [copy.deepcopy(v) for v in self.store.values() if psn_no in (None, v.psn_no)][:limit]
+    def list(self, where=VisitFilter(), *, limit=100, after=None):
+        return listing(self.store.values(), where, limit, after, copy.deepcopy)
 
     def in_state(self, state, limit=1000):
         return [self.get(v.id) for v in self.store.values() if v.state is state][:limit]

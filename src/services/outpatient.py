@@ -22,6 +22,7 @@ from domain.platform_time import parse_datetime
 from domain.settlement import Settlement, SettlementRules
 from domain.visit import Diagnosis, FeeItem, Visit, VisitState
 from ports.clock import Clock
+from ports.repositories import VisitCursor, VisitFilter, VisitPage
 from ports.unit_of_work import UnitOfWork
 from services.errors import PlatformRejected, PlatformUnavailable
 from services.platform_gateway import CallContext, PlatformGateway
@@ -198,9 +199,14 @@ class OutpatientService:
                 raise NotFound(f"no visit {visit_id}")
             return visit
 
-    def list_visits(self, psn_no: str | None = None, limit: int = 50) -> list[Visit]:
+    def list_visits(self, where: VisitFilter = VisitFilter(), page_size: int = 50,
+                    after: VisitCursor | None = None) -> VisitPage:
+        """One page of the visits matching `where`, newest begntime first (ties: id descending),
+        starting after `after`; its `next` continues the listing."""
+        if page_size < 1:
+            raise ValidationFailed([FieldViolation("page_size", "must be at least 1")])
         with self.uow() as uow:
-            return uow.visits.list(psn_no=psn_no, limit=limit)
+            return uow.visits.list(where, limit=page_size, after=after)
 
     # ---- helpers ---------------------------------------------------------------------------
     def _change(self, visit_id: str, action: Callable[[Visit], None]) -> Visit:

@@ -13,6 +13,7 @@ from domain.journal import JournalEntry, JournalState
 from domain.person import Insurance, InsuredPerson
 from domain.settlement import FundPayment, Settlement
 from domain.visit import Visit
+from ports.repositories import VisitCursor, VisitFilter, VisitPage
 
 NOW = datetime(2024, 3, 1, 9, 30, 0)  # the fakes' clock: naive local wall time
 
@@ -126,9 +127,14 @@ class FakeOutpatient(_Recording):
             raise NotFound(f"no visit {visit_id}")
         return visit
 
-    def list_visits(self, psn_no=None, limit=50):
-        self._enter("list_visits", None, psn_no, limit)
-        return [v for v in self.visits.values() if psn_no in (None, v.psn_no)][:limit]
+    def list_visits(self, where=VisitFilter(), page_size=50, after=None):
+        self._enter("list_visits", None, where, page_size, after)
+        found = sorted((v for v in self.visits.values() if where.matches(v)), key=lambda v: (v.begntime, v.id),
+                       reverse=True)
+        if after is not None:
+            found = [v for v in found if (v.begntime, v.id) < (after.begntime, after.id)]
+        page = found[:page_size]
+        return VisitPage(page, VisitCursor.after(page[-1]) if len(found) > page_size else None)
 
 
 class FakeJournal(_Recording):

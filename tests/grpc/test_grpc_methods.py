@@ -71,23 +71,6 @@ def test_get_visit_by_mdtrt_id_without_journal(api, auth, registered):
     assert not any(name == "for_visit" for name, *_ in api.journal.calls)
 
 
-def test_list_visits_pages(api, auth, registered):
-    for _ in range(4):
-        api.visits.RegisterVisit(pb.RegisterVisitRequest(psn_no="P001"), metadata=auth)
-    api.visits.RegisterVisit(pb.RegisterVisitRequest(psn_no="P999"), metadata=auth)
-    seen, token = [], ""
-    while True:
-        reply = api.visits.ListVisits(pb.ListVisitsRequest(psn_no="P001", page_size=2, page_token=token), metadata=auth)
-        seen += [v.id for v in reply.visits]
-        token = reply.next_page_token
-        if not token:
-            break
-    assert seen == ["v1", "v2", "v3", "v4", "v5"]
-    everyone = api.visits.ListVisits(pb.ListVisitsRequest(), metadata=auth)
-    assert len(everyone.visits) == 6 and everyone.next_page_token == ""
-    assert api.outpatient.last[2] == (None, 51)
-
-
 def test_journal_methods(api, auth):
     open_entry = api.journal.add(visit_id="v1", state=JournalState.UNCERTAIN, err_msg="timed out")
     api.journal.add(visit_id="v1", state=JournalState.OK, infcode=0, reply={"setlinfo": {"balc": Decimal("9.10")}},

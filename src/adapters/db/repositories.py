@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from operator import attrgetter
 
-from sqlalchemy import Connection, bindparam, delete, exists, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, exists, insert, select, text, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -26,7 +26,7 @@ from domain.errors import ConcurrencyConflict
 from domain.person import InsuredPerson, Insurance
 from domain.settlement import FundPayment, Settlement
 from domain.visit import Diagnosis, FeeItem, Visit, VisitState
-from ports.repositories import PersonRepository, VisitRepository
+from ports.repositories import PersonRepository, VisitCursor, VisitFilter, VisitPage, VisitRepository
 
 # The attribute that carries a visit's snapshot. Not a dataclass field: equality, repr and
 # dataclasses.replace() ignore it (a replace()d copy is a new visit to the repository).
@@ -103,6 +103,11 @@ _SETTLEMENTS = _SETTLEMENTS_JOIN.where(S.c.visit_id == bindparam("id")).order_by
 
 _ID_BY_MDTRT_ID = select(V.c.id).where(V.c.mdtrt_id == bindparam("mdtrt_id"))
 _VISITS = select(*_VISIT.columns, V.c.version)
+# The listing order, and the keyset that continues it: a row value comparison, which both SQLite
+# and PostgreSQL answer from an index on (..., begntime, id) without sorting (see tables.py).
+_NEWEST_FIRST = (V.c.begntime.desc(), V.c.id.desc())
+_AFTER_CURSOR = tuple_(V.c.begntime, V.c.id) < tuple_(bindparam("after_begntime", type_=V.c.begntime.type),
+                                                       bindparam("after_id", type_=V.c.id.type))
 _MANY_DIAGS = (select(D.c.visit_id, D.c.id, *_DIAG.columns)
                .where(D.c.visit_id.in_(bindparam("ids", expanding=True))).order_by(D.c.id))
 _MANY_FEES = (select(F.c.visit_id, F.c.id, *_FEE.columns)
@@ -223,11 +228,18 @@ class SqlVisitRepository(VisitRepository):
         visit_id = self._conn.execute(_ID_BY_MDTRT_ID, {"mdtrt_id": mdtrt_id}).scalar()
         return None if visit_id is None else self.get(visit_id)
 
-    def list(self, psn_no: str | None = None, limit: int = 100) -> list[Visit]:
-        stmt = _VISITS.order_by(V.c.begntime.desc(), V.c.id.desc()).limit(limit)
-        if psn_no is not None:
-            stmt = stmt.where(V.c.psn_no == psn_no)
-        return self._load_many(stmt)
+    def list(self, where: VisitFilter = VisitFilter(), *, limit: int = 100,
+             after: VisitCursor | None = None) -> VisitPage:
+        stmt = _VISITS.where(*_conditions(where)).order_by(*_NEWEST_FIRST).limit(limit + 1)
+        params = {}
+        if after is not None:
+            stmt = stmt.where(_AFTER_CURSOR)
+            params = {"after_begntime": after.begntime, "after_id": after.id}
+        self._autoflush()
+        heads = self._conn.execute(stmt, params).all()
+        # one row more than asked says whether a next page exists; its children are not loaded
+        visits = self._build_many(heads[:limit])
+        return VisitPage(visits, VisitCursor.after(visits[-1]) if len(heads) > limit else None)
 
     def in_state(self, state: VisitState, limit: int = 1000) -> list[Visit]:
         return self._load_many(_VISITS.where(V.c.state == state).order_by(V.c.begntime).limit(limit))
@@ -235,8 +247,12 @@ class SqlVisitRepository(VisitRepository):
     # ---- loading ---------------------------------------------------------------------------
     def _load_many(self, stmt) -> list[Visit]:
         self._autoflush()
+        return self._build_many(self._conn.execute(stmt).all())
+
+    def _build_many(self, heads) -> list[Visit]:
+        """Visits built from these rows of `visits`, with their children (three queries, whatever
+        the count); only these visits' children are read."""
         conn = self._conn
-        heads = conn.execute(stmt).all()
         if not heads:
             return []
         ids = [h[0] for h in heads]
@@ -392,6 +408,21 @@ class SqlVisitRepository(VisitRepository):
                 d[SNAPSHOT] = before
             d["version"] = version
         self._identity.clear()
+
+
+def _conditions(where: VisitFilter) -> list:
+    found = []
+    if where.psn_no is not None:
+        found.append(V.c.psn_no == where.psn_no)
+    if where.dept_code is not None:
+        found.append(V.c.dept_code == where.dept_code)
+    if where.begntime_from is not None:
+        found.append(V.c.begntime >= where.begntime_from)
+    if where.begntime_before is not None:
+        found.append(V.c.begntime < where.begntime_before)
+    if where.states:
+        found.append(V.c.state.in_(sorted(where.states)))
+    return found
 
 
 class _Diff:

@@ -62,7 +62,7 @@ visits = Table(
     "visits", metadata,
     Column("id", String(ID), primary_key=True),
     Column("mdtrt_id", EmptyAsNull(ID), nullable=True, unique=True),  # NULL until 2201 returns
-    Column("psn_no", String(ID), nullable=False, index=True),
+    Column("psn_no", String(ID), nullable=False),
     _text("insutype"),
     _text("med_type"),
     _text("mdtrt_cert_type"),
@@ -80,7 +80,12 @@ visits = Table(
     _text("settling_batch", ID),
     Column("version", Integer, nullable=False),  # optimistic lock, see mapping.py
 )
-Index(None, visits.c.begntime)
+# ListVisits reads newest first, (begntime, id) descending, and continues after a (begntime, id)
+# cursor: each index serves that order for one equality filter (none, psn_no, dept_code), so a page
+# is read straight from it, without sorting all matching visits.
+Index("ix_visits_begntime_id", visits.c.begntime, visits.c.id)
+Index("ix_visits_psn_no_begntime_id", visits.c.psn_no, visits.c.begntime, visits.c.id)
+Index("ix_visits_dept_code_begntime_id", visits.c.dept_code, visits.c.begntime, visits.c.id)
 
 diagnoses = Table(
     "diagnoses", metadata,

@@ -227,14 +227,22 @@ class GetVisitResponse(_message.Message):
     def __init__(self, visit: _Optional[_Union[_common_pb2.Visit, _Mapping]] = ..., journal_entries: _Optional[_Iterable[_Union[_common_pb2.JournalEntry, _Mapping]]] = ...) -> None: ...
 
 class ListVisitsRequest(_message.Message):
-    __slots__ = ("psn_no", "page_size", "page_token")
+    __slots__ = ("psn_no", "page_size", "page_token", "begntime_from", "begntime_before", "dept_code", "states")
     PSN_NO_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    BEGNTIME_FROM_FIELD_NUMBER: _ClassVar[int]
+    BEGNTIME_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    DEPT_CODE_FIELD_NUMBER: _ClassVar[int]
+    STATES_FIELD_NUMBER: _ClassVar[int]
     psn_no: str
     page_size: int
     page_token: str
-    def __init__(self, psn_no: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    begntime_from: _timestamp_pb2.Timestamp
+    begntime_before: _timestamp_pb2.Timestamp
+    dept_code: str
+    states: _containers.RepeatedScalarFieldContainer[_common_pb2.VisitState]
+    def __init__(self, psn_no: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., begntime_from: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., begntime_before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., dept_code: _Optional[str] = ..., states: _Optional[_Iterable[_Union[_common_pb2.VisitState, str]]] = ...) -> None: ...
 
 class ListVisitsResponse(_message.Message):
     __slots__ = ("visits", "next_page_token")

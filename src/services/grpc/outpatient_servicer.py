@@ -1,26 +1,34 @@
 """his.v1.OutpatientService: proto in, one use case call, proto out. No rules live here."""
 from __future__ import annotations
 
-import base64
+import json
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from domain.errors import FieldViolation, ValidationFailed
+from domain.visit import VisitState
+from his.v1 import common_pb2
 from his.v1 import outpatient_pb2 as pb
 from his.v1 import outpatient_pb2_grpc
+from ports.repositories import VisitCursor, VisitFilter
 from services.grpc import mappers as m
 from services.grpc.auth import current_operator
+from services.grpc.page_tokens import PageTokens
 from services.outpatient import RegisterVisit
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
-MAX_OFFSET = 100_000  # list_visits has no cursor: deeper pages would read too much
 DEFAULT_SETLWAY = "01"  # 按项目结算
+_VISIT_STATES = {common_pb2.VisitState.Value(f"VISIT_STATE_{s.value}"): s for s in VisitState}
 
 
 class OutpatientServicer(outpatient_pb2_grpc.OutpatientServiceServicer):
-    def __init__(self, outpatient, journal, zone: str | ZoneInfo = m.DEFAULT_ZONE):
-        """`outpatient`: an OutpatientService; `journal`: a JournalService (for GetVisit's journal)."""
+    def __init__(self, outpatient, journal, zone: str | ZoneInfo = m.DEFAULT_ZONE,
+                 page_tokens: PageTokens | None = None):
+        """`outpatient`: an OutpatientService; `journal`: a JournalService (for GetVisit's journal);
+        `page_tokens`: signs ListVisits' page tokens (default: a random key for this process)."""
         self.outpatient, self.journal, self.zone = outpatient, journal, m.zone_of(zone)
+        self.page_tokens = page_tokens or PageTokens()
 
     def ReadInsuredPerson(self, request, context):
         person = self.outpatient.read_person(current_operator(), request.mdtrt_cert_type, request.mdtrt_cert_no,
@@ -89,39 +97,66 @@ class OutpatientServicer(outpatient_pb2_grpc.OutpatientServiceServicer):
 
     def ListVisits(self, request, context):
         current_operator()
-        size = _page_size(request.page_size)
-        offset = _offset(request.page_token)
-        # One extra row tells whether another page exists.
-        found = self.outpatient.list_visits(psn_no=request.psn_no or None, limit=offset + size + 1)
-        page = found[offset:offset + size]
-        more = len(found) > offset + size and offset + size <= MAX_OFFSET
-        return pb.ListVisitsResponse(visits=[self._visit(v) for v in page],
-                                     next_page_token=_token(offset + size) if more else "")
+        where, size = self._listing(request)
+        filters = _filters_key(where)
+        after = _cursor(self.page_tokens.read(request.page_token, filters), self.page_tokens.field)
+        page = self.outpatient.list_visits(where, size, after)
+        token = self.page_tokens.issue(filters, _position(page.next)) if page.next else ""
+        return pb.ListVisitsResponse(visits=[self._visit(v) for v in page.visits], next_page_token=token)
+
+    def _listing(self, request) -> tuple[VisitFilter, int]:
+        """The request's filters and page size; every bad field reported at once."""
+        violations = []
+        if request.page_size < 0:
+            violations.append(FieldViolation("page_size", "must not be negative"))
+        times = {}
+        for name in ("begntime_from", "begntime_before"):
+            try:
+                times[name] = m.optional_time(request, name, self.zone)
+            except ValidationFailed as exc:
+                violations += exc.violations
+                times[name] = None
+        start, before = times["begntime_from"], times["begntime_before"]
+        if start is not None and before is not None and before <= start:
+            violations.append(FieldViolation("begntime_before", "must be later than begntime_from"))
+        states = set()
+        for i, number in enumerate(request.states):
+            state = _VISIT_STATES.get(number)
+            if state is not None:
+                states.add(state)
+            elif number == common_pb2.VISIT_STATE_UNSPECIFIED:
+                violations.append(FieldViolation(
+                    f"states[{i}]", "VISIT_STATE_UNSPECIFIED is no state; leave states empty to list every state"))
+            else:
+                violations.append(FieldViolation(f"states[{i}]", f"{number} is not a VisitState"))
+        if violations:
+            raise ValidationFailed(violations)
+        where = VisitFilter(psn_no=request.psn_no or None, begntime_from=start, begntime_before=before,
+                            dept_code=request.dept_code or None, states=frozenset(states))
+        return where, min(request.page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
     def _visit(self, visit):
         return m.visit_to_proto(visit, self.zone)
 
 
-def _page_size(requested: int) -> int:
-    if requested < 0:
-        raise ValidationFailed([FieldViolation("page_size", "must not be negative")])
-    return min(requested or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+def _filters_key(where: VisitFilter) -> str:
+    """Equal for two requests exactly when they select the same visits (a page token is bound
+    to it); the order and repeats of states do not count."""
+    def time(value: datetime | None) -> str:
+        return value.isoformat() if value is not None else ""
+    return json.dumps([where.psn_no or "", time(where.begntime_from), time(where.begntime_before),
+                       where.dept_code or "", sorted(s.value for s in where.states)], ensure_ascii=False)
 
 
-def _token(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"v1:{offset}".encode()).decode().rstrip("=")
+def _position(cursor: VisitCursor) -> list[str]:
+    return [cursor.begntime.isoformat(), cursor.id]
 
 
-def _offset(token: str) -> int:
-    """Page tokens are opaque to clients; inside they are an offset into the list."""
-    if not token:
-        return 0
+def _cursor(position: list[str] | None, field: str) -> VisitCursor | None:
+    if position is None:
+        return None
     try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        version, _, number = text.partition(":")
-        offset = int(number)
-        if version != "v1" or not 0 <= offset <= MAX_OFFSET:
-            raise ValueError(text)
-    except ValueError:
-        raise ValidationFailed([FieldViolation("page_token", "is not a token this server issued")]) from None
-    return offset
+        begntime, visit_id = position
+        return VisitCursor(datetime.fromisoformat(begntime), visit_id)
+    except ValueError:  # signed by us, so only a token of another format version gets here
+        raise ValidationFailed([FieldViolation(field, "is not a page token of this server's version")]) from None

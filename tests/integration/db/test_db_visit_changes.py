@@ -16,6 +16,7 @@ from domain.errors import ConcurrencyConflict
 from domain.person import Insurance, InsuredPerson
 from domain.settlement import FundPayment
 from domain.visit import FeeState, Visit, VisitState
+from ports.repositories import VisitFilter
 
 
 def _count(engine, table, **where) -> int:
@@ -144,7 +145,7 @@ def test_a_flush_left_uncommitted_is_undone(sql_uow):
     loaded.add_fees([build_fee("F1", "B1", "1", "1.00")])
     with sql_uow:
         sql_uow.visits.attach(loaded)
-        sql_uow.visits.list(psn_no=visit.psn_no)  # flushes the visit first, then nothing commits
+        sql_uow.visits.list(VisitFilter(psn_no=visit.psn_no))  # flushes the visit first, then nothing commits
     assert loaded.version == 1
     assert _load(sql_uow, visit.id).fees == []
     _attach(sql_uow, loaded)  # still saved against what it was loaded from
@@ -156,7 +157,7 @@ def test_a_unit_of_work_hands_out_one_object_per_visit(sql_uow):
     with sql_uow:
         first = sql_uow.visits.get(visit.id)
         assert sql_uow.visits.by_mdtrt_id(visit.mdtrt_id) is first
-        assert any(v is first for v in sql_uow.visits.list(psn_no=visit.psn_no))
+        assert any(v is first for v in sql_uow.visits.list(VisitFilter(psn_no=visit.psn_no)).visits)
 
 
 def test_unchanged_visit_is_not_written(sql_uow):

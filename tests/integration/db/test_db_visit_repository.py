@@ -9,6 +9,7 @@ from adapters.db import tables as t
 from db_builders import build_diagnosis, build_fee, build_settlement, build_visit, new_id
 from domain.settlement import SettlementState
 from domain.visit import FeeState, VisitState
+from ports.repositories import VisitFilter
 
 
 def _settled_visit():
@@ -135,6 +136,6 @@ def test_list_is_newest_first_and_limited(sql_uow):
             sql_uow.visits.add(visit)
         sql_uow.commit()
     with sql_uow:
-        assert [v.id for v in sql_uow.visits.list(psn_no)] == [v.id for v in reversed(visits)]
-        assert [v.id for v in sql_uow.visits.list(psn_no, limit=2)] == [visits[2].id, visits[1].id]
-        assert len(sql_uow.visits.list(limit=2)) == 2
+        assert [v.id for v in sql_uow.visits.list(VisitFilter(psn_no)).visits] == [v.id for v in reversed(visits)]
+        assert [v.id for v in sql_uow.visits.list(VisitFilter(psn_no), limit=2).visits] == [visits[2].id, visits[1].id]
+        assert len(sql_uow.visits.list(limit=2).visits) == 2

@@ -9,6 +9,7 @@ from domain.errors import IllegalTransition, ValidationFailed
 from domain.journal import JournalState
 from domain.settlement import SettlementState
 from domain.visit import FeeState, VisitState
+from ports.repositories import VisitFilter
 from services.errors import PlatformRejected, PlatformUnavailable
 
 
@@ -303,7 +304,8 @@ def test_registration_proven_only_at_recovery_is_recorded_from_the_journal(app, 
         register(app)
     assert err.value.outcome == "unresolved"
     entry = app.journal.get(err.value.journal_id)
-    assert all(v.id != entry.visit_id for v in app.outpatient.list_visits(psn_no=WORKER))  # not recorded yet
+    listed = app.outpatient.list_visits(VisitFilter(psn_no=WORKER)).visits
+    assert all(v.id != entry.visit_id for v in listed)  # not recorded yet
 
     app.journal.recover()  # the platform answers: 5201 shows the registration, the visit is recorded
     visit = app.outpatient.get_visit(entry.visit_id)
