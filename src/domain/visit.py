@@ -9,6 +9,7 @@ from enum import Enum
 from domain.errors import FieldViolation, IllegalTransition, NotFound, ValidationFailed
 from domain.money import ZERO, line_total
 from domain.settlement import Settlement, SettlementState
+from domain.text import excerpt
 
 
 class VisitState(str, Enum):
@@ -129,10 +130,10 @@ class Visit:
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.feedetl_sn in existing or item.feedetl_sn in seen:
-                found.append(FieldViolation(f"feedetail[{i}].feedetl_sn", f"{item.feedetl_sn} is already used"))
+                found.append(FieldViolation(f"feedetail[{i}].feedetl_sn", f"{excerpt(item.feedetl_sn)} is already used"))
             seen.add(item.feedetl_sn)
             if self.batch_state(item.chrg_bchno) is FeeState.SETTLED:
-                found.append(FieldViolation(f"feedetail[{i}].chrg_bchno", f"batch {item.chrg_bchno} is settled"))
+                found.append(FieldViolation(f"feedetail[{i}].chrg_bchno", f"batch {excerpt(item.chrg_bchno)} is settled"))
         if found:
             raise ValidationFailed(found)
         self.fees.extend(items)
@@ -153,7 +154,7 @@ class Visit:
         self._require(VisitState.REGISTERED, doing="cancel fees")
         rows = self.batch(chrg_bchno)
         if not rows:
-            raise NotFound(f"visit {self.id} has no uploaded fees in batch {chrg_bchno}")
+            raise NotFound(f"visit {self.id} has no uploaded fees in batch {excerpt(chrg_bchno)}")
         for row in rows:
             row.state = FeeState.CANCELLED
 
@@ -162,7 +163,7 @@ class Visit:
         """Claim the visit for one 2207; the version bump makes a second claim lose."""
         self._require(VisitState.REGISTERED, doing="settle")
         if self.batch_state(chrg_bchno) is not FeeState.UPLOADED:
-            raise IllegalTransition(f"batch {chrg_bchno} of visit {self.id} has no unsettled fees")
+            raise IllegalTransition(f"batch {excerpt(chrg_bchno)} of visit {self.id} has no unsettled fees")
         self.state = VisitState.SETTLING
         self.settling_batch = chrg_bchno
 
@@ -187,14 +188,14 @@ class Visit:
         for s in self.settlements:
             if s.setl_id == setl_id:
                 return s
-        raise NotFound(f"visit {self.id} has no settlement {setl_id}")
+        raise NotFound(f"visit {self.id} has no settlement {excerpt(setl_id)}")
 
     def cancel_settlement(self, setl_id: str, negative: Settlement) -> None:
         """2208 done: keep the original, mark it, keep the negative one beside it."""
         self._require(VisitState.SETTLED, doing="cancel a settlement")
         original = self.settlement(setl_id)
         if original.state is not SettlementState.ACTIVE:
-            raise IllegalTransition(f"settlement {setl_id} is {original.state.value}")
+            raise IllegalTransition(f"settlement {excerpt(setl_id)} is {original.state.value}")
         original.state = SettlementState.CANCELLED
         original.cancel_setl_id = negative.setl_id
         negative.state = SettlementState.CANCELLED

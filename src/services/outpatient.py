@@ -20,6 +20,7 @@ from domain.operator import Operator
 from domain.person import Insurance, InsuredPerson
 from domain.platform_time import parse_datetime
 from domain.settlement import Settlement, SettlementRules
+from domain.text import excerpt
 from domain.visit import Diagnosis, FeeItem, Visit, VisitState
 from ports.clock import Clock
 from ports.repositories import VisitCursor, VisitFilter, VisitPage
@@ -101,14 +102,16 @@ class OutpatientService:
         return visit
 
     # ---- 2203 ------------------------------------------------------------------------------
-    def upload_diagnoses(self, op: Operator, visit_id: str, diagnoses: list[Diagnosis], main_cond_dscr: str = "") -> Visit:
+    def upload_diagnoses(self, op: Operator, visit_id: str, diagnoses: list[Diagnosis], main_cond_dscr: str = "",
+                         dise_codg: str = "", dise_name: str = "") -> Visit:
+        """2203. `dise_codg` / `dise_name` are the 病种 (a chronic-illness or per-disease settlement code),
+        given only when one applies; they are not the ICD diagnosis, which travels in diseinfo."""
         visit = self.get_visit(visit_id)
         visit.record_diagnoses(diagnoses)  # checked before anything is sent
-        main = next((d for d in diagnoses if d.maindiag_flag == "1"), diagnoses[0])
         payload = {
             "mdtrtinfo": {"mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no, "med_type": visit.med_type,
                           "begntime": visit.begntime.strftime(DATETIME), "main_cond_dscr": main_cond_dscr,
-                          "dise_codg": main.diag_code, "dise_name": main.diag_name},
+                          "dise_codg": dise_codg, "dise_name": dise_name},
             "diseinfo": [{"diag_type": d.diag_type, "diag_srt_no": d.diag_srt_no, "diag_code": d.diag_code,
                           "diag_name": d.diag_name, "diag_dept": d.diag_dept, "dise_dor_no": d.dise_dor_no,
                           "dise_dor_name": d.dise_dor_name, "diag_time": d.diag_time.strftime(DATETIME),
@@ -137,7 +140,7 @@ class OutpatientService:
                    psn_setlway: str = "01") -> Settlement:
         visit = self.get_visit(visit_id)
         if visit.state is not VisitState.REGISTERED or not visit.batch(chrg_bchno):
-            raise IllegalTransition(f"visit {visit_id} has nothing to pre-settle in batch {chrg_bchno}")
+            raise IllegalTransition(f"visit {visit.id} has nothing to pre-settle in batch {excerpt(chrg_bchno)}")
         reader = _SettlementReader(chrg_bchno, self.config.settlement_rules)
         self.gateway.call(op, "2206", {"data": self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)},
                           self._ctx(visit), verify=reader)
@@ -175,7 +178,7 @@ class OutpatientService:
         visit = self.get_visit(visit_id)
         original = visit.settlement(setl_id)
         if visit.state is not VisitState.SETTLED or visit.active_settlement() is not original:
-            raise IllegalTransition(f"settlement {setl_id} of visit {visit_id} is not active")
+            raise IllegalTransition(f"settlement {excerpt(setl_id)} of visit {visit.id} is not active")
         payload = {"data": {"setl_id": setl_id, "mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no}}
         reader = _SettlementReader(original.chrg_bchno, self.config.settlement_rules)
         self.gateway.call(op, "2208", payload, self._ctx(visit), verify=reader)
@@ -196,7 +199,7 @@ class OutpatientService:
         with self.uow() as uow:
             visit = uow.visits.get(visit_id) or uow.visits.by_mdtrt_id(visit_id)
             if visit is None:
-                raise NotFound(f"no visit {visit_id}")
+                raise NotFound(f"no visit {excerpt(visit_id)}")
             return visit
 
     def list_visits(self, where: VisitFilter = VisitFilter(), page_size: int = 50,
@@ -213,7 +216,7 @@ class OutpatientService:
         with self.uow() as uow:
             visit = uow.visits.get(visit_id)
             if visit is None:
-                raise NotFound(f"no visit {visit_id}")
+                raise NotFound(f"no visit {excerpt(visit_id)}")
             action(visit)
             uow.commit()
             return visit

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from domain.errors import FieldViolation, NotFound, PermissionDenied, ValidationFailed
 from domain.operator import Operator
+from domain.text import excerpt
 from ports.catalogue import Catalogue, Dictionary, FieldSpec, Transaction
 from services.platform_gateway import CallContext, PlatformGateway, Receipt
 
@@ -47,7 +48,9 @@ def parse_input_json(text: str, field: str = "input_json") -> dict:
     try:
         value = json.loads(text, parse_float=Decimal, parse_constant=no_constants)
     except ValueError as bad:  # JSONDecodeError is a ValueError
-        raise ValidationFailed([FieldViolation(field, f"is not valid JSON: {bad}")]) from None
+        raise ValidationFailed([FieldViolation(field, f"is not valid JSON: {excerpt(str(bad), 120)}")]) from None
+    except RecursionError:  # nesting deeper than the parser goes: no platform input is shaped so
+        raise ValidationFailed([FieldViolation(field, "is nested too deeply")]) from None
     if not isinstance(value, dict):
         raise ValidationFailed([FieldViolation(field, "must be a JSON object keyed by node names")])
     return value
@@ -71,7 +74,7 @@ class TransactionService:
         if tx is None:
             if not code.strip():
                 raise ValidationFailed([FieldViolation("code", "is required (a transaction code such as 1101)")])
-            raise NotFound(f"no transaction {code!r} in the catalogue")
+            raise NotFound(f"no transaction {excerpt(code)} in the catalogue")
         return tx
 
     def describe(self, code: str) -> tuple[Transaction, list[Dictionary]]:

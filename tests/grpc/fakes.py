@@ -57,8 +57,8 @@ class FakeOutpatient(_Recording):
         self.visits[visit.id] = visit
         return visit
 
-    def upload_diagnoses(self, op, visit_id, diagnoses, main_cond_dscr=""):
-        self._enter("upload_diagnoses", op, visit_id, diagnoses, main_cond_dscr)
+    def upload_diagnoses(self, op, visit_id, diagnoses, main_cond_dscr="", dise_codg="", dise_name=""):
+        self._enter("upload_diagnoses", op, visit_id, diagnoses, main_cond_dscr, dise_codg, dise_name)
         visit = self.get_visit(visit_id)
         visit.record_diagnoses(diagnoses)
         return visit

@@ -170,7 +170,9 @@ def test_the_token_is_bound_to_the_filters(api, auth):
 def test_a_malformed_token_is_invalid_argument_without_a_traceback(api, auth, caplog, token):
     with caplog.at_level(logging.INFO):
         found = _refused(api, auth, page_token=token)
-    assert set(found) == {"page_token"} and "not a page token this server issued" in found["page_token"]
+    # a token too long or carrying formatting characters is refused by the request guard before decoding
+    reasons = ("not a page token this server issued", "longer than 1024 characters", "formatting character")
+    assert set(found) == {"page_token"} and any(r in found["page_token"] for r in reasons)
     assert len(found["page_token"]) < 200 and (len(token) <= EXCERPT or token not in found["page_token"])
     assert not any(r.exc_info for r in caplog.records) and "Traceback" not in caplog.text
 

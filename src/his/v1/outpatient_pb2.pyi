@@ -65,14 +65,18 @@ class RegisterVisitResponse(_message.Message):
     def __init__(self, visit: _Optional[_Union[_common_pb2.Visit, _Mapping]] = ...) -> None: ...
 
 class UploadVisitInfoRequest(_message.Message):
-    __slots__ = ("visit_id", "main_cond_dscr", "diagnoses")
+    __slots__ = ("visit_id", "main_cond_dscr", "diagnoses", "dise_codg", "dise_name")
     VISIT_ID_FIELD_NUMBER: _ClassVar[int]
     MAIN_COND_DSCR_FIELD_NUMBER: _ClassVar[int]
     DIAGNOSES_FIELD_NUMBER: _ClassVar[int]
+    DISE_CODG_FIELD_NUMBER: _ClassVar[int]
+    DISE_NAME_FIELD_NUMBER: _ClassVar[int]
     visit_id: str
     main_cond_dscr: str
     diagnoses: _containers.RepeatedCompositeFieldContainer[_common_pb2.Diagnosis]
-    def __init__(self, visit_id: _Optional[str] = ..., main_cond_dscr: _Optional[str] = ..., diagnoses: _Optional[_Iterable[_Union[_common_pb2.Diagnosis, _Mapping]]] = ...) -> None: ...
+    dise_codg: str
+    dise_name: str
+    def __init__(self, visit_id: _Optional[str] = ..., main_cond_dscr: _Optional[str] = ..., diagnoses: _Optional[_Iterable[_Union[_common_pb2.Diagnosis, _Mapping]]] = ..., dise_codg: _Optional[str] = ..., dise_name: _Optional[str] = ...) -> None: ...
 
 class UploadVisitInfoResponse(_message.Message):
     __slots__ = ("visit",)

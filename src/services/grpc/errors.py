@@ -15,10 +15,19 @@ from services.errors import PlatformRejected, PlatformUnavailable
 
 PLATFORM_DOMAIN = "yb.hubei"
 SERVER_DOMAIN = "his"
+# A status travels in trailing metadata, which gRPC limits (16 KB by default): whatever a use case
+# put in its message, a reply stays far below that.
+MAX_MESSAGE = 1000
+MAX_DESCRIPTION = 300
+MAX_VIOLATIONS = 50
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
 def _status(code: int, message: str, *details) -> status_pb2.Status:
-    status = status_pb2.Status(code=code, message=message)
+    status = status_pb2.Status(code=code, message=_cut(message, MAX_MESSAGE))
     for detail in details:
         status.details.add().Pack(detail)
     return status
@@ -33,9 +42,14 @@ def status_for(exc: BaseException) -> status_pb2.Status | None:
     """The rich status of an expected failure; None for anything else (a bug: INTERNAL)."""
     message = str(exc) or type(exc).__name__
     if isinstance(exc, ValidationFailed):
+        shown = exc.violations[:MAX_VIOLATIONS]
         bad = error_details_pb2.BadRequest(field_violations=[
-            error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
-            for v in exc.violations])
+            error_details_pb2.BadRequest.FieldViolation(field=_cut(v.field, 200), description=_cut(v.description,
+                                                                                                  MAX_DESCRIPTION))
+            for v in shown])
+        if len(exc.violations) > len(shown):
+            bad.field_violations.add(field="", description=f"… and {len(exc.violations) - len(shown)} more")
+            message = f"{exc.subject} is invalid: " + "; ".join(map(str, shown[:5])) + f"; … {len(exc.violations)} in all"
         return _status(code_pb2.INVALID_ARGUMENT, message, bad)
     if isinstance(exc, IllegalTransition):
         failure = error_details_pb2.PreconditionFailure(violations=[

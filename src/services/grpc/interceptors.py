@@ -13,8 +13,9 @@ import grpc
 from ports.unit_of_work import RequestScope
 from services.grpc import errors
 from services.grpc.auth import AuthInterceptor
+from services.grpc.request_guard import RequestGuard, safe_deserializer
 
-__all__ = ["AuthInterceptor", "ErrorInterceptor", "ScopeInterceptor", "map_errors"]
+__all__ = ["AuthInterceptor", "ErrorInterceptor", "GuardInterceptor", "ScopeInterceptor", "map_errors"]
 
 log = logging.getLogger(__name__)
 
@@ -85,3 +86,24 @@ class ScopeInterceptor(_PerMethod):
                 return behavior(request, context)
         return grpc.unary_unary_rpc_method_handler(
             call, request_deserializer=handler.request_deserializer, response_serializer=handler.response_serializer)
+
+
+class GuardInterceptor(_PerMethod):
+    """Holds every unary request to the RequestGuard (string sizes and characters, decodability)
+    before the servicer sees it. Inside ErrorInterceptor, so its refusals are mapped like any other."""
+
+    def __init__(self, guard: RequestGuard):
+        super().__init__()
+        self._guard = guard
+
+    def _wrap(self, handler, method):
+        if handler.unary_unary is None:
+            return handler
+        behavior, check = handler.unary_unary, self._guard.check
+
+        def call(request, context):
+            check(request)
+            return behavior(request, context)
+        return grpc.unary_unary_rpc_method_handler(
+            call, request_deserializer=safe_deserializer(handler.request_deserializer),
+            response_serializer=handler.response_serializer)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from domain.money import money, quantize, to_decimal
 from domain.person import Insurance, InsuredPerson
 from domain.platform_time import parse_datetime
 from domain.settlement import AMOUNT_FIELDS, FundPayment, Settlement
+from domain.text import excerpt
 from domain.visit import Diagnosis, FeeItem, Visit
 from his.v1 import common_pb2 as pb
 from ports.jsoncodec import encode_json
@@ -73,12 +75,12 @@ def decimal_violation(text: str, field: str, scale: int) -> FieldViolation | Non
     if not value:
         return FieldViolation(field, "is required (a decimal string such as \"12.50\")")
     if not _PLAIN_DECIMAL.fullmatch(value):
-        return FieldViolation(field, f"{text!r} is not a plain decimal number (e.g. \"12.50\")")
+        return FieldViolation(field, f"{excerpt(text)} is not a plain decimal number (e.g. \"12.50\")")
     whole, _, fraction = value.lstrip("-").partition(".")
     if len(fraction) > scale:
-        return FieldViolation(field, f"{text!r} has more than {scale} decimal places")
+        return FieldViolation(field, f"{excerpt(text)} has more than {scale} decimal places")
     if len(whole.lstrip("0")) > _MAX_INTEGER_DIGITS - scale:
-        return FieldViolation(field, f"{text!r} is too large")
+        return FieldViolation(field, f"{excerpt(text)} is too large")
     return None
 
 
@@ -285,13 +287,38 @@ def diagnoses_from_proto(rows: Iterable, zone: ZoneInfo, field: str = "diagnoses
     return found
 
 
-def renamed(exc: ValidationFailed, prefixes: dict[str, str]) -> ValidationFailed:
-    """The domain names rows by their platform arrays ("feedetail[2].cnt"); clients know them by
-    the request's field names ("fees[2].cnt"). Same row index, same leaf names."""
+def renamed(exc: ValidationFailed, paths: dict[str, str]) -> ValidationFailed:
+    """The use cases name what they refuse by the platform's paths ("feedetail[2].cnt",
+    "data.mdtrt_cert_no"); clients know the request's own field paths ("fees[2].cnt",
+    "mdtrt_cert_no"). `paths` maps a platform path, or a prefix of one (a node or array name), to
+    the request's: the longest match wins, row indexes and leaf names carry over; "" drops the
+    prefix ("data" → "" turns "data.psn_no" into "psn_no")."""
+    ordered = sorted(paths.items(), key=lambda kv: len(kv[0]), reverse=True)
+
     def rename(path: str) -> str:
-        for old, new in prefixes.items():
-            if path == old or path.startswith((old + "[", old + ".")):
-                return new + path[len(old):]
+        for old, new in ordered:
+            if path == old:
+                return new or path
+            if path.startswith((old + "[", old + ".")):
+                rest = path[len(old):]
+                return (new + rest) if new else rest.lstrip(".")
         return path
     violations = [FieldViolation(rename(v.field), v.description) for v in exc.violations]
     return ValidationFailed(violations, subject=exc.subject)
+
+
+@contextmanager
+def request_paths(paths: dict[str, str]):
+    """Within the block, a ValidationFailed comes out named by the request's paths (see `renamed`)."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        raise renamed(exc, paths) from exc
+
+
+def required(request, *names: str) -> None:
+    """INVALID_ARGUMENT naming each of `names` the request left empty (before any lookup, so an empty
+    id is the client's mistake, not a NOT_FOUND)."""
+    missing = [FieldViolation(name, "is required") for name in names if not getattr(request, name)]
+    if missing:
+        raise ValidationFailed(missing)

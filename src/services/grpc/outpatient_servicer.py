@@ -19,6 +19,11 @@ from services.outpatient import RegisterVisit
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 DEFAULT_SETLWAY = "01"  # 按项目结算
+# Platform paths of what a use case refuses -> the request's own field paths.
+_READ_PERSON_PATHS = {"data.mdtrt_cert_type": "mdtrt_cert_type", "data.mdtrt_cert_no": "mdtrt_cert_no",
+                      "data.certno": "mdtrt_cert_no", "data.card_sn": "card_sn", "data.psn_name": "psn_name"}
+_VISIT_INFO_PATHS = {"diseinfo": "diagnoses", "mdtrtinfo.main_cond_dscr": "main_cond_dscr",
+                     "mdtrtinfo.dise_codg": "dise_codg", "mdtrtinfo.dise_name": "dise_name"}
 _VISIT_STATES = {common_pb2.VisitState.Value(f"VISIT_STATE_{s.value}"): s for s in VisitState}
 
 
@@ -31,8 +36,9 @@ class OutpatientServicer(outpatient_pb2_grpc.OutpatientServiceServicer):
         self.page_tokens = page_tokens or PageTokens()
 
     def ReadInsuredPerson(self, request, context):
-        person = self.outpatient.read_person(current_operator(), request.mdtrt_cert_type, request.mdtrt_cert_no,
-                                             card_sn=request.card_sn, psn_name=request.psn_name)
+        with m.request_paths(_READ_PERSON_PATHS):
+            person = self.outpatient.read_person(current_operator(), request.mdtrt_cert_type, request.mdtrt_cert_no,
+                                                 card_sn=request.card_sn, psn_name=request.psn_name)
         return pb.ReadInsuredPersonResponse(person=m.person_to_proto(person))
 
     def RegisterVisit(self, request, context):
@@ -42,54 +48,65 @@ class OutpatientServicer(outpatient_pb2_grpc.OutpatientServiceServicer):
             dept_code=request.dept_code, dept_name=request.dept_name, caty=request.caty, atddr_no=request.atddr_no,
             dr_name=request.dr_name, ipt_otp_no=request.ipt_otp_no,
             begntime=m.optional_time(request, "begntime", self.zone), insuplc_admdvs=request.insuplc_admdvs)
-        visit = self.outpatient.register(current_operator(), cmd)
+        with m.request_paths({"data": ""}):  # 2201's fields carry the request's names
+            visit = self.outpatient.register(current_operator(), cmd)
         return pb.RegisterVisitResponse(visit=self._visit(visit))
 
     def UploadVisitInfo(self, request, context):
+        m.required(request, "visit_id")
         diagnoses = m.diagnoses_from_proto(request.diagnoses, self.zone)
-        try:
+        with m.request_paths(_VISIT_INFO_PATHS):
             visit = self.outpatient.upload_diagnoses(current_operator(), request.visit_id, diagnoses,
-                                                     main_cond_dscr=request.main_cond_dscr)
-        except ValidationFailed as exc:
-            raise m.renamed(exc, {"diseinfo": "diagnoses"}) from exc
+                                                     main_cond_dscr=request.main_cond_dscr,
+                                                     dise_codg=request.dise_codg, dise_name=request.dise_name)
         return pb.UploadVisitInfoResponse(visit=self._visit(visit))
 
     def UploadFees(self, request, context):
+        m.required(request, "visit_id")
         items = m.fees_from_proto(request.fees, self.zone)
-        try:
+        with m.request_paths({"feedetail": "fees"}):
             visit = self.outpatient.upload_fees(current_operator(), request.visit_id, items)
-        except ValidationFailed as exc:
-            raise m.renamed(exc, {"feedetail": "fees"}) from exc
         return pb.UploadFeesResponse(visit=self._visit(visit))
 
     def CancelFees(self, request, context):
-        visit = self.outpatient.cancel_fees(current_operator(), request.visit_id, request.chrg_bchno)
+        m.required(request, "visit_id", "chrg_bchno")
+        with m.request_paths({"data": ""}):
+            visit = self.outpatient.cancel_fees(current_operator(), request.visit_id, request.chrg_bchno)
         return pb.CancelFeesResponse(visit=self._visit(visit))
 
     def PreSettleVisit(self, request, context):
-        settlement = self.outpatient.pre_settle(current_operator(), request.visit_id, request.chrg_bchno,
-                                                acct_used=request.use_personal_account,
-                                                psn_setlway=request.psn_setlway or DEFAULT_SETLWAY)
+        m.required(request, "visit_id", "chrg_bchno")
+        with m.request_paths({"data": ""}):
+            settlement = self.outpatient.pre_settle(current_operator(), request.visit_id, request.chrg_bchno,
+                                                    acct_used=request.use_personal_account,
+                                                    psn_setlway=request.psn_setlway or DEFAULT_SETLWAY)
         return pb.PreSettleVisitResponse(settlement=m.settlement_to_proto(settlement, self.zone, preview=True))
 
     def SettleVisit(self, request, context):
-        visit, settlement = self.outpatient.settle(current_operator(), request.visit_id, request.chrg_bchno,
-                                                   acct_used=request.use_personal_account,
-                                                   psn_setlway=request.psn_setlway or DEFAULT_SETLWAY,
-                                                   invono=request.invono)
+        m.required(request, "visit_id", "chrg_bchno")
+        with m.request_paths({"data": ""}):
+            visit, settlement = self.outpatient.settle(current_operator(), request.visit_id, request.chrg_bchno,
+                                                       acct_used=request.use_personal_account,
+                                                       psn_setlway=request.psn_setlway or DEFAULT_SETLWAY,
+                                                       invono=request.invono)
         return pb.SettleVisitResponse(visit=self._visit(visit), settlement=m.settlement_to_proto(settlement, self.zone))
 
     def CancelSettlement(self, request, context):
-        visit, negative = self.outpatient.cancel_settlement(current_operator(), request.visit_id, request.setl_id)
+        m.required(request, "visit_id", "setl_id")
+        with m.request_paths({"data": ""}):
+            visit, negative = self.outpatient.cancel_settlement(current_operator(), request.visit_id, request.setl_id)
         return pb.CancelSettlementResponse(visit=self._visit(visit),
                                            settlement=m.settlement_to_proto(negative, self.zone))
 
     def CancelRegistration(self, request, context):
-        visit = self.outpatient.cancel_registration(current_operator(), request.visit_id)
+        m.required(request, "visit_id")
+        with m.request_paths({"data": ""}):
+            visit = self.outpatient.cancel_registration(current_operator(), request.visit_id)
         return pb.CancelRegistrationResponse(visit=self._visit(visit))
 
     def GetVisit(self, request, context):
         current_operator()  # reads need a caller too, though the use case does not take one
+        m.required(request, "visit_id")
         visit = self.outpatient.get_visit(request.visit_id)
         entries = self.journal.for_visit(visit.id) if request.include_journal else []
         return pb.GetVisitResponse(visit=self._visit(visit),

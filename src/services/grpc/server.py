@@ -15,12 +15,14 @@ from grpc_reflection.v1alpha import reflection
 
 from domain.operator import Operator
 from his.v1 import journal_pb2, journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc, platform_pb2, platform_pb2_grpc
-from services.grpc import mappers
+from ports.catalogue import load_catalogue
 from ports.unit_of_work import RequestScope
-from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor, ScopeInterceptor
+from services.grpc import mappers
+from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor, GuardInterceptor, ScopeInterceptor
 from services.grpc.journal_servicer import JournalServicer
 from services.grpc.outpatient_servicer import OutpatientServicer
 from services.grpc.platform_servicer import PlatformServicer
+from services.grpc.request_guard import RequestGuard
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
         # Auth runs first (outermost), so an unauthenticated call never reaches a servicer; the
         # scope is innermost, so its exit (returning the connection) happens before errors are mapped.
-        interceptors=[AuthInterceptor(tokens), ErrorInterceptor(),
+        interceptors=[AuthInterceptor(tokens), ErrorInterceptor(), GuardInterceptor(RequestGuard(load_catalogue())),
                       *([ScopeInterceptor(request_scope)] if request_scope is not None else [])])
     outpatient_pb2_grpc.add_OutpatientServiceServicer_to_server(OutpatientServicer(outpatient, journal, zone), server)
     journal_pb2_grpc.add_JournalServiceServicer_to_server(JournalServicer(journal, zone), server)

@@ -1,8 +1,8 @@
 """Settlements stored as the platform gave them: amounts it left out are NULL, and the sums that do
 not hold are kept beside the settlement and its journal entry.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Created: 2026-12-06
 
 Frozen on purpose, like 0001: no application imports.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
