@@ -113,6 +113,13 @@ class _Visits(VisitRepository):
         found = next((v for v in self.store.values() if v.mdtrt_id == mdtrt_id), None)
         return self.get(found.id) if found else None
 
+    def by_ipt_otp_no(self, ipt_otp_no):
+        found = next((v for v in self.store.values() if v.ipt_otp_no == ipt_otp_no), None)
+        return self.get(found.id) if found else None
+
+    def discard(self, visit):
+        self.loaded[visit.id] = (self.loaded.get(visit.id, (visit.version, visit))[0], None)
+
     def list(self, where=VisitFilter(), *, limit=100, after=None):
         return listing(self.store.values(), where, limit, after, copy.deepcopy)
 
@@ -149,6 +156,11 @@ class FakeUnitOfWork(UnitOfWork):
                 current = self._visits.get(visit_id)
                 if current is not None and seen is not None and current.version != seen:
                     raise ConcurrencyConflict(f"visit {visit_id} changed meanwhile")
+                if visit is None:  # discarded
+                    self._visits.pop(visit_id, None)
+                    continue
+                if any(v.ipt_otp_no == visit.ipt_otp_no and v.id != visit_id for v in self._visits.values()):
+                    raise ConcurrencyConflict(f"门诊号 {visit.ipt_otp_no} is taken")
                 stored = copy.deepcopy(visit)
                 stored.version = (seen or 0) + 1
                 self._visits[visit_id] = stored

@@ -34,6 +34,14 @@ class NotFound(DomainError):
     pass
 
 
+class AlreadyExists(DomainError):
+    """What the request would create exists already (a visit with the same 门诊号)."""
+
+    def __init__(self, message: str, resource: str = "", name: str = ""):
+        super().__init__(message)
+        self.resource, self.name = resource, name
+
+
 class ConcurrencyConflict(DomainError):
     """Someone else changed the same record first."""
 

@@ -13,6 +13,7 @@ from domain.text import excerpt
 
 
 class VisitState(str, Enum):
+    REGISTERING = "REGISTERING"  # its 门诊号 is claimed and a 2201 is in flight, or its outcome is being resolved
     REGISTERED = "REGISTERED"  # 2201 done: fees may come and go
     SETTLING = "SETTLING"  # a 2207 is in flight; nobody else may settle or change fees
     SETTLED = "SETTLED"  # an active settlement exists
@@ -207,6 +208,14 @@ class Visit:
         self.state = VisitState.REGISTERED
 
     # ---- registration -------------------------------------------------------------------
+    def complete_registration(self, mdtrt_id: str) -> None:
+        """The platform registered the visit (2201 answered, or a query proved it)."""
+        self._require(VisitState.REGISTERING, doing="complete the registration")
+        if not mdtrt_id:
+            raise IllegalTransition(f"visit {self.id}: a registration needs the platform's mdtrt_id")
+        self.mdtrt_id = mdtrt_id
+        self.state = VisitState.REGISTERED
+
     def cancel_registration(self) -> None:
         self._require(VisitState.REGISTERED, doing="cancel the registration")
         self.state = VisitState.CANCELLED

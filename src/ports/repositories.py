@@ -67,6 +67,15 @@ class VisitRepository(abc.ABC):
     def by_mdtrt_id(self, mdtrt_id: str) -> Visit | None: ...
 
     @abc.abstractmethod
+    def by_ipt_otp_no(self, ipt_otp_no: str) -> Visit | None:
+        """The visit holding this 门诊号 (unique: a second visit with it cannot be added)."""
+
+    @abc.abstractmethod
+    def discard(self, visit: Visit) -> None:
+        """Remove a visit that never existed on the platform (its 2201 was refused or never took
+        effect), freeing its 门诊号. Only a REGISTERING visit may be discarded."""
+
+    @abc.abstractmethod
     def list(self, where: VisitFilter = VisitFilter(), *, limit: int = 100,
              after: VisitCursor | None = None) -> VisitPage:
         """Up to `limit` visits matching `where`, newest begntime first, ties by id descending;

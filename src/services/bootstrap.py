@@ -13,6 +13,7 @@ from adapters.db.catalog_store import SqlCatalogStore
 from adapters.db.connections import Connections
 from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
+from adapters.db.request_ledger import SqlRequestLedger
 from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.platform_router import GatewayRouter
 from adapters.yb_http.client import HttpPlatform, HttpSettings
@@ -22,7 +23,8 @@ from adapters.yb_sim.platform import SimulatorPlatform
 from adapters.yb_sim.policy import Policy
 from domain.settlement import SettlementRules
 from ports.catalogue import load_catalogue
-from ports.clock import SystemClock
+from ports.clock import Clock, SystemClock
+from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
 from services.catalog_sync import CatalogSyncService, JournalWithoutBodies
 from services.journal import JournalService
@@ -104,6 +106,7 @@ class Container(containers.DeclarativeContainer):
     uow = providers.Factory(SqlUnitOfWork, connections, clock)
     journal_store = providers.Singleton(SqlJournalStore, connections)
     msgids = providers.Singleton(SqlMsgIdAllocator, engine, clock=clock)
+    ledger = providers.Singleton(SqlRequestLedger, connections)
 
     message_signer = providers.Singleton(_message_signer, settings)
     platform = providers.Selector(
@@ -163,6 +166,14 @@ class App:
     @property
     def catalog_sync(self) -> CatalogSyncService:
         return self.container.catalog_sync()
+
+    @property
+    def ledger(self) -> RequestLedger:
+        return self.container.ledger()
+
+    @property
+    def clock(self) -> Clock:
+        return self.container.clock()
 
     @property
     def request_scope(self) -> RequestScope:

@@ -68,6 +68,7 @@ class JournalService:
                 log.warning("could not resolve journal entry %s (%s): %s", entry.id, entry.msgid, exc)
             settled.append(self.get(entry.id))
         self._finish_settling_visits()
+        self._finish_registering_visits(cutoff)
         return settled
 
     def _finish_settling_visits(self) -> None:
@@ -104,6 +105,9 @@ class JournalService:
         state = self.gateway.resolve(entry, operator)
         if state is JournalState.REVERSED and entry.infno in SETTLEMENT_CODES and entry.visit_id:
             self._release_visit(entry.visit_id)
+        if state in (JournalState.FAILED, JournalState.REVERSED) and entry.infno in REGISTRATION_CODES \
+                and entry.visit_id:
+            self._discard_claim(entry.visit_id)
         if state is JournalState.CONFIRMED and entry.visit_id:
             self._adopt(self.get(entry.id))
 
@@ -113,12 +117,16 @@ class JournalService:
         with self.uow() as uow:
             visit = uow.visits.get(entry.visit_id)
             if entry.infno in REGISTRATION_CODES:
-                if visit is not None:
+                mdtrt_id = str(((entry.reply or {}).get("data") or {}).get("mdtrt_id") or "")
+                if visit is not None and visit.state is VisitState.REGISTERING:
+                    visit.complete_registration(mdtrt_id)  # the claimed 门诊号 is now a visit
+                elif visit is not None:
                     return  # recorded when the call returned
-                visit = visit_from_registration(entry.visit_id, entry.request, entry.reply or {})
-                person = uow.persons.get(visit.psn_no)
-                visit.psn_name = person.psn_name if person else ""
-                uow.visits.add(visit)
+                else:  # journaled before visits were claimed first: built from the journal alone
+                    visit = visit_from_registration(entry.visit_id, entry.request, entry.reply or {})
+                    person = uow.persons.get(visit.psn_no)
+                    visit.psn_name = person.psn_name if person else ""
+                    uow.visits.add(visit)
             elif entry.infno in FEE_UPLOAD_CODES and visit is not None:
                 items = fees_from_upload(entry.request, entry.reply or {})
                 if not items or {i.feedetl_sn for i in items} & {f.feedetl_sn for f in visit.fees}:
@@ -134,6 +142,33 @@ class JournalService:
             uow.commit()
         log.warning("journal entry %s (%s) shown applied by the platform: recorded on visit %s",
                     entry.id, entry.infno, entry.visit_id)
+
+    def _discard_claim(self, visit_id: str) -> None:
+        """The 2201 never took effect: the claimed 门诊号 is free again."""
+        with self.uow() as uow:
+            visit = uow.visits.get(visit_id)
+            if visit is not None and visit.state is VisitState.REGISTERING:
+                uow.visits.discard(visit)
+                uow.commit()
+                log.warning("registration of visit %s never took effect: its 门诊号 %s is free again",
+                            visit_id, visit.ipt_otp_no)
+
+    def _finish_registering_visits(self, cutoff) -> None:
+        """A visit stays REGISTERING when the process died around its 2201. The last 2201 in the
+        journal decides: OK → registered; refused or undone → discarded; none at all, and older
+        than the grace → it never left (the journal is written before sending): discarded."""
+        with self.uow() as uow:
+            stuck = [(v.id, v.begntime) for v in uow.visits.in_state(VisitState.REGISTERING)]
+        for visit_id, begntime in stuck:
+            registrations = [e for e in self.journal.for_visit(visit_id) if e.infno in REGISTRATION_CODES]
+            last = registrations[-1] if registrations else None
+            if last is None:
+                if begntime < cutoff:
+                    self._discard_claim(visit_id)
+            elif last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
+                self._adopt(last)
+            elif last.state in (JournalState.FAILED, JournalState.REVERSED):
+                self._discard_claim(visit_id)
 
     def _release_visit(self, visit_id: str) -> None:
         """The 2207 was undone on the platform: the visit is free to settle again."""

@@ -8,13 +8,16 @@ must not race (a settlement) is claimed first in its own transaction, so a secon
 """
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from domain.errors import ConcurrencyConflict, FieldViolation, IllegalTransition, NotFound, ValidationFailed
+from domain.errors import (AlreadyExists, ConcurrencyConflict, FieldViolation, IllegalTransition, NotFound,
+                           ValidationFailed)
 from domain.money import money, to_decimal
 from domain.operator import Operator
 from domain.person import Insurance, InsuredPerson
@@ -74,7 +77,12 @@ class OutpatientService:
         return person
 
     # ---- 2201 / 2201A ----------------------------------------------------------------------
-    def register(self, op: Operator, cmd: RegisterVisit) -> Visit:
+    def register(self, op: Operator, cmd: RegisterVisit, request_key: str = "") -> Visit:
+        """2201/2201A. The 门诊号 (ipt_otp_no) is claimed first, by a REGISTERING visit stored before
+        anything leaves: the same number registered twice reaches the platform once. A second
+        registration of the same person under the same number returns the visit registered; under
+        another person it is refused. `request_key` (a client's request_id) makes a generated 门诊号
+        the same on every retry of one request."""
         begntime = cmd.begntime or self.clock.now()
         with self.uow() as uow:
             person = uow.persons.get(cmd.psn_no)
@@ -82,24 +90,62 @@ class OutpatientService:
         insuplc = cmd.insuplc_admdvs or (insurance.insuplc_admdvs if insurance else "")
         visit = Visit(id=str(uuid.uuid4()), psn_no=cmd.psn_no, insutype=cmd.insutype, med_type=cmd.med_type,
                       mdtrt_cert_type=cmd.mdtrt_cert_type, mdtrt_cert_no=cmd.mdtrt_cert_no,
-                      ipt_otp_no=cmd.ipt_otp_no or begntime.strftime("MZ%Y%m%d%H%M%S%f")[:20],
+                      ipt_otp_no=cmd.ipt_otp_no or _outpatient_number(begntime, request_key),
                       begntime=begntime, dept_code=cmd.dept_code, dept_name=cmd.dept_name, caty=cmd.caty,
                       atddr_no=cmd.atddr_no, dr_name=cmd.dr_name, insuplc_admdvs=insuplc,
-                      psn_name=person.psn_name if person else "")
+                      psn_name=person.psn_name if person else "", state=VisitState.REGISTERING)
         data = {"psn_no": visit.psn_no, "insutype": visit.insutype, "begntime": begntime.strftime(DATETIME),
                 "mdtrt_cert_type": visit.mdtrt_cert_type, "mdtrt_cert_no": visit.mdtrt_cert_no,
                 "ipt_otp_no": visit.ipt_otp_no, "atddr_no": visit.atddr_no, "dr_name": visit.dr_name,
                 "dept_code": visit.dept_code, "dept_name": visit.dept_name, "caty": visit.caty}
         if self.config.register_infno == "2201A":
             data["med_type"] = visit.med_type
-        output = self.gateway.call(op, self.config.register_infno, {"data": data}, self._ctx(visit))
-        visit.mdtrt_id = str((output.get("data") or {}).get("mdtrt_id") or "")
-        if not visit.mdtrt_id:
-            raise IllegalTransition(f"{self.config.register_infno} returned no mdtrt_id")
+        self.gateway.check(self.config.register_infno, {"data": data})  # nothing is claimed for a bad request
+        existing = self._claim_number(visit)
+        if existing is not None:
+            return existing
+        try:
+            output = self.gateway.call(op, self.config.register_infno, {"data": data}, self._ctx(visit))
+        except PlatformUnavailable as exc:
+            if exc.outcome in ("not_sent", "reversed", "not_applied"):
+                self._discard(visit.id)
+            raise  # "unresolved": the number stays claimed until the journal settles the doubt
+        except (PlatformRejected, ValidationFailed):
+            self._discard(visit.id)  # definitely not registered: the number is free again
+            raise
+        mdtrt_id = str((output.get("data") or {}).get("mdtrt_id") or "")
+        visit.complete_registration(mdtrt_id)
+        return self._record(visit, lambda v: v.complete_registration(mdtrt_id))
+
+    def _claim_number(self, visit: Visit) -> Visit | None:
+        """Store the REGISTERING visit; None when the number was free, else the visit that holds it
+        (when it is this person's registration) or a refusal."""
+        for _ in range(2):
+            with self.uow() as uow:
+                holder = uow.visits.by_ipt_otp_no(visit.ipt_otp_no)
+                if holder is None:
+                    uow.visits.add(visit)
+                    try:
+                        uow.commit()
+                        return None
+                    except ConcurrencyConflict:
+                        continue  # claimed by someone else this very moment: look at the holder
+            if holder.psn_no == visit.psn_no and holder.state in (VisitState.REGISTERED, VisitState.SETTLING,
+                                                                   VisitState.SETTLED):
+                return holder  # the same registration asked for again: one mdtrt_id, not two
+            if holder.psn_no == visit.psn_no and holder.state is VisitState.REGISTERING:
+                raise IllegalTransition(f"门诊号 {excerpt(visit.ipt_otp_no)} is being registered (visit {holder.id}); "
+                                        "its outcome is being settled, ask again shortly")
+            raise AlreadyExists(f"门诊号 {excerpt(visit.ipt_otp_no)} belongs to visit {holder.id} "
+                                f"({holder.state.value})", resource="visit", name=holder.id)
+        raise ConcurrencyConflict(f"门诊号 {excerpt(visit.ipt_otp_no)} is contended; retry")
+
+    def _discard(self, visit_id: str) -> None:
         with self.uow() as uow:
-            uow.visits.add(visit)
-            uow.commit()
-        return visit
+            visit = uow.visits.get(visit_id)
+            if visit is not None and visit.state is VisitState.REGISTERING:
+                uow.visits.discard(visit)
+                uow.commit()
 
     # ---- 2203 ------------------------------------------------------------------------------
     def upload_diagnoses(self, op: Operator, visit_id: str, diagnoses: list[Diagnosis], main_cond_dscr: str = "",
@@ -246,6 +292,13 @@ class OutpatientService:
                 "medfee_sumamt": visit.batch_total(chrg_bchno), "psn_setlway": psn_setlway,
                 "mdtrt_id": visit.mdtrt_id, "chrg_bchno": chrg_bchno, "acct_used_flag": "1" if acct_used else "0",
                 "insutype": visit.insutype}
+
+
+def _outpatient_number(begntime: datetime, request_key: str = "") -> str:
+    """A 门诊号 for a registration whose caller gave none: MZ + the time + 8 hex digits (24 characters,
+    within 2201's 30), random, or drawn from the caller's request_id so a retry reuses it."""
+    tail = hashlib.sha256(request_key.encode()).hexdigest()[:8] if request_key else secrets.token_hex(4)
+    return f"MZ{begntime:%Y%m%d%H%M%S}{tail.upper()}"
 
 
 def _copy(settlement: Settlement) -> Settlement:

@@ -33,7 +33,7 @@ def stack(database_url):
         kind="http", url=front.url, paasid="e2e", token="e2e-secret", read_timeout=1.0, connect_timeout=1.0))
     app = bootstrap(settings)
     server, port = build_server(app.outpatient, app.journal, settings.tokens(), address="127.0.0.1:0", max_workers=8,
-                                request_scope=app.request_scope)
+                                request_scope=app.request_scope, ledger=app.ledger, clock=app.clock)
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     try:

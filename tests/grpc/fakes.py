@@ -46,7 +46,7 @@ class FakeOutpatient(_Recording):
                              insurances=[Insurance(insutype="310", balc=Decimal("1234.5"), psn_type="11",
                                                    insuplc_admdvs="420100")])
 
-    def register(self, op, cmd):
+    def register(self, op, cmd, request_key=""):
         self._enter("register", op, cmd)
         n = len(self.visits) + 1
         visit = Visit(id=f"v{n}", psn_no=cmd.psn_no, insutype=cmd.insutype, med_type=cmd.med_type,

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.db import tables as t
 from adapters.db.engine import begin_explicit
-from domain.errors import ConcurrencyConflict
+from domain.errors import ConcurrencyConflict, IllegalTransition
 from domain.person import InsuredPerson, Insurance
 from domain.settlement import FundPayment, Settlement
 from domain.visit import Diagnosis, FeeItem, Visit, VisitState
@@ -102,6 +102,11 @@ _SETTLEMENTS_JOIN = (select(S.c.id, *_SETL.columns, SD.c.id, *_DETAIL.columns)
 _SETTLEMENTS = _SETTLEMENTS_JOIN.where(S.c.visit_id == bindparam("id")).order_by(S.c.id, SD.c.id)
 
 _ID_BY_MDTRT_ID = select(V.c.id).where(V.c.mdtrt_id == bindparam("mdtrt_id"))
+_ID_BY_IPT_OTP_NO = select(V.c.id).where(V.c.ipt_otp_no == bindparam("ipt_otp_no"))
+# only a visit still REGISTERING, at the version it was read: a registration that completed
+# meanwhile is not thrown away
+_DISCARD = delete(V).where(V.c.id == bindparam("b_id"), V.c.version == bindparam("b_version"),
+                           V.c.state == VisitState.REGISTERING)
 _VISITS = select(*_VISIT.columns, V.c.version)
 # The listing order, and the keyset that continues it: a row value comparison, which both SQLite
 # and PostgreSQL answer from an index on (..., begntime, id) without sorting (see tables.py).
@@ -194,6 +199,7 @@ class SqlVisitRepository(VisitRepository):
         self._conn = tx.conn
         self._identity: dict[str, Visit] = {}
         self._undo: list[tuple[Visit, _Snapshot | None, int]] = []  # flushed, not yet committed
+        self._discarded: list[tuple[str, int]] = []  # (visit id, version read), deleted at flush
 
     # ---- the port --------------------------------------------------------------------------
     def add(self, visit: Visit) -> None:
@@ -220,6 +226,20 @@ class SqlVisitRepository(VisitRepository):
             if head[_NV + 1] else []
         setl_entries = _settlements(conn.execute(_SETTLEMENTS, {"id": visit_id})) if head[_NV + 2] else []
         return self._visit(head[:_NV], head[_NV], diag_entries, fee_entries, setl_entries)
+
+    def by_ipt_otp_no(self, ipt_otp_no: str) -> Visit | None:
+        self._autoflush()
+        visit_id = self._conn.execute(_ID_BY_IPT_OTP_NO, {"ipt_otp_no": ipt_otp_no}).scalar()
+        return None if visit_id is None else self.get(visit_id)
+
+    def discard(self, visit: Visit) -> None:
+        if visit.state is not VisitState.REGISTERING:
+            raise IllegalTransition(f"visit {visit.id} is {visit.state.value}: only a registration that never "
+                                    "took effect may be discarded")
+        self._identity.pop(visit.id, None)
+        snapshot = visit.__dict__.get(SNAPSHOT)
+        if snapshot is not None:  # never stored: nothing to delete
+            self._discarded.append((visit.id, snapshot.version))
 
     def by_mdtrt_id(self, mdtrt_id: str) -> Visit | None:
         if not mdtrt_id:  # "" means "not registered yet" and is stored as NULL
@@ -287,6 +307,10 @@ class SqlVisitRepository(VisitRepository):
         """Write every change of the visits in this unit of work; raises ConcurrencyConflict when
         a visit's version moved on, or a key (id, mdtrt_id, feedetl_sn) was taken meanwhile."""
         try:
+            while self._discarded:
+                visit_id, version = self._discarded.pop()
+                if self._tx.writing().execute(_DISCARD, {"b_id": visit_id, "b_version": version}).rowcount != 1:
+                    raise _VersionConflict(visit_id)
             for visit in self._identity.values():
                 snapshot = visit.__dict__.get(SNAPSHOT)
                 if snapshot is None:
@@ -408,6 +432,7 @@ class SqlVisitRepository(VisitRepository):
                 d[SNAPSHOT] = before
             d["version"] = version
         self._identity.clear()
+        self._discarded.clear()
 
 
 def _conditions(where: VisitFilter) -> list:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
 )
 
 from adapters.db.types import EmptyAsNull, ExactDecimal, Lines, money, str_enum
@@ -86,6 +86,9 @@ visits = Table(
 Index("ix_visits_begntime_id", visits.c.begntime, visits.c.id)
 Index("ix_visits_psn_no_begntime_id", visits.c.psn_no, visits.c.begntime, visits.c.id)
 Index("ix_visits_dept_code_begntime_id", visits.c.dept_code, visits.c.begntime, visits.c.id)
+# One visit per 门诊号: claimed (state REGISTERING) before its 2201 leaves, so two registrations with
+# the same number can never both reach the platform.
+Index("ix_visits_ipt_otp_no", visits.c.ipt_otp_no, unique=True)
 
 diagnoses = Table(
     "diagnoses", metadata,
@@ -191,6 +194,20 @@ journal = Table(
     _text("reversal_msgid", ID),
     # what did not hold together in an accepted reply (sums, unreadable values): kept, never doubted
     Column("discrepancy", Text, nullable=False, default=""),
+)
+
+# Idempotency keys (AIP-155 request_id) of mutating RPCs: the first outcome of a request, replayed to
+# its retries. See services.grpc.idempotency.
+request_ids = Table(
+    "request_ids", metadata,
+    Column("request_id", String(64), primary_key=True),
+    Column("method", String(100), nullable=False),
+    Column("fingerprint", String(64), nullable=False),  # SHA-256 of operator, method and request
+    Column("state", String(20), nullable=False),  # RUNNING | DONE | FAILED
+    Column("response", LargeBinary, nullable=True),  # the serialized response of a DONE request
+    Column("status", LargeBinary, nullable=True),  # the serialized google.rpc.Status of a FAILED one
+    Column("created_at", DateTime, nullable=False, index=True),
+    Column("finished_at", DateTime, nullable=True),
 )
 
 msgid_counters = Table(

@@ -17,6 +17,7 @@ class VisitState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     VISIT_STATE_SETTLING: _ClassVar[VisitState]
     VISIT_STATE_SETTLED: _ClassVar[VisitState]
     VISIT_STATE_CANCELLED: _ClassVar[VisitState]
+    VISIT_STATE_REGISTERING: _ClassVar[VisitState]
 
 class FeeState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -46,6 +47,7 @@ VISIT_STATE_REGISTERED: VisitState
 VISIT_STATE_SETTLING: VisitState
 VISIT_STATE_SETTLED: VisitState
 VISIT_STATE_CANCELLED: VisitState
+VISIT_STATE_REGISTERING: VisitState
 FEE_STATE_UNSPECIFIED: FeeState
 FEE_STATE_UPLOADED: FeeState
 FEE_STATE_CANCELLED: FeeState

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from his.v1 import common_pb2 as his_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14his/v1/journal.proto\x12\x06his.v1\x1a\x13his/v1/common.proto\"F\n\x19ListJournalEntriesRequest\x12\x17\n\x0funresolved_only\x18\x01 \x01(\x08\x12\x10\n\x08visit_id\x18\x02 \x01(\t\"C\n\x1aListJournalEntriesResponse\x12%\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x14.his.v1.JournalEntry\"$\n\x16GetJournalEntryRequest\x12\n\n\x02id\x18\x01 \x01(\x03\">\n\x17GetJournalEntryResponse\x12#\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x14.his.v1.JournalEntry\"(\n\x1aResolveJournalEntryRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"B\n\x1bResolveJournalEntryResponse\x12#\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x14.his.v1.JournalEntry2\xa1\x02\n\x0eJournalService\x12[\n\x12ListJournalEntries\x12!.his.v1.ListJournalEntriesRequest\x1a\".his.v1.ListJournalEntriesResponse\x12R\n\x0fGetJournalEntry\x12\x1e.his.v1.GetJournalEntryRequest\x1a\x1f.his.v1.GetJournalEntryResponse\x12^\n\x13ResolveJournalEntry\x12\".his.v1.ResolveJournalEntryRequest\x1a#.his.v1.ResolveJournalEntryResponseB$\n\tcn.his.v1P\x01Z\x0chis/v1;hisv1\xaa\x02\x06His.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14his/v1/journal.proto\x12\x06his.v1\x1a\x13his/v1/common.proto\"F\n\x19ListJournalEntriesRequest\x12\x17\n\x0funresolved_only\x18\x01 \x01(\x08\x12\x10\n\x08visit_id\x18\x02 \x01(\t\"C\n\x1aListJournalEntriesResponse\x12%\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x14.his.v1.JournalEntry\"$\n\x16GetJournalEntryRequest\x12\n\n\x02id\x18\x01 \x01(\x03\">\n\x17GetJournalEntryResponse\x12#\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x14.his.v1.JournalEntry\"<\n\x1aResolveJournalEntryRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"B\n\x1bResolveJournalEntryResponse\x12#\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x14.his.v1.JournalEntry2\xa1\x02\n\x0eJournalService\x12[\n\x12ListJournalEntries\x12!.his.v1.ListJournalEntriesRequest\x1a\".his.v1.ListJournalEntriesResponse\x12R\n\x0fGetJournalEntry\x12\x1e.his.v1.GetJournalEntryRequest\x1a\x1f.his.v1.GetJournalEntryResponse\x12^\n\x13ResolveJournalEntry\x12\".his.v1.ResolveJournalEntryRequest\x1a#.his.v1.ResolveJournalEntryResponseB$\n\tcn.his.v1P\x01Z\x0chis/v1;hisv1\xaa\x02\x06His.V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,9 +42,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETJOURNALENTRYRESPONSE']._serialized_start=232
   _globals['_GETJOURNALENTRYRESPONSE']._serialized_end=294
   _globals['_RESOLVEJOURNALENTRYREQUEST']._serialized_start=296
-  _globals['_RESOLVEJOURNALENTRYREQUEST']._serialized_end=336
-  _globals['_RESOLVEJOURNALENTRYRESPONSE']._serialized_start=338
-  _globals['_RESOLVEJOURNALENTRYRESPONSE']._serialized_end=404
-  _globals['_JOURNALSERVICE']._serialized_start=407
-  _globals['_JOURNALSERVICE']._serialized_end=696
+  _globals['_RESOLVEJOURNALENTRYREQUEST']._serialized_end=356
+  _globals['_RESOLVEJOURNALENTRYRESPONSE']._serialized_start=358
+  _globals['_RESOLVEJOURNALENTRYRESPONSE']._serialized_end=424
+  _globals['_JOURNALSERVICE']._serialized_start=427
+  _globals['_JOURNALSERVICE']._serialized_end=716
 # @@protoc_insertion_point(module_scope)

@@ -34,10 +34,12 @@ class GetJournalEntryResponse(_message.Message):
     def __init__(self, entry: _Optional[_Union[_common_pb2.JournalEntry, _Mapping]] = ...) -> None: ...
 
 class ResolveJournalEntryRequest(_message.Message):
-    __slots__ = ("id",)
+    __slots__ = ("id", "request_id")
     ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     id: int
-    def __init__(self, id: _Optional[int] = ...) -> None: ...
+    request_id: str
+    def __init__(self, id: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class ResolveJournalEntryResponse(_message.Message):
     __slots__ = ("entry",)

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from his.v1 import common_pb2 as his_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17his/v1/outpatient.proto\x12\x06his.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x13his/v1/common.proto\"m\n\x18ReadInsuredPersonRequest\x12\x17\n\x0fmdtrt_cert_type\x18\x01 \x01(\t\x12\x15\n\rmdtrt_cert_no\x18\x02 \x01(\t\x12\x0f\n\x07\x63\x61rd_sn\x18\x03 \x01(\t\x12\x10\n\x08psn_name\x18\x04 \x01(\t\"B\n\x19ReadInsuredPersonResponse\x12%\n\x06person\x18\x01 \x01(\x0b\x32\x15.his.v1.InsuredPerson\"\xab\x02\n\x14RegisterVisitRequest\x12\x0e\n\x06psn_no\x18\x01 \x01(\t\x12\x10\n\x08insutype\x18\x02 \x01(\t\x12\x10\n\x08med_type\x18\x03 \x01(\t\x12\x17\n\x0fmdtrt_cert_type\x18\x04 \x01(\t\x12\x15\n\rmdtrt_cert_no\x18\x05 \x01(\t\x12\x11\n\tdept_code\x18\x06 \x01(\t\x12\x11\n\tdept_name\x18\x07 \x01(\t\x12\x0c\n\x04\x63\x61ty\x18\x08 \x01(\t\x12\x10\n\x08\x61tddr_no\x18\t \x01(\t\x12\x0f\n\x07\x64r_name\x18\n \x01(\t\x12\x12\n\nipt_otp_no\x18\x0b \x01(\t\x12,\n\x08\x62\x65gntime\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0einsuplc_admdvs\x18\r \x01(\t\"5\n\x15RegisterVisitResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\"\x8e\x01\n\x16UploadVisitInfoRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x16\n\x0emain_cond_dscr\x18\x02 \x01(\t\x12$\n\tdiagnoses\x18\x03 \x03(\x0b\x32\x11.his.v1.Diagnosis\x12\x11\n\tdise_codg\x18\x04 \x01(\t\x12\x11\n\tdise_name\x18\x05 \x01(\t\"7\n\x17UploadVisitInfoResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\"\xf6\x02\n\x0c\x46\x65\x65ItemInput\x12\x12\n\nfeedetl_sn\x18\x01 \x01(\t\x12\x12\n\nchrg_bchno\x18\x02 \x01(\t\x12\x15\n\rmed_list_codg\x18\x03 \x01(\t\x12\x18\n\x10medins_list_codg\x18\x04 \x01(\t\x12\x18\n\x10medins_list_name\x18\x05 \x01(\t\x12\x1b\n\x13\x64\x65t_item_fee_sumamt\x18\x06 \x01(\t\x12\x0b\n\x03\x63nt\x18\x07 \x01(\t\x12\x0c\n\x04pric\x18\x08 \x01(\t\x12\x31\n\rfee_ocur_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x62ilg_dept_codg\x18\n \x01(\t\x12\x16\n\x0e\x62ilg_dept_name\x18\x0b \x01(\t\x12\x14\n\x0c\x62ilg_dr_codg\x18\x0c \x01(\t\x12\x14\n\x0c\x62ilg_dr_name\x18\r \x01(\t\x12\x14\n\x0crx_circ_flag\x18\x0e \x01(\t\x12\x16\n\x0ehosp_appr_flag\x18\x0f \x01(\t\"I\n\x11UploadFeesRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\"\n\x04\x66\x65\x65s\x18\x02 \x03(\x0b\x32\x14.his.v1.FeeItemInput\"2\n\x12UploadFeesResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\"9\n\x11\x43\x61ncelFeesRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x12\n\nchrg_bchno\x18\x02 \x01(\t\"2\n\x12\x43\x61ncelFeesResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\"p\n\x15PreSettleVisitRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x12\n\nchrg_bchno\x18\x02 \x01(\t\x12\x1c\n\x14use_personal_account\x18\x03 \x01(\x08\x12\x13\n\x0bpsn_setlway\x18\x04 \x01(\t\"@\n\x16PreSettleVisitResponse\x12&\n\nsettlement\x18\x01 \x01(\x0b\x32\x12.his.v1.Settlement\"}\n\x12SettleVisitRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x12\n\nchrg_bchno\x18\x02 \x01(\t\x12\x1c\n\x14use_personal_account\x18\x03 \x01(\x08\x12\x13\n\x0bpsn_setlway\x18\x04 \x01(\t\x12\x0e\n\x06invono\x18\x05 \x01(\t\"[\n\x13SettleVisitResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\x12&\n\nsettlement\x18\x02 \x01(\x0b\x32\x12.his.v1.Settlement\"<\n\x17\x43\x61ncelSettlementRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x0f\n\x07setl_id\x18\x02 \x01(\t\"`\n\x18\x43\x61ncelSettlementResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\x12&\n\nsettlement\x18\x02 \x01(\x0b\x32\x12.his.v1.Settlement\"-\n\x19\x43\x61ncelRegistrationRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\":\n\x1a\x43\x61ncelRegistrationResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\"<\n\x0fGetVisitRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x17\n\x0finclude_journal\x18\x02 \x01(\x08\"_\n\x10GetVisitResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\x12-\n\x0fjournal_entries\x18\x02 \x03(\x0b\x32\x14.his.v1.JournalEntry\"\xe9\x01\n\x11ListVisitsRequest\x12\x0e\n\x06psn_no\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x31\n\rbegntime_from\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x62\x65gntime_before\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tdept_code\x18\x06 \x01(\t\x12\"\n\x06states\x18\x07 \x03(\x0e\x32\x12.his.v1.VisitState\"L\n\x12ListVisitsResponse\x12\x1d\n\x06visits\x18\x01 \x03(\x0b\x32\r.his.v1.Visit\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xea\x06\n\x11OutpatientService\x12X\n\x11ReadInsuredPerson\x12 .his.v1.ReadInsuredPersonRequest\x1a!.his.v1.ReadInsuredPersonResponse\x12L\n\rRegisterVisit\x12\x1c.his.v1.RegisterVisitRequest\x1a\x1d.his.v1.RegisterVisitResponse\x12R\n\x0fUploadVisitInfo\x12\x1e.his.v1.UploadVisitInfoRequest\x1a\x1f.his.v1.UploadVisitInfoResponse\x12\x43\n\nUploadFees\x12\x19.his.v1.UploadFeesRequest\x1a\x1a.his.v1.UploadFeesResponse\x12\x43\n\nCancelFees\x12\x19.his.v1.CancelFeesRequest\x1a\x1a.his.v1.CancelFeesResponse\x12O\n\x0ePreSettleVisit\x12\x1d.his.v1.PreSettleVisitRequest\x1a\x1e.his.v1.PreSettleVisitResponse\x12\x46\n\x0bSettleVisit\x12\x1a.his.v1.SettleVisitRequest\x1a\x1b.his.v1.SettleVisitResponse\x12U\n\x10\x43\x61ncelSettlement\x12\x1f.his.v1.CancelSettlementRequest\x1a .his.v1.CancelSettlementResponse\x12[\n\x12\x43\x61ncelRegistration\x12!.his.v1.CancelRegistrationRequest\x1a\".his.v1.CancelRegistrationResponse\x12=\n\x08GetVisit\x12\x17.his.v1.GetVisitRequest\x1a\x18.his.v1.GetVisitResponse\x12\x43\n\nListVisits\x12\x19.his.v1.ListVisitsRequest\x1a\x1a.his.v1.ListVisitsResponseB$\n\tcn.his.v1P\x01Z\x0chis/v1;hisv1\xaa\x02\x06His.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17his/v1/outpatient.proto\x12\x06his.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x13his/v1/common.proto\"m\n\x18ReadInsuredPersonRequest\x12\x17\n\x0fmdtrt_cert_type\x18\x01 \x01(\t\x12\x15\n\rmdtrt_cert_no\x18\x02 \x01(\t\x12\x0f\n\x07\x63\x61rd_sn\x18\x03 \x01(\t\x12\x10\n\x08psn_name\x18\x04 \x01(\t\"B\n\x19ReadInsuredPersonResponse\x12%\n\x06person\x18\x01 \x01(\x0b\x32\x15.his.v1.InsuredPerson\"\xbf\x02\n\x14RegisterVisitRequest\x12\x0e\n\x06psn_no\x18\x01 \x01(\t\x12\x10\n\x08insutype\x18\x02 \x01(\t\x12\x10\n\x08med_type\x18\x03 \x01(\t\x12\x17\n\x0fmdtrt_cert_type\x18\x04 \x01(\t\x12\x15\n\rmdtrt_cert_no\x18\x05 \x01(\t\x12\x11\n\tdept_code\x18\x06 \x01(\t\x12\x11\n\tdept_name\x18\x07 \x01(\t\x12\x0c\n\x04\x63\x61ty\x18\x08 \x01(\t\x12\x10\n\x08\x61tddr_no\x18\t \x01(\t\x12\x0f\n\x07\x64r_name\x18\n \x01(\t\x12\x12\n\nipt_otp_no\x18\x0b \x01(\t\x12,\n\x08\x62\x65gntime\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0einsuplc_admdvs\x18\r \x01(\t\x12\x12\n\nrequest_id\x18\x0e \x01(\t\"5\n\x15RegisterVisitResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\"\xa2\x01\n\x16UploadVisitInfoRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x16\n\x0emain_cond_dscr\x18\x02 \x01(\t\x12$\n\tdiagnoses\x18\x03 \x03(\x0b\x32\x11.his.v1.Diagnosis\x12\x11\n\tdise_codg\x18\x04 \x01(\t\x12\x11\n\tdise_name\x18\x05 \x01(\t\x12\x12\n\nrequest_id\x18\x06 \x01(\t\"7\n\x17UploadVisitInfoResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\"\xf6\x02\n\x0c\x46\x65\x65ItemInput\x12\x12\n\nfeedetl_sn\x18\x01 \x01(\t\x12\x12\n\nchrg_bchno\x18\x02 \x01(\t\x12\x15\n\rmed_list_codg\x18\x03 \x01(\t\x12\x18\n\x10medins_list_codg\x18\x04 \x01(\t\x12\x18\n\x10medins_list_name\x18\x05 \x01(\t\x12\x1b\n\x13\x64\x65t_item_fee_sumamt\x18\x06 \x01(\t\x12\x0b\n\x03\x63nt\x18\x07 \x01(\t\x12\x0c\n\x04pric\x18\x08 \x01(\t\x12\x31\n\rfee_ocur_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x62ilg_dept_codg\x18\n \x01(\t\x12\x16\n\x0e\x62ilg_dept_name\x18\x0b \x01(\t\x12\x14\n\x0c\x62ilg_dr_codg\x18\x0c \x01(\t\x12\x14\n\x0c\x62ilg_dr_name\x18\r \x01(\t\x12\x14\n\x0crx_circ_flag\x18\x0e \x01(\t\x12\x16\n\x0ehosp_appr_flag\x18\x0f \x01(\t\"]\n\x11UploadFeesRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\"\n\x04\x66\x65\x65s\x18\x02 \x03(\x0b\x32\x14.his.v1.FeeItemInput\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"2\n\x12UploadFeesResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\"M\n\x11\x43\x61ncelFeesRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x12\n\nchrg_bchno\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"2\n\x12\x43\x61ncelFeesResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\"p\n\x15PreSettleVisitRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x12\n\nchrg_bchno\x18\x02 \x01(\t\x12\x1c\n\x14use_personal_account\x18\x03 \x01(\x08\x12\x13\n\x0bpsn_setlway\x18\x04 \x01(\t\"@\n\x16PreSettleVisitResponse\x12&\n\nsettlement\x18\x01 \x01(\x0b\x32\x12.his.v1.Settlement\"\x91\x01\n\x12SettleVisitRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x12\n\nchrg_bchno\x18\x02 \x01(\t\x12\x1c\n\x14use_personal_account\x18\x03 \x01(\x08\x12\x13\n\x0bpsn_setlway\x18\x04 \x01(\t\x12\x0e\n\x06invono\x18\x05 \x01(\t\x12\x12\n\nrequest_id\x18\x06 \x01(\t\"[\n\x13SettleVisitResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\x12&\n\nsettlement\x18\x02 \x01(\x0b\x32\x12.his.v1.Settlement\"P\n\x17\x43\x61ncelSettlementRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x0f\n\x07setl_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"`\n\x18\x43\x61ncelSettlementResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\x12&\n\nsettlement\x18\x02 \x01(\x0b\x32\x12.his.v1.Settlement\"A\n\x19\x43\x61ncelRegistrationRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x12\n\nrequest_id\x18\x02 \x01(\t\":\n\x1a\x43\x61ncelRegistrationResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\"<\n\x0fGetVisitRequest\x12\x10\n\x08visit_id\x18\x01 \x01(\t\x12\x17\n\x0finclude_journal\x18\x02 \x01(\x08\"_\n\x10GetVisitResponse\x12\x1c\n\x05visit\x18\x01 \x01(\x0b\x32\r.his.v1.Visit\x12-\n\x0fjournal_entries\x18\x02 \x03(\x0b\x32\x14.his.v1.JournalEntry\"\xe9\x01\n\x11ListVisitsRequest\x12\x0e\n\x06psn_no\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x31\n\rbegntime_from\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x62\x65gntime_before\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tdept_code\x18\x06 \x01(\t\x12\"\n\x06states\x18\x07 \x03(\x0e\x32\x12.his.v1.VisitState\"L\n\x12ListVisitsResponse\x12\x1d\n\x06visits\x18\x01 \x03(\x0b\x32\r.his.v1.Visit\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xea\x06\n\x11OutpatientService\x12X\n\x11ReadInsuredPerson\x12 .his.v1.ReadInsuredPersonRequest\x1a!.his.v1.ReadInsuredPersonResponse\x12L\n\rRegisterVisit\x12\x1c.his.v1.RegisterVisitRequest\x1a\x1d.his.v1.RegisterVisitResponse\x12R\n\x0fUploadVisitInfo\x12\x1e.his.v1.UploadVisitInfoRequest\x1a\x1f.his.v1.UploadVisitInfoResponse\x12\x43\n\nUploadFees\x12\x19.his.v1.UploadFeesRequest\x1a\x1a.his.v1.UploadFeesResponse\x12\x43\n\nCancelFees\x12\x19.his.v1.CancelFeesRequest\x1a\x1a.his.v1.CancelFeesResponse\x12O\n\x0ePreSettleVisit\x12\x1d.his.v1.PreSettleVisitRequest\x1a\x1e.his.v1.PreSettleVisitResponse\x12\x46\n\x0bSettleVisit\x12\x1a.his.v1.SettleVisitRequest\x1a\x1b.his.v1.SettleVisitResponse\x12U\n\x10\x43\x61ncelSettlement\x12\x1f.his.v1.CancelSettlementRequest\x1a .his.v1.CancelSettlementResponse\x12[\n\x12\x43\x61ncelRegistration\x12!.his.v1.CancelRegistrationRequest\x1a\".his.v1.CancelRegistrationResponse\x12=\n\x08GetVisit\x12\x17.his.v1.GetVisitRequest\x1a\x18.his.v1.GetVisitResponse\x12\x43\n\nListVisits\x12\x19.his.v1.ListVisitsRequest\x1a\x1a.his.v1.ListVisitsResponseB$\n\tcn.his.v1P\x01Z\x0chis/v1;hisv1\xaa\x02\x06His.V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -39,47 +39,47 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_READINSUREDPERSONRESPONSE']._serialized_start=200
   _globals['_READINSUREDPERSONRESPONSE']._serialized_end=266
   _globals['_REGISTERVISITREQUEST']._serialized_start=269
-  _globals['_REGISTERVISITREQUEST']._serialized_end=568
-  _globals['_REGISTERVISITRESPONSE']._serialized_start=570
-  _globals['_REGISTERVISITRESPONSE']._serialized_end=623
-  _globals['_UPLOADVISITINFOREQUEST']._serialized_start=626
-  _globals['_UPLOADVISITINFOREQUEST']._serialized_end=768
-  _globals['_UPLOADVISITINFORESPONSE']._serialized_start=770
-  _globals['_UPLOADVISITINFORESPONSE']._serialized_end=825
-  _globals['_FEEITEMINPUT']._serialized_start=828
-  _globals['_FEEITEMINPUT']._serialized_end=1202
-  _globals['_UPLOADFEESREQUEST']._serialized_start=1204
-  _globals['_UPLOADFEESREQUEST']._serialized_end=1277
-  _globals['_UPLOADFEESRESPONSE']._serialized_start=1279
-  _globals['_UPLOADFEESRESPONSE']._serialized_end=1329
-  _globals['_CANCELFEESREQUEST']._serialized_start=1331
-  _globals['_CANCELFEESREQUEST']._serialized_end=1388
-  _globals['_CANCELFEESRESPONSE']._serialized_start=1390
-  _globals['_CANCELFEESRESPONSE']._serialized_end=1440
-  _globals['_PRESETTLEVISITREQUEST']._serialized_start=1442
-  _globals['_PRESETTLEVISITREQUEST']._serialized_end=1554
-  _globals['_PRESETTLEVISITRESPONSE']._serialized_start=1556
-  _globals['_PRESETTLEVISITRESPONSE']._serialized_end=1620
-  _globals['_SETTLEVISITREQUEST']._serialized_start=1622
-  _globals['_SETTLEVISITREQUEST']._serialized_end=1747
-  _globals['_SETTLEVISITRESPONSE']._serialized_start=1749
-  _globals['_SETTLEVISITRESPONSE']._serialized_end=1840
-  _globals['_CANCELSETTLEMENTREQUEST']._serialized_start=1842
-  _globals['_CANCELSETTLEMENTREQUEST']._serialized_end=1902
-  _globals['_CANCELSETTLEMENTRESPONSE']._serialized_start=1904
-  _globals['_CANCELSETTLEMENTRESPONSE']._serialized_end=2000
-  _globals['_CANCELREGISTRATIONREQUEST']._serialized_start=2002
-  _globals['_CANCELREGISTRATIONREQUEST']._serialized_end=2047
-  _globals['_CANCELREGISTRATIONRESPONSE']._serialized_start=2049
-  _globals['_CANCELREGISTRATIONRESPONSE']._serialized_end=2107
-  _globals['_GETVISITREQUEST']._serialized_start=2109
-  _globals['_GETVISITREQUEST']._serialized_end=2169
-  _globals['_GETVISITRESPONSE']._serialized_start=2171
-  _globals['_GETVISITRESPONSE']._serialized_end=2266
-  _globals['_LISTVISITSREQUEST']._serialized_start=2269
-  _globals['_LISTVISITSREQUEST']._serialized_end=2502
-  _globals['_LISTVISITSRESPONSE']._serialized_start=2504
-  _globals['_LISTVISITSRESPONSE']._serialized_end=2580
-  _globals['_OUTPATIENTSERVICE']._serialized_start=2583
-  _globals['_OUTPATIENTSERVICE']._serialized_end=3457
+  _globals['_REGISTERVISITREQUEST']._serialized_end=588
+  _globals['_REGISTERVISITRESPONSE']._serialized_start=590
+  _globals['_REGISTERVISITRESPONSE']._serialized_end=643
+  _globals['_UPLOADVISITINFOREQUEST']._serialized_start=646
+  _globals['_UPLOADVISITINFOREQUEST']._serialized_end=808
+  _globals['_UPLOADVISITINFORESPONSE']._serialized_start=810
+  _globals['_UPLOADVISITINFORESPONSE']._serialized_end=865
+  _globals['_FEEITEMINPUT']._serialized_start=868
+  _globals['_FEEITEMINPUT']._serialized_end=1242
+  _globals['_UPLOADFEESREQUEST']._serialized_start=1244
+  _globals['_UPLOADFEESREQUEST']._serialized_end=1337
+  _globals['_UPLOADFEESRESPONSE']._serialized_start=1339
+  _globals['_UPLOADFEESRESPONSE']._serialized_end=1389
+  _globals['_CANCELFEESREQUEST']._serialized_start=1391
+  _globals['_CANCELFEESREQUEST']._serialized_end=1468
+  _globals['_CANCELFEESRESPONSE']._serialized_start=1470
+  _globals['_CANCELFEESRESPONSE']._serialized_end=1520
+  _globals['_PRESETTLEVISITREQUEST']._serialized_start=1522
+  _globals['_PRESETTLEVISITREQUEST']._serialized_end=1634
+  _globals['_PRESETTLEVISITRESPONSE']._serialized_start=1636
+  _globals['_PRESETTLEVISITRESPONSE']._serialized_end=1700
+  _globals['_SETTLEVISITREQUEST']._serialized_start=1703
+  _globals['_SETTLEVISITREQUEST']._serialized_end=1848
+  _globals['_SETTLEVISITRESPONSE']._serialized_start=1850
+  _globals['_SETTLEVISITRESPONSE']._serialized_end=1941
+  _globals['_CANCELSETTLEMENTREQUEST']._serialized_start=1943
+  _globals['_CANCELSETTLEMENTREQUEST']._serialized_end=2023
+  _globals['_CANCELSETTLEMENTRESPONSE']._serialized_start=2025
+  _globals['_CANCELSETTLEMENTRESPONSE']._serialized_end=2121
+  _globals['_CANCELREGISTRATIONREQUEST']._serialized_start=2123
+  _globals['_CANCELREGISTRATIONREQUEST']._serialized_end=2188
+  _globals['_CANCELREGISTRATIONRESPONSE']._serialized_start=2190
+  _globals['_CANCELREGISTRATIONRESPONSE']._serialized_end=2248
+  _globals['_GETVISITREQUEST']._serialized_start=2250
+  _globals['_GETVISITREQUEST']._serialized_end=2310
+  _globals['_GETVISITRESPONSE']._serialized_start=2312
+  _globals['_GETVISITRESPONSE']._serialized_end=2407
+  _globals['_LISTVISITSREQUEST']._serialized_start=2410
+  _globals['_LISTVISITSREQUEST']._serialized_end=2643
+  _globals['_LISTVISITSRESPONSE']._serialized_start=2645
+  _globals['_LISTVISITSRESPONSE']._serialized_end=2721
+  _globals['_OUTPATIENTSERVICE']._serialized_start=2724
+  _globals['_OUTPATIENTSERVICE']._serialized_end=3598
 # @@protoc_insertion_point(module_scope)

@@ -29,7 +29,7 @@ class ReadInsuredPersonResponse(_message.Message):
     def __init__(self, person: _Optional[_Union[_common_pb2.InsuredPerson, _Mapping]] = ...) -> None: ...
 
 class RegisterVisitRequest(_message.Message):
-    __slots__ = ("psn_no", "insutype", "med_type", "mdtrt_cert_type", "mdtrt_cert_no", "dept_code", "dept_name", "caty", "atddr_no", "dr_name", "ipt_otp_no", "begntime", "insuplc_admdvs")
+    __slots__ = ("psn_no", "insutype", "med_type", "mdtrt_cert_type", "mdtrt_cert_no", "dept_code", "dept_name", "caty", "atddr_no", "dr_name", "ipt_otp_no", "begntime", "insuplc_admdvs", "request_id")
     PSN_NO_FIELD_NUMBER: _ClassVar[int]
     INSUTYPE_FIELD_NUMBER: _ClassVar[int]
     MED_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -43,6 +43,7 @@ class RegisterVisitRequest(_message.Message):
     IPT_OTP_NO_FIELD_NUMBER: _ClassVar[int]
     BEGNTIME_FIELD_NUMBER: _ClassVar[int]
     INSUPLC_ADMDVS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     psn_no: str
     insutype: str
     med_type: str
@@ -56,7 +57,8 @@ class RegisterVisitRequest(_message.Message):
     ipt_otp_no: str
     begntime: _timestamp_pb2.Timestamp
     insuplc_admdvs: str
-    def __init__(self, psn_no: _Optional[str] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., mdtrt_cert_type: _Optional[str] = ..., mdtrt_cert_no: _Optional[str] = ..., dept_code: _Optional[str] = ..., dept_name: _Optional[str] = ..., caty: _Optional[str] = ..., atddr_no: _Optional[str] = ..., dr_name: _Optional[str] = ..., ipt_otp_no: _Optional[str] = ..., begntime: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., insuplc_admdvs: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, psn_no: _Optional[str] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., mdtrt_cert_type: _Optional[str] = ..., mdtrt_cert_no: _Optional[str] = ..., dept_code: _Optional[str] = ..., dept_name: _Optional[str] = ..., caty: _Optional[str] = ..., atddr_no: _Optional[str] = ..., dr_name: _Optional[str] = ..., ipt_otp_no: _Optional[str] = ..., begntime: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., insuplc_admdvs: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class RegisterVisitResponse(_message.Message):
     __slots__ = ("visit",)
@@ -65,18 +67,20 @@ class RegisterVisitResponse(_message.Message):
     def __init__(self, visit: _Optional[_Union[_common_pb2.Visit, _Mapping]] = ...) -> None: ...
 
 class UploadVisitInfoRequest(_message.Message):
-    __slots__ = ("visit_id", "main_cond_dscr", "diagnoses", "dise_codg", "dise_name")
+    __slots__ = ("visit_id", "main_cond_dscr", "diagnoses", "dise_codg", "dise_name", "request_id")
     VISIT_ID_FIELD_NUMBER: _ClassVar[int]
     MAIN_COND_DSCR_FIELD_NUMBER: _ClassVar[int]
     DIAGNOSES_FIELD_NUMBER: _ClassVar[int]
     DISE_CODG_FIELD_NUMBER: _ClassVar[int]
     DISE_NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     visit_id: str
     main_cond_dscr: str
     diagnoses: _containers.RepeatedCompositeFieldContainer[_common_pb2.Diagnosis]
     dise_codg: str
     dise_name: str
-    def __init__(self, visit_id: _Optional[str] = ..., main_cond_dscr: _Optional[str] = ..., diagnoses: _Optional[_Iterable[_Union[_common_pb2.Diagnosis, _Mapping]]] = ..., dise_codg: _Optional[str] = ..., dise_name: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, visit_id: _Optional[str] = ..., main_cond_dscr: _Optional[str] = ..., diagnoses: _Optional[_Iterable[_Union[_common_pb2.Diagnosis, _Mapping]]] = ..., dise_codg: _Optional[str] = ..., dise_name: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class UploadVisitInfoResponse(_message.Message):
     __slots__ = ("visit",)
@@ -119,12 +123,14 @@ class FeeItemInput(_message.Message):
     def __init__(self, feedetl_sn: _Optional[str] = ..., chrg_bchno: _Optional[str] = ..., med_list_codg: _Optional[str] = ..., medins_list_codg: _Optional[str] = ..., medins_list_name: _Optional[str] = ..., det_item_fee_sumamt: _Optional[str] = ..., cnt: _Optional[str] = ..., pric: _Optional[str] = ..., fee_ocur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., bilg_dept_codg: _Optional[str] = ..., bilg_dept_name: _Optional[str] = ..., bilg_dr_codg: _Optional[str] = ..., bilg_dr_name: _Optional[str] = ..., rx_circ_flag: _Optional[str] = ..., hosp_appr_flag: _Optional[str] = ...) -> None: ...
 
 class UploadFeesRequest(_message.Message):
-    __slots__ = ("visit_id", "fees")
+    __slots__ = ("visit_id", "fees", "request_id")
     VISIT_ID_FIELD_NUMBER: _ClassVar[int]
     FEES_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     visit_id: str
     fees: _containers.RepeatedCompositeFieldContainer[FeeItemInput]
-    def __init__(self, visit_id: _Optional[str] = ..., fees: _Optional[_Iterable[_Union[FeeItemInput, _Mapping]]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, visit_id: _Optional[str] = ..., fees: _Optional[_Iterable[_Union[FeeItemInput, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class UploadFeesResponse(_message.Message):
     __slots__ = ("visit",)
@@ -133,12 +139,14 @@ class UploadFeesResponse(_message.Message):
     def __init__(self, visit: _Optional[_Union[_common_pb2.Visit, _Mapping]] = ...) -> None: ...
 
 class CancelFeesRequest(_message.Message):
-    __slots__ = ("visit_id", "chrg_bchno")
+    __slots__ = ("visit_id", "chrg_bchno", "request_id")
     VISIT_ID_FIELD_NUMBER: _ClassVar[int]
     CHRG_BCHNO_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     visit_id: str
     chrg_bchno: str
-    def __init__(self, visit_id: _Optional[str] = ..., chrg_bchno: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, visit_id: _Optional[str] = ..., chrg_bchno: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class CancelFeesResponse(_message.Message):
     __slots__ = ("visit",)
@@ -165,18 +173,20 @@ class PreSettleVisitResponse(_message.Message):
     def __init__(self, settlement: _Optional[_Union[_common_pb2.Settlement, _Mapping]] = ...) -> None: ...
 
 class SettleVisitRequest(_message.Message):
-    __slots__ = ("visit_id", "chrg_bchno", "use_personal_account", "psn_setlway", "invono")
+    __slots__ = ("visit_id", "chrg_bchno", "use_personal_account", "psn_setlway", "invono", "request_id")
     VISIT_ID_FIELD_NUMBER: _ClassVar[int]
     CHRG_BCHNO_FIELD_NUMBER: _ClassVar[int]
     USE_PERSONAL_ACCOUNT_FIELD_NUMBER: _ClassVar[int]
     PSN_SETLWAY_FIELD_NUMBER: _ClassVar[int]
     INVONO_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     visit_id: str
     chrg_bchno: str
     use_personal_account: bool
     psn_setlway: str
     invono: str
-    def __init__(self, visit_id: _Optional[str] = ..., chrg_bchno: _Optional[str] = ..., use_personal_account: _Optional[bool] = ..., psn_setlway: _Optional[str] = ..., invono: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, visit_id: _Optional[str] = ..., chrg_bchno: _Optional[str] = ..., use_personal_account: _Optional[bool] = ..., psn_setlway: _Optional[str] = ..., invono: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class SettleVisitResponse(_message.Message):
     __slots__ = ("visit", "settlement")
@@ -187,12 +197,14 @@ class SettleVisitResponse(_message.Message):
     def __init__(self, visit: _Optional[_Union[_common_pb2.Visit, _Mapping]] = ..., settlement: _Optional[_Union[_common_pb2.Settlement, _Mapping]] = ...) -> None: ...
 
 class CancelSettlementRequest(_message.Message):
-    __slots__ = ("visit_id", "setl_id")
+    __slots__ = ("visit_id", "setl_id", "request_id")
     VISIT_ID_FIELD_NUMBER: _ClassVar[int]
     SETL_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     visit_id: str
     setl_id: str
-    def __init__(self, visit_id: _Optional[str] = ..., setl_id: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, visit_id: _Optional[str] = ..., setl_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class CancelSettlementResponse(_message.Message):
     __slots__ = ("visit", "settlement")
@@ -203,10 +215,12 @@ class CancelSettlementResponse(_message.Message):
     def __init__(self, visit: _Optional[_Union[_common_pb2.Visit, _Mapping]] = ..., settlement: _Optional[_Union[_common_pb2.Settlement, _Mapping]] = ...) -> None: ...
 
 class CancelRegistrationRequest(_message.Message):
-    __slots__ = ("visit_id",)
+    __slots__ = ("visit_id", "request_id")
     VISIT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     visit_id: str
-    def __init__(self, visit_id: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, visit_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class CancelRegistrationResponse(_message.Message):
     __slots__ = ("visit",)

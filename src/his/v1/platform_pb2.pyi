@@ -130,20 +130,22 @@ class DictionaryCode(_message.Message):
     def __init__(self, code: _Optional[str] = ..., label: _Optional[str] = ...) -> None: ...
 
 class InvokeRequest(_message.Message):
-    __slots__ = ("code", "input_json", "input", "psn_no", "mdtrt_id", "insuplc_admdvs")
+    __slots__ = ("code", "input_json", "input", "psn_no", "mdtrt_id", "insuplc_admdvs", "request_id")
     CODE_FIELD_NUMBER: _ClassVar[int]
     INPUT_JSON_FIELD_NUMBER: _ClassVar[int]
     INPUT_FIELD_NUMBER: _ClassVar[int]
     PSN_NO_FIELD_NUMBER: _ClassVar[int]
     MDTRT_ID_FIELD_NUMBER: _ClassVar[int]
     INSUPLC_ADMDVS_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     code: str
     input_json: str
     input: _struct_pb2.Struct
     psn_no: str
     mdtrt_id: str
     insuplc_admdvs: str
-    def __init__(self, code: _Optional[str] = ..., input_json: _Optional[str] = ..., input: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., psn_no: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., insuplc_admdvs: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, code: _Optional[str] = ..., input_json: _Optional[str] = ..., input: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., psn_no: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., insuplc_admdvs: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class InvokeResponse(_message.Message):
     __slots__ = ("output_json", "output", "msgid", "journal_id")

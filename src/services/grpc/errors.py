@@ -9,8 +9,8 @@ import grpc
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from domain.errors import (ConcurrencyConflict, DomainError, IllegalTransition, NotFound, PermissionDenied,
-                           Unauthorized, ValidationFailed)
+from domain.errors import (AlreadyExists, ConcurrencyConflict, DomainError, IllegalTransition, NotFound,
+                           PermissionDenied, Unauthorized, ValidationFailed)
 from services.errors import PlatformRejected, PlatformUnavailable
 
 PLATFORM_DOMAIN = "yb.hubei"
@@ -20,6 +20,14 @@ SERVER_DOMAIN = "his"
 MAX_MESSAGE = 1000
 MAX_DESCRIPTION = 300
 MAX_VIOLATIONS = 50
+
+
+class Replayed(Exception):
+    """The stored failure of the first call with a request_id, raised again for its retry."""
+
+    def __init__(self, status_bytes: bytes):
+        super().__init__("replayed failure")
+        self.status_bytes = status_bytes
 
 
 def _cut(text: str, limit: int) -> str:
@@ -41,6 +49,8 @@ def _meta(**values) -> dict[str, str]:
 def status_for(exc: BaseException) -> status_pb2.Status | None:
     """The rich status of an expected failure; None for anything else (a bug: INTERNAL)."""
     message = str(exc) or type(exc).__name__
+    if isinstance(exc, Replayed):
+        return status_pb2.Status.FromString(exc.status_bytes)
     if isinstance(exc, ValidationFailed):
         shown = exc.violations[:MAX_VIOLATIONS]
         bad = error_details_pb2.BadRequest(field_violations=[
@@ -66,6 +76,10 @@ def status_for(exc: BaseException) -> status_pb2.Status | None:
         return _status(code_pb2.UNAVAILABLE, message, info)
     if isinstance(exc, NotFound):
         return _status(code_pb2.NOT_FOUND, message)
+    if isinstance(exc, AlreadyExists):
+        info = error_details_pb2.ResourceInfo(resource_type=exc.resource, resource_name=exc.name,
+                                              description=message)
+        return _status(code_pb2.ALREADY_EXISTS, message, info)
     if isinstance(exc, ConcurrencyConflict):
         return _status(code_pb2.ABORTED, message)
     if isinstance(exc, Unauthorized):

@@ -49,7 +49,7 @@ class OutpatientServicer(outpatient_pb2_grpc.OutpatientServiceServicer):
             dr_name=request.dr_name, ipt_otp_no=request.ipt_otp_no,
             begntime=m.optional_time(request, "begntime", self.zone), insuplc_admdvs=request.insuplc_admdvs)
         with m.request_paths({"data": ""}):  # 2201's fields carry the request's names
-            visit = self.outpatient.register(current_operator(), cmd)
+            visit = self.outpatient.register(current_operator(), cmd, request_key=request.request_id)
         return pb.RegisterVisitResponse(visit=self._visit(visit))
 
     def UploadVisitInfo(self, request, context):

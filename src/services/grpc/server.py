@@ -16,9 +16,12 @@ from grpc_reflection.v1alpha import reflection
 from domain.operator import Operator
 from his.v1 import journal_pb2, journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc, platform_pb2, platform_pb2_grpc
 from ports.catalogue import load_catalogue
+from ports.clock import Clock, SystemClock
+from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
 from services.grpc import mappers
 from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor, GuardInterceptor, ScopeInterceptor
+from services.grpc.idempotency import IdempotencyInterceptor
 from services.grpc.journal_servicer import JournalServicer
 from services.grpc.outpatient_servicer import OutpatientServicer
 from services.grpc.platform_servicer import PlatformServicer
@@ -38,21 +41,25 @@ _HEALTH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: str = "[::]:50051",
                  max_workers: int = 16, zone: str | ZoneInfo = mappers.DEFAULT_ZONE,
                  credentials: grpc.ServerCredentials | None = None, platform=None,
-                 request_scope: RequestScope | None = None) -> tuple[grpc.Server, int]:
+                 request_scope: RequestScope | None = None, ledger: RequestLedger | None = None,
+                 clock: Clock | None = None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
     token -> Operator; `zone`: the hospital's zone, for Timestamp <-> local wall time;
     `credentials`: TLS for production (bearer tokens should not cross the network in clear);
     `platform`: a TransactionService, served as his.v1.PlatformService when given; `request_scope`:
-    brackets each call (storage reuses one connection within it)."""
+    brackets each call (storage reuses one connection within it); `ledger`: keeps request_ids, so a
+    retried mutating call acts once (without one, request_id is ignored); `clock`: the hospital's."""
     zone = mappers.zone_of(zone)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
         # Auth runs first (outermost), so an unauthenticated call never reaches a servicer; the
         # scope is innermost, so its exit (returning the connection) happens before errors are mapped.
+        # The guard refuses bad input before a connection is taken; the ledger shares the call's connection.
         interceptors=[AuthInterceptor(tokens), ErrorInterceptor(), GuardInterceptor(RequestGuard(load_catalogue())),
-                      *([ScopeInterceptor(request_scope)] if request_scope is not None else [])])
+                      *([ScopeInterceptor(request_scope)] if request_scope is not None else []),
+                      *([IdempotencyInterceptor(ledger, clock or SystemClock(zone))] if ledger is not None else [])])
     outpatient_pb2_grpc.add_OutpatientServiceServicer_to_server(OutpatientServicer(outpatient, journal, zone), server)
     journal_pb2_grpc.add_JournalServiceServicer_to_server(JournalServicer(journal, zone), server)
     names = SERVICE_NAMES

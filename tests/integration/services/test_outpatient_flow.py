@@ -305,7 +305,8 @@ def test_registration_proven_only_at_recovery_is_recorded_from_the_journal(app, 
     assert err.value.outcome == "unresolved"
     entry = app.journal.get(err.value.journal_id)
     listed = app.outpatient.list_visits(VisitFilter(psn_no=WORKER)).visits
-    assert all(v.id != entry.visit_id for v in listed)  # not recorded yet
+    claimed = next(v for v in listed if v.id == entry.visit_id)  # its 门诊号 is held, nothing more
+    assert claimed.state is VisitState.REGISTERING and claimed.mdtrt_id == ""
 
     app.journal.recover()  # the platform answers: 5201 shows the registration, the visit is recorded
     visit = app.outpatient.get_visit(entry.visit_id)
