@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ports.catalogue import load_catalogue, validate_request
+from ports.catalogue import decode_output, load_catalogue, validate_request
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT.parent / "shared" / "spec"
@@ -130,3 +130,40 @@ def test_rows_are_named_by_index():
     found = validate_request(catalogue, catalogue.get("2204"), {"feedetail": [row, bad]})
     assert sorted(v.field for v in found) == ["feedetail[1].cnt", "feedetail[1].fee_ocur_time"]
     assert validate_request(catalogue, catalogue.get("2204"), {"feedetail": []})[0].field == "feedetail"
+
+
+# ---- corrections of the spec (issue 7) -----------------------------------------------------------
+def _labels(fields):
+    for f in fields:
+        yield f.label
+        yield from _labels(f.items)
+
+
+def test_no_label_carries_source_code_debris():
+    # 5205's psn_no was labelled "{ get; set; }// 人员编号", copied from a C# model
+    debris = [(tx.code, node.name, label) for tx in catalogue for node in (*tx.input, *tx.output)
+              for label in _labels(node.fields) if any(mark in label for mark in ("{", "}", "//", ";"))]
+    assert not debris
+
+
+def test_5205_rows_are_read_from_feedetail():
+    tx = catalogue.get("5205")
+    row = {"feedetl_sn": "YD-1", "psn_no": "P1", "fee_ocur_time": "2025-06-16 09:20:00", "cnt": "2",
+           "pric": "12.5", "med_list_codg": "X"}
+    output, problems = decode_output(tx, {"feedetail": [row]})
+    assert problems == []
+    [decoded] = output["feedetail"]
+    assert (decoded["feedetl_sn"], decoded["cnt"], decoded["pric"]) == ("YD-1", Decimal("2"), Decimal("12.5"))
+    assert decoded["psn_no"] == "P1" and tx.output_node("feedetail").field("psn_no").label == "人员编号"
+
+
+def test_2402_diagnoses_carry_the_mdtrt_id():
+    diagnosis = {"psn_no": "P1", "diag_type": "1", "maindiag_flag": "1", "diag_srt_no": "1", "diag_code": "J18.900",
+                 "diag_name": "肺炎", "diag_dept": "内科", "dise_dor_no": "D001", "dise_dor_name": "王医生",
+                 "diag_time": "2025-06-15 09:00:00"}
+    discharge = {"mdtrt_id": "M1", "psn_no": "P1", "insutype": "310", "endtime": "2025-06-15 10:00:00",
+                 "dscg_dept_codg": "NK02", "dscg_dept_name": "内科病区", "dscg_way": "1"}
+    tx = catalogue.get("2402")
+    found = validate_request(catalogue, tx, {"dscginfo": discharge, "diseinfo": [diagnosis]})
+    assert [v.field for v in found] == ["diseinfo[0].mdtrt_id"]
+    assert validate_request(catalogue, tx, {"dscginfo": discharge, "diseinfo": [dict(diagnosis, mdtrt_id="M1")]}) == []

@@ -57,7 +57,7 @@ class Ward:
         info = {"mdtrt_id": mdtrt_id, "psn_no": psn_no, "insutype": insutype, "endtime": "2025-06-15 10:00:00",
                 "dscg_dept_codg": "NK02", "dscg_dept_name": "内科病区", "dscg_way": "1"}
         info.update(over)
-        diagnosis = self.diagnosis(psn_no, "J18.900", "肺炎", diag_time="2025-06-15 09:00:00")
+        diagnosis = self.diagnosis(psn_no, "J18.900", "肺炎", diag_time="2025-06-15 09:00:00", mdtrt_id=mdtrt_id)
         return {"dscginfo": info, "diseinfo": [diagnosis]}
 
     def discharge(self, mdtrt_id: str, psn_no: str = P_WORKER, insutype: str = "310"):
