@@ -167,3 +167,39 @@ def test_2402_diagnoses_carry_the_mdtrt_id():
     found = validate_request(catalogue, tx, {"dscginfo": discharge, "diseinfo": [diagnosis]})
     assert [v.field for v in found] == ["diseinfo[0].mdtrt_id"]
     assert validate_request(catalogue, tx, {"dscginfo": discharge, "diseinfo": [dict(diagnosis, mdtrt_id="M1")]}) == []
+
+
+# ---- node marks, required marks (issue 7) --------------------------------------------------------
+def test_node_level_marks_are_carried():
+    # a node's own mark
+    assert catalogue.get("3203").output_node("result").unconfirmed
+    assert catalogue.get("5101").input_node("data").unconfirmed and not catalogue.get("5101").output_node("feedetail").unconfirmed
+    # the transaction marks all its node names (unconfirmed_node_name), or its input (unconfirmed_input)
+    assert all(n.unconfirmed for n in (*catalogue.get("5201").input, *catalogue.get("5201").output))
+    assert catalogue.get("4208").input_node("").unconfirmed and not catalogue.get("4208").output_node("data").unconfirmed
+    # a node marked unconfirmed, with the spec's note
+    node = catalogue.get("2407").output_node("IptPsnSpFlagReg")
+    assert node.unconfirmed and "node name is unusual" in node.note
+    # confirmed (5205: unconfirmed_node_name false), and a note on a confirmed node
+    assert not catalogue.get("5205").output_node("feedetail").unconfirmed
+    assert catalogue.get("1101").output_node("insuinfo").note.startswith("One row per 险种")
+    assert not catalogue.get("1101").output_node("insuinfo").unconfirmed
+
+
+def test_only_a_doubt_about_required_makes_required_unconfirmed():
+    data = catalogue.get("2304").input_node("data")
+    assert data.field("acct_used_flag").required_unconfirmed  # unconfirmed_attrs: ["required"]
+    assert data.field("psn_no").required and not data.field("psn_no").required_unconfirmed
+    # 2406 mdtrt_id doubts its length and required; a field doubted otherwise (label, length) is not
+    assert catalogue.get("2406").input_node("data").field("mdtrt_id").required_unconfirmed
+    doubted_otherwise = [f for tx in catalogue for n in tx.input for f in n.fields
+                         if f.unconfirmed and not f.required_unconfirmed]
+    assert doubted_otherwise
+
+
+def test_codes_are_found_whatever_their_case():
+    for asked, spelled in (("4101A", "4101a"), ("4101a", "4101a"), ("1312A", "1312a"), ("2201a", "2201A"),
+                           ("2201A", "2201A"), ("yh03", "YH03"), ("3204B", "3204b"), ("1101", "1101")):
+        assert catalogue.get(asked).code == spelled, asked
+        assert asked in catalogue
+    assert catalogue.get("0000") is None and catalogue.get("2201b") is None and "2201AA" not in catalogue
