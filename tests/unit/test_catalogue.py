@@ -110,7 +110,7 @@ def test_valid_request_has_no_violations():
     ({"psn_no": "9" * 31}, "data.psn_no", "longer than 30"),
     ({"medfee_sumamt": "12.505"}, "data.medfee_sumamt", "decimal places"),
     ({"medfee_sumamt": 12.5}, "data.medfee_sumamt", "binary float"),
-    ({"medfee_sumamt": "twelve"}, "data.medfee_sumamt", "not a number"),
+    ({"medfee_sumamt": "twelve"}, "data.medfee_sumamt", "not a plain decimal number"),
     ({"medfee_sumamt": "12345678901234567.00"}, "data.medfee_sumamt", "integer digits"),
     ({"insutype": "999"}, "data.insutype", "险种类型"),
     ({"acct_used_flag": "Y"}, "data.acct_used_flag", "yes_no"),
