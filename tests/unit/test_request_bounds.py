@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ports.catalogue import check_request, load_catalogue, validate_request
+from ports.catalogue import check_request, decode_output, load_catalogue, validate_request
 from ports.catalogue.validation import (EXTENSION_DEPTH, MAX_DEPTH, MAX_VALUES, MAX_VIOLATIONS, TEXT_BOUND,
                                         LARGE_TEXT_BOUND)
 from ports.jsoncodec import parse_json
@@ -286,3 +286,8 @@ def test_3201_refd_setl_flag_stays_required():
     checked = check_request(catalogue, catalogue.get("3201"), {"data": data})
     assert "data.refd_setl_flag" in {v.field for v in checked.violations}
     assert "data.refd_setl_flag" not in {w.field for w in checked.warnings}
+
+
+def test_a_reply_problem_repeats_only_an_excerpt():
+    output, found = decode_output(catalogue.get("2207"), {"setlinfo": {"medfee_sumamt": "x" * 100_000}})
+    assert [v.field for v in found] == ["setlinfo.medfee_sumamt"] and len(found[0].description) <= SHORT
