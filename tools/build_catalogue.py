@@ -52,15 +52,25 @@ def norm_field(f: dict, dict_names: set[str]) -> dict:
         out["dict"] = code
     elif code is True and f["name"] in dict_names:  # 代码标识 without a named list: the field's own name
         out["dict"] = f["name"]
-    if f.get("unconfirmed") or f.get("unconfirmed_attrs") or f.get("required") is None and "required" in f:
+    unsure_required = f.get("required") is None and "required" in f  # null: not determinable from the sources
+    if f.get("unconfirmed") or f.get("unconfirmed_attrs") or unsure_required:
         out["unconfirmed"] = True
+    if unsure_required or "required" in (f.get("unconfirmed_attrs") or ()):
+        # only whether it is required is in doubt: a missing value is warned about, never refused
+        out["required_unconfirmed"] = True
+    if f.get("type") == "text" or f.get("type_cn") == "大文本":
+        out["large_text"] = True  # 大文本: free text or a Base64 document, printed without a length
     if f.get("item_fields"):
         out["items"] = [norm_field(x, dict_names) for x in f["item_fields"]]
     return out
 
 
-def norm_nodes(nodes: dict | None, dict_names: set[str]) -> dict:
-    """Flat nodes; dotted names (a.b) become the items of field b inside node a."""
+def norm_nodes(nodes: dict | None, dict_names: set[str], unconfirmed: bool = False) -> dict:
+    """Flat nodes; dotted names (a.b) become the items of field b inside node a.
+
+    `unconfirmed`: the transaction marks all its node names as unconfirmed (`unconfirmed_node_name`,
+    or `unconfirmed_input` for its input); a node's own marks (`unconfirmed`, `unconfirmed_node_name`)
+    count for that node alone. Its `note`, where the spec gives one, says why or what is known."""
     result: dict = {}
     for name, node in sorted((nodes or {}).items(), key=lambda kv: kv[0].count(".")):
         if not isinstance(node, dict):
@@ -73,6 +83,10 @@ def norm_nodes(nodes: dict | None, dict_names: set[str]) -> dict:
             entry = {"kind": kind, "fields": fields}
             if not fields:
                 entry["open"] = True  # no public field list: anything is accepted and passed on
+            if unconfirmed or node.get("unconfirmed") or node.get("unconfirmed_node_name"):
+                entry["unconfirmed"] = True
+            if node.get("note"):
+                entry["note"] = node["note"]
             result[top] = entry
             continue
         parent = result.setdefault(top, {"kind": "object", "fields": []})["fields"]
@@ -170,8 +184,11 @@ def build(spec: Path) -> tuple[dict, dict]:
             entry["fields_source"] = f"analogue: {analogue.get('region', '')}".strip()
         else:
             entry["fields_source"] = "convention"
-        entry["input"] = norm_nodes(inputs, dict_names) or (CONVENTION_NODES if entry["fields_source"] == "convention" else {})
-        entry["output"] = norm_nodes(outputs, dict_names) or (CONVENTION_NODES if entry["fields_source"] == "convention" else {})
+        names_unsure = bool(t.get("unconfirmed_node_name"))
+        entry["input"] = norm_nodes(inputs, dict_names, names_unsure or bool(t.get("unconfirmed_input"))) or (
+            CONVENTION_NODES if entry["fields_source"] == "convention" else {})
+        entry["output"] = norm_nodes(outputs, dict_names, names_unsure) or (
+            CONVENTION_NODES if entry["fields_source"] == "convention" else {})
         if not entry["applicable"]:
             entry["replaced_by"] = "1312a"
         if code in SPELLINGS:

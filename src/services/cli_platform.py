@@ -49,10 +49,16 @@ def _field_rows(fields, indent: str = "") -> list[list[str]]:
     for f in fields:
         size = (f"{f.precision},{f.scale or 0}" if f.precision else f"scale {f.scale}" if f.scale is not None
                 else str(f.length or ""))
-        rows.append([indent + f.name, f.label, f.type, "yes" if f.required else "", size, f.dict or "",
+        # "?": whether it is required is unconfirmed (the sources disagree); missing, it is only warned about
+        required = ("yes" if f.required else "") + ("?" if f.required_unconfirmed else "")
+        rows.append([indent + f.name, f.label, f.type, required, size, f.dict or "",
                      "unconfirmed" if f.unconfirmed else ""])
         rows += _field_rows(f.items, indent + "  ")
     return rows
+
+
+def _any_required_unconfirmed(fields) -> bool:
+    return any(f.required_unconfirmed or _any_required_unconfirmed(f.items) for f in fields)
 
 
 def cmd_yb_describe(args: argparse.Namespace) -> int:
@@ -63,16 +69,24 @@ def cmd_yb_describe(args: argparse.Namespace) -> int:
         print(f"his yb: {exc}", file=sys.stderr)
         return 1
     print(f"{tx.code} {tx.name} [{tx.group}] {tx.call_mode}; fields: {tx.fields_source}"
-          f"{'; 2601-reversible' if tx.reversible else ''}"
+          f"{'; 2601-reversible' if tx.reversible else ''}{'; unconfirmed' if tx.unconfirmed else ''}"
           f"{'' if tx.applicable else f'; 本交易不适用, use {tx.replaced_by}'}")
     if tx.description:
         print(tx.description)
+    unsure_required = False
     for side, nodes in (("input", tx.input), ("output", tx.output)):
         for node in nodes:
+            marks = [m for m, on in (("open, fields unchecked", node.open), ("unconfirmed", node.unconfirmed)) if on]
             print(f"\n{side} {node.name or '(fields directly under ' + side + ')'} ({node.kind})"
-                  f"{': open, fields unchecked' if node.open else ''}")
+                  f"{': ' + ', '.join(marks) if marks else ''}")
+            if node.note:
+                print(f"  note: {node.note}")
             if node.fields:
                 _table([["field", "label", "type", "required", "size", "dict", ""], *_field_rows(node.fields)])
+                unsure_required = unsure_required or _any_required_unconfirmed(node.fields)
+    if unsure_required:
+        print("\nrequired \"?\": the sources disagree on whether it is required; a request without it is warned "
+              "about, not refused")
     for d in dictionaries:
         codes = "; ".join(f"{c} {label}" for c, label in d.codes.items())
         print(f"\ndict {d.name} ({d.label}{', open list' if not d.closed else ''}): {codes}")

@@ -70,6 +70,7 @@ class TransactionService:
         return sorted(found, key=lambda tx: tx.code)
 
     def get(self, code: str) -> Transaction:
+        """The transaction, whatever the case of `code` (4101A finds 4101a); send its `.code`."""
         tx = self.catalogue.get(code.strip()) if code.strip() else None
         if tx is None:
             if not code.strip():

@@ -126,6 +126,29 @@ def test_describe_nests_row_fields(yb):
     assert nested and all(item.name for f in nested for item in f.items)
 
 
+def test_describe_finds_a_code_whatever_its_case_and_gives_node_marks(yb):
+    reply = yb.stub.DescribeTransaction(pb.DescribeTransactionRequest(code="4101A"), metadata=auth())
+    assert reply.transaction.code == "4101a"  # the platform's spelling
+    assert {n.name: n.unconfirmed for n in reply.output} == {"data": True}
+    assert not any(n.unconfirmed for n in reply.input)
+    reply = yb.stub.DescribeTransaction(pb.DescribeTransactionRequest(code="2407"), metadata=auth())
+    node = next(n for n in reply.output if n.name == "IptPsnSpFlagReg")
+    assert node.unconfirmed and "the node name is unusual" in node.note
+    reply = yb.stub.DescribeTransaction(pb.DescribeTransactionRequest(code="1101"), metadata=auth())
+    assert [(n.name, n.unconfirmed, bool(n.note)) for n in reply.output][:2] == [("baseinfo", False, False),
+                                                                                ("insuinfo", False, True)]
+
+
+def test_invoke_sends_the_platforms_spelling_of_a_code(yb):
+    invoke_json(yb, "1101", person_json())
+    reply = invoke_json(yb, "2201a", {"data": {  # the simulator knows 2201A only, as spelled
+        "psn_no": WORKER, "insutype": "310", "begntime": "2026-03-02 09:30:00", "mdtrt_cert_type": "02",
+        "mdtrt_cert_no": CERTNO, "ipt_otp_no": "MZ0001", "atddr_no": "D001", "dr_name": "王医生",
+        "dept_code": "NK01", "dept_name": "内科门诊", "caty": "A03", "med_type": "11"}}, psn_no=WORKER)
+    assert json.loads(reply.output_json)["data"]["mdtrt_id"]
+    assert yb.app.container.journal_store().get(reply.journal_id).infno == "2201A"
+
+
 def test_describe_unknown_code_is_not_found(yb):
     err = refused(yb.stub.DescribeTransaction, pb.DescribeTransactionRequest(code="0000"), metadata=auth())
     assert err.code() == grpc.StatusCode.NOT_FOUND

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ports.catalogue import load_catalogue, validate_request
+from ports.catalogue import decode_output, load_catalogue, validate_request
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT.parent / "shared" / "spec"
@@ -110,7 +110,7 @@ def test_valid_request_has_no_violations():
     ({"psn_no": "9" * 31}, "data.psn_no", "longer than 30"),
     ({"medfee_sumamt": "12.505"}, "data.medfee_sumamt", "decimal places"),
     ({"medfee_sumamt": 12.5}, "data.medfee_sumamt", "binary float"),
-    ({"medfee_sumamt": "twelve"}, "data.medfee_sumamt", "not a number"),
+    ({"medfee_sumamt": "twelve"}, "data.medfee_sumamt", "not a plain decimal number"),
     ({"medfee_sumamt": "12345678901234567.00"}, "data.medfee_sumamt", "integer digits"),
     ({"insutype": "999"}, "data.insutype", "险种类型"),
     ({"acct_used_flag": "Y"}, "data.acct_used_flag", "yes_no"),
@@ -130,3 +130,76 @@ def test_rows_are_named_by_index():
     found = validate_request(catalogue, catalogue.get("2204"), {"feedetail": [row, bad]})
     assert sorted(v.field for v in found) == ["feedetail[1].cnt", "feedetail[1].fee_ocur_time"]
     assert validate_request(catalogue, catalogue.get("2204"), {"feedetail": []})[0].field == "feedetail"
+
+
+# ---- corrections of the spec (issue 7) -----------------------------------------------------------
+def _labels(fields):
+    for f in fields:
+        yield f.label
+        yield from _labels(f.items)
+
+
+def test_no_label_carries_source_code_debris():
+    # 5205's psn_no was labelled "{ get; set; }// 人员编号", copied from a C# model
+    debris = [(tx.code, node.name, label) for tx in catalogue for node in (*tx.input, *tx.output)
+              for label in _labels(node.fields) if any(mark in label for mark in ("{", "}", "//", ";"))]
+    assert not debris
+
+
+def test_5205_rows_are_read_from_feedetail():
+    tx = catalogue.get("5205")
+    row = {"feedetl_sn": "YD-1", "psn_no": "P1", "fee_ocur_time": "2025-06-16 09:20:00", "cnt": "2",
+           "pric": "12.5", "med_list_codg": "X"}
+    output, problems = decode_output(tx, {"feedetail": [row]})
+    assert problems == []
+    [decoded] = output["feedetail"]
+    assert (decoded["feedetl_sn"], decoded["cnt"], decoded["pric"]) == ("YD-1", Decimal("2"), Decimal("12.5"))
+    assert decoded["psn_no"] == "P1" and tx.output_node("feedetail").field("psn_no").label == "人员编号"
+
+
+def test_2402_diagnoses_carry_the_mdtrt_id():
+    diagnosis = {"psn_no": "P1", "diag_type": "1", "maindiag_flag": "1", "diag_srt_no": "1", "diag_code": "J18.900",
+                 "diag_name": "肺炎", "diag_dept": "内科", "dise_dor_no": "D001", "dise_dor_name": "王医生",
+                 "diag_time": "2025-06-15 09:00:00"}
+    discharge = {"mdtrt_id": "M1", "psn_no": "P1", "insutype": "310", "endtime": "2025-06-15 10:00:00",
+                 "dscg_dept_codg": "NK02", "dscg_dept_name": "内科病区", "dscg_way": "1"}
+    tx = catalogue.get("2402")
+    found = validate_request(catalogue, tx, {"dscginfo": discharge, "diseinfo": [diagnosis]})
+    assert [v.field for v in found] == ["diseinfo[0].mdtrt_id"]
+    assert validate_request(catalogue, tx, {"dscginfo": discharge, "diseinfo": [dict(diagnosis, mdtrt_id="M1")]}) == []
+
+
+# ---- node marks, required marks (issue 7) --------------------------------------------------------
+def test_node_level_marks_are_carried():
+    # a node's own mark
+    assert catalogue.get("3203").output_node("result").unconfirmed
+    assert catalogue.get("5101").input_node("data").unconfirmed and not catalogue.get("5101").output_node("feedetail").unconfirmed
+    # the transaction marks all its node names (unconfirmed_node_name), or its input (unconfirmed_input)
+    assert all(n.unconfirmed for n in (*catalogue.get("5201").input, *catalogue.get("5201").output))
+    assert catalogue.get("4208").input_node("").unconfirmed and not catalogue.get("4208").output_node("data").unconfirmed
+    # a node marked unconfirmed, with the spec's note
+    node = catalogue.get("2407").output_node("IptPsnSpFlagReg")
+    assert node.unconfirmed and "node name is unusual" in node.note
+    # confirmed (5205: unconfirmed_node_name false), and a note on a confirmed node
+    assert not catalogue.get("5205").output_node("feedetail").unconfirmed
+    assert catalogue.get("1101").output_node("insuinfo").note.startswith("One row per 险种")
+    assert not catalogue.get("1101").output_node("insuinfo").unconfirmed
+
+
+def test_only_a_doubt_about_required_makes_required_unconfirmed():
+    data = catalogue.get("2304").input_node("data")
+    assert data.field("acct_used_flag").required_unconfirmed  # unconfirmed_attrs: ["required"]
+    assert data.field("psn_no").required and not data.field("psn_no").required_unconfirmed
+    # 2406 mdtrt_id doubts its length and required; a field doubted otherwise (label, length) is not
+    assert catalogue.get("2406").input_node("data").field("mdtrt_id").required_unconfirmed
+    doubted_otherwise = [f for tx in catalogue for n in tx.input for f in n.fields
+                         if f.unconfirmed and not f.required_unconfirmed]
+    assert doubted_otherwise
+
+
+def test_codes_are_found_whatever_their_case():
+    for asked, spelled in (("4101A", "4101a"), ("4101a", "4101a"), ("1312A", "1312a"), ("2201a", "2201A"),
+                           ("2201A", "2201A"), ("yh03", "YH03"), ("3204B", "3204b"), ("1101", "1101")):
+        assert catalogue.get(asked).code == spelled, asked
+        assert asked in catalogue
+    assert catalogue.get("0000") is None and catalogue.get("2201b") is None and "2201AA" not in catalogue

@@ -50,9 +50,39 @@ def test_describe_shows_fields_and_dictionaries(capsys):
     assert "dict insutype (险种类型): 310 职工基本医疗保险" in out
 
 
+def test_describe_finds_a_code_whatever_its_case(capsys):
+    assert main(["yb", "describe", "4101A"]) == 0
+    assert capsys.readouterr().out.startswith("4101a 医疗保障基金结算清单信息上传")
+    assert main(["yb", "describe", "2201a"]) == 0
+    assert capsys.readouterr().out.startswith("2201A ")
+
+
+def test_describe_shows_node_marks_and_notes(capsys):
+    assert main(["yb", "describe", "2407"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    header = out.index("output IptPsnSpFlagReg (object): unconfirmed")
+    assert out[header + 1].startswith("  note: One implementation reads output.IptPsnSpFlagReg.data")
+    assert main(["yb", "describe", "5201"]) == 0
+    out = capsys.readouterr().out
+    assert "input data (object): unconfirmed" in out and "output mdtrtinfo (array): unconfirmed" in out
+
+
+def test_describe_marks_a_doubtful_required(capsys):
+    assert main(["yb", "describe", "2304"]) == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith("acct_used_flag "))
+    assert line.split()[:4] == ["acct_used_flag", "个人账户使用标志", "string", "yes?"]
+    line = next(line for line in out.splitlines() if line.startswith("psn_no "))
+    assert line.split()[3] == "yes"
+    assert 'required "?": the sources disagree' in out
+
+
 def test_describe_unknown_code_fails(capsys):
     assert main(["yb", "describe", "0000"]) == 1
     assert "no transaction '0000'" in capsys.readouterr().err
+    assert main(["yb", "describe", "\x1b[2J" + "9" * 5000]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and len(err) < 200  # an excerpt, escaped
 
 
 def test_call_prints_the_output_json(tmp_path, capsys, database_url):

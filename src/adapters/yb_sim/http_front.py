@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from adapters.yb_http import wire
 from adapters.yb_http.sm2_signer import Sm2MessageVerifier
+from adapters.yb_sim.echo import shown
 from adapters.yb_sim.serving import BackgroundServing
 from adapters.yb_sim.faults import DEFAULT_HOLD_SECONDS, ODDLY_WRITTEN, Fault, oddly_written
 from adapters.yb_sim.platform import SIMULATED_ERROR, SimulatorPlatform
@@ -121,7 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
         received = front.simulator.now()
         try:
             envelope = wire.parse_json(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
             envelope = None
         if not isinstance(envelope, dict):
             self._envelope_error(received, "报文格式错误：请求体不是JSON对象")
@@ -136,11 +137,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._envelope_error(received, problem)
                 return
         if front.institution_code and str(envelope["fixmedins_code"]) != front.institution_code:
-            self._envelope_error(received, f"定点医药机构编号[{envelope['fixmedins_code']}]无效")
+            self._envelope_error(received, f"定点医药机构编号[{shown(envelope['fixmedins_code'])}]无效")
             return
         inf_time = parse_datetime(str(envelope["inf_time"]))
         if inf_time is None:
-            self._envelope_error(received, f"inf_time[{envelope['inf_time']}]格式错误，应为yyyy-MM-dd HH:mm:ss")
+            self._envelope_error(received,
+                                 f"inf_time[{shown(envelope['inf_time'])}]格式错误，应为yyyy-MM-dd HH:mm:ss")
             return
         request = PlatformRequest(
             infno=str(envelope["infno"]), msgid=str(envelope["msgid"]),
@@ -241,7 +243,7 @@ class SimulatorHttpFront(BackgroundServing):
         if missing:
             return f"缺少网关请求头: {', '.join(missing)}"
         if values[wire.HEADER_PAASID] != self.paasid:
-            return f"paasid[{values[wire.HEADER_PAASID]}]无效"
+            return f"paasid[{shown(values[wire.HEADER_PAASID])}]无效"
         ts = values[wire.HEADER_TIMESTAMP].strip()
         if not ts.isdigit():
             return "x-tif-timestamp 格式错误"

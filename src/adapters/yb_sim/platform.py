@@ -14,6 +14,7 @@ from pathlib import Path
 
 from adapters.yb_sim.demo_data import demo_persons
 from adapters.yb_sim.demo_items import DemoItem, demo_items
+from adapters.yb_sim.echo import shown
 from adapters.yb_sim.faults import COMMITTING, ODDLY_WRITTEN, FaultPlan, oddly_written
 from adapters.yb_sim.handlers import HANDLERS, Call
 from adapters.yb_sim.policy import Policy
@@ -26,6 +27,7 @@ from ports.platform import Platform, PlatformOutcomeUnknown, PlatformRefused, Pl
 log = logging.getLogger(__name__)
 SIGN_IN_INVALID = "签到信息不存在或已失效，请重新签到"
 SIMULATED_ERROR = "系统内部错误（模拟）"
+SHOWN_VIOLATIONS = 5  # a refusal's err_msg names the first few problems, as the platform's do
 
 
 class SimulatorPlatform(Platform):
@@ -82,14 +84,16 @@ class SimulatorPlatform(Platform):
 
     def _process(self, request: PlatformRequest) -> PlatformReply:
         tx = self.catalogue.get(request.infno)
-        if tx is None:
-            raise PlatformRefused(-1, f"交易编号[{request.infno}]不存在")
+        if tx is None or tx.code != request.infno:  # the HIS looks codes up in any case; it sends them exact
+            raise PlatformRefused(-1, f"交易编号[{shown(request.infno)}]不存在")
         if not tx.applicable:
             hint = f"，请使用交易[{tx.replaced_by}]" if tx.replaced_by else ""
             raise PlatformRefused(-1, f"交易[{request.infno}]{tx.name}已停用{hint}")
         violations = validate_request(self.catalogue, tx, request.input)
         if violations:
-            raise PlatformRefused(-1, "入参校验失败: " + "; ".join(str(v) for v in violations))
+            listed = "; ".join(str(v) for v in violations[:SHOWN_VIOLATIONS])
+            more = f" (and {len(violations) - SHOWN_VIOLATIONS} more)" if len(violations) > SHOWN_VIOLATIONS else ""
+            raise PlatformRefused(-1, f"入参校验失败: {listed}{more}")
         handler = HANDLERS.get(request.infno)
         with self._lock:
             if request.infno != "9001":

@@ -74,16 +74,20 @@ class DescribeTransactionResponse(_message.Message):
     def __init__(self, transaction: _Optional[_Union[TransactionInfo, _Mapping]] = ..., input: _Optional[_Iterable[_Union[TransactionNode, _Mapping]]] = ..., output: _Optional[_Iterable[_Union[TransactionNode, _Mapping]]] = ..., dictionaries: _Optional[_Iterable[_Union[CodeDictionary, _Mapping]]] = ...) -> None: ...
 
 class TransactionNode(_message.Message):
-    __slots__ = ("name", "kind", "open", "fields")
+    __slots__ = ("name", "kind", "open", "fields", "unconfirmed", "note")
     NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     OPEN_FIELD_NUMBER: _ClassVar[int]
     FIELDS_FIELD_NUMBER: _ClassVar[int]
+    UNCONFIRMED_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
     name: str
     kind: str
     open: bool
     fields: _containers.RepeatedCompositeFieldContainer[TransactionField]
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[str] = ..., open: _Optional[bool] = ..., fields: _Optional[_Iterable[_Union[TransactionField, _Mapping]]] = ...) -> None: ...
+    unconfirmed: bool
+    note: str
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[str] = ..., open: _Optional[bool] = ..., fields: _Optional[_Iterable[_Union[TransactionField, _Mapping]]] = ..., unconfirmed: _Optional[bool] = ..., note: _Optional[str] = ...) -> None: ...
 
 class TransactionField(_message.Message):
     __slots__ = ("name", "label", "type", "required", "length", "precision", "scale", "dictionary", "unconfirmed", "items")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 
@@ -18,15 +18,24 @@ class FieldSpec:
     precision: int | None = None
     scale: int | None = None
     dict: str | None = None
-    unconfirmed: bool = False
+    unconfirmed: bool = False  # the sources disagree on or do not confirm something about it
     items: tuple[FieldSpec, ...] = ()
+    # Whether it is required is what is in doubt (sources disagree, or none says): a request
+    # without it is warned about, never refused for that alone.
+    required_unconfirmed: bool = False
+    large_text: bool = False  # 大文本: free text or a Base64 document, printed without a length
 
     @classmethod
     def from_json(cls, d: dict) -> FieldSpec:
         return cls(name=d["name"], label=d.get("label", ""), type=d["type"], required=d.get("required", False),
                    length=d.get("length"), precision=d.get("precision"), scale=d.get("scale"), dict=d.get("dict"),
                    unconfirmed=d.get("unconfirmed", False),
-                   items=tuple(cls.from_json(x) for x in d.get("items", ())))
+                   items=tuple(cls.from_json(x) for x in d.get("items", ())),
+                   required_unconfirmed=d.get("required_unconfirmed", False), large_text=d.get("large_text", False))
+
+    @cached_property
+    def item_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.items)
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,8 @@ class NodeSpec:
     kind: str  # object | array
     fields: tuple[FieldSpec, ...]
     open: bool = False  # no public field list: any fields pass, unchecked
+    unconfirmed: bool = False  # its name (or its being there at all) is not confirmed by a public source
+    note: str = ""  # what the spec says about it, e.g. why it is unconfirmed
 
     @property
     def is_array(self) -> bool:
@@ -42,6 +53,10 @@ class NodeSpec:
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    @cached_property
+    def field_names(self) -> frozenset[str]:
+        return frozenset(f.name for f in self.fields)
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,8 @@ class Dictionary:
 
 
 def _nodes(d: dict) -> tuple[NodeSpec, ...]:
-    return tuple(NodeSpec(name, n["kind"], tuple(FieldSpec.from_json(f) for f in n["fields"]), n.get("open", False))
+    return tuple(NodeSpec(name, n["kind"], tuple(FieldSpec.from_json(f) for f in n["fields"]), n.get("open", False),
+                          n.get("unconfirmed", False), n.get("note", ""))
                  for name, n in d.items())
 
 
@@ -88,12 +104,21 @@ class Catalogue:
     def __init__(self, transactions: dict[str, Transaction], dictionaries: dict[str, Dictionary]):
         self.transactions = transactions
         self.dictionaries = dictionaries
+        # codes never differ in case alone (4101a, 2201A, 1312a ...): one folded key each
+        self._folded = {code.lower(): tx for code, tx in transactions.items()}
+        if len(self._folded) != len(transactions):
+            raise ValueError("transaction codes that differ in case alone cannot be looked up case-insensitively")
 
     def get(self, code: str) -> Transaction | None:
-        return self.transactions.get(code)
+        """The transaction whatever the case of `code` (4101A finds 4101a); its `.code` is the
+        platform's spelling, the one to send. On every call's path: the exact key is tried first."""
+        tx = self.transactions.get(code)
+        if tx is None and isinstance(code, str):
+            tx = self._folded.get(code.lower())
+        return tx
 
     def __contains__(self, code: str) -> bool:
-        return code in self.transactions
+        return self.get(code) is not None
 
     def __iter__(self):
         return iter(self.transactions.values())

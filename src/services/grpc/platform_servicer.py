@@ -74,7 +74,8 @@ def transaction_to_proto(tx: Transaction, invocable: bool = False) -> pb.Transac
 
 def node_to_proto(node: NodeSpec) -> pb.TransactionNode:
     return pb.TransactionNode(name=node.name, kind=node.kind, open=node.open,
-                              fields=[field_to_proto(f) for f in node.fields])
+                              fields=[field_to_proto(f) for f in node.fields], unconfirmed=node.unconfirmed,
+                              note=node.note)
 
 
 def field_to_proto(spec: FieldSpec) -> pb.TransactionField:

@@ -55,8 +55,8 @@ def test_upload_refusals(his: Driver):
         his.refused("9101", {"fsUploadIn": node}, contains=contains)
 
     refused("not base64!", "Base64")
-    refused([1, 2, 300], "字节数组")
-    refused(12, "Base64字符串或字节数组")
+    refused([1, 2, 300], "byte values")  # refused by the catalogue's check, before the handler
+    refused(12, "Base64 text or bytes")
     refused([], "不能为空")
     refused("AA==", "文件名", filename="../a.zip")
     refused("AA==", "不存在", fixmedins_code="H99999999999")

@@ -213,3 +213,44 @@ def test_stop_releases_a_held_socket_promptly(sim):
     client.client.close()
     with pytest.raises(httpx.TransportError):
         httpx.get(front.base_url + "/_sim/health", timeout=1)
+
+
+# ---- hostile input over the wire ---------------------------------------------------------------
+def raw_body(http: HttpHis, infno: str, input: dict, field: str, raw: str) -> bytes:
+    """The envelope as JSON text, with `field`'s value replaced by the raw JSON `raw` (1e309 ...)."""
+    text = wire.encode_json(http.envelope(infno, input))
+    marker = f'"{field}":'
+    start = text.index(marker) + len(marker)
+    end = start + len(wire.encode_json(input["data"][field]))
+    return (text[:start] + raw + text[end:]).encode("utf-8")
+
+
+@pytest.mark.parametrize("field", ["medfee_sumamt", "psn_no"])  # money, text
+def test_1e309_is_refused_not_a_crash(http: HttpHis, sim, field: str):
+    mdtrt_id, total = visit_ready(http)
+    settle = http.driver.settle_input(mdtrt_id, P_WORKER, total)
+    response = http.post(raw_body(http, "2207", settle, field, "1e309"))
+    assert response.status_code == 200
+    reply = wire.parse_json(response.content)
+    assert reply["infcode"] == -1 and reply["output"] is None
+    assert reply["err_msg"].startswith("入参校验失败") and f"data.{field}" in reply["err_msg"]
+    assert "exponent form" in reply["err_msg"] and len(reply["err_msg"]) < 300  # no 310 digits echoed
+    # nothing was settled: the plain request settles now (a second settlement would be refused)
+    assert http.ok("2207", settle)["setlinfo"]["medfee_sumamt"] == total
+
+
+def test_json_nested_beyond_the_parser_is_refused_not_a_crash(http: HttpHis):
+    envelope = wire.encode_json(http.envelope("1101", {"data": {}}))
+    deep = "[" * 100_000 + "]" * 100_000
+    response = http.post(envelope.replace('"input":{"data":{}}', f'"input":{{"data":{deep}}}').encode("utf-8"))
+    assert response.status_code == 200
+    reply = wire.parse_json(response.content)
+    assert reply["infcode"] == -1 and "报文格式错误" in reply["err_msg"]
+    assert http.ok("1101", {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": person_by_no(P_WORKER).certno}})
+
+
+def test_a_refusal_names_a_few_problems_and_repeats_no_value_whole(http: HttpHis):
+    rows = [{"feedetl_sn": f"F{i}", "psn_no": "\x1b[2J" + "9" * 10_000} for i in range(200)]
+    reply = http.call("2204", {"feedetail": rows})
+    assert reply["infcode"] == -1 and reply["err_msg"].startswith("入参校验失败")
+    assert "more)" in reply["err_msg"] and len(reply["err_msg"]) < 1000 and "\x1b" not in reply["err_msg"]

@@ -57,7 +57,7 @@ class Ward:
         info = {"mdtrt_id": mdtrt_id, "psn_no": psn_no, "insutype": insutype, "endtime": "2025-06-15 10:00:00",
                 "dscg_dept_codg": "NK02", "dscg_dept_name": "内科病区", "dscg_way": "1"}
         info.update(over)
-        diagnosis = self.diagnosis(psn_no, "J18.900", "肺炎", diag_time="2025-06-15 09:00:00")
+        diagnosis = self.diagnosis(psn_no, "J18.900", "肺炎", diag_time="2025-06-15 09:00:00", mdtrt_id=mdtrt_id)
         return {"dscginfo": info, "diseinfo": [diagnosis]}
 
     def discharge(self, mdtrt_id: str, psn_no: str = P_WORKER, insutype: str = "310"):
@@ -361,3 +361,19 @@ def test_a_cancelled_discharge_settlement_stays_cancelled_once_the_discharge_is_
     w.data("2405", mdtrt_id)
     his.refused("2601", {"data": {"psn_no": P_WORKER, "omsgid": cancel_msgid, "oinfno": "2305"}},
                 contains="已撤销出院")
+
+
+def test_settling_without_the_fields_whose_being_required_is_doubtful(his: Driver):
+    # 2303/2304 acct_used_flag and the four amounts: the sources disagree on whether they are
+    # required, so a request without them is only warned about, and the platform decides
+    w = ward(his)
+    mdtrt_id = w.admit()
+    w.upload(mdtrt_id, P_WORKER, [(JIA, "1", "6000.00")])
+    w.discharge(mdtrt_id)
+    for infno in ("2303", "2304"):
+        data = w.settle_input(mdtrt_id, P_WORKER, D("6000.00"))["data"]
+        for name in ("acct_used_flag", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt"):
+            del data[name]
+        info = his.call(infno, {"data": data}).output["setlinfo"]
+        assert info["medfee_sumamt"] == D("6000.00") and info["acct_pay"] == ZERO  # no account asked for
+        assert_invariants(info)

@@ -130,10 +130,12 @@ def test_5203_after_a_refund(his: Driver, history):
 
 
 def test_5205_chronic_drug_records(his: Driver, history):
-    rows = ask(his, "5205", psn_no=P_WORKER, **JUNE)["output"]
+    # the rows travel under output.feedetail (the corrected spec), decoded like any catalogued node
+    rows = ask(his, "5205", psn_no=P_WORKER, **JUNE)["feedetail"]
     assert [(r["feedetl_sn"], r["med_type"], r["cnt"], r["fee_ocur_time"], r["fixmedins_code"]) for r in rows] == \
         [("YD-1", "14", D("2"), "2025-06-16 09:20:00", "H42010600001")]
-    assert ask(his, "5205", psn_no=P_WORKER, begntime="2025-06-17 00:00:00")["output"] == []
+    assert isinstance(rows[0]["pric"], Decimal)
+    assert ask(his, "5205", psn_no=P_WORKER, begntime="2025-06-17 00:00:00")["feedetail"] == []
 
 
 def test_5206_cumulative_use(his: Driver, sim, history):

@@ -44,6 +44,9 @@ def visit(his: Driver) -> str:
 
 def test_unknown_transaction(his: Driver):
     his.refused("9999", {}, contains="交易编号[9999]不存在")
+    # the HIS finds codes whatever their case but sends them as spelled: the simulator holds it to that
+    his.refused("2201a", {"data": {}}, contains="交易编号[2201a]不存在")
+    his.refused("\x1b[2J" + "9" * 5000, {}, contains="交易编号['\\x1b[2J99")
 
 
 def test_transaction_not_applicable_names_its_replacement(his: Driver):

@@ -40,8 +40,8 @@ def chronic_drugs(call: Call) -> dict:
             if when is not None and start <= when <= stop:
                 org = fixmedins(text(s.setlinfo.get("medins_setl_id")))
                 row.update(psn_no=psn_no, fixmedins_code=org["fixmedins_code"], fixmedins_name=org["fixmedins_name"])
-                found.append(shape(call, "output", row))
-    return {"output": found}
+                found.append(shape(call, "feedetail", row))
+    return {"feedetail": found}
 
 
 def _discharges(call: Call, psn_no: str, insutype: str, year: int) -> int:
