@@ -10,7 +10,9 @@ tests/fixtures/real_replies.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import sys
 import re
 import secrets
 from datetime import datetime
@@ -19,7 +21,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fakes import FakeJournal, FakeMsgIds
 
 from adapters.yb_http import wire
 from adapters.yb_http.client import HttpPlatform, HttpSettings
@@ -33,6 +34,17 @@ from ports.platform import PlatformRequest, make_msgid
 from services.platform_gateway import PlatformGateway
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "real_replies"
+
+
+def _shared_fakes():
+    # tests/fakes.py under a name of its own: a bare `import fakes` may find tests/grpc/fakes.py
+    name = "tests_shared_fakes"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[2] / "fakes.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 # ---- ../shared/spec/envelope.json → gateway_headers.signature.test_vector (copied verbatim) ----
 VECTOR_TS = "1705285845"
@@ -259,7 +271,8 @@ def test_gateway_sends_msgids_of_the_spec_format_with_the_call_time():
     catalogue = load_catalogue()
     platform = HttpPlatform(HttpSettings(url="http://yb.test/x", paasid="p", token="t"), institution, catalogue,
                             transport=capture)
-    gateway = PlatformGateway(platform, FakeJournal(), FakeMsgIds(), FixedClock(datetime(2024, 1, 15, 10, 30, 45)),
+    fakes = _shared_fakes()
+    gateway = PlatformGateway(platform, fakes.FakeJournal(), fakes.FakeMsgIds(), FixedClock(datetime(2024, 1, 15, 10, 30, 45)),
                               catalogue, institution)
     output = gateway.call(Operator("1022", "张三"), "1101",
                           {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": "310103197307259914"}})
