@@ -68,6 +68,20 @@ def test_worker_mixed_items_with_ceiling_and_account(his: Driver, sim: Simulator
                if isinstance(v, Decimal) and k not in ("age", "pool_prop_selfpay"))
 
 
+def test_rounding_is_half_up_where_it_differs_from_half_even(his: Driver, sim):
+    """Amounts chosen so that a third decimal 5 after an even cent decides: half-up and half-even
+    (Python's default) give different cents at both roundings of a settlement."""
+    mdtrt_id, total = his.visit_with_fees(P_WORKER, [(JIA, "1", "189.33"), (YI, "1", "12.25")])
+    # by hand: 乙类 先行自付 12.25 × 0.10 = 1.225 → 1.23 (half-even: 1.22); in scope 189.33 + 11.02 =
+    # 200.35; pool (200.35 - 起付线 200.00) × 0.70 = 0.245 → 0.25 (half-even: 0.24); the person pays
+    # 201.58 - 0.25 = 201.33 from the account (1500.00 → 1298.67)
+    info = his.settle(mdtrt_id, P_WORKER, total).output["setlinfo"]
+    assert (info["medfee_sumamt"], info["preselfpay_amt"], info["inscp_scp_amt"]) == \
+        (D("201.58"), D("1.23"), D("200.35"))
+    assert (info["hifp_pay"], info["psn_part_amt"], info["acct_pay"]) == (D("0.25"), D("201.33"), D("201.33"))
+    assert sim.balance(P_WORKER, "310") == D("1298.67")
+
+
 def test_fee_rows_are_classified_on_upload(sim, his: Driver):
     mdtrt_id = his.register(P_WORKER)
     reply = his.upload(mdtrt_id, P_WORKER, [(YI, "3", "33.33"), (BING, "1", "45.00"), (VISIT_FEE, "2", "12.00")])
