@@ -272,8 +272,8 @@ def test_gateway_sends_msgids_of_the_spec_format_with_the_call_time():
     platform = HttpPlatform(HttpSettings(url="http://yb.test/x", paasid="p", token="t"), institution, catalogue,
                             transport=capture)
     fakes = _shared_fakes()
-    gateway = PlatformGateway(platform, fakes.FakeJournal(), fakes.FakeMsgIds(), FixedClock(datetime(2024, 1, 15, 10, 30, 45)),
-                              catalogue, institution)
+    clock = FixedClock(datetime(2024, 1, 15, 10, 30, 45))
+    gateway = PlatformGateway(platform, fakes.FakeJournal(), fakes.FakeMsgIds(), clock, catalogue, institution)
     output = gateway.call(Operator("1022", "张三"), "1101",
                           {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": "310103197307259914"}})
     sent = [json.loads(r.content) for r in capture.sent]
