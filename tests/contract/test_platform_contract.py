@@ -45,7 +45,11 @@ def test_a_whole_visit(rig, his):
     assert setl["acct_pay"] + setl["psn_cash_pay"] == setl["psn_part_amt"]
     assert sum(d["fund_payamt"] for d in settled["setldetail"]) == setl["fund_pay_sumamt"] + setl["acct_pay"]
     assert setl["medins_setl_id"] == his.last_msgid
-    assert rig.simulator.balance(WORKER, "310") == Decimal("1500.00") - setl["acct_pay"]
+    # by hand: 25.00 + 10.00 甲类, 3.30 乙类 less 20 % 先行自付 (0.66): 37.64 in scope, below the 200.00
+    # 起付线, so the account pays the whole 38.30
+    assert (setl["fund_pay_sumamt"], setl["acct_pay"], setl["psn_cash_pay"]) == (
+        Decimal("0.00"), Decimal("38.30"), Decimal("0.00"))
+    assert rig.simulator.balance(WORKER, "310") == Decimal("1461.70")
 
     negative = his.call("2208", {"data": {"setl_id": setl["setl_id"], "mdtrt_id": mdtrt_id, "psn_no": WORKER}})
     assert negative.output["setlinfo"]["medfee_sumamt"] == -TOTAL

@@ -56,14 +56,17 @@ def fee_rows(batch: str, pric: str = "12.50"):
 def test_the_example_client_runs_a_whole_visit(stack):
     lines: list[str] = []
     ex = example()
-    total = sum((Decimal(cnt) * Decimal(pric) for *_, cnt, pric in ex.FEES), Decimal("0.00"))
     seen = ex.run_visit(stack.channel, "demo-token", out=lines.append)
     s = seen["settlement"]
-    assert Decimal(s.medfee_sumamt) == total
-    assert Decimal(s.fund_pay_sumamt) > 0  # above the deductible: the fund pays a share
-    assert Decimal(s.fund_pay_sumamt) + Decimal(s.psn_part_amt) == Decimal(s.medfee_sumamt)
-    assert Decimal(s.acct_pay) + Decimal(s.psn_cash_pay) == Decimal(s.psn_part_amt)
-    assert Decimal(seen["negative"].medfee_sumamt) == -total
+    # by hand from the example's five rows and the simulator's policy (310: 起付线 200.00, 70 %):
+    #   阿莫西林 2 × 12.50 = 25.00 甲类; 诊察费 10.00 甲类 (at its 10.00 ceiling); 注射器 3 × 1.10 = 3.30
+    #   乙类, 先行自付 20 % = 0.66; 肝功能 80.00 乙类, 10 % = 8.00; 超声 150.00 乙类 (at its ceiling), 10 % = 15.00
+    #   total 268.30, in scope 268.30 - 23.66 = 244.64; fund (244.64 - 200.00) × 0.70 = 31.248 → 31.25;
+    #   person 268.30 - 31.25 = 237.05, all from the account
+    assert (s.medfee_sumamt, s.inscp_scp_amt, s.preselfpay_amt, s.act_pay_dedc) == (
+        "268.30", "244.64", "23.66", "200.00")
+    assert (s.fund_pay_sumamt, s.psn_part_amt, s.acct_pay, s.psn_cash_pay) == ("31.25", "237.05", "237.05", "0.00")
+    assert seen["negative"].medfee_sumamt == "-268.30"
     assert seen["visit"].state == common_pb2.VISIT_STATE_CANCELLED
     assert [e.infno for e in seen["journal"]] == ["2201A", "2203", "2204", "2206", "2207", "2208", "2205", "2202"]
     assert all(e.state == common_pb2.JOURNAL_STATE_OK for e in seen["journal"])
@@ -120,7 +123,9 @@ def test_timeout_after_commit_is_unavailable_and_reversed(stack):
     settled = stub.SettleVisit(op.SettleVisitRequest(visit_id=visit.id, chrg_bchno="B1", use_personal_account=True),
                                metadata=stack.metadata)
     assert settled.visit.state == common_pb2.VISIT_STATE_SETTLED
-    assert stack.simulator.balance(WORKER, "310") == Decimal("1500.00") - Decimal(settled.settlement.acct_pay)
+    # 25.00 甲类 below the 200.00 起付线: the account pays all of it, once (the reversed attempt left nothing)
+    assert settled.settlement.acct_pay == "25.00"
+    assert stack.simulator.balance(WORKER, "310") == Decimal("1475.00")
 
 
 def test_fee_upload_whose_reply_timed_out_is_proven_by_5204_and_succeeds(stack):

@@ -28,7 +28,11 @@ def test_whole_visit_register_settle_cancel(app, simulator):
     assert settlement.medfee_sumamt == Decimal("35.00") == preview.medfee_sumamt
     assert settlement.fund_pay_sumamt + settlement.psn_part_amt == settlement.medfee_sumamt
     assert visit.state is VisitState.SETTLED and all(f.state is FeeState.SETTLED for f in visit.fees)
-    assert simulator.balance(WORKER, "310") == Decimal("1500.00") - settlement.acct_pay
+    # by hand: 25.00 + 10.00, all 甲类 and in scope, below the 200.00 起付线: the fund pays nothing,
+    # the account pays 35.00 of its 1500.00
+    assert (settlement.fund_pay_sumamt, settlement.acct_pay, settlement.psn_cash_pay) == (
+        Decimal("0.00"), Decimal("35.00"), Decimal("0.00"))
+    assert simulator.balance(WORKER, "310") == Decimal("1465.00")
 
     stored = app.outpatient.get_visit(visit.mdtrt_id)  # found by mdtrt_id too
     assert stored.active_settlement().setl_id == settlement.setl_id
@@ -92,7 +96,8 @@ def test_timeout_after_commit_on_settle_is_reversed_never_doubled(app, simulator
 
     visit, settlement = app.outpatient.settle(OP, visit.id, "B1")  # the operator simply settles again
     assert visit.state is VisitState.SETTLED
-    assert simulator.balance(WORKER, "310") == Decimal("1500.00") - settlement.acct_pay
+    assert settlement.acct_pay == Decimal("35.00")  # as above: the reversed attempt left no trace
+    assert simulator.balance(WORKER, "310") == Decimal("1465.00")
 
 
 def test_unreachable_reversal_leaves_the_visit_blocked_until_recovery(app, simulator):

@@ -22,7 +22,8 @@ P_TWO = "42010620000000000004"  # 310 800.00 + 390
 
 
 def r2(value: Decimal) -> Decimal:
-    """The platform's rounding, written out independently of the code under test."""
+    """cnt × pric to cents, for the amounts a request carries (inputs only). Expected values in the
+    tests are literals worked out by hand, never computed with this or the simulator's rules."""
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 

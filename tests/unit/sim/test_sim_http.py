@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from simkit import FIXMEDINS, P_WORKER, Driver, person_by_no, r2
+from simkit import FIXMEDINS, P_WORKER, Driver, person_by_no
 
 from adapters.yb_http import wire
 from adapters.yb_sim import SimulatorHttpFront, SimulatorPlatform
@@ -124,7 +124,7 @@ def test_whole_visit_over_http(http: HttpHis, sim):
     mdtrt_id = http.ok("2201", http.driver.register_input(P_WORKER))["data"]["mdtrt_id"]
     rows = http.driver.fee_rows(mdtrt_id, P_WORKER, [(JIA, "2", "100.00"), (YI, "1", "55.55")])
     result = http.ok("2204", {"feedetail": rows})["result"]
-    assert result[1]["preselfpay_amt"] == r2(Decimal("55.55") * Decimal("0.10"))
+    assert result[1]["preselfpay_amt"] == Decimal("5.56")  # 乙类: 55.55 × 0.10 = 5.555 → 5.56 (half-up)
     total = Decimal("255.55")
     response = http.post(http.envelope("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total)))
     assert '"medfee_sumamt":255.55' in response.text  # exact number text, not a float rendering
@@ -134,8 +134,9 @@ def test_whole_visit_over_http(http: HttpHis, sim):
     assert len(reply["inf_refmsgid"]) == 30 and reply["inf_refmsgid"].startswith("420106")
     assert len(reply["respond_time"]) == 17 and len(reply["refmsg_time"]) == 17
     info = reply["output"]["setlinfo"]
-    inscp = Decimal("200.00") + Decimal("55.55") - r2(Decimal("55.55") * Decimal("0.10"))
-    assert info["hifp_pay"] == r2((inscp - Decimal("200.00")) * Decimal("0.70"))
+    # in scope 200.00 + 55.55 - 5.56 = 249.99; pool (249.99 - 起付线 200.00) × 0.70 = 34.993 → 34.99
+    assert info["inscp_scp_amt"] == Decimal("249.99")
+    assert info["hifp_pay"] == Decimal("34.99")
     assert info["medins_setl_id"] == http.last_msgid
     assert sim.settlement(info["setl_id"])["state"] == "active"
 

@@ -118,7 +118,7 @@ def test_admission_fees_discharge_settlement(his: Driver, sim: SimulatorPlatform
     conforms("2301", uploaded)
     assert [r["inscp_scp_amt"] for r in uploaded.output["result"]] == [D("6000.00"), D("270.00")]
     inscp = D("6270.00")
-    hifp = r2((inscp - D("200.00")) * D("0.70"))  # 4249.00: above the 3000.00 门诊 cap, not limited
+    hifp = D("4249.00")  # (6270.00 - 200.00) × 0.70: above the 3000.00 门诊 cap, not limited
     preview = w.settle(mdtrt_id, P_WORKER, "6300.00", mid="1", infno="2303")
     conforms("2303", preview)
     assert preview.output["setlinfo"]["hifp_pay"] == hifp

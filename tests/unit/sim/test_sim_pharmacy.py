@@ -48,15 +48,16 @@ def test_preview_then_settlement(his: Driver, sim: SimulatorPlatform):
     reply = his.call("2102A", purchase(P_WORKER, items))
     conforms("2102A", reply)
     info = reply.output["setlinfo"]
-    inscp = D("300.00") + D("90.00")
-    hifp = r2((inscp - D("200.00")) * D("0.70"))
+    # by hand: 甲类 2 × 150.00 = 300.00 in scope; 乙类 100.00, 先行自付 10.00, in scope 90.00; 丙类 20.00
+    # 全自费. In scope 390.00; pool (390.00 - 起付线 200.00) × 0.70 = 133.00; the account pays the
+    # person's 420.00 - 133.00 = 287.00 (1500.00 → 1213.00)
     assert (info["medfee_sumamt"], info["fulamt_ownpay_amt"], info["preselfpay_amt"]) == \
         (D("420.00"), D("20.00"), D("10.00"))
-    assert (info["inscp_scp_amt"], info["act_pay_dedc"], info["hifp_pay"]) == (inscp, D("200.00"), hifp)
-    assert info["acct_pay"] == D("420.00") - hifp and info["psn_cash_pay"] == ZERO
+    assert (info["inscp_scp_amt"], info["act_pay_dedc"], info["hifp_pay"]) == (D("390.00"), D("200.00"), D("133.00"))
+    assert info["acct_pay"] == D("287.00") and info["psn_cash_pay"] == ZERO
     assert_invariants(info)
     assert (info["clr_type"], info["med_type"]) == ("41", "41")
-    assert info["balc"] == sim.balance(P_WORKER, "310") == D("1500.00") - info["acct_pay"]
+    assert info["balc"] == sim.balance(P_WORKER, "310") == D("1213.00")
     assert {k: v for k, v in preview.output["setlinfo"].items() if k not in ("setl_id", "mdtrt_id", "balc",
                                                                              "medins_setl_id")} == \
         {k: v for k, v in info.items() if k not in ("setl_id", "mdtrt_id", "balc", "medins_setl_id")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from simkit import P_RESIDENT, P_WORKER, P_WORKER_POOR, Driver, FixedClock, r2
+from simkit import P_RESIDENT, P_WORKER, P_WORKER_POOR, Driver, FixedClock
 
 from adapters.yb_sim import Policy, SimulatorPlatform
 from ports.catalogue import decode_output, load_catalogue
@@ -31,30 +31,29 @@ def test_worker_mixed_items_with_ceiling_and_account(his: Driver, sim: Simulator
              (VISIT_FEE, "2", "12.00"), (ULTRASOUND, "1", "180.00")]
     mdtrt_id, total = his.visit_with_fees(P_WORKER, items)
 
-    jia = D("2") * D("25.50")
-    yi = D("3") * D("33.33")
-    yi_pre = r2(yi * D("0.10"))
-    bing = D("45.00")
-    visit_over = (D("12.00") - D("10.00")) * 2
-    us_over = D("180.00") - D("150.00")
-    us_pre = r2((D("180.00") - us_over) * D("0.10"))
-    inscp = jia + (yi - yi_pre) + (D("24.00") - visit_over) + (D("180.00") - us_over - us_pre)
-    dedc = D("200.00")
-    hifp = r2((inscp - dedc) * D("0.70"))
-    psn_part = total - hifp
+    # by hand, row by row:
+    #   JIA        2 × 25.50  =  51.00  甲类: all in scope                                   inscp  51.00
+    #   YI         3 × 33.33  =  99.99  乙类: 先行自付 99.99 × 0.10 = 9.999 → 10.00          inscp  89.99
+    #   BING       1 × 45.00  =  45.00  丙类: 全自费 45.00                                   inscp   0.00
+    #   VISIT_FEE  2 × 12.00  =  24.00  ceiling 10.00: 超限价 (12.00 - 10.00) × 2 = 4.00      inscp  20.00
+    #   ULTRASOUND 1 × 180.00 = 180.00  ceiling 150.00: 超限价 30.00; 乙类: 150.00 × 0.10 = 15.00  inscp 135.00
+    # total 399.99 = 全自费 45.00 + 超限价 34.00 + 先行自付 25.00 + in scope 295.99
+    # pool: (295.99 - 起付线 200.00) × 0.70 = 67.193 → 67.19; person 399.99 - 67.19 = 332.80, all from
+    # the account (1500.00 → 1167.20)
+    hifp, psn_part = D("67.19"), D("332.80")
 
     reply = his.settle(mdtrt_id, P_WORKER, total)
     info = reply.output["setlinfo"]
     assert info["medfee_sumamt"] == total == D("399.99")
-    assert info["fulamt_ownpay_amt"] == bing
-    assert info["overlmt_selfpay"] == visit_over + us_over
-    assert info["preselfpay_amt"] == yi_pre + us_pre
-    assert info["inscp_scp_amt"] == inscp
-    assert info["act_pay_dedc"] == dedc
+    assert info["fulamt_ownpay_amt"] == D("45.00")
+    assert info["overlmt_selfpay"] == D("34.00")
+    assert info["preselfpay_amt"] == D("25.00")
+    assert info["inscp_scp_amt"] == D("295.99")
+    assert info["act_pay_dedc"] == D("200.00")
     assert info["hifp_pay"] == hifp == info["fund_pay_sumamt"]
     assert info["psn_part_amt"] == psn_part
     assert info["acct_pay"] == psn_part and info["psn_cash_pay"] == ZERO
-    assert info["balc"] == D("1500.00") - psn_part == sim.balance(P_WORKER, "310")
+    assert info["balc"] == D("1167.20") == sim.balance(P_WORKER, "310")
     assert info["pool_prop_selfpay"] == D("0.3000")
     assert (info["clr_type"], info["clr_way"], info["clr_optins"]) == ("11", "1", "420106")
     assert info["medins_setl_id"] == his.last_msgid
@@ -69,14 +68,28 @@ def test_worker_mixed_items_with_ceiling_and_account(his: Driver, sim: Simulator
                if isinstance(v, Decimal) and k not in ("age", "pool_prop_selfpay"))
 
 
+def test_rounding_is_half_up_where_it_differs_from_half_even(his: Driver, sim):
+    """Amounts chosen so that a third decimal 5 after an even cent decides: half-up and half-even
+    (Python's default) give different cents at both roundings of a settlement."""
+    mdtrt_id, total = his.visit_with_fees(P_WORKER, [(JIA, "1", "189.33"), (YI, "1", "12.25")])
+    # by hand: 乙类 先行自付 12.25 × 0.10 = 1.225 → 1.23 (half-even: 1.22); in scope 189.33 + 11.02 =
+    # 200.35; pool (200.35 - 起付线 200.00) × 0.70 = 0.245 → 0.25 (half-even: 0.24); the person pays
+    # 201.58 - 0.25 = 201.33 from the account (1500.00 → 1298.67)
+    info = his.settle(mdtrt_id, P_WORKER, total).output["setlinfo"]
+    assert (info["medfee_sumamt"], info["preselfpay_amt"], info["inscp_scp_amt"]) == \
+        (D("201.58"), D("1.23"), D("200.35"))
+    assert (info["hifp_pay"], info["psn_part_amt"], info["acct_pay"]) == (D("0.25"), D("201.33"), D("201.33"))
+    assert sim.balance(P_WORKER, "310") == D("1298.67")
+
+
 def test_fee_rows_are_classified_on_upload(sim, his: Driver):
     mdtrt_id = his.register(P_WORKER)
     reply = his.upload(mdtrt_id, P_WORKER, [(YI, "3", "33.33"), (BING, "1", "45.00"), (VISIT_FEE, "2", "12.00")])
     rows = {r["feedetl_sn"]: r for r in reply.output["result"]}
     yi, bing, fee = rows["B1-1"], rows["B1-2"], rows["B1-3"]
     assert (yi["chrgitm_lv"], yi["med_chrgitm_type"], yi["selfpay_prop"]) == ("02", "09", D("0.1000"))
-    assert yi["preselfpay_amt"] == r2(D("99.99") * D("0.10"))
-    assert yi["inscp_scp_amt"] == D("99.99") - yi["preselfpay_amt"]
+    assert yi["preselfpay_amt"] == D("10.00")  # 99.99 × 0.10 = 9.999 → 10.00
+    assert yi["inscp_scp_amt"] == D("89.99")  # 99.99 - 10.00
     assert (bing["chrgitm_lv"], bing["fulamt_ownpay_amt"], bing["inscp_scp_amt"]) == ("03", D("45.00"), ZERO)
     assert fee["pric_uplmt_amt"] == D("10.00") and fee["overlmt_amt"] == D("4.00")
     assert fee["inscp_scp_amt"] == D("20.00") and fee["lmt_used_flag"] == "0"
@@ -88,16 +101,17 @@ def test_fee_rows_are_classified_on_upload(sim, his: Driver):
 def test_resident_has_no_account_and_lower_ratio(his: Driver, sim):
     items = [(JIA2, "1", "150.00"), (YI_SYRUP, "2", "20.00")]
     mdtrt_id, total = his.visit_with_fees(P_RESIDENT, items, insutype="390")
-    pre = r2(D("40.00") * D("0.10"))
-    inscp = D("150.00") + D("40.00") - pre
-    hifp = r2((inscp - D("100.00")) * D("0.50"))
+    # by hand: 150.00 甲类 + 2 × 20.00 乙类 (先行自付 40.00 × 0.10 = 4.00) = 190.00, in scope 186.00;
+    # pool (186.00 - 起付线 100.00) × 0.50 = 43.00; the person pays 190.00 - 43.00 = 147.00 in cash
+    assert total == D("190.00")
+    hifp = D("43.00")
 
     info = his.settle(mdtrt_id, P_RESIDENT, total, insutype="390", acct="1").output["setlinfo"]
     assert info["act_pay_dedc"] == D("100.00")
     assert info["hifp_pay"] == hifp
-    assert info["psn_part_amt"] == total - hifp
+    assert info["psn_part_amt"] == D("147.00")
     assert info["acct_pay"] == ZERO  # asked for, but 居民 have no account
-    assert info["psn_cash_pay"] == total - hifp
+    assert info["psn_cash_pay"] == D("147.00")
     assert info["balc"] == ZERO
     assert info["pool_prop_selfpay"] == D("0.5000")
     assert_invariants(info)
@@ -126,9 +140,8 @@ def test_deductible_carries_across_visits_in_a_year(his: Driver, sim, clock: Fix
 
     second, total2 = his.visit_with_fees(P_WORKER, [(JIA, "1", "300.00")])
     info2 = his.settle(second, P_WORKER, total2).output["setlinfo"]
-    remaining = D("200.00") - D("150.00")
-    assert info2["act_pay_dedc"] == remaining
-    assert info2["hifp_pay"] == r2((D("300.00") - remaining) * D("0.70"))
+    assert info2["act_pay_dedc"] == D("50.00")  # 200.00 - the 150.00 used by the first visit
+    assert info2["hifp_pay"] == D("175.00")  # (300.00 - 50.00) × 0.70
     assert sim.deductible_used(P_WORKER, "310") == D("200.00")
 
     # a new calendar year starts the deductible again
@@ -142,7 +155,7 @@ def test_pre_settlement_computes_without_storing(his: Driver, sim):
     mdtrt_id, total = his.visit_with_fees(P_WORKER, [(JIA, "1", "300.00")])
     pre = his.settle(mdtrt_id, P_WORKER, total, infno="2206").output["setlinfo"]
     assert pre.get("setl_id") is None
-    assert pre["hifp_pay"] == r2(D("100.00") * D("0.70"))
+    assert pre["hifp_pay"] == D("70.00")  # (300.00 - 200.00) × 0.70
     assert sim.balance(P_WORKER, "310") == D("1500.00")
     assert sim.deductible_used(P_WORKER, "310") == ZERO
     final = his.settle(mdtrt_id, P_WORKER, total).output["setlinfo"]
@@ -152,7 +165,9 @@ def test_pre_settlement_computes_without_storing(his: Driver, sim):
 def test_cancel_returns_negative_settlement_and_restores(his: Driver, sim):
     mdtrt_id, total = his.visit_with_fees(P_WORKER, [(JIA, "1", "300.00")])
     original = his.settle(mdtrt_id, P_WORKER, total).output["setlinfo"]
-    assert sim.balance(P_WORKER, "310") == D("1500.00") - original["acct_pay"]
+    # by hand: 300.00 甲类 in scope; pool (300.00 - 200.00) × 0.70 = 70.00; the account pays 230.00
+    assert (original["hifp_pay"], original["acct_pay"]) == (D("70.00"), D("230.00"))
+    assert sim.balance(P_WORKER, "310") == D("1270.00")
 
     reply = his.cancel(original["setl_id"], mdtrt_id, P_WORKER)
     negative = reply.output["setlinfo"]
@@ -183,10 +198,10 @@ def test_annual_cap_limits_the_pool(tmp_path):
     his = Driver(sim)
     his.sign_in()
     first, total = his.visit_with_fees(P_WORKER, [(JIA, "1", "100.00")])
-    assert his.settle(first, P_WORKER, total).output["setlinfo"]["hifp_pay"] == r2(D("100.00") * D("0.80"))
+    assert his.settle(first, P_WORKER, total).output["setlinfo"]["hifp_pay"] == D("80.00")  # 100.00 × 0.80
     second, total = his.visit_with_fees(P_WORKER, [(JIA, "1", "100.00")])
     info = his.settle(second, P_WORKER, total).output["setlinfo"]
-    assert info["hifp_pay"] == D("100.00") - D("80.00")
+    assert info["hifp_pay"] == D("20.00")  # the cap 100.00 less the 80.00 already paid
     assert info["psn_part_amt"] == D("80.00")
 
 
