@@ -222,8 +222,11 @@ class OutpatientService:
 
     def cancel_settlement(self, op: Operator, visit_id: str, setl_id: str) -> tuple[Visit, Settlement]:
         visit = self.get_visit(visit_id)
+        if visit.state is not VisitState.SETTLED:
+            raise IllegalTransition(f"cannot cancel a settlement: visit {visit.id} is {visit.state.value} "
+                                    "(needs SETTLED)")
         original = visit.settlement(setl_id)
-        if visit.state is not VisitState.SETTLED or visit.active_settlement() is not original:
+        if visit.active_settlement() is not original:
             raise IllegalTransition(f"settlement {excerpt(setl_id)} of visit {visit.id} is not active")
         payload = {"data": {"setl_id": setl_id, "mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no}}
         reader = _SettlementReader(original.chrg_bchno, self.config.settlement_rules)

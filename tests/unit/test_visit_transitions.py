@@ -18,22 +18,33 @@ from domain.settlement import Settlement
 from domain.visit import Diagnosis, FeeItem, FeeState, Visit, VisitState
 
 T = datetime(2026, 3, 2, 9, 30)
-REGISTERED, SETTLING, SETTLED, CANCELLED = (VisitState.REGISTERED, VisitState.SETTLING, VisitState.SETTLED,
-                                            VisitState.CANCELLED)
+REGISTERING, REGISTERED, SETTLING, SETTLED, CANCELLED = (
+    VisitState.REGISTERING, VisitState.REGISTERED, VisitState.SETTLING, VisitState.SETTLED, VisitState.CANCELLED)
 REFUSED = "refused"
 
 # operation → state → the state it leads to, or REFUSED. Written out by hand from the rules: fees
 # and diagnoses change only while REGISTERED; a claim (SETTLING) ends by completing or abandoning;
-# only a SETTLED visit has a settlement to cancel; a CANCELLED visit accepts nothing.
+# only a SETTLED visit has a settlement to cancel; a CANCELLED visit accepts nothing; a REGISTERING one
+# (its 2201 in flight) only completes its registration.
 EXPECTED = {
-    "record_diagnoses":    {REGISTERED: REGISTERED, SETTLING: REFUSED, SETTLED: REFUSED, CANCELLED: REFUSED},
-    "add_fees":            {REGISTERED: REGISTERED, SETTLING: REFUSED, SETTLED: REFUSED, CANCELLED: REFUSED},
-    "cancel_fees":         {REGISTERED: REGISTERED, SETTLING: REFUSED, SETTLED: REFUSED, CANCELLED: REFUSED},
-    "begin_settlement":    {REGISTERED: SETTLING,   SETTLING: REFUSED, SETTLED: REFUSED, CANCELLED: REFUSED},
-    "complete_settlement": {REGISTERED: REFUSED,    SETTLING: SETTLED, SETTLED: REFUSED, CANCELLED: REFUSED},
-    "abandon_settlement":  {REGISTERED: REFUSED,    SETTLING: REGISTERED, SETTLED: REFUSED, CANCELLED: REFUSED},
-    "cancel_settlement":   {REGISTERED: REFUSED,    SETTLING: REFUSED, SETTLED: REGISTERED, CANCELLED: REFUSED},
-    "cancel_registration": {REGISTERED: CANCELLED,  SETTLING: REFUSED, SETTLED: REFUSED, CANCELLED: REFUSED},
+    "complete_registration": {REGISTERING: REGISTERED, REGISTERED: REFUSED, SETTLING: REFUSED, SETTLED: REFUSED,
+                              CANCELLED: REFUSED},
+    "record_diagnoses":    {REGISTERING: REFUSED, REGISTERED: REGISTERED, SETTLING: REFUSED, SETTLED: REFUSED,
+                            CANCELLED: REFUSED},
+    "add_fees":            {REGISTERING: REFUSED, REGISTERED: REGISTERED, SETTLING: REFUSED, SETTLED: REFUSED,
+                            CANCELLED: REFUSED},
+    "cancel_fees":         {REGISTERING: REFUSED, REGISTERED: REGISTERED, SETTLING: REFUSED, SETTLED: REFUSED,
+                            CANCELLED: REFUSED},
+    "begin_settlement":    {REGISTERING: REFUSED, REGISTERED: SETTLING, SETTLING: REFUSED, SETTLED: REFUSED,
+                            CANCELLED: REFUSED},
+    "complete_settlement": {REGISTERING: REFUSED, REGISTERED: REFUSED, SETTLING: SETTLED, SETTLED: REFUSED,
+                            CANCELLED: REFUSED},
+    "abandon_settlement":  {REGISTERING: REFUSED, REGISTERED: REFUSED, SETTLING: REGISTERED, SETTLED: REFUSED,
+                            CANCELLED: REFUSED},
+    "cancel_settlement":   {REGISTERING: REFUSED, REGISTERED: REFUSED, SETTLING: REFUSED, SETTLED: REGISTERED,
+                            CANCELLED: REFUSED},
+    "cancel_registration": {REGISTERING: REFUSED, REGISTERED: CANCELLED, SETTLING: REFUSED, SETTLED: REFUSED,
+                            CANCELLED: REFUSED},
 }
 
 
@@ -68,11 +79,14 @@ def visit_in(state: VisitState) -> Visit:
         v.complete_settlement(settlement("S1"))
     elif state is CANCELLED:
         v.cancel_registration()
+    elif state is REGISTERING:  # as if its 2201 were still out: batches kept so only the state differs
+        v.state, v.mdtrt_id = REGISTERING, ""
     assert v.state is state and v.batch_state("B2") is FeeState.UPLOADED
     return v
 
 
 OPERATIONS = {
+    "complete_registration": lambda v: v.complete_registration("M1"),
     "record_diagnoses": lambda v: v.record_diagnoses([diagnosis()]),
     "add_fees": lambda v: v.add_fees([fee("3", "B3", "1.00")]),
     "cancel_fees": lambda v: v.cancel_fees("B2"),

@@ -12,7 +12,8 @@ uploaded, B1 settled (S1) and that settlement cancelled (2208); then
   REGISTERED  as it stands,
   SETTLING    a second 2207 of B1 whose reply and 冲正 were both lost (blocked until recovery),
   SETTLED     B1 settled again (S2),
-  CANCELLED   the registration cancelled (2202).
+  CANCELLED   the registration cancelled (2202);
+and REGISTERING, a registration whose 2201 reply and proof were lost, has no history at all.
 """
 from __future__ import annotations
 
@@ -29,8 +30,8 @@ from services.bootstrap import bootstrap
 from services.errors import PlatformUnavailable
 from services.settings import Settings
 
-REGISTERED, SETTLING, SETTLED, CANCELLED = (VisitState.REGISTERED, VisitState.SETTLING, VisitState.SETTLED,
-                                            VisitState.CANCELLED)
+REGISTERING, REGISTERED, SETTLING, SETTLED, CANCELLED = (
+    VisitState.REGISTERING, VisitState.REGISTERED, VisitState.SETTLING, VisitState.SETTLED, VisitState.CANCELLED)
 
 
 @dataclass
@@ -62,6 +63,14 @@ def rig(database_url):
 def visit_in(rig: Rig, state: VisitState) -> tuple[Visit, str]:
     """A visit in `state` with the history above, and the setl_id its latest settlement has."""
     service = rig.app.outpatient
+    if state is REGISTERING:  # its 2201's reply and the 5201 that would prove it were both lost
+        rig.simulator.faults.add("2201A", "drop_after_commit", 1, 0)
+        rig.simulator.faults.add("5201", "drop_before_commit", 1, 0)
+        with pytest.raises(PlatformUnavailable) as err:
+            register(rig.app)
+        visit = service.get_visit(rig.app.journal.get(err.value.journal_id).visit_id)
+        assert visit.state is state
+        return visit, "S-none"
     visit = register(rig.app)
     service.upload_fees(OP, visit.id, fees("B1") + fees("B2", start=3))
     _, first = service.settle(OP, visit.id, "B1")
@@ -95,13 +104,13 @@ USE_CASES = {
 # use case → state → the one transaction sent when allowed, or None when refused before sending.
 # In REGISTERED the latest settlement (S1) is already cancelled: cancelling it again is refused.
 EXPECTED = {
-    "upload_diagnoses":    {REGISTERED: "2203", SETTLING: None, SETTLED: None, CANCELLED: None},
-    "upload_fees":         {REGISTERED: "2204", SETTLING: None, SETTLED: None, CANCELLED: None},
-    "cancel_fees":         {REGISTERED: "2205", SETTLING: None, SETTLED: None, CANCELLED: None},
-    "pre_settle":          {REGISTERED: "2206", SETTLING: None, SETTLED: None, CANCELLED: None},
-    "settle":              {REGISTERED: "2207", SETTLING: None, SETTLED: None, CANCELLED: None},
-    "cancel_settlement":   {REGISTERED: None,   SETTLING: None, SETTLED: "2208", CANCELLED: None},
-    "cancel_registration": {REGISTERED: "2202", SETTLING: None, SETTLED: None, CANCELLED: None},
+    "upload_diagnoses":    {REGISTERING: None, REGISTERED: "2203", SETTLING: None, SETTLED: None, CANCELLED: None},
+    "upload_fees":         {REGISTERING: None, REGISTERED: "2204", SETTLING: None, SETTLED: None, CANCELLED: None},
+    "cancel_fees":         {REGISTERING: None, REGISTERED: "2205", SETTLING: None, SETTLED: None, CANCELLED: None},
+    "pre_settle":          {REGISTERING: None, REGISTERED: "2206", SETTLING: None, SETTLED: None, CANCELLED: None},
+    "settle":              {REGISTERING: None, REGISTERED: "2207", SETTLING: None, SETTLED: None, CANCELLED: None},
+    "cancel_settlement":   {REGISTERING: None, REGISTERED: None, SETTLING: None, SETTLED: "2208", CANCELLED: None},
+    "cancel_registration": {REGISTERING: None, REGISTERED: "2202", SETTLING: None, SETTLED: None, CANCELLED: None},
 }
 
 CELLS = [(name, state, infno) for name, row in EXPECTED.items() for state, infno in row.items()]
