@@ -24,7 +24,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from adapters.db.migrate import upgrade
     from services.bootstrap import bootstrap
-    from services.grpc.server import build_server, serve_until_signalled
+    from services.grpc.server import AddressUnavailable, build_server, serve_until_signalled
 
     settings = settings_from(args)
     ensure_sqlite_dir(settings.database_url)
@@ -33,9 +33,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     recovered = app.journal.recover()
     if recovered:
         log.warning("start-up recovery settled %d journal entries", len(recovered))
-    server, port = build_server(app.outpatient, app.journal, settings.tokens(), address=settings.grpc_address,
-                                max_workers=settings.grpc_workers, zone=settings.timezone, platform=app.transactions,
-                                request_scope=app.request_scope)
+    try:
+        server, port = build_server(app.outpatient, app.journal, settings.tokens(), address=settings.grpc_address,
+                                    max_workers=settings.grpc_workers, zone=settings.timezone,
+                                    platform=app.transactions, request_scope=app.request_scope)
+    except AddressUnavailable as exc:
+        app.close()
+        print(f"his serve: {exc}", file=sys.stderr, flush=True)
+        return 1
     server.start()
     print(f"his: gRPC on port {port}; database {settings.database_url}; platform {settings.platform.kind}"
           f"{' ' + settings.platform.url if settings.platform.kind == 'http' else ''}", flush=True)
