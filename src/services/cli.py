@@ -25,19 +25,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from adapters.db.migrate import upgrade
     from services.bootstrap import bootstrap
     from services.grpc.idempotency import KEPT_FOR
-    from services.grpc.server import build_server, serve_until_signalled
+    from services.grpc.server import AddressUnavailable, build_server, serve_until_signalled
 
     settings = settings_from(args)
     ensure_sqlite_dir(settings.database_url)
     upgrade(settings.database_url)
     app = bootstrap(settings)
+    try:  # the port first: a second server on a busy port leaves before it touches anything
+        server, port = build_server(app.outpatient, app.journal, settings.tokens(), address=settings.grpc_address,
+                                    max_workers=settings.grpc_workers, zone=settings.timezone,
+                                    platform=app.transactions, request_scope=app.request_scope, ledger=app.ledger,
+                                    clock=app.clock)
+    except AddressUnavailable as exc:
+        app.close()
+        print(f"his serve: {exc}", file=sys.stderr, flush=True)
+        return 1
     recovered = app.journal.recover()
     if recovered:
         log.warning("start-up recovery settled %d journal entries", len(recovered))
     app.ledger.purge(app.clock.now() - KEPT_FOR)  # request_ids older than a week: no retry comes that late
-    server, port = build_server(app.outpatient, app.journal, settings.tokens(), address=settings.grpc_address,
-                                max_workers=settings.grpc_workers, zone=settings.timezone, platform=app.transactions,
-                                request_scope=app.request_scope, ledger=app.ledger, clock=app.clock)
     server.start()
     print(f"his: gRPC on port {port}; database {settings.database_url}; platform {settings.platform.kind}"
           f"{' ' + settings.platform.url if settings.platform.kind == 'http' else ''}", flush=True)

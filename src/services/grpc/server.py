@@ -7,6 +7,7 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping
 from concurrent import futures
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import grpc
@@ -34,8 +35,22 @@ SERVICE_NAMES = (
     journal_pb2.DESCRIPTOR.services_by_name["JournalService"].full_name,
 )
 PLATFORM_SERVICE_NAME = platform_pb2.DESCRIPTOR.services_by_name["PlatformService"].full_name
-# Health servicers by server, so shutdown can report NOT_SERVING before it stops accepting.
-_HEALTH: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
+# and silently take half of its calls. Off, the second one fails to bind, and says so.
+SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
+
+
+class AddressUnavailable(RuntimeError):
+    """The server could not listen on its address: most often another server holds the port."""
+
+
+@dataclass(frozen=True)
+class _Served:
+    health: health.HealthServicer  # so shutdown can report NOT_SERVING before it stops accepting
+    address: str                   # the bound address, for the log
+
+
+_SERVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: str = "[::]:50051",
@@ -50,10 +65,12 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     `credentials`: TLS for production (bearer tokens should not cross the network in clear);
     `platform`: a TransactionService, served as his.v1.PlatformService when given; `request_scope`:
     brackets each call (storage reuses one connection within it); `ledger`: keeps request_ids, so a
-    retried mutating call acts once (without one, request_id is ignored); `clock`: the hospital's."""
+    retried mutating call acts once (without one, request_id is ignored); `clock`: the hospital's.
+    Raises AddressUnavailable when the address cannot be bound, e.g. while another server holds the port."""
     zone = mappers.zone_of(zone)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
+        options=SERVER_OPTIONS,
         # Auth runs first (outermost), so an unauthenticated call never reaches a servicer; the
         # scope is innermost, so its exit (returning the connection) happens before errors are mapped.
         # The guard refuses bad input before a connection is taken; the ledger shares the call's connection.
@@ -71,13 +88,18 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     for name in ("", *names):
         checker.set(name, health_pb2.HealthCheckResponse.SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(checker, server)
-    _HEALTH[server] = checker
 
     reflection.enable_server_reflection((*names, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
 
-    port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
+    try:
+        port = server.add_secure_port(address, credentials) if credentials else server.add_insecure_port(address)
+    except RuntimeError:  # "Failed to bind to address ..."; older grpcio returned 0 instead
+        port = 0
     if port == 0:
-        raise RuntimeError(f"could not bind gRPC server to {address}")
+        raise AddressUnavailable(f"cannot listen on {address}: the port is in use (another server?) "
+                                 "or the address is not available here")
+    host, _, requested = address.rpartition(":")
+    _SERVED[server] = _Served(checker, f"{host}:{port}" if requested == "0" else address)
     return server, port
 
 
@@ -92,14 +114,16 @@ def serve_until_signalled(server: grpc.Server, on_stop: Callable[[], None] | Non
             server.start()
         except ValueError:
             pass  # already started by the caller
-        log.info("gRPC server serving")
+        served = _SERVED.get(server)
+        where = f" on {served.address}" if served else ""
+        log.info("gRPC server serving%s", where)
         while not stop.wait(1.0):
             pass
-        log.info("signal received: stopping gRPC server (grace %ss)", grace)
-        checker = _HEALTH.get(server)
-        if checker is not None:
-            checker.enter_graceful_shutdown()
+        log.info("signal received: stopping gRPC server%s (grace %ss)", where, grace)
+        if served is not None:
+            served.health.enter_graceful_shutdown()
         server.stop(grace).wait()
+        log.info("gRPC server%s stopped", where)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
