@@ -114,8 +114,9 @@ class Settlement:
                                                   "cancel_setl_id"}
         values = {k: v for k, v in setlinfo.items() if k in known and v is not None}
         for name in (*AMOUNT_FIELDS, "pool_prop_selfpay"):
-            if name in values and values[name].__class__ is not Decimal:
-                values[name] = _number(values[name], f"setlinfo.{name}", unreadable)
+            if name in values:
+                digits = 1 if name == "pool_prop_selfpay" else _MAX_INTEGER_DIGITS  # 数值型(5,4) / (16,2)
+                values[name] = _number(values[name], f"setlinfo.{name}", unreadable, digits)
         for name in ("setl_id", "medins_setl_id", "insutype", "med_type", "clr_type", "clr_way",
                      "clr_optins", "mdtrt_id", "psn_no"):
             values[name] = str(values.get(name) or "")
@@ -157,18 +158,24 @@ def discrepancies_in(s: Settlement, rules: SettlementRules = SettlementRules()) 
     return found
 
 
-def _number(value: object, where: str, unreadable: list[str]) -> Decimal | None:
+_MAX_INTEGER_DIGITS = 14  # 数值型(16,2): no amount the platform can mean has more
+
+
+def _number(value: object, where: str, unreadable: list[str], digits: int = _MAX_INTEGER_DIGITS) -> Decimal | None:
     if value is None or value == "":
         return None
     if value.__class__ is Decimal:
-        return value if value.is_finite() else _unreadable(value, where, unreadable)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    try:
-        number = Decimal(str(value).strip())
-    except ArithmeticError:
+        number = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = Decimal(value)
+    else:
+        try:
+            number = Decimal(str(value).strip())
+        except ArithmeticError:
+            return _unreadable(value, where, unreadable)
+    if not number.is_finite() or (number and number.adjusted() >= digits):
         return _unreadable(value, where, unreadable)
-    return number if number.is_finite() else _unreadable(value, where, unreadable)
+    return number
 
 
 def _unreadable(value: object, where: str, unreadable: list[str]) -> None:

@@ -35,7 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         server, port = build_server(app.outpatient, app.journal, settings.tokens(), address=settings.grpc_address,
                                     max_workers=settings.grpc_workers, zone=settings.timezone,
                                     platform=app.transactions, request_scope=app.request_scope, ledger=app.ledger,
-                                    clock=app.clock)
+                                    clock=app.clock, page_token_key=settings.page_token_key.encode() or None)
     except AddressUnavailable as exc:
         app.close()
         print(f"his serve: {exc}", file=sys.stderr, flush=True)

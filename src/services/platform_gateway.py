@@ -20,7 +20,7 @@ from domain.institution import Institution
 from domain.journal import JournalEntry, JournalState
 from domain.operator import Operator
 from domain.text import excerpt
-from ports.catalogue import Catalogue, decode_output, validate_request
+from ports.catalogue import Catalogue, check_request, decode_output, validate_request
 from ports.clock import Clock
 from ports.journal import JournalStore, MsgIdAllocator
 from ports.platform import (Platform, PlatformOutcomeUnknown, PlatformRefused, PlatformRequest,
@@ -94,28 +94,31 @@ class PlatformGateway:
         self._checked(infno, payload)
 
     def _checked(self, infno: str, payload: dict):
+        """The transaction, and the warnings of a request the catalogue lets through."""
         tx = self.catalogue.get(infno)
         if tx is None:
             raise ValidationFailed([FieldViolation("infno", f"unknown transaction {excerpt(infno)}")])
         if not tx.applicable:
             raise ValidationFailed([FieldViolation("infno", f"{tx.code} 本交易不适用, use {tx.replaced_by}")])
-        violations = validate_request(self.catalogue, tx, payload)
-        if violations:
-            raise ValidationFailed(violations, subject=f"{tx.code} input")
-        return tx
+        checked = check_request(self.catalogue, tx, payload)
+        if checked.violations:
+            raise ValidationFailed(checked.violations, subject=f"{tx.code} input")
+        return tx, tuple(str(w) for w in checked.warnings)
 
     def send(self, operator: Operator, infno: str, payload: dict, ctx: CallContext = CallContext(),
              verify: Callable[[dict], list[str]] | None = None) -> Receipt:
         """Like call(), with the msgid and journal id of the call that succeeded."""
-        tx = self._checked(infno, payload)
+        tx, warnings = self._checked(infno, payload)
         infno = tx.code  # the spelling the platform uses, whatever case the caller wrote
+        if warnings:
+            log.info("%s sent with fields the catalogue is unsure of: %s", infno, "; ".join(warnings))
         for attempt in (1, 2):
             sign_no = self.sign_no_for(operator) if infno != SIGN_IN else ""
             try:
                 entry, request = self._prepare(operator, infno, payload, ctx, sign_no)
                 answer = self._exchange(entry, request, verify=verify)
                 return Receipt(answer.output, request.msgid, entry.id, message=answer.message,
-                               discrepancies=answer.notes)
+                               discrepancies=answer.notes, warnings=warnings)
             except PlatformRejected as refused:
                 if attempt == 1 and infno not in (SIGN_IN, SIGN_OUT) and "签到" in refused.err_msg:
                     self.forget_sign_in(operator)  # the platform dropped our sign-in: renew once

@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     grpc_address: str = "[::]:50051"
     grpc_workers: int = Field(16, ge=1, le=256)  # also sizes the database pool: each call holds a connection
     timezone: str = "Asia/Shanghai"  # the hospital's zone: every platform time and msgid is its wall time
+    # signs list page tokens; several servers behind one address need the same (>= 16 characters).
+    # Empty: a random key per process, so a token lapses when its server restarts.
+    page_token_key: str = Field("", min_length=0)
     register_infno: Literal["2201", "2201A"] = "2201A"
     visit_info_infno: Literal["2203", "2203A"] = "2203"
     institution: InstitutionSettings = Field(default_factory=InstitutionSettings)
@@ -119,6 +122,13 @@ class Settings(BaseSettings):
                                    file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
         # explicit arguments (the command line) win over the environment, which wins over the file
         return init_settings, env_settings, _TomlSource(settings_cls)
+
+    @field_validator("page_token_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value.encode()) < 16:
+            raise ValueError("page_token_key needs at least 16 bytes (or leave it empty for a per-process key)")
+        return value
 
     @field_validator("timezone")
     @classmethod

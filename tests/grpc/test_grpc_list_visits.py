@@ -297,3 +297,33 @@ def test_the_use_case_refuses_a_page_of_nothing(db_stack):
     with pytest.raises(ValidationFailed) as caught:
         app.outpatient.list_visits(VisitFilter(), page_size=0)
     assert [v.field for v in caught.value.violations] == ["page_size"]
+
+
+def test_servers_sharing_a_key_continue_each_others_pages(api, auth):
+    fakes = sys.modules["tests_grpc_fakes"]
+    for m in range(3):
+        _register(api, auth, datetime(2024, 4, 1, 9, m))
+    servers = []
+    for _ in range(2):  # two replicas behind one address, configured with one page_token_key
+        outpatient = fakes.FakeOutpatient()
+        outpatient.visits = api.outpatient.visits
+        server, port = build_server(outpatient, fakes.FakeJournal(), {"tok-clerk": Operator(code="A001", name="张三")},
+                                    address="127.0.0.1:0", max_workers=2, page_token_key=b"replicas-share-this-key")
+        server.start()
+        servers.append((server, port))
+    try:
+        pages = []
+        token = ""
+        for server, port in (*servers, *servers):
+            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+                reply = outpatient_pb2_grpc.OutpatientServiceStub(channel).ListVisits(
+                    pb.ListVisitsRequest(page_size=1, page_token=token), metadata=auth)
+            pages.append([v.id for v in reply.visits])
+            token = reply.next_page_token
+            if not token:
+                break
+        seen = [i for page in pages for i in page]
+        assert len(seen) == len(set(seen)) == len(api.outpatient.visits)
+    finally:
+        for server, _ in servers:
+            server.stop(None)

@@ -13,3 +13,10 @@ def test_an_unknown_zone_is_refused_at_start(monkeypatch):
     monkeypatch.setenv("HIS_TIMEZONE", "Mars/Olympus_Mons")
     with pytest.raises(ValidationError, match="unknown time zone 'Mars/Olympus_Mons'"):
         Settings()
+
+
+def test_a_page_token_key_is_long_enough_or_absent(monkeypatch):
+    assert Settings().page_token_key == ""
+    monkeypatch.setenv("HIS_PAGE_TOKEN_KEY", "short")
+    with pytest.raises(ValidationError, match="at least 16 bytes"):
+        Settings()

@@ -71,3 +71,8 @@ def test_parts_that_add_up_show_nothing_and_one_cent_off_shows_exactly_one(fund,
     s.psn_cash_pay = cash + Decimal("0.01")
     found = discrepancies_in(s)
     assert len(found) == 1 and found[0].endswith("(differs by -0.01)")
+
+
+def test_an_amount_too_large_to_mean_anything_is_unreadable_not_a_crash():
+    s = Settlement.from_setlinfo({"setl_id": "S1", "medfee_sumamt": Decimal("1E+309"), "acct_pay": "NaN"}, [], "B1")
+    assert s.medfee_sumamt is None and s.acct_pay is None and len(s.discrepancies) == 2

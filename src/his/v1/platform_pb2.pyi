@@ -152,13 +152,19 @@ class InvokeRequest(_message.Message):
     def __init__(self, code: _Optional[str] = ..., input_json: _Optional[str] = ..., input: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., psn_no: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., insuplc_admdvs: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class InvokeResponse(_message.Message):
-    __slots__ = ("output_json", "output", "msgid", "journal_id")
+    __slots__ = ("output_json", "output", "msgid", "journal_id", "platform_message", "discrepancies", "warnings")
     OUTPUT_JSON_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_FIELD_NUMBER: _ClassVar[int]
     MSGID_FIELD_NUMBER: _ClassVar[int]
     JOURNAL_ID_FIELD_NUMBER: _ClassVar[int]
+    PLATFORM_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    DISCREPANCIES_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
     output_json: str
     output: _struct_pb2.Struct
     msgid: str
     journal_id: int
-    def __init__(self, output_json: _Optional[str] = ..., output: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., msgid: _Optional[str] = ..., journal_id: _Optional[int] = ...) -> None: ...
+    platform_message: str
+    discrepancies: _containers.RepeatedScalarFieldContainer[str]
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, output_json: _Optional[str] = ..., output: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., msgid: _Optional[str] = ..., journal_id: _Optional[int] = ..., platform_message: _Optional[str] = ..., discrepancies: _Optional[_Iterable[str]] = ..., warnings: _Optional[_Iterable[str]] = ...) -> None: ...

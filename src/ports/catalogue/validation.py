@@ -452,11 +452,13 @@ def _decode_value(spec: FieldSpec, value: object, parent: str, problems: list[Fi
     if spec.type == "decimal":
         try:
             number = value if value.__class__ is Decimal else Decimal(str(value).strip())
-        except InvalidOperation:
+            if not number.is_finite():
+                raise InvalidOperation
+            if spec.scale is not None and spec.scale <= 2 and spec.precision and spec.precision >= 10:
+                return quantize(number, 2)  # money: exactly two places, as stored and shown
+        except InvalidOperation:  # not a number, NaN / Infinity, or too large to hold (1E+309)
             problems.append(FieldViolation(f"{parent}.{spec.name}", f"{excerpt(value)} is not a number"))
             return value
-        if spec.scale is not None and spec.scale <= 2 and spec.precision and spec.precision >= 10:
-            return quantize(number, 2)  # money: exactly two places, as stored and shown
         return number
     if spec.type in ("date", "datetime") and isinstance(value, str):
         # seen: "2019 - 04 - 08"; a date that still does not parse is dropped, it is informational

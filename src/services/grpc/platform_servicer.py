@@ -55,7 +55,8 @@ class PlatformServicer(platform_pb2_grpc.PlatformServiceServicer):
         ctx = CallContext(psn_no=request.psn_no, mdtrt_id=request.mdtrt_id, insuplc_admdvs=request.insuplc_admdvs)
         done = self.transactions.invoke(operator, request.code, payload, ctx)
         reply = pb.InvokeResponse(output_json=encode_json(done.output), msgid=done.msgid,
-                                  journal_id=done.journal_id or 0)
+                                  journal_id=done.journal_id or 0, platform_message=done.message,
+                                  discrepancies=done.discrepancies, warnings=done.warnings)
         reply.output.update(output_for_struct(done.output))
         return reply
 

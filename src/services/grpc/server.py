@@ -25,6 +25,7 @@ from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor, GuardI
 from services.grpc.idempotency import IdempotencyInterceptor
 from services.grpc.journal_servicer import JournalServicer
 from services.grpc.outpatient_servicer import OutpatientServicer
+from services.grpc.page_tokens import PageTokens
 from services.grpc.platform_servicer import PlatformServicer
 from services.grpc.request_guard import RequestGuard
 
@@ -57,7 +58,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  max_workers: int = 16, zone: str | ZoneInfo = mappers.DEFAULT_ZONE,
                  credentials: grpc.ServerCredentials | None = None, platform=None,
                  request_scope: RequestScope | None = None, ledger: RequestLedger | None = None,
-                 clock: Clock | None = None) -> tuple[grpc.Server, int]:
+                 clock: Clock | None = None, page_token_key: bytes | None = None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -66,7 +67,9 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     `platform`: a TransactionService, served as his.v1.PlatformService when given; `request_scope`:
     brackets each call (storage reuses one connection within it); `ledger`: keeps request_ids, so a
     retried mutating call acts once (without one, request_id is ignored); `clock`: the hospital's.
-    Raises AddressUnavailable when the address cannot be bound, e.g. while another server holds the port."""
+    `page_token_key`: signs list page tokens; servers behind one address need the same key (default: a
+    random key for this process). Raises AddressUnavailable when the address cannot be bound, e.g.
+    while another server holds the port."""
     zone = mappers.zone_of(zone)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
@@ -77,7 +80,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         interceptors=[AuthInterceptor(tokens), ErrorInterceptor(), GuardInterceptor(RequestGuard(load_catalogue())),
                       *([ScopeInterceptor(request_scope)] if request_scope is not None else []),
                       *([IdempotencyInterceptor(ledger, clock or SystemClock(zone))] if ledger is not None else [])])
-    outpatient_pb2_grpc.add_OutpatientServiceServicer_to_server(OutpatientServicer(outpatient, journal, zone), server)
+    outpatient_pb2_grpc.add_OutpatientServiceServicer_to_server(
+        OutpatientServicer(outpatient, journal, zone, page_tokens=PageTokens(page_token_key)), server)
     journal_pb2_grpc.add_JournalServiceServicer_to_server(JournalServicer(journal, zone), server)
     names = SERVICE_NAMES
     if platform is not None:

@@ -177,3 +177,14 @@ def test_a_payment_that_never_arrived_is_proven_unpaid(app, simulator):
     assert err.value.outcome == "not_applied"
     assert app.container.journal_store().get(err.value.journal_id).state is JournalState.FAILED
     assert app.transactions.invoke(ADMIN, "6202", {"data": pay}).output["data"]["ordStas"] == "6"  # paid once
+
+
+def test_a_doubtfully_required_field_left_out_is_sent_with_a_warning(app):
+    # 2201A med_type: the sources disagree on whether it is required, so leaving it out is not refused
+    app.transactions.invoke(CLERK, "1101", person())
+    data = {"psn_no": WORKER, "insutype": "310", "begntime": "2026-03-02 09:00:00", "mdtrt_cert_type": "02",
+            "mdtrt_cert_no": certno(), "ipt_otp_no": "MZWARN0001", "atddr_no": "D001", "dr_name": "王医生",
+            "dept_code": "NK01", "dept_name": "内科门诊", "caty": "A03"}
+    done = app.transactions.invoke(CLERK, "2201a", {"data": data})  # any case: sent as the platform spells it
+    assert done.warnings and done.warnings[0].startswith("data.med_type")
+    assert app.gateway.journal.by_msgid(done.msgid).infno == "2201A"

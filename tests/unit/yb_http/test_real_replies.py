@@ -126,3 +126,10 @@ def test_a_message_beside_infcode_0_is_kept_as_the_platforms_message() -> None:
 def test_spaced_date_is_normalised() -> None:
     reply = parse_reply(200, body_of(load(FIXTURES / "1101-response-3.json")), catalogue.get("1101"), "M1")
     assert reply.output["baseinfo"]["brdy"] == "2019-04-08"
+
+
+def test_an_absurd_amount_with_infcode_0_is_a_problem_not_a_crash() -> None:
+    body = b'{"infcode":0,"output":{"setlinfo":{"setl_id":"S1","medfee_sumamt":1e309,"acct_pay":"NaN"}}}'
+    reply = parse_reply(200, body, catalogue.get("2207"), "M1")
+    assert reply.output["setlinfo"]["setl_id"] == "S1"
+    assert sorted(p.field for p in reply.problems) == ["setlinfo.acct_pay", "setlinfo.medfee_sumamt"]
