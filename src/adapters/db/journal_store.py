@@ -24,6 +24,7 @@ from ports.journal import JournalStore, MsgIdAllocator
 from ports.jsoncodec import encode_json, parse_json
 
 MAX_SEQ = 9999
+MAX_ID = 2 ** 31 - 1  # journal.id is an INTEGER
 COUNTER_RETENTION = timedelta(days=1)  # a prefix carries a second-resolution time: never reused
 
 
@@ -81,6 +82,8 @@ class SqlJournalStore(JournalStore):
             raise NotFound(f"no journal entry {entry_id}")
 
     def get(self, entry_id: int) -> JournalEntry | None:
+        if not 0 < entry_id <= MAX_ID:  # beyond the column's range: no such entry (PostgreSQL would refuse the query)
+            return None
         return self._one(select(journal).where(journal.c.id == entry_id))
 
     def by_msgid(self, msgid: str) -> JournalEntry | None:

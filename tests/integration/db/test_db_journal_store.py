@@ -97,3 +97,9 @@ def test_for_visit_lists_the_visits_calls_in_order(store):
     store.open(_entry(visit_id=new_id()))
     assert [e.msgid for e in store.for_visit(visit_id)] == [first.msgid, second.msgid]
     assert store.for_visit(new_id()) == []
+
+
+def test_an_id_beyond_the_columns_range_is_simply_not_found(engine):
+    # found by the fuzz test: PostgreSQL refuses 2**40 for an INTEGER column instead of finding nothing
+    store = SqlJournalStore(engine)
+    assert store.get(2 ** 40) is None and store.get(-1) is None and store.get(0) is None
