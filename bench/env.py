@@ -13,7 +13,6 @@ from adapters.db import migrate
 from adapters.yb_sim.http_front import SimulatorHttpFront
 from adapters.yb_sim.platform import SimulatorPlatform
 from services.bootstrap import App, bootstrap
-from services.grpc.server import build_server
 from services.settings import PlatformSettings, Settings
 
 BENCH_DB = "his_bench"
@@ -87,9 +86,7 @@ def stack(database_url: str, nagle: bool = False):
     settings = Settings(database_url=database_url, platform=PlatformSettings(
         kind="http", url=front.url, paasid=PAASID, token=GATEWAY_TOKEN))
     app = bootstrap(settings)
-    server, port = build_server(app.outpatient, app.journal, settings.tokens(), address="127.0.0.1:0",
-                                max_workers=settings.grpc_workers, zone=settings.timezone,
-                                request_scope=app.request_scope)
+    server, port = app.server(address="127.0.0.1:0")  # wired as `his serve` wires it
     server.start()
     try:
         yield Stack(app, simulator, front, f"127.0.0.1:{port}", settings)

@@ -1,7 +1,9 @@
-"""Our path: one outpatient flow through the generated gRPC stubs, as any client would call it."""
+"""Our path: one outpatient flow through the generated gRPC stubs, as any client would call it:
+every mutating call carries a request_id (AIP-155), as a client that retries safely sends them."""
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime, timezone
 
 import grpc
@@ -13,6 +15,10 @@ from his.v1 import common_pb2, outpatient_pb2 as op, outpatient_pb2_grpc
 
 log = logging.getLogger(__name__)
 RPCS = ("ReadInsuredPerson", "RegisterVisit", "UploadVisitInfo", "UploadFees", "PreSettleVisit", "SettleVisit")
+
+
+def _key() -> str:
+    return str(uuid.uuid4())
 
 
 def _now() -> Timestamp:
@@ -56,20 +62,21 @@ class GrpcWorker:
         visit = t("RegisterVisit", stub.RegisterVisit, op.RegisterVisitRequest(
             psn_no=patient.psn_no, insutype=data.INSUTYPE, med_type=data.MED_TYPE, mdtrt_cert_type=data.CERT_TYPE,
             mdtrt_cert_no=patient.certno, dept_code=dept_code, dept_name=dept_name, caty=caty, atddr_no=dr_no,
-            dr_name=dr_name), metadata=meta).visit
+            dr_name=dr_name, request_id=_key()), metadata=meta).visit
         t("UploadVisitInfo", stub.UploadVisitInfo, op.UploadVisitInfoRequest(
             visit_id=visit.id, main_cond_dscr=data.MAIN_COND,
-            diagnoses=[common_pb2.Diagnosis(diag_time=_now(), **data.DIAGNOSIS)]), metadata=meta)
+            diagnoses=[common_pb2.Diagnosis(diag_time=_now(), **data.DIAGNOSIS)], request_id=_key()), metadata=meta)
         rows = [op.FeeItemInput(
             feedetl_sn=f"{batch}-{i}", chrg_bchno=batch, med_list_codg=code, medins_list_codg=his_code,
             medins_list_name=name, cnt=cnt, pric=pric, det_item_fee_sumamt=str(data.amount(cnt, pric)),
             fee_ocur_time=_now(), bilg_dept_codg=dept_code, bilg_dept_name=dept_name, bilg_dr_codg=dr_no,
             bilg_dr_name=dr_name) for i, (code, his_code, name, cnt, pric) in enumerate(data.FEES, 1)]
-        t("UploadFees", stub.UploadFees, op.UploadFeesRequest(visit_id=visit.id, fees=rows), metadata=meta)
+        t("UploadFees", stub.UploadFees, op.UploadFeesRequest(visit_id=visit.id, fees=rows, request_id=_key()),
+          metadata=meta)
         t("PreSettleVisit", stub.PreSettleVisit, op.PreSettleVisitRequest(
             visit_id=visit.id, chrg_bchno=batch, use_personal_account=True), metadata=meta)
         t("SettleVisit", stub.SettleVisit, op.SettleVisitRequest(
-            visit_id=visit.id, chrg_bchno=batch, use_personal_account=True), metadata=meta)
+            visit_id=visit.id, chrg_bchno=batch, use_personal_account=True, request_id=_key()), metadata=meta)
 
     def close(self) -> None:
         self.channel.close()

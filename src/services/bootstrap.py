@@ -179,6 +179,17 @@ class App:
     def request_scope(self) -> RequestScope:
         return self.container.connections().scope
 
+    def server(self, address: str | None = None, max_workers: int | None = None):
+        """The gRPC server (not started) and its port, wired as `his serve` runs it: every service,
+        the request scope, request_ids, the hospital's zone and clock. Raises AddressUnavailable."""
+        from services.grpc.server import build_server  # the gRPC layer only where a server is wanted
+
+        s = self.settings
+        return build_server(self.outpatient, self.journal, s.tokens(), address=address or s.grpc_address,
+                            max_workers=max_workers or s.grpc_workers, zone=s.timezone, platform=self.transactions,
+                            request_scope=self.request_scope, ledger=self.ledger, clock=self.clock,
+                            page_token_key=s.page_token_key.encode() or None)
+
     def close(self) -> None:
         """Sign every operator out (9002), release the platform and the database."""
         try:

@@ -25,17 +25,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from adapters.db.migrate import upgrade
     from services.bootstrap import bootstrap
     from services.grpc.idempotency import KEPT_FOR
-    from services.grpc.server import AddressUnavailable, build_server, serve_until_signalled
+    from services.grpc.server import AddressUnavailable, serve_until_signalled
 
     settings = settings_from(args)
     ensure_sqlite_dir(settings.database_url)
     upgrade(settings.database_url)
     app = bootstrap(settings)
     try:  # the port first: a second server on a busy port leaves before it touches anything
-        server, port = build_server(app.outpatient, app.journal, settings.tokens(), address=settings.grpc_address,
-                                    max_workers=settings.grpc_workers, zone=settings.timezone,
-                                    platform=app.transactions, request_scope=app.request_scope, ledger=app.ledger,
-                                    clock=app.clock, page_token_key=settings.page_token_key.encode() or None)
+        server, port = app.server()
     except AddressUnavailable as exc:
         app.close()
         print(f"his serve: {exc}", file=sys.stderr, flush=True)

@@ -10,7 +10,6 @@ import pytest
 from adapters.yb_sim.http_front import SimulatorHttpFront
 from adapters.yb_sim.platform import SimulatorPlatform
 from services.bootstrap import App, bootstrap
-from services.grpc.server import build_server
 from services.settings import PlatformSettings, Settings
 
 TOKEN = "demo-token"
@@ -32,8 +31,7 @@ def stack(database_url):
     settings = Settings(database_url=database_url, platform=PlatformSettings(
         kind="http", url=front.url, paasid="e2e", token="e2e-secret", read_timeout=1.0, connect_timeout=1.0))
     app = bootstrap(settings)
-    server, port = build_server(app.outpatient, app.journal, settings.tokens(), address="127.0.0.1:0", max_workers=8,
-                                request_scope=app.request_scope, ledger=app.ledger, clock=app.clock)
+    server, port = app.server(address="127.0.0.1:0", max_workers=8)
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     try:
