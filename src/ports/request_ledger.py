@@ -35,7 +35,9 @@ class RequestLedger(abc.ABC):
         running (its process ended): it is taken over, NEW again."""
 
     @abc.abstractmethod
-    def done(self, request_id: str, response: bytes, now: datetime) -> None: ...
+    def done(self, request_id: str, fingerprint: str, response: bytes, now: datetime) -> None:
+        """The call succeeded with `response`. A store may write it a moment later; until then a
+        claim of the key in this process already answers DONE."""
 
     @abc.abstractmethod
     def failed(self, request_id: str, status: bytes, now: datetime) -> None: ...
@@ -47,3 +49,6 @@ class RequestLedger(abc.ABC):
     @abc.abstractmethod
     def purge(self, before: datetime) -> int:
         """Forget keys claimed before `before`; returns how many."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Store whatever is still held in memory (at shutdown)."""

@@ -195,8 +195,11 @@ class App:
         try:
             self.gateway.sign_out_all({o.code: o.operator() for o in self.settings.operators})
         finally:
-            self.container.routed().close()
-            self.container.engine().dispose()
+            try:
+                self.container.ledger().close()  # replies still held in memory are stored
+            finally:
+                self.container.routed().close()
+                self.container.engine().dispose()
 
 
 def bootstrap(settings: Settings, platform=None) -> App:

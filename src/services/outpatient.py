@@ -121,15 +121,17 @@ class OutpatientService:
         """Store the REGISTERING visit; None when the number was free, else the visit that holds it
         (when it is this person's registration) or a refusal."""
         for _ in range(2):
+            try:  # the number is almost always free: try to take it, look at its holder only when not
+                with self.uow() as uow:
+                    uow.visits.add(visit)
+                    uow.commit()
+                    return None
+            except ConcurrencyConflict:
+                pass
             with self.uow() as uow:
                 holder = uow.visits.by_ipt_otp_no(visit.ipt_otp_no)
-                if holder is None:
-                    uow.visits.add(visit)
-                    try:
-                        uow.commit()
-                        return None
-                    except ConcurrencyConflict:
-                        continue  # claimed by someone else this very moment: look at the holder
+            if holder is None:
+                continue  # its holder was discarded meanwhile: try again
             if holder.psn_no == visit.psn_no and holder.state in (VisitState.REGISTERED, VisitState.SETTLING,
                                                                    VisitState.SETTLED):
                 return holder  # the same registration asked for again: one mdtrt_id, not two
@@ -194,16 +196,18 @@ class OutpatientService:
 
     def settle(self, op: Operator, visit_id: str, chrg_bchno: str, acct_used: bool = True,
                psn_setlway: str = "01", invono: str = "") -> tuple[Visit, Settlement]:
-        # Everything is checked before the claim writes anything: a bad request leaves the visit as it was.
-        visit = self.get_visit(visit_id)
-        visit_id = visit.id  # the caller may have named it by its mdtrt_id
-        visit.begin_settlement(chrg_bchno)  # the state rules, on the loaded copy
-        data = self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)
-        data.update(invono=invono, **_batch_split(visit, chrg_bchno))
-        self.gateway.check("2207", {"data": data})
-        visit = self._change(visit_id, lambda v: v.begin_settlement(chrg_bchno))  # the claim: one wins
-        data = self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)
-        data.update(invono=invono, **_batch_split(visit, chrg_bchno))
+        request: dict = {}
+
+        def claim(v: Visit) -> None:
+            v.begin_settlement(chrg_bchno)
+            data = self._settle_data(v, chrg_bchno, acct_used, psn_setlway)
+            data.update(invono=invono, **_batch_split(v, chrg_bchno))
+            # checked inside the claim's unit of work, before its commit: a bad request writes nothing
+            self.gateway.check("2207", {"data": data})
+            request["data"] = data
+
+        visit = self._change(visit_id, claim)  # the claim: of two at once, one wins
+        visit_id, data = visit.id, request["data"]
         try:
             reader = _SettlementReader(chrg_bchno, self.config.settlement_rules)
             self.gateway.call(op, "2207", {"data": data}, self._ctx(visit), verify=reader)
@@ -263,7 +267,7 @@ class OutpatientService:
     # ---- helpers ---------------------------------------------------------------------------
     def _change(self, visit_id: str, action: Callable[[Visit], None]) -> Visit:
         with self.uow() as uow:
-            visit = uow.visits.get(visit_id)
+            visit = uow.visits.get(visit_id) or uow.visits.by_mdtrt_id(visit_id)
             if visit is None:
                 raise NotFound(f"no visit {excerpt(visit_id)}")
             action(visit)

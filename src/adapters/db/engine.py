@@ -1,6 +1,7 @@
 """Engines and session factories; nothing is built at import time."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -45,7 +46,71 @@ def _sqlite_engine(parsed, pool_size: int, max_overflow: int) -> Engine:
         finally:
             cursor.close()
 
+    if not memory:
+        _one_writer_at_a_time(engine)
     return engine
+
+
+class _WriterTurn:
+    """SQLite lets one connection write at a time; a writer that finds the file locked sleeps in
+    steps of 1, 2, 5, 10 ms... before it looks again (sqlite3's busy handler). Within this process
+    the writers take turns on a lock instead: the next one starts the moment the last commits. The
+    busy handler still orders this process against other processes on the same file."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.holder: object | None = None  # the DBAPI connection whose transaction has the turn
+        self.thread: int | None = None
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _one_writer_at_a_time(engine: Engine) -> None:
+    turn = _WriterTurn()
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _take_turn(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+        dbapi = conn.connection.dbapi_connection
+        if turn.holder is dbapi or not statement.lstrip()[:7].upper().startswith(_WRITES):
+            return
+        if turn.thread == threading.get_ident():
+            return  # this thread writes on another connection already: waiting here would never end
+        if not turn.lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            return  # held far too long: leave the waiting to SQLite's own handler
+        turn.holder, turn.thread = dbapi, threading.get_ident()
+
+    def _ended(dbapi) -> None:
+        dbapi = getattr(dbapi, "dbapi_connection", dbapi)  # the pool's proxy, or the connection itself
+        if turn.holder is dbapi:
+            turn.holder = turn.thread = None
+            turn.lock.release()
+
+    # the turn ends once the transaction has (commit, rollback, or the pool's reset on check-in)
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi) -> None:
+        try:
+            commit(dbapi)
+        finally:
+            _ended(dbapi)
+
+    def do_rollback(dbapi) -> None:
+        try:
+            rollback(dbapi)
+        finally:
+            _ended(dbapi)
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+
+    @event.listens_for(engine, "close_detached")
+    def _detached(dbapi) -> None:
+        _ended(dbapi)
+
+    @event.listens_for(engine.pool, "close")
+    def _closed(dbapi, _record) -> None:
+        _ended(dbapi)
 
 
 def statement_engine(engine: Engine) -> Engine:

@@ -1,9 +1,19 @@
-"""Idempotency keys in SQL: one row per request_id, each write its own committed statement."""
+"""Idempotency keys in SQL: one row per request_id.
+
+A claim is written (and committed) before the call acts: a retry on any connection or server
+process sees it. A reply is handed to a background writer that stores replies in batches, off the
+call's path; until it is stored, this process answers retries from memory and other processes see
+the key still RUNNING (their client is told to retry shortly). Should the process end first, the
+key stays RUNNING until a retry takes it over (RequestLedger.claim); the journal, not this ledger,
+is the record of what the platform did.
+"""
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.db.connections import Connections
@@ -11,19 +21,36 @@ from adapters.db.engine import statement_engine
 from adapters.db.tables import request_ids as R
 from ports.request_ledger import Claim, ClaimState, RequestLedger
 
-_READ = select(R.c.method, R.c.fingerprint, R.c.state, R.c.response, R.c.status, R.c.created_at)
+log = logging.getLogger(__name__)
+
+_READ = select(R.c.fingerprint, R.c.state, R.c.response, R.c.status, R.c.created_at)
+_DONE = (update(R).where(R.c.request_id == bindparam("b_id"))
+         .values(state=ClaimState.DONE.value, response=bindparam("b_response"), finished_at=bindparam("b_at")))
+BATCH_EVERY = 0.05  # seconds a reply may wait to be stored with others
 
 
 class SqlRequestLedger(RequestLedger):
-    def __init__(self, engine: Engine | Connections):
+    def __init__(self, engine: Engine | Connections, batch_every: float = BATCH_EVERY):
         self._connections = engine if isinstance(engine, Connections) else Connections(statement_engine(engine))
         dialect = {"postgresql": postgresql, "sqlite": sqlite}[self._connections.engine.dialect.name]
         # a key already claimed inserts nothing (no error to recover from inside a transaction)
         self._insert = (dialect.insert(R).on_conflict_do_nothing(index_elements=[R.c.request_id])
                         .returning(R.c.request_id))
+        self._batch_every = batch_every
+        self._lock = threading.Lock()
+        self._replies: dict[str, tuple[str, bytes, datetime]] = {}  # done, not stored yet: fingerprint, reply, when
+        self._wake = threading.Event()
+        self._stopping = False
+        self._writer: threading.Thread | None = None
 
     def claim(self, request_id: str, method: str, fingerprint: str, now: datetime,
               running_since_before: datetime) -> Claim:
+        with self._lock:
+            waiting = self._replies.get(request_id)
+        if waiting is not None:
+            if waiting[0] != fingerprint:
+                return Claim(ClaimState.MISMATCH)
+            return Claim(ClaimState.DONE, response=waiting[1])
         with self._connections.connection() as conn:
             inserted = conn.execute(self._insert, {"request_id": request_id, "method": method,
                                                    "fingerprint": fingerprint, "state": ClaimState.RUNNING.value,
@@ -36,6 +63,7 @@ class SqlRequestLedger(RequestLedger):
                 conn.rollback()
                 return self.claim(request_id, method, fingerprint, now, running_since_before)
             if row.fingerprint != fingerprint:
+                conn.rollback()
                 return Claim(ClaimState.MISMATCH)
             state = ClaimState(row.state)
             if state is ClaimState.RUNNING and row.created_at < running_since_before:
@@ -48,11 +76,19 @@ class SqlRequestLedger(RequestLedger):
             conn.rollback()
             return Claim(state, response=row.response, status=row.status)
 
-    def done(self, request_id: str, response: bytes, now: datetime) -> None:
-        self._finish(request_id, ClaimState.DONE, now, response=response)
+    def done(self, request_id: str, fingerprint: str, response: bytes, now: datetime) -> None:
+        with self._lock:
+            self._replies[request_id] = (fingerprint, response, now)
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_replies, name="request-ledger", daemon=True)
+                self._writer.start()
+        self._wake.set()
 
     def failed(self, request_id: str, status: bytes, now: datetime) -> None:
-        self._finish(request_id, ClaimState.FAILED, now, status=status)
+        with self._connections.connection() as conn:
+            conn.execute(update(R).where(R.c.request_id == request_id)
+                         .values(state=ClaimState.FAILED.value, status=status, finished_at=now))
+            conn.commit()
 
     def release(self, request_id: str) -> None:
         with self._connections.connection() as conn:
@@ -60,13 +96,44 @@ class SqlRequestLedger(RequestLedger):
             conn.commit()
 
     def purge(self, before: datetime) -> int:
+        self.flush()
         with self._connections.connection() as conn:
             gone = conn.execute(delete(R).where(R.c.created_at < before)).rowcount
             conn.commit()
             return gone
 
-    def _finish(self, request_id: str, state: ClaimState, now: datetime, **values) -> None:
+    def flush(self) -> None:
+        """Store every reply handed over so far (the writer does this on its own within moments)."""
+        with self._lock:
+            batch = dict(self._replies)
+        if not batch:
+            return
         with self._connections.connection() as conn:
-            conn.execute(update(R).where(R.c.request_id == request_id).values(state=state.value, finished_at=now,
-                                                                              **values))
+            conn.execute(_DONE, [{"b_id": key, "b_response": reply, "b_at": at}
+                                 for key, (_, reply, at) in batch.items()])
             conn.commit()
+        with self._lock:
+            for key, entry in batch.items():
+                if self._replies.get(key) is entry:
+                    del self._replies[key]
+
+    def close(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._writer is not None:
+            self._writer.join(timeout=5)
+        self.flush()
+
+    def _write_replies(self) -> None:
+        while not self._stopping:
+            self._wake.wait()
+            if self._stopping:
+                return
+            threading.Event().wait(self._batch_every)  # let more replies join this batch
+            self._wake.clear()
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 - kept in memory, tried again with the next batch
+                log.exception("could not store %d request_id replies; will try again", len(self._replies))
+                self._wake.set()
+                threading.Event().wait(1.0)

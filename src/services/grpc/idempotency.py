@@ -82,8 +82,8 @@ class IdempotencyInterceptor(_PerMethod):
             if not request_id:
                 return behavior(request, context)
             now = clock.now()
-            claim = ledger.claim(request_id, method, fingerprint(current_operator().code, method, request), now,
-                                 now - RUNNING_AT_MOST)
+            key = fingerprint(current_operator().code, method, request)
+            claim = ledger.claim(request_id, method, key, now, now - RUNNING_AT_MOST)
             if claim.state is ClaimState.MISMATCH:
                 raise ValidationFailed([FieldViolation(FIELD, "was already used for another request (another "
                                                               "method, operator or content): a new change needs a "
@@ -104,7 +104,7 @@ class IdempotencyInterceptor(_PerMethod):
                     ledger.failed(request_id, status.SerializeToString(), clock.now())
                 raise
             try:
-                ledger.done(request_id, serialize(response), clock.now())
+                ledger.done(request_id, key, serialize(response), clock.now())
             except Exception:  # noqa: BLE001 - the change is made: the reply must still reach the caller
                 log.exception("could not record the reply of request_id %s (%s)", request_id, method)
             return response

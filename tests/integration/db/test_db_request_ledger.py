@@ -19,10 +19,29 @@ def test_a_key_is_claimed_once_and_its_reply_kept(engine):
     ledger, k = SqlRequestLedger(engine), key()
     assert ledger.claim(k, "/m", "f1", T, LONG_AGO).state is ClaimState.NEW
     assert ledger.claim(k, "/m", "f1", T, LONG_AGO).state is ClaimState.RUNNING
-    ledger.done(k, b"\x0a\x02ok", T)
-    again = ledger.claim(k, "/m", "f1", T, LONG_AGO)
+    ledger.done(k, "f1", b"\x0a\x02ok", T)
+    again = ledger.claim(k, "/m", "f1", T, LONG_AGO)  # answered from memory before the reply is stored
     assert (again.state, again.response) == (ClaimState.DONE, b"\x0a\x02ok")
     assert ledger.claim(k, "/m", "other request", T, LONG_AGO).state is ClaimState.MISMATCH
+    other_process = SqlRequestLedger(engine)
+    ledger.flush()
+    stored = other_process.claim(k, "/m", "f1", T, LONG_AGO)
+    assert (stored.state, stored.response) == (ClaimState.DONE, b"\x0a\x02ok")
+    assert other_process.claim(k, "/m", "other request", T, LONG_AGO).state is ClaimState.MISMATCH
+
+
+def test_the_writer_stores_replies_on_its_own_soon(engine):
+    import time
+
+    ledger, other_process, k = SqlRequestLedger(engine, batch_every=0.01), SqlRequestLedger(engine), key()
+    ledger.claim(k, "/m", "f", T, LONG_AGO)
+    ledger.done(k, "f", b"reply", T)
+    for _ in range(200):
+        if other_process.claim(k, "/m", "f", T, LONG_AGO).state is ClaimState.DONE:
+            break
+        time.sleep(0.01)
+    assert other_process.claim(k, "/m", "f", T, LONG_AGO).response == b"reply"
+    ledger.close()
 
 
 def test_a_failure_that_may_have_acted_is_kept_and_a_harmless_one_released(engine):
