@@ -100,12 +100,13 @@ class OutpatientService:
                 "dept_code": visit.dept_code, "dept_name": visit.dept_name, "caty": visit.caty}
         if self.config.register_infno == "2201A":
             data["med_type"] = visit.med_type
-        self.gateway.check(self.config.register_infno, {"data": data})  # nothing is claimed for a bad request
+        payload = {"data": data}
+        self.gateway.check(self.config.register_infno, payload)  # nothing is claimed for a bad request
         existing = self._claim_number(visit)
         if existing is not None:
             return existing
         try:
-            output = self.gateway.call(op, self.config.register_infno, {"data": data}, self._ctx(visit))
+            output = self.gateway.call(op, self.config.register_infno, payload, self._ctx(visit))
         except PlatformUnavailable as exc:
             if exc.outcome in ("not_sent", "reversed", "not_applied"):
                 self._discard(visit.id)
@@ -202,15 +203,15 @@ class OutpatientService:
             v.begin_settlement(chrg_bchno)
             data = self._settle_data(v, chrg_bchno, acct_used, psn_setlway)
             data.update(invono=invono, **_batch_split(v, chrg_bchno))
+            request["payload"] = {"data": data}
             # checked inside the claim's unit of work, before its commit: a bad request writes nothing
-            self.gateway.check("2207", {"data": data})
-            request["data"] = data
+            self.gateway.check("2207", request["payload"])
 
         visit = self._change(visit_id, claim)  # the claim: of two at once, one wins
-        visit_id, data = visit.id, request["data"]
+        visit_id, payload = visit.id, request["payload"]
         try:
             reader = _SettlementReader(chrg_bchno, self.config.settlement_rules)
-            self.gateway.call(op, "2207", {"data": data}, self._ctx(visit), verify=reader)
+            self.gateway.call(op, "2207", payload, self._ctx(visit), verify=reader)
         except PlatformUnavailable as exc:
             if exc.outcome in ("not_sent", "reversed", "not_applied"):
                 self._change(visit_id, lambda v: v.abandon_settlement())

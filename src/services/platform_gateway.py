@@ -77,6 +77,7 @@ class PlatformGateway:
         self.platform, self.journal, self.msgids = platform, journal, msgids
         self.clock, self.catalogue, self.institution = clock, catalogue, institution
         self._sign_nos: dict[str, tuple[str, str]] = {}  # operator code -> (day, sign_no)
+        self._local = threading.local()  # the payload check() passed last, in this thread
         self._sign_lock = threading.Lock()
 
     # ---- public ------------------------------------------------------------------------------
@@ -90,8 +91,10 @@ class PlatformGateway:
 
     def check(self, infno: str, payload: dict) -> None:
         """Refuse (ValidationFailed) a request the platform must never see, before anything is
-        written: a use case checks its payload with this before it claims or changes a record."""
-        self._checked(infno, payload)
+        written: a use case checks its payload with this before it claims or changes a record.
+        Sending that same payload object next, from this thread, is not checked a second time."""
+        tx, warnings = self._checked(infno, payload)
+        self._local.checked = (tx, payload, warnings)
 
     def _checked(self, infno: str, payload: dict):
         """The transaction, and the warnings of a request the catalogue lets through."""
@@ -108,7 +111,11 @@ class PlatformGateway:
     def send(self, operator: Operator, infno: str, payload: dict, ctx: CallContext = CallContext(),
              verify: Callable[[dict], list[str]] | None = None) -> Receipt:
         """Like call(), with the msgid and journal id of the call that succeeded."""
-        tx, warnings = self._checked(infno, payload)
+        checked, self._local.checked = getattr(self._local, "checked", None), None
+        if checked is not None and checked[1] is payload and self.catalogue.get(infno) is checked[0]:
+            tx, warnings = checked[0], checked[2]  # just checked by check(): the very same object
+        else:
+            tx, warnings = self._checked(infno, payload)
         infno = tx.code  # the spelling the platform uses, whatever case the caller wrote
         if warnings:
             log.info("%s sent with fields the catalogue is unsure of: %s", infno, "; ".join(warnings))
