@@ -59,3 +59,26 @@ def test_a_warning_beside_infcode_0_is_a_success_whose_message_is_kept(stack):
     settle = next(e for e in entries if e.infno == "2207")
     assert settle.state == common_pb2.JOURNAL_STATE_OK and settle.err_msg.startswith("提示：")
     assert json.loads(settle.reply_json)["setlinfo"]["setl_id"] == reply.settlement.setl_id
+
+
+def test_a_fee_row_reads_the_same_from_every_method(stack):
+    stub, visit = registered_visit(stack)
+    rows = fee_rows("B1", pric="12.35")
+    rows[0].cnt, rows[0].det_item_fee_sumamt = "3", "37.05"
+    uploaded = stub.UploadFees(op.UploadFeesRequest(visit_id=visit.id, fees=rows), metadata=stack.metadata).visit.fees[0]
+    stored = stub.GetVisit(op.GetVisitRequest(visit_id=visit.id), metadata=stack.metadata).visit.fees[0]
+    assert (uploaded.cnt, uploaded.pric, uploaded.det_item_fee_sumamt) == ("3.0000", "12.350000", "37.05")
+    assert (stored.cnt, stored.pric, stored.det_item_fee_sumamt) == (uploaded.cnt, uploaded.pric,
+                                                                      uploaded.det_item_fee_sumamt)
+
+
+def test_2203_sends_the_disease_category_only_when_given_never_the_icd_code(stack):
+    stub, visit = registered_visit(stack)
+    diagnosis = common_pb2.Diagnosis(diag_type="1", diag_srt_no=1, diag_code="I10.x00", diag_name="高血压",
+                                     diag_dept="内科", dise_dor_no="D001", dise_dor_name="王医生",
+                                     diag_time=visit.begntime, maindiag_flag="1")
+    stub.UploadVisitInfo(op.UploadVisitInfoRequest(visit_id=visit.id, diagnoses=[diagnosis]), metadata=stack.metadata)
+    stub.UploadVisitInfo(op.UploadVisitInfoRequest(visit_id=visit.id, diagnoses=[diagnosis], dise_codg="M03900",
+                                                   dise_name="高血压"), metadata=stack.metadata)
+    sent = [e.request["input"]["mdtrtinfo"] for e in stack.app.journal.for_visit(visit.id) if e.infno == "2203"]
+    assert [(m["dise_codg"], m["dise_name"]) for m in sent] == [("", ""), ("M03900", "高血压")]
