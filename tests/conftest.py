@@ -6,11 +6,28 @@ empty tables. HIS_TEST_DATABASE_URL=postgresql+psycopg://... runs them on Postgr
 """
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
 DATABASE_URL_ENV = "HIS_TEST_DATABASE_URL"
+
+
+def _shared_fakes() -> None:
+    """tests/fakes.py as `tests_shared_fakes` for every folder: a bare `import fakes` would find
+    whichever folder's fakes.py comes first on the path (tests/grpc has its own)."""
+    name = "tests_shared_fakes"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fakes.py"))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+
+
+_shared_fakes()
 
 
 def _configured_url() -> str:

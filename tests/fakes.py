@@ -11,8 +11,21 @@ from domain.errors import ConcurrencyConflict
 from domain.journal import JournalEntry, JournalState
 from ports.clock import Clock
 from ports.journal import JournalStore, MsgIdAllocator
+from ports.platform import Platform, PlatformReply, PlatformRequest
 from ports.repositories import PersonRepository, VisitCursor, VisitFilter, VisitPage, VisitRepository
 from ports.unit_of_work import UnitOfWork
+
+
+class CountingPlatform(Platform):
+    """A platform (the simulator, usually) that notes the infno of every request it is handed."""
+
+    def __init__(self, inner: Platform):
+        self.inner = inner
+        self.sent: list[str] = []
+
+    def execute(self, request: PlatformRequest) -> PlatformReply:
+        self.sent.append(request.infno)
+        return self.inner.execute(request)
 
 
 class StepClock(Clock):

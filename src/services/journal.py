@@ -13,7 +13,7 @@ from domain.visit import VisitState
 from ports.clock import Clock
 from ports.journal import JournalStore
 from ports.unit_of_work import UnitOfWork
-from services.outpatient import fees_from_upload, settlement_from_output, visit_from_registration
+from services.outpatient import discard_claim, fees_from_upload, settlement_from_output, visit_from_registration
 from services.platform_gateway import PlatformGateway
 
 log = logging.getLogger(__name__)
@@ -145,13 +145,10 @@ class JournalService:
 
     def _discard_claim(self, visit_id: str) -> None:
         """The 2201 never took effect: the claimed 门诊号 is free again."""
-        with self.uow() as uow:
-            visit = uow.visits.get(visit_id)
-            if visit is not None and visit.state is VisitState.REGISTERING:
-                uow.visits.discard(visit)
-                uow.commit()
-                log.warning("registration of visit %s never took effect: its 门诊号 %s is free again",
-                            visit_id, visit.ipt_otp_no)
+        visit = discard_claim(self.uow, visit_id)
+        if visit is not None:
+            log.warning("registration of visit %s never took effect: its 门诊号 %s is free again",
+                        visit_id, visit.ipt_otp_no)
 
     def _finish_registering_visits(self, cutoff) -> None:
         """A visit stays REGISTERING when the process died around its 2201. The last 2201 in the

@@ -144,11 +144,7 @@ class OutpatientService:
         raise ConcurrencyConflict(f"门诊号 {excerpt(visit.ipt_otp_no)} is contended; retry")
 
     def _discard(self, visit_id: str) -> None:
-        with self.uow() as uow:
-            visit = uow.visits.get(visit_id)
-            if visit is not None and visit.state is VisitState.REGISTERING:
-                uow.visits.discard(visit)
-                uow.commit()
+        discard_claim(self.uow, visit_id)
 
     # ---- 2203 ------------------------------------------------------------------------------
     def upload_diagnoses(self, op: Operator, visit_id: str, diagnoses: list[Diagnosis], main_cond_dscr: str = "",
@@ -300,6 +296,18 @@ class OutpatientService:
                 "medfee_sumamt": visit.batch_total(chrg_bchno), "psn_setlway": psn_setlway,
                 "mdtrt_id": visit.mdtrt_id, "chrg_bchno": chrg_bchno, "acct_used_flag": "1" if acct_used else "0",
                 "insutype": visit.insutype}
+
+
+def discard_claim(uow_factory: Callable[[], UnitOfWork], visit_id: str) -> Visit | None:
+    """Free the 门诊号 of a registration that never took effect: its REGISTERING visit is removed.
+    Returns the visit removed, None when there was none (or it is registered after all)."""
+    with uow_factory() as uow:
+        visit = uow.visits.get(visit_id)
+        if visit is None or visit.state is not VisitState.REGISTERING:
+            return None
+        uow.visits.discard(visit)
+        uow.commit()
+        return visit
 
 
 def _outpatient_number(begntime: datetime, request_key: str = "") -> str:

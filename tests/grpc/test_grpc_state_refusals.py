@@ -4,7 +4,7 @@ the simulator behind a wrapper that counts what it receives (it would refuse a s
 itself, so only the count tells a local refusal from one that came back from the platform)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import grpc
 import pytest
@@ -13,24 +13,14 @@ from grpc_status import rpc_status
 
 from adapters.yb_sim.platform import SimulatorPlatform
 from his.v1 import common_pb2, outpatient_pb2 as pb, outpatient_pb2_grpc
-from ports.platform import Platform, PlatformReply, PlatformRequest
 from services.bootstrap import bootstrap
 from services.grpc.server import build_server
 from services.settings import Settings
+from tests_shared_fakes import CountingPlatform  # tests/fakes.py, registered by tests/conftest.py
 
 WORKER = "42010620000000000001"
 WORKER_CERTNO = "420106198005129910"
 AUTH = (("authorization", "Bearer demo-token"),)
-
-
-@dataclass
-class CountingPlatform(Platform):
-    inner: Platform
-    sent: list[str] = field(default_factory=list)
-
-    def execute(self, request: PlatformRequest) -> PlatformReply:
-        self.sent.append(request.infno)
-        return self.inner.execute(request)
 
 
 @dataclass

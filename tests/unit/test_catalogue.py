@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from catalogue_inputs import settle_input
 
 from ports.catalogue import decode_output, load_catalogue, validate_request
 
@@ -92,17 +93,8 @@ def test_issue_transactions_are_catalogued():
     assert not catalogue.get("1301").applicable and catalogue.get("1301").replaced_by == "1312a"
 
 
-def _settle_input(**changes):
-    data = {"psn_no": "P1", "mdtrt_cert_type": "02", "mdtrt_cert_no": "420106199001011234", "med_type": "11",
-            "medfee_sumamt": Decimal("12.50"), "psn_setlway": "01", "mdtrt_id": "M1", "chrg_bchno": "B1",
-            "acct_used_flag": "1", "insutype": "310", "fulamt_ownpay_amt": Decimal("0"),
-            "overlmt_selfpay": Decimal("0"), "preselfpay_amt": "0.00", "inscp_scp_amt": 12}
-    data.update(changes)
-    return {"data": data}
-
-
 def test_valid_request_has_no_violations():
-    assert validate_request(catalogue, catalogue.get("2207"), _settle_input()) == []
+    assert validate_request(catalogue, catalogue.get("2207"), settle_input()) == []
 
 
 @pytest.mark.parametrize("change, field, words", [
@@ -116,7 +108,7 @@ def test_valid_request_has_no_violations():
     ({"acct_used_flag": "Y"}, "data.acct_used_flag", "yes_no"),
 ])
 def test_each_violation_names_its_field(change, field, words):
-    found = validate_request(catalogue, catalogue.get("2207"), _settle_input(**change))
+    found = validate_request(catalogue, catalogue.get("2207"), settle_input(**change))
     assert [v.field for v in found] == [field]
     assert words in found[0].description
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from catalogue_inputs import settle_input
 
 from ports.catalogue import check_request, decode_output, load_catalogue, validate_request
 from ports.catalogue.validation import (EXTENSION_DEPTH, MAX_DEPTH, MAX_VALUES, MAX_VIOLATIONS, TEXT_BOUND,
@@ -14,15 +15,6 @@ from ports.jsoncodec import parse_json
 
 catalogue = load_catalogue()
 SHORT = 200  # no description may be longer, whatever it refuses
-
-
-def settle(**changes) -> dict:
-    data = {"psn_no": "P1", "mdtrt_cert_type": "02", "mdtrt_cert_no": "420106199001011234", "med_type": "11",
-            "medfee_sumamt": Decimal("12.50"), "psn_setlway": "01", "mdtrt_id": "M1", "chrg_bchno": "B1",
-            "acct_used_flag": "1", "insutype": "310", "fulamt_ownpay_amt": Decimal("0"),
-            "overlmt_selfpay": Decimal("0"), "preselfpay_amt": "0.00", "inscp_scp_amt": 12}
-    data.update(changes)
-    return {"data": data}
 
 
 def fee_row(**changes) -> dict:
@@ -41,8 +33,8 @@ def problems(code: str, payload: object) -> dict[str, str]:
 
 
 def test_the_valid_forms_still_pass():
-    assert problems("2207", settle()) == {}
-    assert problems("2207", settle(medfee_sumamt="-12.50", psn_no=12345, inscp_scp_amt=Decimal("12.500"))) == {}
+    assert problems("2207", settle_input()) == {}
+    assert problems("2207", settle_input(medfee_sumamt="-12.50", psn_no=12345, inscp_scp_amt=Decimal("12.500"))) == {}
     assert problems("2204", {"feedetail": [fee_row(memo="第一行\n第二行", sin_dos_dscr="每次\t1片")]}) == {}
 
 
@@ -66,13 +58,13 @@ def test_the_valid_forms_still_pass():
     (Decimal("0." + "0" * 60 + "1"), "more than 40 digits"),
 ])
 def test_money_takes_plain_numbers_only(value, words):
-    found = problems("2207", settle(medfee_sumamt=value))
+    found = problems("2207", settle_input(medfee_sumamt=value))
     assert list(found) == ["data.medfee_sumamt"] and words in found["data.medfee_sumamt"]
 
 
 def test_json_1e309_is_refused_in_money_and_in_text():
     payload = parse_json('{"data": {"psn_no": 1e309, "medfee_sumamt": 1e309}}')
-    data = settle()["data"]
+    data = settle_input()["data"]
     data.update(payload["data"])
     found = problems("2207", {"data": data})
     assert set(found) == {"data.psn_no", "data.medfee_sumamt"}
@@ -99,14 +91,14 @@ def test_integers_take_plain_ascii_digits(value, ok):
     (True, "expected text"),
 ])
 def test_text_given_a_number_takes_a_plain_one_that_fits(value, words):
-    found = problems("2207", settle(psn_no=value))
+    found = problems("2207", settle_input(psn_no=value))
     assert list(found) == ["data.psn_no"] and words in found["data.psn_no"]
 
 
 # ---- characters ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("bad", ["P1\x00", "\x1b[31mP1", "P\u202e1", "P1\u200b", "P\x7f1", "P1\n"])
 def test_control_and_formatting_characters_are_refused(bad):
-    found = problems("2207", settle(psn_no=bad))
+    found = problems("2207", settle_input(psn_no=bad))
     assert list(found) == ["data.psn_no"] and "control or formatting character" in found["data.psn_no"]
 
 
@@ -122,20 +114,20 @@ def test_every_string_at_every_depth_is_checked():
     found = problems("2204", {"feedetail": [fee_row(), fee_row(med_list_codg="X\x1b[2J")]})
     assert list(found) == ["feedetail[1].med_list_codg"]
     # a dictionary-coded field whose list is open (not checked against codes)
-    found = problems("2207", settle(psn_type="1\x00"))
+    found = problems("2207", settle_input(psn_type="1\x00"))
     assert list(found) == ["data.psn_type"]
     # nested rows (3101: data > patient_dtos[] > fsi_encounter_dtos[])
     payload = audit_payload(dise_name="肺炎\u202e")
     assert "data.patient_dtos[0].fsi_encounter_dtos[0].fsi_diagnose_dtos[0].dise_name" in problems("3101", payload)
     # fields and nodes the catalogue does not declare, and open nodes
-    assert list(problems("2207", settle(remark="\x00"))) == ["data.remark"]
-    assert list(problems("2207", {**settle(), "extra": {"a": ["ok", "\x1b"]}})) == ["extra.a[1]"]
+    assert list(problems("2207", settle_input(remark="\x00"))) == ["data.remark"]
+    assert list(problems("2207", {**settle_input(), "extra": {"a": ["ok", "\x1b"]}})) == ["extra.a[1]"]
     assert list(problems("8101", {"data": {"anything": {"deep": "\x07"}}})) == ["data.anything.deep"]
     assert problems("8101", {"data": {"anything": "goes\nhere"}}) == {}
 
 
 def test_a_field_name_the_catalogue_does_not_know_is_checked_before_it_is_repeated():
-    found = validate_request(catalogue, catalogue.get("2207"), settle(**{"\x1b[31mred": "1", "k" * 5000: "2"}))
+    found = validate_request(catalogue, catalogue.get("2207"), settle_input(**{"\x1b[31mred": "1", "k" * 5000: "2"}))
     assert [v.field for v in found] == ["data", "data"]  # the row is named, not the bad name
     assert "control or formatting character" in found[0].description and "longer than 100" in found[1].description
     assert all(len(v.description) <= SHORT for v in found)
@@ -157,8 +149,8 @@ def audit_payload(**diagnosis) -> dict:
 # ---- lengths and sizes -----------------------------------------------------------------------------
 def test_a_string_without_a_declared_length_is_bounded():
     # an undeclared field, and an open node's field: TEXT_BOUND
-    assert "longer than 4000" in problems("2207", settle(remark="x" * (TEXT_BOUND + 1)))["data.remark"]
-    assert problems("2207", settle(remark="x" * TEXT_BOUND)) == {}
+    assert "longer than 4000" in problems("2207", settle_input(remark="x" * (TEXT_BOUND + 1)))["data.remark"]
+    assert problems("2207", settle_input(remark="x" * TEXT_BOUND)) == {}
     assert "longer than 4000" in problems("8101", {"data": {"note": "x" * (TEXT_BOUND + 1)}})["data.note"]
 
 
@@ -178,7 +170,7 @@ def test_the_whole_request_is_bounded_in_depth():
     deep: object = "x"
     for _ in range(5000):  # far beyond Python's recursion limit, were it walked without a bound
         deep = {"k": deep}
-    found = problems("2207", settle(remark=deep))
+    found = problems("2207", settle_input(remark=deep))
     # data.remark is level 3 (input 1, data 2): the first container below MAX_DEPTH is named
     assert list(found) == ["data.remark" + ".k" * (MAX_DEPTH - 2)]
     assert f"nested deeper than {MAX_DEPTH} levels" in next(iter(found.values()))
@@ -241,21 +233,21 @@ def test_violations_listed_are_bounded():
 
 
 def test_an_extension_object_is_bounded_in_depth_and_size():
-    assert problems("2207", settle(exp_content={"a": {"b": "1"}, "c": [1, "2"]})) == {}
+    assert problems("2207", settle_input(exp_content={"a": {"b": "1"}, "c": [1, "2"]})) == {}
     deep: object = "x"
     for _ in range(EXTENSION_DEPTH):
         deep = {"k": deep}
-    assert problems("2207", settle(exp_content=deep)) == {}
+    assert problems("2207", settle_input(exp_content=deep)) == {}
     deep = {"k": deep}
-    assert "nests at most" in problems("2207", settle(exp_content=deep))["data.exp_content.k.k.k"]
-    found = problems("2207", settle(exp_content={f"k{i}": "x" * 100 for i in range(50)}))
+    assert "nests at most" in problems("2207", settle_input(exp_content=deep))["data.exp_content.k.k.k"]
+    found = problems("2207", settle_input(exp_content={f"k{i}": "x" * 100 for i in range(50)}))
     assert "at most 4000" in found["data.exp_content"]
 
 
 def test_messages_repeat_only_an_excerpt():
     huge = "9" * 100_000
-    for code, payload in (("2207", settle(medfee_sumamt=huge)), ("2207", settle(insutype=huge + "x")),
-                          ("2207", settle(begntime=huge)), ("2204", {"feedetail": [fee_row(fee_ocur_time=huge)]})):
+    for code, payload in (("2207", settle_input(medfee_sumamt=huge)), ("2207", settle_input(insutype=huge + "x")),
+                          ("2207", settle_input(begntime=huge)), ("2204", {"feedetail": [fee_row(fee_ocur_time=huge)]})):
         found = validate_request(catalogue, catalogue.get(code), payload)
         assert found and all(len(v.description) <= SHORT for v in found), found
 

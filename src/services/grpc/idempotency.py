@@ -16,7 +16,6 @@ import hashlib
 import logging
 from datetime import timedelta
 
-import grpc
 from google.protobuf import descriptor_pool
 
 from domain.errors import (AlreadyExists, ConcurrencyConflict, FieldViolation, IllegalTransition, NotFound,
@@ -26,7 +25,7 @@ from ports.request_ledger import ClaimState, RequestLedger
 from services.errors import PlatformRejected, PlatformUnavailable
 from services.grpc import errors
 from services.grpc.auth import current_operator
-from services.grpc.interceptors import _PerMethod
+from services.grpc.interceptors import _PerMethod, unary
 
 log = logging.getLogger(__name__)
 
@@ -111,5 +110,4 @@ class IdempotencyInterceptor(_PerMethod):
 
         def serialize_or_pass(response) -> bytes:
             return response if isinstance(response, bytes) else serialize(response)
-        return grpc.unary_unary_rpc_method_handler(call, request_deserializer=handler.request_deserializer,
-                                                   response_serializer=serialize_or_pass)
+        return unary(handler, call, serializer=serialize_or_pass)

@@ -60,13 +60,19 @@ class _PerMethod(grpc.ServerInterceptor):
         raise NotImplementedError
 
 
+def unary(handler: grpc.RpcMethodHandler, behavior, deserializer=None, serializer=None) -> grpc.RpcMethodHandler:
+    """`handler` with another unary behavior (and, when given, request deserializer / response
+    serializer); the others carried over."""
+    return grpc.unary_unary_rpc_method_handler(
+        behavior, request_deserializer=deserializer or handler.request_deserializer,
+        response_serializer=serializer or handler.response_serializer)
+
+
 class ErrorInterceptor(_PerMethod):
     def _wrap(self, handler, method):
         if handler.unary_unary is None:
             return handler  # streaming methods (health Watch, reflection) keep their own handling
-        return grpc.unary_unary_rpc_method_handler(
-            map_errors(handler.unary_unary, method),
-            request_deserializer=handler.request_deserializer, response_serializer=handler.response_serializer)
+        return unary(handler, map_errors(handler.unary_unary, method))
 
 
 class ScopeInterceptor(_PerMethod):
@@ -84,8 +90,7 @@ class ScopeInterceptor(_PerMethod):
         def call(request, context):
             with scope():
                 return behavior(request, context)
-        return grpc.unary_unary_rpc_method_handler(
-            call, request_deserializer=handler.request_deserializer, response_serializer=handler.response_serializer)
+        return unary(handler, call)
 
 
 class GuardInterceptor(_PerMethod):
@@ -104,6 +109,4 @@ class GuardInterceptor(_PerMethod):
         def call(request, context):
             check(request)
             return behavior(request, context)
-        return grpc.unary_unary_rpc_method_handler(
-            call, request_deserializer=safe_deserializer(handler.request_deserializer),
-            response_serializer=handler.response_serializer)
+        return unary(handler, call, deserializer=safe_deserializer(handler.request_deserializer))

@@ -17,7 +17,7 @@ and REGISTERING, a registration whose 2201 reply and proof were lost, has no his
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from flowkit import OP, diagnosis, fees, register
@@ -25,23 +25,13 @@ from flowkit import OP, diagnosis, fees, register
 from adapters.yb_sim.platform import SimulatorPlatform
 from domain.errors import IllegalTransition
 from domain.visit import Visit, VisitState
-from ports.platform import Platform, PlatformReply, PlatformRequest
 from services.bootstrap import bootstrap
 from services.errors import PlatformUnavailable
 from services.settings import Settings
+from tests_shared_fakes import CountingPlatform  # tests/fakes.py, registered by tests/conftest.py
 
 REGISTERING, REGISTERED, SETTLING, SETTLED, CANCELLED = (
     VisitState.REGISTERING, VisitState.REGISTERED, VisitState.SETTLING, VisitState.SETTLED, VisitState.CANCELLED)
-
-
-@dataclass
-class CountingPlatform(Platform):
-    inner: Platform
-    sent: list[str] = field(default_factory=list)
-
-    def execute(self, request: PlatformRequest) -> PlatformReply:
-        self.sent.append(request.infno)
-        return self.inner.execute(request)
 
 
 @dataclass

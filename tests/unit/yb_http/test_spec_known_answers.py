@@ -10,7 +10,6 @@ tests/fixtures/real_replies.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import sys
 import re
@@ -37,14 +36,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "real_replies"
 
 
 def _shared_fakes():
-    # tests/fakes.py under a name of its own: a bare `import fakes` may find tests/grpc/fakes.py
-    name = "tests_shared_fakes"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[2] / "fakes.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+    return sys.modules["tests_shared_fakes"]  # tests/fakes.py, registered by tests/conftest.py
 
 # ---- ../shared/spec/envelope.json → gateway_headers.signature.test_vector (copied verbatim) ----
 VECTOR_TS = "1705285845"
