@@ -1,5 +1,5 @@
 # Shared by scripts/serve, scripts/test and the bench scripts: a project venv installed from a lock file
-# (requirements/runtime.txt for "", requirements/dev.txt for "dev"), reinstalled when that file or
+# (requirements.txt for "", requirements-dev.txt for "dev"), reinstalled when that file or
 # pyproject.toml changes. Exact versions with hashes: every machine gets the same packages, with nothing
 # but pip. ./scripts/refresh-lock re-resolves the lock files.
 set -euo pipefail
@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PY="${PYTHON:-python3}"
 EXTRAS="${1:-}"
-LOCK="requirements/${EXTRAS:-runtime}.txt"
+LOCK="requirements${EXTRAS:+-$EXTRAS}.txt"
 STAMP=".venv/.installed-${EXTRAS:-runtime}"
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv

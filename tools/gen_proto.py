@@ -11,7 +11,7 @@ copied, so a failed protoc run never leaves half-written stubs behind.
 descriptor of each *_pb2.py (messages, enums, services, options), the RPCs of each *_pb2_grpc.py
 (method paths, kinds, request and response types) and the names each *_pb2.pyi declares. Version
 stamps, headers and layout differ from one grpcio-tools release to the next and are ignored; the
-release is pinned in requirements/dev.txt, and writing regenerates every file with it.
+release is pinned in requirements-dev.txt, and writing regenerates every file with it.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The lock files that scripts/serve and scripts/test install from (requirements/runtime.txt, dev.txt)
+"""The lock files that scripts/serve and scripts/test install from (requirements.txt, requirements-dev.txt)
 agree with pyproject.toml and with each other, pin everything with hashes, and are what the tests run on."""
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[2]
-REFRESH = "run ./scripts/refresh-lock and commit requirements/"
+REFRESH = "run ./scripts/refresh-lock and commit requirements.txt and requirements-dev.txt"
 
 
 def _pins(name: str) -> dict[str, tuple[Version, list[str]]]:
     """package -> (pinned version, hashes) of one lock file; every entry must be an exact pin."""
-    text = (ROOT / "requirements" / name).read_text(encoding="utf-8").replace("\\\n", " ")
+    text = (ROOT / name).read_text(encoding="utf-8").replace("\\\n", " ")
     pins = {}
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
@@ -31,7 +31,7 @@ def _pins(name: str) -> dict[str, tuple[Version, list[str]]]:
     return pins
 
 
-RUNTIME, DEV = _pins("runtime.txt"), _pins("dev.txt")
+RUNTIME, DEV = _pins("requirements.txt"), _pins("requirements-dev.txt")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 BUILD = PYPROJECT["build-system"]["requires"]
 DEPENDENCIES = PYPROJECT["project"]["dependencies"]
@@ -63,7 +63,7 @@ def test_the_server_runs_the_versions_the_tests_ran():
 
 
 def test_the_tests_run_on_the_locked_versions():
-    """./scripts/test installs requirements/dev.txt; a different version here means it did not."""
+    """./scripts/test installs requirements-dev.txt; a different version here means it did not."""
     installed = {}
     for name, (version, _) in DEV.items():
         try:
