@@ -311,10 +311,12 @@ def discard_claim(uow_factory: Callable[[], UnitOfWork], visit_id: str) -> Visit
 
 
 def _outpatient_number(begntime: datetime, request_key: str = "") -> str:
-    """A 门诊号 for a registration whose caller gave none: MZ + the time + 8 hex digits (24 characters,
-    within 2201's 30), random, or drawn from the caller's request_id so a retry reuses it."""
-    tail = hashlib.sha256(request_key.encode()).hexdigest()[:8] if request_key else secrets.token_hex(4)
-    return f"MZ{begntime:%Y%m%d%H%M%S}{tail.upper()}"
+    """A 门诊号 for a registration whose caller gave none (within 2201's 30 characters). Drawn from the
+    caller's request_id when there is one, so every retry of that request asks for the same number
+    (whatever time it comes); else MZ + the time + 8 random hex digits."""
+    if request_key:
+        return "MZR" + hashlib.sha256(request_key.encode()).hexdigest()[:20].upper()
+    return f"MZ{begntime:%Y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
 
 
 def _copy(settlement: Settlement) -> Settlement:

@@ -20,3 +20,4 @@ def test_a_page_token_key_is_long_enough_or_absent(monkeypatch):
     monkeypatch.setenv("HIS_PAGE_TOKEN_KEY", "short")
     with pytest.raises(ValidationError, match="at least 16 bytes"):
         Settings()
+
