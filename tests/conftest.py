@@ -16,18 +16,18 @@ import pytest
 DATABASE_URL_ENV = "HIS_TEST_DATABASE_URL"
 
 
-def _shared_fakes() -> None:
-    """tests/fakes.py as `tests_shared_fakes` for every folder: a bare `import fakes` would find
-    whichever folder's fakes.py comes first on the path (tests/grpc has its own)."""
-    name = "tests_shared_fakes"
+def _register(name: str, path: Path) -> None:
+    """A helper module of the tests under a name of its own: a bare `import fakes` would find
+    whichever folder's fakes.py comes first on the path."""
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fakes.py"))
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
 
 
-_shared_fakes()
+_register("tests_shared_fakes", Path(__file__).with_name("fakes.py"))  # the storage ports' fakes
+_register("tests_grpc_fakes", Path(__file__).parent / "grpc" / "fakes.py")  # the use cases' fakes, for the gRPC layer
 
 
 def _configured_url() -> str:

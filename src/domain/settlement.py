@@ -99,11 +99,6 @@ class Settlement:
     # where the platform's figures do not hold together, in words (see `discrepancies_in`)
     discrepancies: list[str] = field(default_factory=list)
 
-    def amount(self, name: str) -> Decimal:
-        """An amount for arithmetic: 0 where the platform gave none."""
-        value = getattr(self, name)
-        return ZERO if value is None else value
-
     @classmethod
     def from_setlinfo(cls, setlinfo: dict, setldetail: list[dict], chrg_bchno: str,
                       rules: SettlementRules = SettlementRules()) -> Settlement:

@@ -1,10 +1,8 @@
 """A real server on an ephemeral port, backed by the fakes, and stubs over a real channel."""
 from __future__ import annotations
 
-import importlib.util
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import grpc
 import pytest
@@ -16,18 +14,7 @@ from his.v1 import outpatient_pb2 as pb
 from services.grpc.server import build_server
 
 
-def _load_fakes():
-    # Loaded under a unique name: a bare `import fakes` could clash with another test folder's.
-    name = "tests_grpc_fakes"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("fakes.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-fakes = _load_fakes()
+fakes = sys.modules["tests_grpc_fakes"]  # tests/grpc/fakes.py, registered by tests/conftest.py
 
 CLERK = Operator(code="A001", name="张三", type="1")
 TOKENS = {"tok-clerk": CLERK}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
 
 from sqlalchemy import Engine, bindparam, delete, select, text, update
@@ -144,11 +145,11 @@ class SqlRequestLedger(RequestLedger):
             self._wake.wait()
             if self._stopping:
                 return
-            threading.Event().wait(self._batch_every)  # let more replies join this batch
+            time.sleep(self._batch_every)  # let more replies join this batch
             self._wake.clear()
             try:
                 self.flush()
             except Exception:  # noqa: BLE001 - kept in memory, tried again with the next batch
                 log.exception("could not store %d request_id replies; will try again", len(self._replies))
                 self._wake.set()
-                threading.Event().wait(1.0)
+                time.sleep(1.0)
