@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 
 DATABASE_URL_ENV = "HIS_TEST_DATABASE_URL"
+# The in-memory simulator commits before it answers or fails: once its reply is lost nothing more
+# can arrive, so tests settle doubt at once unless they set a window themselves (the tests of the
+# in-flight window do, and so does every test of a platform that commits late).
+os.environ.setdefault("HIS_PLATFORM__IN_FLIGHT_MARGIN", "0")
 
 
 def _register(name: str, path: Path) -> None:

@@ -63,12 +63,15 @@ class FakeJournal(JournalStore):
         return entry_id
 
     def close(self, entry_id, state, *, infcode=None, err_msg="", reply=None, inf_refmsgid="", finished_at=None,
-              resolution="", reversal_msgid="", discrepancy="") -> None:
-        e = self.entries[entry_id]
-        self.entries[entry_id] = replace(e, state=state, infcode=infcode, err_msg=err_msg, reply=reply,
-                                         inf_refmsgid=inf_refmsgid, finished_at=finished_at,
-                                         resolution=resolution, reversal_msgid=reversal_msgid,
-                                         discrepancy=discrepancy)
+              resolution="", reversal_msgid="", discrepancy="", in_flight_until=None, retry_at=None,
+              attempts=None) -> None:
+        given = {"infcode": infcode, "reply": reply, "finished_at": finished_at, "in_flight_until": in_flight_until,
+                 "retry_at": retry_at, "attempts": attempts, "err_msg": err_msg or None,
+                 "inf_refmsgid": inf_refmsgid or None, "resolution": resolution or None,
+                 "reversal_msgid": reversal_msgid or None, "discrepancy": discrepancy or None}
+        # as the port says: a field not given keeps what the entry holds
+        self.entries[entry_id] = replace(self.entries[entry_id], state=state,
+                                         **{k: v for k, v in given.items() if v is not None})
 
     def get(self, entry_id):
         return self.entries.get(entry_id)

@@ -40,4 +40,34 @@ class JournalEntry:
     # what did not hold together in a reply the platform accepted (infcode 0): sums, unreadable
     # values. Recorded and shown, never a reason to doubt the call.
     discrepancy: str = ""
+    owner: str = ""  # the process (his_instances.instance_id) that sent it: a dead owner's PENDING is orphaned
+    # Doubt rules (UNCERTAIN): until `in_flight_until` the original may still reach the platform, so
+    # "the platform shows nothing" proves nothing before it; the resolver next looks at `retry_at`.
+    in_flight_until: datetime | None = None
+    retry_at: datetime | None = None
+    attempts: int = 0  # how often resolving it was tried
     id: int | None = None
+
+    def may_still_arrive(self, now: datetime) -> bool:
+        """Whether the original request may still reach the platform (and take effect) at `now`. An
+        entry journaled before the window was kept (none recorded) is long past it."""
+        return self.in_flight_until is not None and now < self.in_flight_until
+
+    def next_step(self, now: datetime) -> str:
+        """For an entry not settled: what happens next, or what an operator should do."""
+        if self.state.resolved:
+            return ""
+        if self.state is JournalState.PENDING:
+            return (f"in flight from process {self.owner or '(unknown)'}; should that process die, the resolver "
+                    "takes it over")
+        if self.may_still_arrive(now):
+            return (f"wait: the request may still reach the platform until {self.in_flight_until:%Y-%m-%d %H:%M:%S}; "
+                    "the resolver settles it after that")
+        if "冲正" in self.resolution and "refused" in self.resolution:
+            return (f"the platform refuses to undo {self.infno} {self.msgid}: ask the 医保 centre whether it stands, "
+                    "then settle the visit by hand")
+        if "no query shows" in self.resolution:
+            return f"ask the 医保 centre whether {self.infno} {self.msgid} took effect, then settle the visit by hand"
+        when = f" at {self.retry_at:%Y-%m-%d %H:%M:%S}" if self.retry_at else ""
+        return (f"the resolver tries again{when} (attempt {self.attempts + 1}); if it stays open, check the "
+                "platform's reachability")

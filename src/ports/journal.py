@@ -26,8 +26,10 @@ class JournalStore(abc.ABC):
     @abc.abstractmethod
     def close(self, entry_id: int, state: JournalState, *, infcode: int | None = None, err_msg: str = "",
               reply: dict | None = None, inf_refmsgid: str = "", finished_at: datetime | None = None,
-              resolution: str = "", reversal_msgid: str = "", discrepancy: str = "") -> None:
-        """Record the outcome. err_msg of an OK entry is the platform's message on a success (some
+              resolution: str = "", reversal_msgid: str = "", discrepancy: str = "",
+              in_flight_until: datetime | None = None, retry_at: datetime | None = None,
+              attempts: int | None = None) -> None:
+        """Record the outcome (fields not given keep what the entry holds). err_msg of an OK entry is the platform's message on a success (some
         platforms put warnings there); discrepancy notes what did not hold in an accepted reply."""
 
     @abc.abstractmethod

@@ -5,13 +5,15 @@ Tests call `bootstrap()` with their own settings, or override single providers
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from dependency_injector import containers, providers
 
 from adapters.db.catalog_store import SqlCatalogStore
 from adapters.db.connections import Connections
 from adapters.db.engine import make_engine, make_session_factory
+from adapters.db.instances import SqlInstanceRegistry
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.request_ledger import SqlRequestLedger
 from adapters.db.unit_of_work import SqlUnitOfWork
@@ -30,6 +32,7 @@ from services.catalog_sync import CatalogSyncService, JournalWithoutBodies
 from services.journal import JournalService
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.platform_gateway import PlatformGateway
+from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
 from services.transactions import TransactionService
 
@@ -116,7 +119,12 @@ class Container(containers.DeclarativeContainer):
     )
     mobile_pay = providers.Singleton(_mobile_pay, settings, catalogue, clock)
     routed = providers.Singleton(_router, settings, catalogue, platform, mobile_pay)
-    gateway = providers.Singleton(PlatformGateway, routed, journal_store, msgids, clock, catalogue, institution)
+    # this process, in the journal (owner of each entry) and among the replicas (heartbeat, lease)
+    instance_id = providers.Singleton(new_instance_id)
+    instances = providers.Singleton(SqlInstanceRegistry, engine)
+    in_flight_margin = providers.Callable(lambda s: timedelta(seconds=s.platform.in_flight_margin), settings)
+    gateway = providers.Singleton(PlatformGateway, routed, journal_store, msgids, clock, catalogue, institution,
+                                  instance_id, in_flight_margin)
     settlement_rules = providers.Singleton(
         lambda s: SettlementRules(mulaid_in_acct_pay=s.platform.acct_mulaid_in_acct_pay), settings)
     outpatient = providers.Singleton(
@@ -125,7 +133,15 @@ class Container(containers.DeclarativeContainer):
                            settings, settlement_rules))
     journal = providers.Singleton(
         JournalService, journal_store, gateway, uow.provider, clock,
-        providers.Callable(lambda s: s.system_operator.operator(), settings), settlement_rules=settlement_rules)
+        providers.Callable(lambda s: s.system_operator.operator(), settings),
+        pending_grace=providers.Callable(lambda s: timedelta(seconds=s.resolver.pending_grace), settings),
+        settlement_rules=settlement_rules,
+        backoff=providers.Callable(lambda s: timedelta(seconds=s.resolver.backoff), settings),
+        max_backoff=providers.Callable(lambda s: timedelta(seconds=s.resolver.max_backoff), settings))
+    resolver = providers.Singleton(
+        Resolver, journal, instances, clock, instance_id,
+        providers.Callable(lambda s: ResolverConfig(interval=timedelta(seconds=s.resolver.interval),
+                                                    lease_ttl=timedelta(seconds=s.resolver.lease_ttl)), settings))
     transactions = providers.Singleton(
         TransactionService, catalogue, gateway, providers.Callable(lambda s: s.roles, settings))
     # the catalogue sync has a gateway of its own: same platform (sending only 9001/13xx/9102/9002, it
@@ -134,7 +150,7 @@ class Container(containers.DeclarativeContainer):
     catalog_journal = providers.Singleton(JournalWithoutBodies, journal_store)
     catalog_platform = providers.Singleton(_streaming_downloads, platform)
     catalog_gateway = providers.Singleton(PlatformGateway, catalog_platform, catalog_journal, msgids, clock,
-                                          catalogue, institution)
+                                          catalogue, institution, instance_id, in_flight_margin)
     catalog_store = providers.Singleton(SqlCatalogStore, engine, clock)
     catalog_sync = providers.Singleton(
         CatalogSyncService, catalog_gateway, catalog_store, clock, catalogue,
@@ -146,6 +162,7 @@ class Container(containers.DeclarativeContainer):
 class App:
     container: Container
     settings: Settings
+    running: list = field(default_factory=list)  # background workers to stop on close()
 
     @property
     def outpatient(self) -> OutpatientService:
@@ -154,6 +171,10 @@ class App:
     @property
     def journal(self) -> JournalService:
         return self.container.journal()
+
+    @property
+    def resolver(self) -> Resolver:
+        return self.container.resolver()
 
     @property
     def transactions(self) -> TransactionService:
@@ -190,9 +211,19 @@ class App:
                             request_scope=self.request_scope, ledger=self.ledger, clock=self.clock,
                             page_token_key=s.page_token_key.encode() or None)
 
+    def start_resolver(self) -> Resolver:
+        """Register this process and run the resolver in the background until close()."""
+        resolver = self.resolver
+        if resolver not in self.running:
+            resolver.start()
+            self.running.append(resolver)
+        return resolver
+
     def close(self) -> None:
-        """Sign every operator out (9002), release the platform and the database."""
+        """Stop the resolver, sign every operator out (9002), release the platform and the database."""
         try:
+            while self.running:
+                self.running.pop().stop()
             self.gateway.sign_out_all({o.code: o.operator() for o in self.settings.operators})
         finally:
             try:

@@ -37,9 +37,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         app.close()
         print(f"his serve: {exc}", file=sys.stderr, flush=True)
         return 1
-    recovered = app.journal.recover()
-    if recovered:
-        log.warning("start-up recovery settled %d journal entries", len(recovered))
+    if settings.resolver.enabled:
+        # one pass now (when this replica holds the lease), then on a schedule for as long as it runs
+        app.resolver.register()
+        report = app.resolver.run_once()
+        if report is not None and (report.settled or report.still_open):
+            log.warning("start-up: the resolver settled %d doubtful platform call(s); %d still open",
+                        len(report.settled), len(report.still_open))
+        app.start_resolver()
     app.ledger.purge(app.clock.now() - KEPT_FOR)  # request_ids older than a week: no retry comes that late
     server.start()
     print(f"his: gRPC on port {port}; database {settings.database_url}; platform {settings.platform.kind}"
@@ -110,7 +115,8 @@ def cmd_journal(args: argparse.Namespace) -> int:
             print(json.dumps({"id": e.id, "msgid": e.msgid, "infno": e.infno, "state": e.state.value,
                               "psn_no": e.psn_no, "mdtrt_id": e.mdtrt_id, "visit_id": e.visit_id,
                               "created_at": e.created_at.isoformat(sep=" "), "err_msg": e.err_msg,
-                              "resolution": e.resolution, "discrepancy": e.discrepancy}, ensure_ascii=False))
+                              "resolution": e.resolution, "discrepancy": e.discrepancy, "attempts": e.attempts,
+                              "next_step": e.next_step(app.clock.now())}, ensure_ascii=False))
         if not entries:
             if args.discrepancies:
                 print("no accepted call with discrepancies")

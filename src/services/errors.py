@@ -15,10 +15,14 @@ class PlatformRejected(DomainError):
 class PlatformUnavailable(DomainError):
     """The platform could not be reached or gave no trustworthy answer.
 
-    `outcome` says what is known: "not_sent" (nothing happened), "reversed" (it may have happened
-    and was undone by 冲正), "unresolved" (it may have happened; the journal entry stays open until
-    recovery settles it)."""
+    `outcome` says what is known: "not_sent" (nothing happened), "reversed" (it had been sent, and
+    冲正 proved the platform holds no trace of it), "not_applied" (a query proved it never took
+    effect), "applied" (a query proved it did), "repeatable" (an idempotent call: sending it again
+    has one effect), "unresolved" (it may have happened; the journal entry stays open and the
+    resolver settles it: ask again after `retry_after` seconds)."""
 
-    def __init__(self, infno: str, message: str, msgid: str, journal_id: int | None, outcome: str):
+    def __init__(self, infno: str, message: str, msgid: str, journal_id: int | None, outcome: str,
+                 retry_after: float | None = None):
         super().__init__(f"医保平台不可用 ({infno}, {outcome}): {message}")
         self.infno, self.msgid, self.journal_id, self.outcome = infno, msgid, journal_id, outcome
+        self.retry_after = retry_after

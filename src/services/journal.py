@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.errors import IllegalTransition, NotFound, ValidationFailed
@@ -18,19 +19,33 @@ from services.platform_gateway import PlatformGateway
 
 log = logging.getLogger(__name__)
 
+@dataclass(frozen=True)
+class SweepReport:
+    settled: list[JournalEntry]  # settled by this pass
+    still_open: list[JournalEntry]  # looked at (or not yet due), still doubtful
+
+
 SETTLEMENT_CODES = frozenset({"2207"})
 REGISTRATION_CODES = frozenset({"2201", "2201A"})
 FEE_UPLOAD_CODES = frozenset({"2204"})
+CANCELLATION_CODES = frozenset({"2202", "2205"})  # shown applied by a query: recorded like a reply
+# A live process records what the platform answered within moments; a visit left unrecorded longer
+# than this by a process that is still alive had its recording fail, and the resolver finishes it.
+RECORDING_TAKES_AT_MOST = timedelta(minutes=2)
 
 
 class JournalService:
     def __init__(self, journal: JournalStore, gateway: PlatformGateway, uow: Callable[[], UnitOfWork], clock: Clock,
-                 system_operator: Operator, pending_grace: timedelta = timedelta(minutes=2),
-                 settlement_rules: SettlementRules = SettlementRules()):
+                 system_operator: Operator, pending_grace: timedelta = timedelta(minutes=10),
+                 settlement_rules: SettlementRules = SettlementRules(), backoff: timedelta = timedelta(seconds=5),
+                 max_backoff: timedelta = timedelta(minutes=5)):
         self.journal, self.gateway, self.uow, self.clock = journal, gateway, uow, clock
         self.settlement_rules = settlement_rules
         self.system_operator = system_operator
-        self.pending_grace = pending_grace  # a PENDING entry younger than this may still be in flight elsewhere
+        # a PENDING entry of a live process younger than this may still get its reply there
+        self.pending_grace = pending_grace
+        self.backoff, self.max_backoff = backoff, max_backoff  # between attempts at an entry still open
+        self._unjournaled: dict[str, object] = {}  # REGISTERING visits without a 2201 yet -> first seen
 
     def unresolved(self) -> list[JournalEntry]:
         return self.journal.unresolved()
@@ -57,21 +72,70 @@ class JournalService:
         return self.get(entry_id)
 
     def recover(self) -> list[JournalEntry]:
-        """At start-up: settle what a dead process left PENDING and every UNCERTAIN entry, then
-        bring visits left SETTLING in line with what the journal knows."""
-        cutoff = self.clock.now() - self.pending_grace
-        settled = []
-        for entry in self.journal.unresolved(older_than=cutoff):
+        """One pass of the resolver as a lone process starting up: every process that journaled
+        before is taken for gone. Returns the entries it settled (not those it tried). With
+        replicas, the resolver (services.resolver) asks each owner's heartbeat instead."""
+        return self.sweep(owner_alive=lambda owner: False).settled
+
+    def sweep(self, owner_alive: Callable[[str], bool | None] = lambda owner: None,
+              holding: Callable[[], bool] = lambda: True) -> "SweepReport":
+        """Look at every doubtful entry that is due: a PENDING one whose process died (`owner_alive`
+        says False; None: unknown process, judged by age) or that is older than the grace; an
+        UNCERTAIN one whose retry time came. Settle what can be proved, schedule the rest with
+        back-off, then bring stuck visits in line. `holding` is asked before each entry: a resolver
+        that lost its lease stops at once."""
+        now = self.clock.now()
+        settled, still_open = [], []
+        for entry in self.journal.unresolved():
+            if not holding():
+                break
+            if entry.state is JournalState.PENDING:
+                if not self._orphaned(entry, now, owner_alive):
+                    continue
+            elif entry.retry_at is not None and entry.retry_at > now:
+                still_open.append(entry)
+                continue
             try:
                 self._resolve(entry, self.system_operator)
-            except Exception as exc:  # noqa: BLE001 - one bad entry must not stop recovery
+            except Exception as exc:  # noqa: BLE001 - one bad entry must not stop the others
                 log.warning("could not resolve journal entry %s (%s): %s", entry.id, entry.msgid, exc)
-            settled.append(self.get(entry.id))
-        self._finish_settling_visits()
-        self._finish_registering_visits(cutoff)
-        return settled
+            after = self.get(entry.id)
+            if after.state.resolved:
+                settled.append(after)
+            else:
+                still_open.append(self._schedule(after))
+        if holding():
+            self._finish_settling_visits(now, owner_alive)
+            self._finish_registering_visits(now, owner_alive)
+        return SweepReport(settled=settled, still_open=still_open)
 
-    def _finish_settling_visits(self) -> None:
+    def _orphaned(self, entry: JournalEntry, now, owner_alive: Callable[[str], bool | None]) -> bool:
+        """A PENDING entry nobody will close: its process died, or it is older than any call runs."""
+        if now - entry.created_at >= self.pending_grace:
+            return True
+        return owner_alive(entry.owner) is False
+
+    def _schedule(self, entry: JournalEntry) -> JournalEntry:
+        """Still open: next look right when the original can no longer arrive, else after a back-off
+        that doubles with each attempt."""
+        now = self.clock.now()
+        attempts = entry.attempts + 1
+        if entry.may_still_arrive(now):
+            retry_at = entry.in_flight_until
+        else:
+            retry_at = now + min(self.backoff * (2 ** min(attempts - 1, 16)), self.max_backoff)
+        self.journal.close(entry.id, JournalState.UNCERTAIN, retry_at=retry_at, attempts=attempts)
+        entry.retry_at, entry.attempts = retry_at, attempts
+        return entry
+
+    def _left_behind(self, entry: JournalEntry, now, owner_alive: Callable[[str], bool | None]) -> bool:
+        """Whether the process that sent `entry` is done with the visit: dead, or the entry finished
+        longer ago than recording its outcome takes (it failed to record, and left the visit stuck)."""
+        if owner_alive(entry.owner) is False:
+            return True
+        return (entry.finished_at or entry.created_at) < now - RECORDING_TAKES_AT_MOST
+
+    def _finish_settling_visits(self, now, owner_alive: Callable[[str], bool | None]) -> None:
         """A visit stays SETTLING when the process died around a 2207, or when recording a
         settlement failed after the platform had made it. The last 2207 in the journal decides:
         OK → record the settlement from the journaled reply; refused or reversed → release."""
@@ -79,8 +143,8 @@ class JournalService:
             stuck = [v.id for v in uow.visits.in_state(VisitState.SETTLING)]
         for visit_id in stuck:
             settles = [e for e in self.journal.for_visit(visit_id) if e.infno in SETTLEMENT_CODES]
-            if not settles:
-                continue  # claimed but nothing journaled yet: possibly in flight elsewhere
+            if not settles or not self._left_behind(settles[-1], now, owner_alive):
+                continue  # claimed, in flight, or being recorded by its process
             last = settles[-1]
             with self.uow() as uow:
                 visit = uow.visits.get(visit_id)
@@ -99,9 +163,13 @@ class JournalService:
 
     def _resolve(self, entry: JournalEntry, operator: Operator) -> None:
         if entry.state is JournalState.PENDING:
+            # its process died mid-call (or it is older than any call runs): whatever was on the wire
+            # may still arrive for a while after the connection went with the process
+            now = self.clock.now()
+            until = now + self.gateway.in_flight_margin
             self.journal.close(entry.id, JournalState.UNCERTAIN, err_msg="process ended before the reply",
-                               finished_at=self.clock.now())
-            entry.state = JournalState.UNCERTAIN
+                               finished_at=now, in_flight_until=until, retry_at=until)
+            entry.state, entry.in_flight_until, entry.retry_at = JournalState.UNCERTAIN, until, until
         state = self.gateway.resolve(entry, operator)
         if state is JournalState.REVERSED and entry.infno in SETTLEMENT_CODES and entry.visit_id:
             self._release_visit(entry.visit_id)
@@ -137,6 +205,19 @@ class JournalService:
                     log.warning("fees of journal entry %s shown applied but not recordable on visit %s: %s",
                                 entry.id, visit.id, exc)
                     return
+            elif entry.infno in CANCELLATION_CODES and visit is not None:
+                written = ((entry.request or {}).get("input") or {}).get("data") or {}
+                try:
+                    if entry.infno == "2202" and visit.state is not VisitState.CANCELLED:
+                        visit.cancel_registration()
+                    elif entry.infno == "2205" and visit.batch(str(written.get("chrg_bchno") or "")):
+                        visit.cancel_fees(str(written["chrg_bchno"]))
+                    else:
+                        return  # recorded already
+                except (IllegalTransition, ValidationFailed) as exc:
+                    log.warning("%s of journal entry %s shown applied but not recordable on visit %s: %s",
+                                entry.infno, entry.id, visit.id, exc)
+                    return
             else:
                 return
             uow.commit()
@@ -150,22 +231,29 @@ class JournalService:
             log.warning("registration of visit %s never took effect: its 门诊号 %s is free again",
                         visit_id, visit.ipt_otp_no)
 
-    def _finish_registering_visits(self, cutoff) -> None:
+    def _finish_registering_visits(self, now, owner_alive: Callable[[str], bool | None]) -> None:
         """A visit stays REGISTERING when the process died around its 2201. The last 2201 in the
-        journal decides: OK → registered; refused or undone → discarded; none at all, and older
-        than the grace → it never left (the journal is written before sending): discarded."""
+        journal decides: OK → registered; refused or undone → discarded. None at all: its process
+        claimed the 门诊号 and died before journaling (the journal is written before sending), or is
+        signing in first; once seen so for longer than any sign-in takes, it never left: discarded."""
         with self.uow() as uow:
-            stuck = [(v.id, v.begntime) for v in uow.visits.in_state(VisitState.REGISTERING)]
-        for visit_id, begntime in stuck:
+            stuck = [v.id for v in uow.visits.in_state(VisitState.REGISTERING)]
+        unjournaled = {}
+        for visit_id in stuck:
             registrations = [e for e in self.journal.for_visit(visit_id) if e.infno in REGISTRATION_CODES]
             last = registrations[-1] if registrations else None
             if last is None:
-                if begntime < cutoff:
+                unjournaled[visit_id] = first_seen = self._unjournaled.get(visit_id, now)
+                if first_seen < now - RECORDING_TAKES_AT_MOST:
                     self._discard_claim(visit_id)
+                    unjournaled.pop(visit_id)
+            elif not self._left_behind(last, now, owner_alive):
+                continue
             elif last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
                 self._adopt(last)
             elif last.state in (JournalState.FAILED, JournalState.REVERSED):
                 self._discard_claim(visit_id)
+        self._unjournaled = unjournaled
 
     def _release_visit(self, visit_id: str) -> None:
         """The 2207 was undone on the platform: the visit is free to settle again."""

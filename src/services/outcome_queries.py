@@ -10,6 +10,11 @@ fails, or an answer that fits neither case, leaves the entry uncertain for an op
 - 2204 门诊费用明细上传: 5204 费用明细查询 lists the fee rows the platform holds for the visit; ours
   are known by their 费用明细流水号 (feedetl_sn). The platform takes an upload whole or not at all,
   so some but not all of them is an answer we cannot explain, and stays unknown.
+- 2202 门诊挂号撤销: 5201 lists the person's valid visits; a cancelled one is left out. The visit was
+  there (its 2201 is in the journal), so its absence proves the cancellation; its presence proves
+  nothing until the 2202 can no longer arrive.
+- 2205 门诊费用明细撤销: 5204 lists the rows still held; the batch's rows (known from the 2204s the
+  platform took) all gone proves the cancellation, all there proves nothing yet.
 - 6202 支付下单 / 6401 费用明细上传撤销: 6301 医保订单结算结果查询 shows the order's status (ordStas).
   6301 needs the payer's identity, which 6202 / 6401 carry only when the HIS sends their optional
   idNo / userName / idType; without them the entry stays uncertain.
@@ -18,6 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+
+Earlier = dict[str, list[dict]]
 
 
 @dataclass(frozen=True)
@@ -30,8 +38,10 @@ class Verdict:
 @dataclass(frozen=True)
 class OutcomeQuery:
     infno: str  # the query to send
-    payload: Callable[[dict], dict | None]  # the lost write's input -> the query's input (None: cannot ask)
-    judge: Callable[[dict, dict], Verdict]  # (the write's input, the query's output) -> verdict
+    # (the lost write's input, earlier writes) -> the query's input (None: cannot ask). `earlier` maps
+    # a transaction code to the inputs of the writes of the same visit the platform took before.
+    payload: Callable[[dict, Earlier], dict | None]
+    judge: Callable[[dict, dict, Earlier], Verdict]  # (the write's input, the query's output, earlier) -> verdict
 
 
 def _one(node: object) -> dict:
@@ -41,7 +51,7 @@ def _one(node: object) -> dict:
 
 
 # ---- 2201 / 2201A ------------------------------------------------------------------------------
-def _registration_query(written: dict) -> dict | None:
+def _registration_query(written: dict, earlier: Earlier) -> dict | None:
     data = _one(written.get("data"))
     begntime = str(data.get("begntime") or "")
     if not (data.get("psn_no") and data.get("ipt_otp_no") and len(begntime) >= 10):
@@ -51,7 +61,7 @@ def _registration_query(written: dict) -> dict | None:
                      "med_type": data.get("med_type") or "11", "mdtrt_id": ""}}
 
 
-def _judge_registration(written: dict, output: dict) -> Verdict:
+def _judge_registration(written: dict, output: dict, earlier: Earlier) -> Verdict:
     data = _one(written.get("data"))
     ours = str(data["ipt_otp_no"])
     found = [row for row in output.get("mdtrtinfo") or [] if str(row.get("ipt_otp_no") or "") == ours]
@@ -73,7 +83,7 @@ _FEE_RESULT_FIELDS = ("feedetl_sn", "det_item_fee_sumamt", "cnt", "pric", "pric_
                       "med_chrgitm_type", "lmt_used_flag")
 
 
-def _fee_query(written: dict) -> dict | None:
+def _fee_query(written: dict, earlier: Earlier) -> dict | None:
     rows = written.get("feedetail") or []
     first = rows[0] if rows and isinstance(rows[0], dict) else {}
     if not (first.get("psn_no") and first.get("mdtrt_id")):
@@ -81,7 +91,7 @@ def _fee_query(written: dict) -> dict | None:
     return {"data": {"psn_no": first["psn_no"], "mdtrt_id": first["mdtrt_id"], "setl_id": ""}}
 
 
-def _judge_fees(written: dict, output: dict) -> Verdict:
+def _judge_fees(written: dict, output: dict, earlier: Earlier) -> Verdict:
     ours = [str(r.get("feedetl_sn")) for r in written.get("feedetail") or [] if isinstance(r, dict)]
     held = {str(r.get("feedetl_sn")): r for r in output.get("output") or [] if isinstance(r, dict)}
     present = [sn for sn in ours if sn in held]
@@ -91,6 +101,55 @@ def _judge_fees(written: dict, output: dict) -> Verdict:
         return Verdict(None, f"5204 shows {len(present)} of the {len(ours)} rows uploaded")
     result = [{k: held[sn].get(k) for k in _FEE_RESULT_FIELDS} for sn in ours]
     return Verdict(True, f"5204 shows all {len(ours)} rows: the upload was taken", {"result": result})
+
+
+# ---- 2202 ----------------------------------------------------------------------------------------
+def _registration_of(earlier: Earlier) -> dict:
+    found = [_one(w.get("data")) for code in ("2201", "2201A") for w in earlier.get(code, [])]
+    return found[-1] if found else {}
+
+
+def _cancellation_query(written: dict, earlier: Earlier) -> dict | None:
+    data, registered = _one(written.get("data")), _registration_of(earlier)
+    begntime = str(registered.get("begntime") or "")
+    if not (data.get("psn_no") and data.get("mdtrt_id") and len(begntime) >= 10):
+        return None  # the registration is not in this journal: nothing says the visit was there
+    day = begntime[:10]
+    return {"data": {"psn_no": data["psn_no"], "begntime": f"{day} 00:00:00", "endtime": f"{day} 23:59:59",
+                     "med_type": registered.get("med_type") or "11", "mdtrt_id": data["mdtrt_id"]}}
+
+
+def _judge_cancellation(written: dict, output: dict, earlier: Earlier) -> Verdict:
+    mdtrt_id = str(_one(written.get("data")).get("mdtrt_id"))
+    listed = [row for row in output.get("mdtrtinfo") or [] if str(row.get("mdtrt_id") or "") == mdtrt_id]
+    if listed:
+        return Verdict(False, f"5201 still lists visit {mdtrt_id}: the registration was not cancelled")
+    return Verdict(True, f"5201 no longer lists visit {mdtrt_id}: the registration is cancelled", {})
+
+
+# ---- 2205 ----------------------------------------------------------------------------------------
+def _batch_rows(written: dict, earlier: Earlier) -> list[str]:
+    batch = str(_one(written.get("data")).get("chrg_bchno") or "")
+    return [str(row.get("feedetl_sn")) for upload in earlier.get("2204", [])
+            for row in upload.get("feedetail") or [] if isinstance(row, dict) and str(row.get("chrg_bchno")) == batch]
+
+
+def _fee_cancellation_query(written: dict, earlier: Earlier) -> dict | None:
+    data = _one(written.get("data"))
+    if not (data.get("psn_no") and data.get("mdtrt_id") and _batch_rows(written, earlier)):
+        return None
+    return {"data": {"psn_no": data["psn_no"], "mdtrt_id": data["mdtrt_id"], "setl_id": ""}}
+
+
+def _judge_fee_cancellation(written: dict, output: dict, earlier: Earlier) -> Verdict:
+    ours = _batch_rows(written, earlier)
+    held = {str(r.get("feedetl_sn")) for r in output.get("output") or [] if isinstance(r, dict)}
+    present = [sn for sn in ours if sn in held]
+    if not present:
+        return Verdict(True, f"5204 shows none of the batch's {len(ours)} rows: the batch is cancelled", {})
+    if len(present) == len(ours):
+        return Verdict(False, f"5204 still shows all {len(ours)} rows of the batch: it was not cancelled")
+    return Verdict(None, f"5204 shows {len(present)} of the batch's {len(ours)} rows")
 
 
 # ---- 6202 / 6401 (移动支付) -----------------------------------------------------------------------
@@ -103,7 +162,7 @@ _PAY_FIELDS = ("payOrdId", "ordStas", "feeSumamt", "ownPayAmt", "psnAcctPay", "f
                "extData")
 
 
-def _order_query(written: dict) -> dict | None:
+def _order_query(written: dict, earlier: Earlier) -> dict | None:
     """6301 needs the order and the payer's identity: 6202 / 6401 carry them when the HIS sends the
     optional idNo / userName / idType too; without them there is nothing to ask with."""
     data = _one(written.get("data"))
@@ -113,7 +172,7 @@ def _order_query(written: dict) -> dict | None:
     return {"data": {k: data[k] for k in keys}}
 
 
-def _judge_payment(written: dict, output: dict) -> Verdict:
+def _judge_payment(written: dict, output: dict, earlier: Earlier) -> Verdict:
     order = _one(output.get("data"))
     status = str(order.get("ordStas") or "")
     if status in _PAID:
@@ -124,7 +183,7 @@ def _judge_payment(written: dict, output: dict) -> Verdict:
     return Verdict(None, f"6301 shows ordStas {status or '(none)'}")
 
 
-def _judge_revocation(written: dict, output: dict) -> Verdict:
+def _judge_revocation(written: dict, output: dict, earlier: Earlier) -> Verdict:
     status = str(_one(output.get("data")).get("ordStas") or "")
     if status == "12":
         return Verdict(True, "6301 shows the order revoked (ordStas 12)",
@@ -140,4 +199,6 @@ OUTCOME_QUERIES: dict[str, OutcomeQuery] = {
     "2201": OutcomeQuery("5201", _registration_query, _judge_registration),
     "2201A": OutcomeQuery("5201", _registration_query, _judge_registration),
     "2204": OutcomeQuery("5204", _fee_query, _judge_fees),
+    "2202": OutcomeQuery("5201", _cancellation_query, _judge_cancellation),
+    "2205": OutcomeQuery("5204", _fee_cancellation_query, _judge_fee_cancellation),
 }

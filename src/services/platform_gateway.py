@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from domain.errors import FieldViolation, ValidationFailed
 from domain.institution import Institution
@@ -73,8 +74,12 @@ class CallContext:
 
 class PlatformGateway:
     def __init__(self, platform: Platform, journal: JournalStore, msgids: MsgIdAllocator, clock: Clock,
-                 catalogue: Catalogue, institution: Institution):
+                 catalogue: Catalogue, institution: Institution, owner: str = "",
+                 in_flight_margin: timedelta = timedelta(seconds=60)):
+        """`owner`: this process's instance id, journaled with each call; `in_flight_margin`: how long
+        after a call gave up waiting its request may still reach the platform and take effect."""
         self.platform, self.journal, self.msgids = platform, journal, msgids
+        self.owner, self.in_flight_margin = owner, in_flight_margin
         self.clock, self.catalogue, self.institution = clock, catalogue, institution
         self._sign_nos: dict[str, tuple[str, str]] = {}  # operator code -> (day, sign_no)
         self._local = threading.local()  # the payload check() passed last, in this thread
@@ -166,64 +171,123 @@ class PlatformGateway:
 
     def resolve(self, entry: JournalEntry, operator: Operator) -> JournalState:
         """Settle an uncertain entry: 冲正 when the catalogue allows it, else a query that shows what
-        became of it (services.outcome_queries). Returns the new state."""
+        became of it (services.outcome_queries). Returns the new state (UNCERTAIN while unproven)."""
         return self._resolve(entry, operator)[0]
 
     def _resolve(self, entry: JournalEntry, operator: Operator) -> tuple[JournalState, dict | None]:
-        """The new state, and for a write a query proved applied, the reply rebuilt from the query."""
+        """The new state, and for a write a query proved applied, the reply rebuilt from the query.
+
+        Proof of an effect counts at once; proof of absence only once the original can no longer
+        arrive (entry.in_flight_until): before that the entry stays UNCERTAIN, to be looked at again."""
         tx = self.catalogue.get(entry.infno)
+        if entry.infno == REVERSAL:
+            return self._resolve_reversal(entry), None
         if entry.infno in IDEMPOTENT or tx is None:
             # a read or an idempotent upload: nothing to undo, the caller simply asks again
-            self.journal.close(entry.id, JournalState.FAILED, err_msg=entry.err_msg, finished_at=self.clock.now(),
+            self.journal.close(entry.id, JournalState.FAILED, finished_at=self.clock.now(),
                                resolution="no lasting effect possible; safe to send again")
             return JournalState.FAILED, None
         if not tx.reversible:
             return self._resolve_by_query(entry, operator, tx)
+        return self._reverse(entry, operator), None
+
+    def _reverse(self, entry: JournalEntry, operator: Operator) -> JournalState:
+        """冲正 (2601). Its acknowledgement proves the platform holds no trace of the original only
+        when it was sent after the original could no longer arrive: a 2601 that overtakes a late
+        original finds nothing to undo, and the original may still commit after it."""
         payload = {"data": {"psn_no": entry.psn_no, "omsgid": entry.msgid, "oinfno": entry.infno}}
-        ctx = _context_of(entry)
         try:
-            reversal_entry, request = self._prepare(operator, REVERSAL, payload, ctx, self.sign_no_for(operator))
-            self._exchange(reversal_entry, request, may_resolve=False)
-        except (PlatformRejected, PlatformUnavailable) as exc:
-            log.warning("冲正 of %s (%s) failed: %s", entry.msgid, entry.infno, exc)
-            return JournalState.UNCERTAIN, None
-        reversal = request.msgid
-        self.journal.close(entry.id, JournalState.REVERSED, err_msg=entry.err_msg, finished_at=self.clock.now(),
-                           resolution=f"冲正 2601 {reversal} succeeded: the platform holds no trace of it",
-                           reversal_msgid=reversal)
-        return JournalState.REVERSED, None
+            reversal, request = self._prepare(operator, REVERSAL, payload, _context_of(entry), self.sign_no_for(operator))
+            self._exchange(reversal, request, may_resolve=False)
+        except PlatformRejected as refused:
+            if not entry.may_still_arrive(self.clock.now() if refused.journal_id is None else
+                                          self._sent_at(refused.journal_id)) and _unknown_original(refused.err_msg):
+                self.journal.close(entry.id, JournalState.FAILED, finished_at=self.clock.now(),
+                                   resolution=f"冲正 2601 {refused.msgid}: the platform knows no such message "
+                                              f"({excerpt(refused.err_msg, 200)}), and it can no longer arrive: "
+                                              "it never took effect; safe to send again")
+                return JournalState.FAILED
+            return self._still_open(entry, f"冲正 2601 {refused.msgid} refused: {excerpt(refused.err_msg, 200)}")
+        except PlatformUnavailable as lost:
+            return self._still_open(entry, f"冲正 2601 {lost.msgid} got no reply ({lost.outcome}); 冲正 again")
+        if entry.may_still_arrive(reversal.created_at):
+            return self._still_open(entry, f"冲正 2601 {request.msgid} acknowledged while the original could still "
+                                           "arrive; 冲正 again once it cannot")
+        self.journal.close(entry.id, JournalState.REVERSED, finished_at=self.clock.now(), reversal_msgid=request.msgid,
+                           resolution=f"冲正 2601 {request.msgid} succeeded after the original could no longer "
+                                      "arrive: the platform holds no trace of it")
+        return JournalState.REVERSED
+
+    def _resolve_reversal(self, entry: JournalEntry) -> JournalState:
+        """A 2601 whose own reply was lost: sending 冲正 again is harmless, so it matters only through
+        its original. It is settled when its original is; until then it stays open beside it."""
+        omsgid = str((((entry.request or {}).get("input") or {}).get("data") or {}).get("omsgid") or "")
+        original = self.journal.by_msgid(omsgid) if omsgid else None
+        if original is not None and not original.state.resolved:
+            return JournalState.UNCERTAIN
+        shown = f"{original.state.value}: {original.resolution or original.err_msg}" if original else "not in this journal"
+        self.journal.close(entry.id, JournalState.FAILED, finished_at=self.clock.now(),
+                           resolution=f"冲正 of {omsgid or '(no omsgid)'}, which is settled ({excerpt(shown, 200)}): "
+                                      "whatever this attempt did no longer matters")
+        return JournalState.FAILED
 
     def _resolve_by_query(self, entry: JournalEntry, operator: Operator, tx) -> tuple[JournalState, dict | None]:
         query = OUTCOME_QUERIES.get(entry.infno)
         written = (entry.request or {}).get("input") or {}
-        payload = query.payload(written) if query else None
-        if payload is None:
-            return JournalState.UNCERTAIN, None  # no query shows this write's trace: an operator decides
+        payload = query.payload(written, self._earlier_writes(entry)) if query else None
+        if payload is None:  # no query shows this write's trace: an operator decides
+            return self._still_open(entry, "no query shows whether it took effect: ask the 医保 centre"), None
         asked = self.catalogue.get(query.infno)
         problems = validate_request(self.catalogue, asked, payload) if asked else ["not in the catalogue"]
         if problems:
             log.warning("no query %s for %s (%s): %s", query.infno, entry.msgid, entry.infno, problems)
-            return JournalState.UNCERTAIN, None
-        ctx = _context_of(entry)
+            return self._still_open(entry, f"its query {query.infno} cannot be asked: {problems[0]}"), None
         try:
-            query_entry, request = self._prepare(operator, query.infno, payload, ctx, self.sign_no_for(operator))
+            query_entry, request = self._prepare(operator, query.infno, payload, _context_of(entry),
+                                                 self.sign_no_for(operator))
             shown = self._exchange(query_entry, request, may_resolve=False).output
         except (PlatformRejected, PlatformUnavailable) as exc:
             log.warning("query %s for %s (%s) failed: %s", query.infno, entry.msgid, entry.infno, exc)
-            return JournalState.UNCERTAIN, None
-        verdict = query.judge(written, shown)
+            return self._still_open(entry, f"query {query.infno} failed: {excerpt(str(exc), 200)}"), None
+        verdict = query.judge(written, shown, self._earlier_writes(entry))
         resolution = f"{query.infno} {request.msgid}: {verdict.evidence}"
         if verdict.applied is None:
             log.warning("outcome of %s (%s) still unknown: %s", entry.msgid, entry.infno, resolution)
-            return JournalState.UNCERTAIN, None
+            return self._still_open(entry, resolution), None
         if not verdict.applied:
-            self.journal.close(entry.id, JournalState.FAILED, err_msg=entry.err_msg, finished_at=self.clock.now(),
-                               resolution=f"{resolution}; safe to send again")
+            if entry.may_still_arrive(query_entry.created_at):
+                return self._still_open(entry, f"{resolution}, but the original could still arrive"), None
+            self.journal.close(entry.id, JournalState.FAILED, finished_at=self.clock.now(),
+                               resolution=f"{resolution}, and it can no longer arrive; safe to send again")
             return JournalState.FAILED, None
         output, _problems = decode_output(tx, verdict.output or {})
-        self.journal.close(entry.id, JournalState.CONFIRMED, err_msg=entry.err_msg, reply=output,
-                           finished_at=self.clock.now(), resolution=resolution)
+        self.journal.close(entry.id, JournalState.CONFIRMED, reply=output, finished_at=self.clock.now(),
+                           resolution=resolution)
         return JournalState.CONFIRMED, output
+
+    def _still_open(self, entry: JournalEntry, why: str) -> JournalState:
+        """Not settled yet: say why; look again once the original can no longer arrive (sooner
+        retries are the resolver's to schedule)."""
+        now = self.clock.now()
+        retry_at = entry.in_flight_until if entry.may_still_arrive(now) else None
+        self.journal.close(entry.id, JournalState.UNCERTAIN, resolution=f"open: {why}", retry_at=retry_at)
+        entry.resolution, entry.retry_at = f"open: {why}", retry_at or entry.retry_at
+        return JournalState.UNCERTAIN
+
+    def _sent_at(self, journal_id: int):
+        sent = self.journal.get(journal_id)
+        return sent.created_at if sent is not None else self.clock.now()
+
+    def _earlier_writes(self, entry: JournalEntry) -> dict[str, list[dict]]:
+        """The inputs of the writes the platform took earlier for the same visit, by transaction
+        (a query for a cancellation needs to know what it cancels)."""
+        if not entry.visit_id:
+            return {}
+        taken: dict[str, list[dict]] = {}
+        for earlier in self.journal.for_visit(entry.visit_id):
+            if earlier.id != entry.id and earlier.state in (JournalState.OK, JournalState.CONFIRMED):
+                taken.setdefault(earlier.infno, []).append((earlier.request or {}).get("input") or {})
+        return taken
 
     # ---- sending -----------------------------------------------------------------------------
     def _prepare(self, operator: Operator, infno: str, payload: dict, ctx: CallContext,
@@ -233,7 +297,7 @@ class PlatformGateway:
         msgid = make_msgid(self.institution.fixmedins_code, now, self.msgids.next_seq(prefix))
         entry = JournalEntry(msgid=msgid, infno=infno, request={"insuplc_admdvs": ctx.insuplc_admdvs, "input": payload},
                              operator_code=operator.code, created_at=now, psn_no=ctx.psn_no, mdtrt_id=ctx.mdtrt_id,
-                             visit_id=ctx.visit_id)
+                             visit_id=ctx.visit_id, owner=self.owner)
         request = PlatformRequest(infno=infno, msgid=msgid, input=payload, operator=operator, inf_time=now,
                                   sign_no=sign_no, insuplc_admdvs=ctx.insuplc_admdvs)
         return entry, request
@@ -242,6 +306,25 @@ class PlatformGateway:
         entry, request = self._prepare(operator, infno, payload, ctx, sign_no)
         return self._exchange(entry, request).output
 
+    def _doubt(self, entry: JournalEntry, request: PlatformRequest, why: str, may_resolve: bool,
+               verify: Callable[[dict], list[str]] | None, cause: Exception) -> _Answer:
+        """Sent, and no answer to trust: the original may still reach the platform until the read
+        timeout's end plus the margin; settle what can be settled now, say when to ask again."""
+        now = self.clock.now()
+        until = now + self.in_flight_margin
+        self.journal.close(entry.id, JournalState.UNCERTAIN, err_msg=why, finished_at=now, in_flight_until=until,
+                           retry_at=until)
+        entry.state, entry.err_msg, entry.in_flight_until, entry.retry_at = JournalState.UNCERTAIN, why, until, until
+        outcome, shown = self._resolve(entry, request.operator) if may_resolve else (JournalState.UNCERTAIN, None)
+        if outcome is JournalState.CONFIRMED and shown is not None and verify is None:
+            return _Answer(shown, "", ())  # the reply was lost, but the platform shows the write took effect
+        label = "repeatable" if outcome is JournalState.FAILED and entry.infno in IDEMPOTENT else _OUTCOME[outcome]
+        retry_after = None
+        if outcome is JournalState.UNCERTAIN:
+            retry_after = max(1.0, ((entry.retry_at or until) - self.clock.now()).total_seconds())
+        raise PlatformUnavailable(request.infno, why, request.msgid, entry.id, label,
+                                  retry_after=retry_after) from cause
+
     def _exchange(self, entry: JournalEntry, request: PlatformRequest, may_resolve: bool = True,
                   verify: Callable[[dict], list[str]] | None = None) -> _Answer:
         infno, msgid = request.infno, request.msgid
@@ -249,6 +332,11 @@ class PlatformGateway:
         try:
             reply = self.platform.execute(request)
         except PlatformRefused as exc:
+            if _duplicate_msgid(exc.err_msg, msgid):
+                # we send each msgid once: the platform saw this one before, so the network delivered it
+                # twice, and the first delivery may have taken effect
+                return self._doubt(entry, request, f"refused as a duplicate delivery: {exc.err_msg}",
+                                   may_resolve, verify, exc)
             self.journal.close(entry.id, JournalState.FAILED, infcode=exc.infcode, err_msg=exc.err_msg,
                                inf_refmsgid=exc.inf_refmsgid, finished_at=self.clock.now())
             raise PlatformRejected(infno, exc.infcode, exc.err_msg, msgid, entry.id) from exc
@@ -257,12 +345,7 @@ class PlatformGateway:
                                resolution="never reached the platform")
             raise PlatformUnavailable(infno, str(exc), msgid, entry.id, "not_sent") from exc
         except PlatformOutcomeUnknown as exc:
-            self.journal.close(entry.id, JournalState.UNCERTAIN, err_msg=str(exc), finished_at=self.clock.now())
-            entry.state, entry.err_msg = JournalState.UNCERTAIN, str(exc)
-            outcome, shown = self._resolve(entry, request.operator) if may_resolve else (JournalState.UNCERTAIN, None)
-            if outcome is JournalState.CONFIRMED and shown is not None and verify is None:
-                return _Answer(shown, "", ())  # the reply was lost, but the platform shows the write took effect
-            raise PlatformUnavailable(infno, str(exc), msgid, entry.id, _OUTCOME[outcome]) from exc
+            return self._doubt(entry, request, str(exc), may_resolve, verify, exc)
         # infcode 0: it happened. Whatever the reply holds is recorded as the truth it is.
         notes = [f"reply field {p}" for p in reply.problems]
         failure = None
@@ -280,6 +363,19 @@ class PlatformGateway:
         if failure is not None:
             raise failure
         return _Answer(reply.output, reply.message, tuple(notes))
+
+
+def _duplicate_msgid(err_msg: str, msgid: str) -> bool:
+    return "报文ID重复" in err_msg or ("重复" in err_msg and msgid in err_msg)
+
+
+# How platforms say a 2601's original is unknown to them (the Hubei wording is not public)
+_UNKNOWN = ("不存在", "未找到", "查无", "无此", "没有找到", "找不到")
+
+
+def _unknown_original(err_msg: str) -> bool:
+    """A 2601 refused because the platform knows no such original message (not: it cannot be undone)."""
+    return any(word in err_msg for word in _UNKNOWN) and "交易编号[" not in err_msg
 
 
 def _context_of(entry: JournalEntry) -> CallContext:

@@ -37,10 +37,24 @@ class PlatformSettings(BaseModel):
     token: str = "his-secret"
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    # How long after the HIS gave up waiting (read timeout, lost connection) its request may still
+    # reach the platform and take effect. Before it ends, "the platform shows nothing" proves nothing.
+    in_flight_margin: float = Field(60.0, ge=0)
     sim_policy: str = ""  # simulator policy TOML; empty = the packaged default
     # The region's settlement arithmetic: whether 个人账户共济支付 (acct_mulaid_pay) is counted inside
     # acct_pay. Only used to notice sums that do not hold (recorded, never acted on).
     acct_mulaid_in_acct_pay: bool = False
+
+
+class ResolverSettings(BaseModel):
+    """The background resolver of doubtful platform calls (one acting per database, by lease)."""
+
+    enabled: bool = True
+    interval: float = Field(5.0, gt=0)  # seconds between passes
+    pending_grace: float = Field(600.0, gt=0)  # a PENDING entry older than this is settled whoever sent it
+    lease_ttl: float = Field(30.0, gt=0)  # a process silent this long is dead; its lease passes on
+    backoff: float = Field(5.0, gt=0)  # first wait between attempts at an entry still open, doubling
+    max_backoff: float = Field(300.0, gt=0)
 
 
 class MobilePaySettingsModel(BaseModel):
@@ -110,6 +124,7 @@ class Settings(BaseSettings):
     visit_info_infno: Literal["2203", "2203A"] = "2203"
     institution: InstitutionSettings = Field(default_factory=InstitutionSettings)
     platform: PlatformSettings = Field(default_factory=PlatformSettings)
+    resolver: ResolverSettings = Field(default_factory=ResolverSettings)
     mobile_pay: MobilePaySettingsModel = Field(default_factory=MobilePaySettingsModel)
     message_signing: MessageSigningSettings = Field(default_factory=MessageSigningSettings)
     operators: list[OperatorToken] = Field(default_factory=lambda: list(DEMO_OPERATORS))

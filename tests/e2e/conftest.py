@@ -29,7 +29,8 @@ def stack(database_url):
     front = SimulatorHttpFront(simulator, paasid="e2e", token="e2e-secret")
     front.start()
     settings = Settings(database_url=database_url, platform=PlatformSettings(
-        kind="http", url=front.url, paasid="e2e", token="e2e-secret", read_timeout=1.0, connect_timeout=1.0))
+        kind="http", url=front.url, paasid="e2e", token="e2e-secret", read_timeout=1.0, connect_timeout=1.0,
+        in_flight_margin=0.0))  # these faults commit before the reply is lost: nothing arrives later
     app = bootstrap(settings)
     server, port = app.server(address="127.0.0.1:0", max_workers=8)
     server.start()

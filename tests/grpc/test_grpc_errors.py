@@ -80,14 +80,18 @@ def test_platform_refusal_carries_the_platform_facts(api, auth, registered):
     assert "批次不存在" in err.details()
 
 
-@pytest.mark.parametrize("outcome, journal_id", [("unresolved", 18), ("not_sent", None)])
-def test_platform_unavailable_says_what_is_known(api, auth, registered, outcome, journal_id):
-    err = _fail(api, auth, registered.id, PlatformUnavailable("2207", "timed out", "H4201...0002", journal_id, outcome))
+@pytest.mark.parametrize("outcome, journal_id, retry_after", [("unresolved", 18, 61.2), ("not_sent", None, None)])
+def test_platform_unavailable_says_what_is_known(api, auth, registered, outcome, journal_id, retry_after):
+    err = _fail(api, auth, registered.id, PlatformUnavailable("2207", "timed out", "H4201...0002", journal_id, outcome,
+                                                              retry_after=retry_after))
     assert err.code() is grpc.StatusCode.UNAVAILABLE
     info = _detail(err, error_details_pb2.ErrorInfo)
     assert info.reason == "PLATFORM_UNAVAILABLE"
     assert dict(info.metadata) == {"infno": "2207", "outcome": outcome, "msgid": "H4201...0002",
-                                   "journal_id": "" if journal_id is None else str(journal_id)}
+                                   "journal_id": "" if journal_id is None else str(journal_id),
+                                   "retry_after_seconds": "62" if retry_after else ""}
+    if retry_after:  # when to ask again, in the standard detail clients' retry policies read
+        assert _detail(err, error_details_pb2.RetryInfo).retry_delay.seconds == 62
 
 
 def test_a_bug_is_internal_and_leaks_nothing(api, auth, registered, caplog):

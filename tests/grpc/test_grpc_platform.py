@@ -259,7 +259,8 @@ def test_a_doubtful_outcome_is_unavailable(yb):
     err = refused(invoke_json, yb, "1101", person_json())
     assert err.code() == grpc.StatusCode.UNAVAILABLE
     info = detail(err, error_details_pb2.ErrorInfo)
-    assert (info.reason, info.metadata["outcome"]) == ("PLATFORM_UNAVAILABLE", "not_applied")  # a read: no effect
+    # a read: whatever happened, asking again has the same effect
+    assert (info.reason, info.metadata["outcome"]) == ("PLATFORM_UNAVAILABLE", "repeatable")
 
 
 def test_roles_limit_what_an_operator_may_invoke(yb):

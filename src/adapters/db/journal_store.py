@@ -51,7 +51,8 @@ class SqlJournalStore(JournalStore):
             "reply": None if entry.reply is None else encode_json(entry.reply),
             "inf_refmsgid": entry.inf_refmsgid, "created_at": entry.created_at,
             "finished_at": entry.finished_at, "resolution": entry.resolution,
-            "reversal_msgid": entry.reversal_msgid, "discrepancy": entry.discrepancy,
+            "reversal_msgid": entry.reversal_msgid, "discrepancy": entry.discrepancy, "owner": entry.owner,
+            "in_flight_until": entry.in_flight_until, "retry_at": entry.retry_at, "attempts": entry.attempts,
         }
         with self._connections.connection() as conn:
             entry_id = conn.execute(_OPEN, values).scalar_one()
@@ -61,16 +62,18 @@ class SqlJournalStore(JournalStore):
 
     def close(self, entry_id: int, state: JournalState, *, infcode: int | None = None, err_msg: str = "",
               reply: dict | None = None, inf_refmsgid: str = "", finished_at: datetime | None = None,
-              resolution: str = "", reversal_msgid: str = "", discrepancy: str = "") -> None:
+              resolution: str = "", reversal_msgid: str = "", discrepancy: str = "",
+              in_flight_until: datetime | None = None, retry_at: datetime | None = None,
+              attempts: int | None = None) -> None:
         """Set the state; the other fields only when given, so resolving an UNCERTAIN entry later
         keeps what its first close recorded (the timeout message, the time it ended)."""
         params = {"state": state, "b_id": entry_id}
-        if infcode is not None:
-            params["infcode"] = infcode
+        for name, value in (("infcode", infcode), ("finished_at", finished_at), ("in_flight_until", in_flight_until),
+                            ("retry_at", retry_at), ("attempts", attempts)):
+            if value is not None:
+                params[name] = value
         if reply is not None:
             params["reply"] = encode_json(reply)
-        if finished_at is not None:
-            params["finished_at"] = finished_at
         for name, text in (("err_msg", err_msg), ("inf_refmsgid", inf_refmsgid), ("resolution", resolution),
                            ("reversal_msgid", reversal_msgid), ("discrepancy", discrepancy)):
             if text:
@@ -124,7 +127,8 @@ def _entry(row) -> JournalEntry:
         infcode=row["infcode"], err_msg=row["err_msg"],
         reply=None if row["reply"] is None else parse_json(row["reply"]),
         inf_refmsgid=row["inf_refmsgid"], finished_at=row["finished_at"], resolution=row["resolution"],
-        reversal_msgid=row["reversal_msgid"], discrepancy=row["discrepancy"],
+        reversal_msgid=row["reversal_msgid"], discrepancy=row["discrepancy"], owner=row["owner"],
+        in_flight_until=row["in_flight_until"], retry_at=row["retry_at"], attempts=row["attempts"] or 0,
     )
 
 

@@ -194,6 +194,32 @@ journal = Table(
     _text("reversal_msgid", ID),
     # what did not hold together in an accepted reply (sums, unreadable values): kept, never doubted
     Column("discrepancy", Text, nullable=False, default=""),
+    _text("owner", 40),  # his_instances.instance_id of the process that sent it
+    Column("in_flight_until", DateTime, nullable=True),  # before it, the original may still arrive
+    Column("retry_at", DateTime, nullable=True),  # when the resolver looks at an UNCERTAIN entry next
+    Column("attempts", Integer, nullable=False, default=0),
+)
+
+# Every process that sends to the platform (each `his serve` replica, each CLI run): its heartbeat
+# tells the resolver whether a PENDING entry it owns may still get its reply.
+his_instances = Table(
+    "his_instances", metadata,
+    Column("instance_id", String(40), primary_key=True),
+    _text("host", NAME),
+    Column("pid", Integer, nullable=False),
+    _text("kind", CODE),  # serve | cli
+    Column("started_at", DateTime, nullable=False),
+    Column("heartbeat_at", DateTime, nullable=False),
+    Column("stopped_at", DateTime, nullable=True),
+)
+
+# Leases: one holder at a time per name (e.g. "resolver": one acting resolver per database).
+leases = Table(
+    "leases", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("holder", String(40), nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("acquired_at", DateTime, nullable=False),
 )
 
 # Idempotency keys (AIP-155 request_id) of mutating RPCs: the first outcome of a request, replayed to

@@ -319,7 +319,7 @@ class FundPayment(_message.Message):
     def __init__(self, fund_pay_type: _Optional[str] = ..., fund_pay_type_name: _Optional[str] = ..., fund_payamt: _Optional[str] = ..., inscp_scp_amt: _Optional[str] = ..., crt_payb_lmt_amt: _Optional[str] = ..., setl_proc_info: _Optional[str] = ...) -> None: ...
 
 class JournalEntry(_message.Message):
-    __slots__ = ("id", "msgid", "infno", "state", "infcode", "err_msg", "operator_code", "psn_no", "mdtrt_id", "visit_id", "created_at", "finished_at", "resolution", "reversal_msgid", "request_json", "reply_json", "inf_refmsgid", "discrepancy")
+    __slots__ = ("id", "msgid", "infno", "state", "infcode", "err_msg", "operator_code", "psn_no", "mdtrt_id", "visit_id", "created_at", "finished_at", "resolution", "reversal_msgid", "request_json", "reply_json", "inf_refmsgid", "discrepancy", "owner", "in_flight_until", "retry_at", "attempts", "next_step")
     ID_FIELD_NUMBER: _ClassVar[int]
     MSGID_FIELD_NUMBER: _ClassVar[int]
     INFNO_FIELD_NUMBER: _ClassVar[int]
@@ -338,6 +338,11 @@ class JournalEntry(_message.Message):
     REPLY_JSON_FIELD_NUMBER: _ClassVar[int]
     INF_REFMSGID_FIELD_NUMBER: _ClassVar[int]
     DISCREPANCY_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    IN_FLIGHT_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    RETRY_AT_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_STEP_FIELD_NUMBER: _ClassVar[int]
     id: int
     msgid: str
     infno: str
@@ -356,4 +361,9 @@ class JournalEntry(_message.Message):
     reply_json: str
     inf_refmsgid: str
     discrepancy: str
-    def __init__(self, id: _Optional[int] = ..., msgid: _Optional[str] = ..., infno: _Optional[str] = ..., state: _Optional[_Union[JournalState, str]] = ..., infcode: _Optional[int] = ..., err_msg: _Optional[str] = ..., operator_code: _Optional[str] = ..., psn_no: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., visit_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution: _Optional[str] = ..., reversal_msgid: _Optional[str] = ..., request_json: _Optional[str] = ..., reply_json: _Optional[str] = ..., inf_refmsgid: _Optional[str] = ..., discrepancy: _Optional[str] = ...) -> None: ...
+    owner: str
+    in_flight_until: _timestamp_pb2.Timestamp
+    retry_at: _timestamp_pb2.Timestamp
+    attempts: int
+    next_step: str
+    def __init__(self, id: _Optional[int] = ..., msgid: _Optional[str] = ..., infno: _Optional[str] = ..., state: _Optional[_Union[JournalState, str]] = ..., infcode: _Optional[int] = ..., err_msg: _Optional[str] = ..., operator_code: _Optional[str] = ..., psn_no: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., visit_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution: _Optional[str] = ..., reversal_msgid: _Optional[str] = ..., request_json: _Optional[str] = ..., reply_json: _Optional[str] = ..., inf_refmsgid: _Optional[str] = ..., discrepancy: _Optional[str] = ..., owner: _Optional[str] = ..., in_flight_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retry_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attempts: _Optional[int] = ..., next_step: _Optional[str] = ...) -> None: ...

@@ -5,6 +5,8 @@ Each kind of failure has one status code, so clients can branch on the code alon
 """
 from __future__ import annotations
 
+import math
+
 import grpc
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
@@ -71,9 +73,16 @@ def status_for(exc: BaseException) -> status_pb2.Status | None:
             infno=exc.infno, infcode=exc.infcode, err_msg=exc.err_msg, msgid=exc.msgid, journal_id=exc.journal_id))
         return _status(code_pb2.FAILED_PRECONDITION, message, info)
     if isinstance(exc, PlatformUnavailable):
+        wait = None if exc.retry_after is None else math.ceil(exc.retry_after)
         info = error_details_pb2.ErrorInfo(reason="PLATFORM_UNAVAILABLE", domain=PLATFORM_DOMAIN, metadata=_meta(
-            infno=exc.infno, outcome=exc.outcome, msgid=exc.msgid, journal_id=exc.journal_id))
-        return _status(code_pb2.UNAVAILABLE, message, info)
+            infno=exc.infno, outcome=exc.outcome, msgid=exc.msgid, journal_id=exc.journal_id,
+            retry_after_seconds=wait))
+        if wait is None:
+            return _status(code_pb2.UNAVAILABLE, message, info)
+        # the outcome is settled by the resolver once the original can no longer arrive: ask after that
+        retry = error_details_pb2.RetryInfo()
+        retry.retry_delay.FromSeconds(wait)
+        return _status(code_pb2.UNAVAILABLE, message, info, retry)
     if isinstance(exc, NotFound):
         return _status(code_pb2.NOT_FOUND, message)
     if isinstance(exc, AlreadyExists):

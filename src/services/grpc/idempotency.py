@@ -38,7 +38,7 @@ KEPT_FOR = timedelta(days=7)
 # own guards, a settled visit, a used feedetl_sn, a claimed 门诊号, stop a second effect anyway).
 _NOTHING_DONE = (ValidationFailed, NotFound, AlreadyExists, PermissionDenied, Unauthorized, IllegalTransition,
                  ConcurrencyConflict, PlatformRejected)
-_SAFE_OUTCOMES = frozenset({"not_sent", "reversed", "not_applied"})
+_SAFE_OUTCOMES = frozenset({"not_sent", "reversed", "not_applied", "repeatable"})
 
 
 def takes_request_id(method: str) -> bool:

@@ -220,11 +220,15 @@ def journal_entry_to_proto(e: JournalEntry, zone: ZoneInfo) -> pb.JournalEntry:
         visit_id=e.visit_id, resolution=e.resolution, reversal_msgid=e.reversal_msgid,
         request_json=encode_json(e.request) if e.request is not None else "",
         reply_json=encode_json(e.reply) if e.reply is not None else "", inf_refmsgid=e.inf_refmsgid,
-        discrepancy=e.discrepancy)
+        discrepancy=e.discrepancy, owner=e.owner, attempts=e.attempts,
+        next_step=e.next_step(datetime.now(zone).replace(tzinfo=None)))
     if e.infcode is not None:
         msg.infcode = int(e.infcode)
     _set_time(msg, "created_at", e.created_at, zone)
     _set_time(msg, "finished_at", e.finished_at, zone)
+    if not e.state.resolved:
+        _set_time(msg, "in_flight_until", e.in_flight_until, zone)
+        _set_time(msg, "retry_at", e.retry_at, zone)
     return msg
 
 

@@ -1,0 +1,237 @@
+"""Doubtful outcomes against a platform that commits late, over a real socket: "the platform shows
+nothing" proves absence only once the original can no longer arrive (read timeout + margin).
+
+The HTTP simulator's `delay` holds a request and then commits it whether or not the HIS still
+waits: the late commit of a real platform behind a slow gateway.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from flowkit import OP, WORKER, fees, register
+
+from adapters.yb_sim.http_front import SimulatorHttpFront
+from adapters.yb_sim.platform import SimulatorPlatform
+from domain.journal import JournalEntry, JournalState
+from domain.visit import VisitState
+from ports.instances import Instance
+from ports.platform import PlatformRefused, PlatformRequest
+from services.bootstrap import bootstrap
+from services.errors import PlatformUnavailable
+from services.resolver import Resolver, ResolverConfig
+from services.settings import PlatformSettings, Settings
+
+READ_TIMEOUT = 0.5
+MARGIN = 1.5
+LATE = 1.2  # the platform commits this long after receiving: after the HIS gave up, inside the window
+
+
+@pytest.fixture
+def simulator():
+    return SimulatorPlatform()
+
+
+@pytest.fixture
+def front(simulator):
+    serving = SimulatorHttpFront(simulator, paasid="w", token="w-secret")
+    serving.start()
+    yield serving
+    serving.stop()
+
+
+@pytest.fixture
+def app(database_url, front):
+    application = bootstrap(Settings(database_url=database_url, platform=PlatformSettings(
+        kind="http", url=front.url, paasid="w", token="w-secret", read_timeout=READ_TIMEOUT, connect_timeout=1.0,
+        in_flight_margin=MARGIN)))
+    yield application
+    application.close()
+
+
+def resolve_until_settled(app, entry_id: int, deadline: float = 15.0) -> JournalEntry:
+    """Resolver passes, as `his serve` makes them, until the entry is settled (or the deadline)."""
+    stop = time.monotonic() + deadline
+    while True:
+        app.journal.sweep(owner_alive=app.resolver.owner_alive)
+        entry = app.journal.get(entry_id)
+        if entry.state.resolved or time.monotonic() > stop:
+            return entry
+        time.sleep(0.2)
+
+
+def test_a_settlement_committed_after_its_2601_is_still_undone(app, simulator):
+    """The 2601 sent when the HIS gave up overtakes the late 2207 and finds nothing: that proves
+    nothing. The caller hears `unresolved` with a time to ask again; after the window the resolver
+    sends 冲正 again, which now undoes the settlement that committed meanwhile."""
+    visit = register(app)
+    app.outpatient.upload_fees(OP, visit.id, fees())
+    simulator.faults.add("2207", "delay", 1, LATE)
+    with pytest.raises(PlatformUnavailable) as err:
+        app.outpatient.settle(OP, visit.id, "B1")
+    assert err.value.outcome == "unresolved" and 0 < err.value.retry_after <= MARGIN + 1
+    assert app.outpatient.get_visit(visit.id).state is VisitState.SETTLING  # not released on a guess
+    app.journal.sweep(owner_alive=app.resolver.owner_alive)  # inside the window: nothing concluded
+    assert app.journal.get(err.value.journal_id).state is JournalState.UNCERTAIN
+
+    time.sleep(LATE)  # the platform commits the 2207 now: a live settlement, a debited account
+    assert simulator.balance(WORKER, "310") < Decimal("1500.00")
+    entry = resolve_until_settled(app, err.value.journal_id)
+    assert entry.state is JournalState.REVERSED and entry.reversal_msgid
+    assert simulator.balance(WORKER, "310") == Decimal("1500.00")  # the late settlement was undone
+    assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
+    _, settlement = app.outpatient.settle(OP, visit.id, "B1")  # the retry settles, once
+    assert simulator.balance(WORKER, "310") == Decimal("1500.00") - settlement.acct_pay
+
+
+def test_fees_committed_after_their_query_are_recorded(app, simulator):
+    """2204 late: 5204 at once shows nothing, which proves nothing yet; after the window 5204 shows
+    the rows, and the HIS records the upload the platform holds."""
+    visit = register(app)
+    simulator.faults.add("2204", "delay", 1, LATE)
+    with pytest.raises(PlatformUnavailable) as err:
+        app.outpatient.upload_fees(OP, visit.id, fees())
+    assert err.value.outcome == "unresolved"
+    assert app.outpatient.get_visit(visit.id).fees == []
+    time.sleep(LATE)
+    entry = resolve_until_settled(app, err.value.journal_id)
+    assert entry.state is JournalState.CONFIRMED, entry.resolution
+    assert sorted(f.feedetl_sn for f in app.outpatient.get_visit(visit.id).fees) == ["B1-1", "B1-2"]
+
+
+def test_fees_that_never_arrived_are_proven_absent_only_after_the_window(app, simulator):
+    visit = register(app)
+    simulator.faults.add("2204", "drop_before_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable) as err:
+        app.outpatient.upload_fees(OP, visit.id, fees())
+    assert err.value.outcome == "unresolved"  # 5204 shows nothing, but the original could still arrive
+    entry = resolve_until_settled(app, err.value.journal_id)
+    assert entry.state is JournalState.FAILED and "can no longer arrive" in entry.resolution
+    assert entry.created_at + timedelta(seconds=MARGIN) <= entry.in_flight_until
+    visit = app.outpatient.upload_fees(OP, visit.id, fees())  # safe to send again, and it is taken once
+    assert len(visit.fees) == 2
+
+
+def test_a_lost_2601_is_retried_until_acknowledged_and_settles_with_its_original(database_url, simulator):
+    """The 2207's reply is lost, and so is the reply of its 冲正: both stay open; the resolver's next
+    冲正 is acknowledged, which settles the original, and with it the lost 2601."""
+    app = bootstrap(Settings(database_url=database_url), platform=simulator)  # margin 0: commits are never late
+    try:
+        visit = register(app)
+        app.outpatient.upload_fees(OP, visit.id, fees())
+        simulator.faults.add("2207", "drop_after_commit", 1, 0)
+        simulator.faults.add("2601", "drop_after_commit", 1, 0)
+        with pytest.raises(PlatformUnavailable) as err:
+            app.outpatient.settle(OP, visit.id, "B1")
+        assert err.value.outcome == "unresolved"
+        lost = [e for e in app.journal.for_visit(visit.id) if e.infno == "2601"]
+        assert [e.state for e in lost] == [JournalState.UNCERTAIN]
+        settled = app.journal.recover()
+        assert {e.id for e in settled} >= {err.value.journal_id, lost[0].id}  # what it settled, both
+        assert app.journal.get(err.value.journal_id).state is JournalState.REVERSED
+        assert app.journal.get(lost[0].id).state.resolved
+        assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
+        assert simulator.balance(WORKER, "310") == Decimal("1500.00")
+        assert not {e.id for e in app.journal.recover()} & {err.value.journal_id, lost[0].id}  # settled once
+    finally:
+        app.close()
+
+
+class DeliveredTwice:
+    """The network hands the platform the request twice; the HIS hears the second answer."""
+
+    def __init__(self, simulator: SimulatorPlatform, infno: str):
+        self.simulator, self.infno = simulator, infno
+
+    def execute(self, request: PlatformRequest):
+        if request.infno != self.infno:
+            return self.simulator.execute(request)
+        self.infno = ""
+        self.simulator.execute(request)
+        return self.simulator.execute(request)  # refused: 报文ID重复
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_duplicate_msgid_refusal_is_doubt_not_refusal(database_url, simulator):
+    """We send each msgid once, so 报文ID重复 means an earlier delivery reached the platform: the
+    first may have settled. Not a refusal (which would release the visit): doubt, settled by 冲正."""
+    app = bootstrap(Settings(database_url=database_url), platform=DeliveredTwice(simulator, "2207"))
+    try:
+        visit = register(app)
+        app.outpatient.upload_fees(OP, visit.id, fees())
+        with pytest.raises(PlatformUnavailable) as err:
+            app.outpatient.settle(OP, visit.id, "B1")
+        assert err.value.outcome == "reversed"  # margin 0: the 冲正 after it proves the platform holds nothing
+        assert simulator.balance(WORKER, "310") == Decimal("1500.00")
+        assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
+    finally:
+        app.close()
+
+
+def test_duplicate_delivery_is_what_the_platform_says():
+    simulator = SimulatorPlatform()
+    sent = PlatformRequest(infno="9001", msgid="H42010600001202612060000000001", input={"signIn": {
+        "opter_no": "1001", "mac": "", "ip": "127.0.0.1"}}, operator=OP, inf_time=simulator.now())
+    simulator.execute(sent)
+    with pytest.raises(PlatformRefused, match="报文ID重复"):
+        simulator.execute(sent)
+
+
+# ---- a crashed process's entries, and one acting resolver per database -------------------------------
+def crashed_mid_settlement(app, simulator, owner: str):
+    """What a process leaves when it dies with a 2207 on the wire: the visit claimed, the entry
+    PENDING under its owner, the settlement made on the platform."""
+    visit = register(app)
+    app.outpatient.upload_fees(OP, visit.id, fees())
+    app.outpatient._change(visit.id, lambda v: v.begin_settlement("B1"))
+    settle = {"data": dict(app.outpatient._settle_data(app.outpatient.get_visit(visit.id), "B1", True, "01"),
+                           invono="", fulamt_ownpay_amt=Decimal("0"), overlmt_selfpay=Decimal("0"),
+                           preselfpay_amt=Decimal("0"), inscp_scp_amt=Decimal("22.50"))}
+    gateway = app.gateway
+    entry, request = gateway._prepare(OP, "2207", settle, app.outpatient._ctx(visit), gateway.sign_no_for(OP))
+    entry.owner = owner
+    app.container.journal_store().open(entry)
+    simulator.execute(request)  # ... and the process dies before the reply is journaled
+    return visit, entry
+
+
+def test_a_dead_processes_pending_entry_is_recognised_by_its_silence(app, simulator, front):
+    registry = app.container.instances()
+    now = app.clock.now()
+    dead, alive = f"dead-{uuid.uuid4().hex[:8]}", f"alive-{uuid.uuid4().hex[:8]}"
+    registry.register(Instance(dead, "h", 1, "serve", now - timedelta(minutes=5), now - timedelta(minutes=1)))
+    registry.register(Instance(alive, "h", 2, "serve", now, now))
+    visit, orphan = crashed_mid_settlement(app, simulator, dead)
+    busy_visit, busy = crashed_mid_settlement(app, simulator, alive)
+    resolver = Resolver(app.journal, registry, app.clock, app.container.instance_id(),
+                        ResolverConfig(interval=timedelta(seconds=0.2), lease_ttl=timedelta(seconds=30)),
+                        lease=f"test-{uuid.uuid4().hex[:8]}")
+    assert resolver.run_once() is not None
+    assert app.journal.get(orphan.id).state is JournalState.UNCERTAIN  # recognised at once, not aged 10 min
+    assert app.journal.get(busy.id).state is JournalState.PENDING  # its process lives: still in flight there
+    entry = resolve_until_settled(app, orphan.id)
+    assert entry.state is JournalState.REVERSED
+    assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
+    assert app.outpatient.get_visit(busy_visit.id).state is VisitState.SETTLING
+
+
+def test_one_resolver_acts_per_database_and_the_lease_passes_on(app):
+    lease = f"test-{uuid.uuid4().hex[:8]}"
+    config = ResolverConfig(interval=timedelta(seconds=0.1), lease_ttl=timedelta(seconds=30))
+    first, second = (Resolver(app.journal, app.container.instances(), app.clock, f"r{n}-{lease}", config, lease=lease)
+                     for n in (1, 2))
+    assert first.run_once() is not None
+    assert second.run_once() is None  # the lease is held: the second replica leaves the work alone
+    assert first.run_once() is not None  # renewed by its holder
+    first.register()
+    first.stop()  # a clean stop gives the lease up
+    assert second.run_once() is not None
+    registry = app.container.instances()
+    # a holder that goes silent loses it once it expires
+    assert not registry.acquire(lease, "third", app.clock.now(), 30)
+    assert registry.acquire(lease, "third", app.clock.now() + timedelta(seconds=31), 30)
