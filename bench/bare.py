@@ -10,7 +10,7 @@ import secrets
 import threading
 import time
 import uuid
-from datetime import datetime
+
 
 import httpx
 
@@ -19,6 +19,11 @@ from bench import data
 from bench.bare_sql import BareStore
 from bench.stats import FLOW, Recorder
 from ports.jsoncodec import encode_json, parse_json
+from ports.clock import SystemClock
+
+# the hospital's wall time, as our stack journals it (the resolver judges entries by it)
+hospital_now = SystemClock("Asia/Shanghai").now
+_NUMBERS = itertools.count(secrets.randbelow(10 ** 7))  # 门诊号 unique across threads (and runs, by chance)
 
 log = logging.getLogger(__name__)
 CALLS = ("1101", "2201A", "2203", "2204", "2206", "2207")
@@ -61,7 +66,7 @@ class BareWorker:
     def call(self, infno: str, payload: dict, ctx: dict) -> dict:
         """Journal, send, check infcode, journal again: the minimum a careful caller does."""
         s, inst, op = self.s, self.s.institution, self.s.operator
-        now = datetime.now()
+        now = hospital_now()
         msgid = s.msgid()
         entry = s.store.journal_open({
             "msgid": msgid, "infno": infno, "psn_no": ctx.get("psn_no", ""), "mdtrt_id": ctx.get("mdtrt_id", ""),
@@ -106,19 +111,19 @@ class BareWorker:
         def read_person():
             out = self.call("1101", {"data": {
                 "mdtrt_cert_type": data.CERT_TYPE, "mdtrt_cert_no": patient.certno, "card_sn": "",
-                "begntime": datetime.now().strftime(DATETIME), "psn_cert_type": "", "certno": patient.certno,
+                "begntime": hospital_now().strftime(DATETIME), "psn_cert_type": "", "certno": patient.certno,
                 "psn_name": ""}}, {})
             store.save_person(out["baseinfo"], out.get("insuinfo") or [])
             return out
         person = step("1101", read_person)
         base = person["baseinfo"]
         insurance = next(i for i in person["insuinfo"] if i["insutype"] == data.INSUTYPE)
-        now = datetime.now()
+        now = hospital_now()
         dept_code, dept_name, caty = data.DEPT
         dr_no, dr_name = data.DOCTOR
         visit = {"id": str(uuid.uuid4()), "psn_no": patient.psn_no, "insutype": data.INSUTYPE,
                  "med_type": data.MED_TYPE, "mdtrt_cert_type": data.CERT_TYPE, "mdtrt_cert_no": patient.certno,
-                 "ipt_otp_no": now.strftime("MZ%Y%m%d%H%M%S%f")[:20], "begntime": now, "dept_code": dept_code,
+                 "ipt_otp_no": f"MZ{now:%Y%m%d%H%M%S}{next(_NUMBERS):08d}", "begntime": now, "dept_code": dept_code,
                  "dept_name": dept_name, "caty": caty, "atddr_no": dr_no, "dr_name": dr_name,
                  "insuplc_admdvs": insurance["insuplc_admdvs"], "psn_name": base["psn_name"],
                  "state": "REGISTERED", "settling_batch": "", "version": 1}
@@ -135,7 +140,7 @@ class BareWorker:
         ctx["mdtrt_id"] = visit["mdtrt_id"]
 
         def visit_info():
-            diag_time = datetime.now()
+            diag_time = hospital_now()
             d = data.DIAGNOSIS
             self.call("2203", {
                 "mdtrtinfo": {"mdtrt_id": visit["mdtrt_id"], "psn_no": patient.psn_no, "med_type": data.MED_TYPE,
@@ -149,7 +154,7 @@ class BareWorker:
         rows = []
         for i, (code, his_code, name, cnt, pric) in enumerate(data.FEES, 1):
             rows.append({"feedetl_sn": f"{batch}-{i}", "mdtrt_id": visit["mdtrt_id"], "psn_no": patient.psn_no,
-                         "chrg_bchno": batch, "rx_circ_flag": "0", "fee_ocur_time": datetime.now(),
+                         "chrg_bchno": batch, "rx_circ_flag": "0", "fee_ocur_time": hospital_now(),
                          "med_list_codg": code, "medins_list_codg": his_code,
                          "det_item_fee_sumamt": data.amount(cnt, pric), "cnt": cnt, "pric": pric,
                          "bilg_dept_codg": dept_code, "bilg_dept_name": dept_name, "bilg_dr_codg": dr_no,

@@ -6,11 +6,16 @@ short transaction, as ours does; only the msgid counter table is skipped (an in-
 from __future__ import annotations
 
 from datetime import date, datetime
+
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Engine, text
 
 from domain.settlement import AMOUNT_FIELDS
+from ports.clock import SystemClock
+
+# the hospital's wall time, as our stack journals it (the resolver judges entries by it)
+hospital_now = SystemClock("Asia/Shanghai").now
 
 _JOURNAL_OPEN = text(
     "INSERT INTO journal (msgid, infno, psn_no, mdtrt_id, visit_id, operator_code, state, infcode, err_msg,"
@@ -77,7 +82,7 @@ class BareStore:
 
     def journal_close(self, entry_id: int, reply: str, ref: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(_JOURNAL_CLOSE, {"id": entry_id, "reply": reply, "ref": ref, "at": datetime.now()})
+            conn.execute(_JOURNAL_CLOSE, {"id": entry_id, "reply": reply, "ref": ref, "at": hospital_now()})
 
     def save_person(self, base: dict, insurances: list[dict]) -> None:
         brdy = base.get("brdy")
@@ -86,7 +91,7 @@ class BareStore:
                 "psn_no": base["psn_no"], "psn_name": base.get("psn_name") or "",
                 "psn_cert_type": base.get("psn_cert_type") or "", "certno": base.get("certno") or "",
                 "gend": base.get("gend") or "", "brdy": date.fromisoformat(brdy) if brdy else None,
-                "age": self.dec(base.get("age"), 1), "naty": base.get("naty") or "", "now": datetime.now()})
+                "age": self.dec(base.get("age"), 1), "naty": base.get("naty") or "", "now": hospital_now()})
             conn.execute(_INSURANCES_DROP, {"psn_no": base["psn_no"]})
             conn.execute(_INSURANCE, [{
                 "psn_no": base["psn_no"], "insutype": i.get("insutype") or "", "balc": self.dec(i.get("balc") or 0),

@@ -211,11 +211,13 @@ class App:
                             request_scope=self.request_scope, ledger=self.ledger, clock=self.clock,
                             page_token_key=s.page_token_key.encode() or None)
 
-    def start_resolver(self) -> Resolver:
-        """Register this process and run the resolver in the background until close()."""
+    def start_resolver(self, resolve: bool = True) -> Resolver:
+        """Register this process and beat (and with `resolve`, run the resolver) in the background
+        until close()."""
         resolver = self.resolver
         if resolver not in self.running:
-            resolver.start()
+            resolver.kind = "serve" if resolve else "cli"
+            resolver.start(resolve=resolve)
             self.running.append(resolver)
         return resolver
 

@@ -115,6 +115,7 @@ def cmd_yb_call(args: argparse.Namespace) -> int:
     ensure_sqlite_dir(settings.database_url)
     upgrade(settings.database_url)  # the call is journaled, as from the server
     app = bootstrap(settings)
+    app.start_resolver(resolve=False)  # its heartbeat: a running server's resolver leaves this call alone
     try:
         done = app.transactions.invoke(chosen.operator(), args.code, payload)
     except DomainError as exc:
@@ -165,6 +166,7 @@ def cmd_catalog_sync(args: argparse.Namespace) -> int:
     ensure_sqlite_dir(settings.database_url)
     upgrade(settings.database_url)
     app = bootstrap(settings)
+    app.start_resolver(resolve=False)
     rows = [["kind", "infno", "from", "to", "lines", "added", "changed", "stopped", "skipped", "seconds", "note"]]
     failed = 0
     try:

@@ -82,12 +82,14 @@ class Resolver:
         return report
 
     # ---- in the background -----------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, resolve: bool = True) -> None:
         """Heartbeat and resolve until stop(): two daemon threads, so a long pass (the platform
-        slow to answer) never silences the heartbeat."""
+        slow to answer) never silences the heartbeat. `resolve=False`: only the heartbeat (a CLI
+        command that sends, so that its calls are not taken for a dead process's while it waits)."""
         if not self._registered:
             self.register()
-        for name, target in (("his-heartbeat", self._beat), ("his-resolver", self._resolve)):
+        workers = [("his-heartbeat", self._beat)] + ([("his-resolver", self._resolve)] if resolve else [])
+        for name, target in workers:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)

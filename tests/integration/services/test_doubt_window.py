@@ -235,3 +235,28 @@ def test_one_resolver_acts_per_database_and_the_lease_passes_on(app):
     # a holder that goes silent loses it once it expires
     assert not registry.acquire(lease, "third", app.clock.now(), 30)
     assert registry.acquire(lease, "third", app.clock.now() + timedelta(seconds=31), 30)
+
+
+def test_the_resolver_works_in_the_background_until_stopped(app, simulator):
+    """Not only at start-up: a process that died mid-settlement is noticed and its visit released
+    while the server runs, without anyone restarting anything."""
+    registry = app.container.instances()
+    resolver = Resolver(app.journal, registry, app.clock, f"bg-{uuid.uuid4().hex[:8]}",
+                        ResolverConfig(interval=timedelta(seconds=0.2), lease_ttl=timedelta(seconds=1)),
+                        lease=f"test-{uuid.uuid4().hex[:8]}")
+    resolver.start()
+    try:
+        victim = f"victim-{uuid.uuid4().hex[:8]}"
+        now = app.clock.now()
+        registry.register(Instance(victim, "h", 3, "serve", now, now))  # alive now, silent from here on
+        visit, orphan = crashed_mid_settlement(app, simulator, victim)
+        stop = time.monotonic() + 15
+        while app.outpatient.get_visit(visit.id).state is not VisitState.REGISTERED and time.monotonic() < stop:
+            time.sleep(0.1)
+        assert app.journal.get(orphan.id).state is JournalState.REVERSED
+        assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
+        assert simulator.balance(WORKER, "310") == Decimal("1500.00")
+        assert registry.get(resolver.instance_id).alive(app.clock.now(), 1.0)  # it beats meanwhile
+    finally:
+        resolver.stop()
+    assert not registry.get(resolver.instance_id).alive(app.clock.now(), 1.0)  # a clean stop is recorded
