@@ -59,7 +59,8 @@ def _http_platform(settings: Settings, institution, catalogue, signer) -> HttpPl
 
 def _simulator(settings: Settings, clock) -> SimulatorPlatform:
     policy = Policy.load(settings.platform.sim_policy or None)
-    return SimulatorPlatform(policy=policy, admdvs=settings.institution.mdtrtarea_admvs, clock=clock)
+    return SimulatorPlatform(policy=policy, admdvs=settings.institution.mdtrtarea_admvs, clock=clock,
+                             unknown_reversal=settings.platform.sim_unknown_reversal)
 
 
 def _mobile_pay(settings: Settings, catalogue, clock) -> MobilePayPlatform | None:

@@ -55,12 +55,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sim_serve(args: argparse.Namespace) -> int:
-    from adapters.yb_sim.http_front import SimulatorHttpFront
+def _simulator(args: argparse.Namespace):
     from adapters.yb_sim.platform import SimulatorPlatform
     from adapters.yb_sim.policy import Policy
 
-    simulator = SimulatorPlatform(policy=Policy.load(args.policy or None))
+    return SimulatorPlatform(policy=Policy.load(args.policy or None), unknown_reversal=args.unknown_reversal)
+
+
+def cmd_sim_serve(args: argparse.Namespace) -> int:
+    from adapters.yb_sim.http_front import SimulatorHttpFront
+
+    simulator = _simulator(args)
     front = SimulatorHttpFront(simulator, host=args.host, port=args.port, paasid=args.paasid, token=args.token,
                                message_verifier=_message_verifier(args))
     front.start()
@@ -154,6 +159,10 @@ def parser() -> argparse.ArgumentParser:
     sim_serve.add_argument("--paasid", default="his")
     sim_serve.add_argument("--token", default="his-secret")
     sim_serve.add_argument("--policy", help="policy rules TOML (default: the packaged policy)")
+    sim_serve.add_argument("--unknown-reversal", choices=["refuse", "remember"], default="refuse",
+                           help="a 2601 whose original has not arrived: refuse it as unknown (a late original "
+                                "still commits), or answer success and remember the msgid (a late original is "
+                                "refused as 报文ID重复); POST /_sim/config changes it while running")
     sim_serve.add_argument("--mobile-port", type=int, default=None,
                            help="also serve the mobile-payment centre (6xxx, SM4/SM2 envelope) on this port")
     sim_serve.add_argument("--verify-public-key", metavar="BASE64",

@@ -10,7 +10,8 @@ fails, or an answer that fits neither case, leaves the entry uncertain for an op
 - 2204 门诊费用明细上传: 5204 费用明细查询 lists the fee rows the platform holds for the visit; ours
   are known by their 费用明细流水号 (feedetl_sn). The platform takes an upload whole or not at all,
   so some but not all of them is an answer we cannot explain, and stays unknown.
-- 2202 门诊挂号撤销: 5201 lists the person's valid visits; a cancelled one is left out. The visit was
+- 2202 门诊挂号撤销: 5201 lists the person's visits; a cancelled one is left out or shown with
+  vali_flag 0 (platforms differ). The visit was
   there (its 2201 is in the journal), so its absence proves the cancellation; its presence proves
   nothing until the 2202 can no longer arrive.
 - 2205 门诊费用明细撤销: 5204 lists the rows still held; the batch's rows (known from the 2204s the
@@ -120,11 +121,13 @@ def _cancellation_query(written: dict, earlier: Earlier) -> dict | None:
 
 
 def _judge_cancellation(written: dict, output: dict, earlier: Earlier) -> Verdict:
+    """Platforms either leave a cancelled visit out of 5201 or list it with vali_flag 0."""
     mdtrt_id = str(_one(written.get("data")).get("mdtrt_id"))
     listed = [row for row in output.get("mdtrtinfo") or [] if str(row.get("mdtrt_id") or "") == mdtrt_id]
-    if listed:
-        return Verdict(False, f"5201 still lists visit {mdtrt_id}: the registration was not cancelled")
-    return Verdict(True, f"5201 no longer lists visit {mdtrt_id}: the registration is cancelled", {})
+    if any(str(row.get("vali_flag") or "1") != "0" for row in listed):
+        return Verdict(False, f"5201 still lists visit {mdtrt_id} as valid: the registration was not cancelled")
+    shown = "lists it as invalid (vali_flag 0)" if listed else "no longer lists it"
+    return Verdict(True, f"5201 {shown}: the registration of visit {mdtrt_id} is cancelled", {})
 
 
 # ---- 2205 ----------------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ class PlatformSettings(BaseModel):
     # reach the platform and take effect. Before it ends, "the platform shows nothing" proves nothing.
     in_flight_margin: float = Field(60.0, ge=0)
     sim_policy: str = ""  # simulator policy TOML; empty = the packaged default
+    # the simulator's answer to a 2601 whose original it has not seen: "refuse" (a late original still
+    # commits) or "remember" (a late original is refused as 报文ID重复)
+    sim_unknown_reversal: Literal["refuse", "remember"] = "refuse"
     # The region's settlement arithmetic: whether 个人账户共济支付 (acct_mulaid_pay) is counted inside
     # acct_pay. Only used to notice sums that do not hold (recorded, never acted on).
     acct_mulaid_in_acct_pay: bool = False

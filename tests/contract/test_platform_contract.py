@@ -101,6 +101,9 @@ def test_reversal_undoes_a_settlement(rig, his):
     ("garbage_after_commit", True),
     ("gateway_error", False),
     ("timeout_after_commit", True),
+    ("reset_before_commit", False),
+    ("reset_after_commit", True),
+    ("bad_gateway_after_commit", True),
 ])
 def test_doubtful_outcomes(rig, his, action, stored):
     mdtrt_id = his.register()
@@ -110,6 +113,27 @@ def test_doubtful_outcomes(rig, his, action, stored):
         his.call("2207", his.settle_data(mdtrt_id, TOTAL))
     # the account pays part of every settlement, so the balance tells whether one was stored
     assert (rig.simulator.balance(WORKER, "310") < Decimal("1500.00")) is stored
+
+
+def test_a_late_commit_is_an_unknown_outcome_that_lands_later(rig, his):
+    mdtrt_id = his.register()
+    his.upload(mdtrt_id, ROWS)
+    rig.simulator.faults.add("2207", "late_commit", 1, 60)  # long past the HTTP adapter's read timeout
+    with pytest.raises(PlatformOutcomeUnknown):
+        his.call("2207", his.settle_data(mdtrt_id, TOTAL))
+    assert rig.simulator.balance(WORKER, "310") == Decimal("1500.00")
+    assert rig.simulator.settle(timeout=30, now=True)
+    assert rig.simulator.balance(WORKER, "310") < Decimal("1500.00")
+
+
+def test_a_duplicate_delivery_is_refused_as_a_duplicate_msgid(rig, his):
+    mdtrt_id = his.register()
+    his.upload(mdtrt_id, ROWS)
+    rig.simulator.faults.add("2207", "duplicate_delivery", 1, 0)
+    with pytest.raises(PlatformRefused) as refused:
+        his.call("2207", his.settle_data(mdtrt_id, TOTAL))
+    assert refused.value.err_msg == f"报文ID重复[{his.last_msgid}]"
+    assert rig.simulator.balance(WORKER, "310") < Decimal("1500.00")  # while the first delivery committed
 
 
 def test_error_reply_is_a_refusal_and_delay_is_harmless(rig, his):

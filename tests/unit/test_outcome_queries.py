@@ -90,3 +90,10 @@ def test_a_cancelled_fee_batch_is_proved_by_its_rows_missing_from_5204():
     assert q.judge(cancel, {"output": [{"feedetl_sn": "B2-1"}]}, uploads).applied is True
     assert q.judge(cancel, {"output": [{"feedetl_sn": "B1-1"}, {"feedetl_sn": "B1-2"}]}, uploads).applied is False
     assert q.judge(cancel, {"output": [{"feedetl_sn": "B1-2"}]}, uploads).applied is None
+
+
+def test_a_cancelled_visit_listed_as_invalid_proves_the_cancellation_too():
+    q = OUTCOME_QUERIES["2202"]
+    cancel = {"data": {"psn_no": "P1", "mdtrt_id": "M1", "ipt_otp_no": "MZ1"}}
+    assert q.judge(cancel, {"mdtrtinfo": [{"mdtrt_id": "M1", "vali_flag": "0"}]}, REGISTERED).applied is True
+    assert q.judge(cancel, {"mdtrtinfo": [{"mdtrt_id": "M1", "vali_flag": "1"}]}, REGISTERED).applied is False

@@ -36,6 +36,12 @@ class HttpSettings:
     download_in_memory: int | None = None
 
 
+# Failures before any byte of the request left: connecting, waiting for a pooled connection, a URL
+# the transport cannot speak. Everything else (read timeout, reset, a closed connection, a protocol
+# error, a write cut short) may come after the platform received it: outcome unknown.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
 def _filename(response: httpx.Response) -> str:
     """From Content-Disposition, preferring the RFC 5987 UTF-8 form (Chinese names)."""
     disposition = response.headers.get("content-disposition", "")
@@ -111,10 +117,10 @@ class HttpPlatform(Platform):
                     response.read()
             finally:
                 response.close()
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol) as exc:
+        except _NOT_SENT as exc:
             _discard(file)
             raise PlatformUnreachable(f"{type(exc).__name__}: {exc}", request.msgid) from exc
-        except httpx.HTTPError as exc:  # read timeout, dropped connection, protocol error: it may have arrived
+        except (httpx.HTTPError, OSError) as exc:  # once the request may have left, it may have arrived
             _discard(file)
             raise PlatformOutcomeUnknown(f"{type(exc).__name__}: {exc}", request.msgid) from exc
         if file is not None:

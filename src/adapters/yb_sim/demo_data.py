@@ -26,7 +26,7 @@ def make_certno(region: str, birth: date, gend: str) -> str:
     return first17 + check_digit(first17)
 
 
-def _ec_token(psn_no: str) -> str:
+def ec_token_of(psn_no: str) -> str:
     # 电子凭证 tokens are opaque strings scanned from a QR code; derive a stable one.
     return "01" + hashlib.sha256(psn_no.encode()).hexdigest()[:30].upper()
 
@@ -34,7 +34,7 @@ def _ec_token(psn_no: str) -> str:
 def _person(psn_no: str, name: str, gend: str, birth: date, card_no: str, accounts: list[Account],
             naty: str = "01") -> Person:
     return Person(psn_no=psn_no, psn_name=name, certno=make_certno("420106", birth, gend), gend=gend,
-                  brdy=birth, naty=naty, card_no=card_no, ec_token=_ec_token(psn_no), accounts=accounts)
+                  brdy=birth, naty=naty, card_no=card_no, ec_token=ec_token_of(psn_no), accounts=accounts)
 
 
 def _worker(balance: str) -> Account:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hmac
 import logging
+import socket
+import struct
 import threading
 import time
+from dataclasses import asdict
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
@@ -16,10 +19,11 @@ from adapters.yb_http.sm2_signer import Sm2MessageVerifier
 from adapters.yb_sim.echo import shown
 from adapters.yb_sim.serving import BackgroundServing
 from adapters.yb_sim.faults import DEFAULT_HOLD_SECONDS, ODDLY_WRITTEN, Fault, oddly_written
+from adapters.yb_sim.late import LateCommit
 from adapters.yb_sim.platform import SIMULATED_ERROR, SimulatorPlatform
 from domain.operator import Operator
 from domain.platform_time import parse_datetime
-from ports.platform import PlatformError, PlatformRefused, PlatformRequest
+from ports.platform import PlatformError, PlatformRefused, PlatformReply, PlatformRequest
 
 log = logging.getLogger(__name__)
 DEFAULT_PATH = "/fsi/api/rsfComIfsService/callService"
@@ -27,6 +31,16 @@ REQUIRED_ENVELOPE = ("infno", "msgid", "mdtrtarea_admvs", "recer_sys_code", "inf
                      "opter_name", "inf_time", "fixmedins_code", "fixmedins_name", "input")
 _JSON = "application/json;charset=UTF-8"
 _GARBAGE = b"<html><body>502 Bad Gateway</body></html>"
+_BAD_GATEWAY = (b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
+                b"</center><hr><center>nginx</center></body></html>")
+_HTML = "text/html;charset=UTF-8"
+SETTLE_TIMEOUT = 120.0  # how long POST /_sim/settle waits at most unless told
+_RESET = struct.pack("ii", 1, 0)  # SO_LINGER on, 0 s: close() sends RST instead of FIN
+
+
+def _error_text(exc: PlatformError) -> str:
+    """A failed call as the platform's err_msg."""
+    return exc.err_msg if isinstance(exc, PlatformRefused) else f"系统内部错误: {exc}"
 
 
 def _stamp(when: datetime) -> str:
@@ -55,8 +69,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ---- routing ---------------------------------------------------------------------------
     def do_GET(self) -> None:  # noqa: N802
-        if self._route().endswith("/_sim/health"):
+        route, simulator = self._route(), self.server.front.simulator
+        if route.endswith("/_sim/health"):
             self._send_json(200, {"status": "ok"})
+        elif route.endswith("/_sim/faults"):
+            self._send_json(200, {"code": 0, "faults": [f.as_dict() for f in simulator.faults.pending()]})
+        elif route.endswith("/_sim/config"):
+            self._send_json(200, self._config())
         else:
             self._send_json(404, {"code": 404, "msg": "not found"})
 
@@ -73,6 +92,12 @@ class _Handler(BaseHTTPRequestHandler):
         route = self._route()
         if route.endswith("/_sim/faults"):
             self._add_fault(body)
+        elif route.endswith("/_sim/config"):
+            self._set_config(body)
+        elif route.endswith("/_sim/persons"):
+            self._enrol(body)
+        elif route.endswith("/_sim/settle"):
+            self._settle(body)
         elif route == self.server.front.path:
             self._call(body)
         else:
@@ -100,17 +125,79 @@ class _Handler(BaseHTTPRequestHandler):
         """Close the connection without a word, as a dropped link or a killed gateway would."""
         self.close_connection = True
 
+    def _reset(self) -> None:
+        """Abort the connection with a TCP RST, as a firewall dropping the session does."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _RESET)
+            self.rfile.close()  # the socket's reader holds it open: close it first so close() acts now
+            self.connection.close()
+        except OSError:
+            log.debug("reset of a connection already gone", exc_info=True)
+
+    def _hold(self, late: LateCommit) -> bool:
+        """Keep the connection until the platform has acted on `late`; False if the front stops first."""
+        stopping = self.server.front.stopping
+        while not late.done.wait(0.05):
+            if stopping.is_set():
+                return False
+        return True
+
     # ---- control API -----------------------------------------------------------------------
     def _add_fault(self, body: bytes) -> None:
         try:
             spec = wire.parse_json(body or b"{}")
             fault = Fault(spec.get("infno") or None, str(spec["action"]), int(spec.get("times", 1)),
-                          float(spec.get("seconds", 0) or 0))
+                          float(spec.get("seconds", 0) or 0), str(spec.get("contains") or ""))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             self._send_json(400, {"code": 400, "msg": f"bad fault: {exc}"})
             return
         self.server.front.simulator.faults.add_fault(fault)
-        self._send_json(200, {"code": 0, "msg": "added"})
+        self._send_json(200, {"code": 0, "msg": "added", "fault": fault.as_dict()})
+
+    def _config(self) -> dict:
+        return {"code": 0, "unknown_reversal": self.server.front.simulator.unknown_reversal}
+
+    def _set_config(self, body: bytes) -> None:
+        simulator = self.server.front.simulator
+        try:
+            spec = wire.parse_json(body or b"{}")
+            if not isinstance(spec, dict):
+                raise ValueError("the body must be a JSON object")
+            unknown = sorted(set(spec) - {"unknown_reversal"})
+            if unknown:
+                raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
+            if "unknown_reversal" in spec:
+                simulator.unknown_reversal = spec["unknown_reversal"]
+        except ValueError as exc:
+            self._send_json(400, {"code": 400, "msg": f"bad config: {exc}"})
+            return
+        self._send_json(200, self._config())
+
+    def _enrol(self, body: bytes) -> None:
+        try:
+            person = self.server.front.simulator.enrol(wire.parse_json(body or b"{}"))
+        except ValueError as exc:
+            self._send_json(400, {"code": 400, "msg": f"bad person: {exc}"})
+            return
+        self._send_json(200, {"code": 0, "msg": "enrolled", "person": asdict(person)})
+
+    def _settle(self, body: bytes) -> None:
+        """Answer once every pending late commit has been processed (or after `timeout` seconds);
+        with `now`, they are processed at once."""
+        try:
+            spec = wire.parse_json(body or b"{}")
+            timeout, now = float(spec.get("timeout") or SETTLE_TIMEOUT), spec.get("now", False)
+            if not isinstance(now, bool):
+                raise ValueError("now must be true or false")
+        except (ValueError, TypeError, AttributeError) as exc:
+            self._send_json(400, {"code": 400, "msg": f"bad settle: {exc}"})
+            return
+        simulator = self.server.front.simulator
+        if simulator.settle(timeout, now):
+            self._send_json(200, {"code": 0, "msg": "settled", "pending": 0})
+        else:
+            self._send_json(504, {"code": 504, "msg": "late commits still pending", "pending": simulator.late.pending()})
 
     # ---- the platform call -----------------------------------------------------------------
     def _call(self, body: bytes) -> None:
@@ -151,13 +238,16 @@ class _Handler(BaseHTTPRequestHandler):
                               type=str(envelope["opter_type"])),
             inf_time=inf_time, sign_no=str(envelope.get("sign_no") or ""),
             insuplc_admdvs=str(envelope.get("insuplc_admdvs") or ""))
-        self._dispatch(request, front.simulator.faults.take(request.infno), received)
+        self._dispatch(request, front.simulator.faults.take(request.infno, request.input), received)
 
     def _dispatch(self, request: PlatformRequest, fault: Fault | None, received: datetime) -> None:
         front = self.server.front
         action = fault.action if fault else ""
         if action == "drop_before_commit":
             self._hang_up()
+            return
+        if action == "reset_before_commit":
+            self._reset()
             return
         if action == "gateway_error":
             self._send_json(500, {"code": "999", "msg": "gateway busy"})
@@ -167,12 +257,18 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if action == "delay":
             front.stopping.wait(fault.seconds)
-        try:
-            reply = front.simulator.process(request)
-        except PlatformRefused as refused:
-            reply, error = None, refused.err_msg
-        except PlatformError as exc:
-            reply, error = None, f"系统内部错误: {exc}"
+        if action == "late_commit":
+            # the platform acts after the delay whatever happens to this connection; the client's
+            # read timeout usually ends its wait first
+            late = front.simulator.late.schedule(request, fault.seconds)
+            if not self._hold(late):
+                self._hang_up()
+                return
+            reply, error = late.reply, _error_text(late.error) if late.error else ""
+        else:
+            if action == "duplicate_delivery":
+                self._process(request)  # the first delivery acts; its answer goes nowhere
+            reply, error = self._process(request)
         if action == "timeout_after_commit":
             front.stopping.wait(fault.seconds or DEFAULT_HOLD_SECONDS)
             self._hang_up()
@@ -180,8 +276,14 @@ class _Handler(BaseHTTPRequestHandler):
         if action == "drop_after_commit":
             self._hang_up()
             return
+        if action == "reset_after_commit":
+            self._reset()
+            return
         if action == "garbage_after_commit":
-            self._send(200, _GARBAGE, "text/html;charset=UTF-8")
+            self._send(200, _GARBAGE, _HTML)
+            return
+        if action == "bad_gateway_after_commit":
+            self._send(502, _BAD_GATEWAY, _HTML)
             return
         if reply is None:
             self._envelope_error(received, error)
@@ -204,6 +306,13 @@ class _Handler(BaseHTTPRequestHandler):
             "infcode": 0, "inf_refmsgid": reply.inf_refmsgid, "refmsg_time": _stamp(received),
             "respond_time": _stamp(front.simulator.now()), "err_msg": message or None, "warn_msg": None,
             "cainfo": None, "signtype": None, "output": output})
+
+    def _process(self, request: PlatformRequest) -> tuple[PlatformReply | None, str]:
+        """The platform's reply, or None and its err_msg."""
+        try:
+            return self.server.front.simulator.process(request), ""
+        except PlatformError as exc:
+            return None, _error_text(exc)
 
     def _envelope_error(self, received: datetime, message: str) -> None:
         self._send_json(200, {

@@ -17,6 +17,9 @@ from adapters.yb_sim.demo_items import DemoItem, demo_items
 from adapters.yb_sim.echo import shown
 from adapters.yb_sim.faults import COMMITTING, ODDLY_WRITTEN, FaultPlan, oddly_written
 from adapters.yb_sim.handlers import HANDLERS, Call
+from adapters.yb_sim.handlers.reversal import REFUSE, UNKNOWN_REVERSAL
+from adapters.yb_sim.late import LateCommits
+from adapters.yb_sim.person_spec import person_from_spec
 from adapters.yb_sim.policy import Policy
 from adapters.yb_sim.state import Message, Person, SimState
 from domain.money import ZERO
@@ -33,7 +36,7 @@ SHOWN_VIOLATIONS = 5  # a refusal's err_msg names the first few problems, as the
 class SimulatorPlatform(Platform):
     def __init__(self, policy: Policy | str | Path | None = None, catalogue: Catalogue | None = None,
                  clock: Clock | None = None, seed_demo: bool = True, admdvs: str = "420106",
-                 items: Iterable[DemoItem] | None = None):
+                 items: Iterable[DemoItem] | None = None, unknown_reversal: str = REFUSE):
         # a path is read as a policy file; None is the packaged policy.toml
         self.policy = policy if isinstance(policy, Policy) else Policy.load(policy)
         self.catalogue = catalogue or load_catalogue()
@@ -41,6 +44,8 @@ class SimulatorPlatform(Platform):
         self.admdvs = admdvs
         self.items = {i.med_list_codg: i for i in (demo_items() if items is None else items)}
         self.faults = FaultPlan()
+        self.unknown_reversal = unknown_reversal
+        self.late = LateCommits(self.process)
         self._lock = threading.RLock()
         self._state = SimState(admdvs, self.clock.now())
         if seed_demo:
@@ -48,9 +53,20 @@ class SimulatorPlatform(Platform):
                 self._state.add_person(p)
 
     # ---- the port ----------------------------------------------------------------------------
+    @property
+    def unknown_reversal(self) -> str:
+        """What a 2601 does when its original has not arrived: "refuse" or "remember" (handlers.reversal)."""
+        return self._unknown_reversal
+
+    @unknown_reversal.setter
+    def unknown_reversal(self, value: str) -> None:
+        if value not in UNKNOWN_REVERSAL:
+            raise ValueError(f"unknown_reversal must be one of {', '.join(UNKNOWN_REVERSAL)}, not {value!r}")
+        self._unknown_reversal = value
+
     def execute(self, request: PlatformRequest) -> PlatformReply:
-        """Apply a pending fault for this infno (if any), then process."""
-        fault = self.faults.take(request.infno)
+        """Apply a pending fault for this call (if any), then process."""
+        fault = self.faults.take(request.infno, request.input)
         if fault is None:
             return self.process(request)
         if fault.action in ODDLY_WRITTEN:
@@ -62,6 +78,16 @@ class SimulatorPlatform(Platform):
             return self.process(request)
         if fault.action == "error_reply":
             raise PlatformRefused(-1, SIMULATED_ERROR, msgid=request.msgid)
+        if fault.action == "late_commit":
+            self.late.schedule(request, fault.seconds)
+            raise PlatformOutcomeUnknown(
+                f"simulated late_commit: no answer yet; the platform acts in {fault.seconds:g} s", request.msgid)
+        if fault.action == "duplicate_delivery":
+            try:
+                self.process(request)
+            except PlatformRefused:
+                pass  # the first delivery's answer goes nowhere
+            return self.process(request)  # the duplicate: refused as 报文ID重复
         if fault.action in COMMITTING:
             try:
                 self.process(request)
@@ -103,7 +129,8 @@ class SimulatorPlatform(Platform):
             if handler is None:
                 raise PlatformRefused(-1, f"模拟器暂不支持交易[{request.infno}]")
             now = self.clock.now()
-            call = Call(request, tx, self._state, self.policy, self.catalogue, self.items, now, self.admdvs)
+            call = Call(request, tx, self._state, self.policy, self.catalogue, self.items, now, self.admdvs,
+                        unknown_reversal=self.unknown_reversal)
             record = Message(request.msgid, request.infno, "")
             self._state.messages[request.msgid] = record  # refused or not, a msgid is used once
             try:
@@ -126,9 +153,22 @@ class SimulatorPlatform(Platform):
             raise PlatformRefused(-1, f"签到编号与操作员[{request.operator.code}]不符，请重新签到")
 
     # ---- for testers and the dev server ------------------------------------------------------
+    def settle(self, timeout: float | None = None, now: bool = False) -> bool:
+        """Wait until every late commit scheduled so far has been processed; False when some are
+        still pending after `timeout` seconds. `now`: process them at once instead of at their time."""
+        return self.late.settle(timeout, now)
+
     def add_person(self, person: Person) -> None:
         with self._lock:
             self._state.add_person(copy.deepcopy(person))
+
+    def enrol(self, spec: dict) -> Person:
+        """Add an insured person described as POST /_sim/persons takes it (person_spec); ValueError
+        when the spec is bad or its psn_no or a certificate number is someone else's."""
+        with self._lock:
+            person = person_from_spec(spec, self.admdvs, self._state.persons.values())
+            self._state.add_person(person)
+            return copy.deepcopy(person)
 
     def persons(self) -> list[Person]:
         with self._lock:

@@ -84,7 +84,8 @@ class Visit:
     mdtrt_cert_type: str
     mdtrt_cert_no: str
     begntime: str
-    cancelled: bool = False
+    cancelled: bool = False  # 撤销 (2202 / 2404): queries still show it, as no longer valid
+    reversed: bool = False  # undone by 2601: as if it never happened, 5201 does not list it
     mdtrtinfo: dict = field(default_factory=dict)
     diagnoses: list[dict] = field(default_factory=list)
     fees: dict[str, Fee] = field(default_factory=dict)  # by feedetl_sn, in upload order
@@ -122,7 +123,7 @@ class Message:
     psn_no: str
     undo: tuple | None = None  # ("settle", setl_id) | ("cancel", neg_setl_id) | ("register", mdtrt_id) | ("fees", mdtrt_id, sns)
     refused: bool = False
-    reversed: bool = False
+    reversed: bool = False  # undone by 2601, or 冲正 before it arrived (unknown_reversal "remember")
 
 
 _INSTANCES = itertools.count(1)

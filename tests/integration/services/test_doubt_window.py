@@ -19,7 +19,6 @@ from adapters.yb_sim.platform import SimulatorPlatform
 from domain.journal import JournalEntry, JournalState
 from domain.visit import VisitState
 from ports.instances import Instance
-from ports.platform import PlatformRefused, PlatformRequest
 from services.bootstrap import bootstrap
 from services.errors import PlatformUnavailable
 from services.resolver import Resolver, ResolverConfig
@@ -140,30 +139,14 @@ def test_a_lost_2601_is_retried_until_acknowledged_and_settles_with_its_original
         app.close()
 
 
-class DeliveredTwice:
-    """The network hands the platform the request twice; the HIS hears the second answer."""
-
-    def __init__(self, simulator: SimulatorPlatform, infno: str):
-        self.simulator, self.infno = simulator, infno
-
-    def execute(self, request: PlatformRequest):
-        if request.infno != self.infno:
-            return self.simulator.execute(request)
-        self.infno = ""
-        self.simulator.execute(request)
-        return self.simulator.execute(request)  # refused: 报文ID重复
-
-    def close(self) -> None:
-        pass
-
-
 def test_a_duplicate_msgid_refusal_is_doubt_not_refusal(database_url, simulator):
     """We send each msgid once, so 报文ID重复 means an earlier delivery reached the platform: the
     first may have settled. Not a refusal (which would release the visit): doubt, settled by 冲正."""
-    app = bootstrap(Settings(database_url=database_url), platform=DeliveredTwice(simulator, "2207"))
+    app = bootstrap(Settings(database_url=database_url), platform=simulator)
     try:
         visit = register(app)
         app.outpatient.upload_fees(OP, visit.id, fees())
+        simulator.faults.add("2207", "duplicate_delivery", 1, 0)
         with pytest.raises(PlatformUnavailable) as err:
             app.outpatient.settle(OP, visit.id, "B1")
         assert err.value.outcome == "reversed"  # margin 0: the 冲正 after it proves the platform holds nothing
@@ -171,15 +154,6 @@ def test_a_duplicate_msgid_refusal_is_doubt_not_refusal(database_url, simulator)
         assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
     finally:
         app.close()
-
-
-def test_duplicate_delivery_is_what_the_platform_says():
-    simulator = SimulatorPlatform()
-    sent = PlatformRequest(infno="9001", msgid="H42010600001202612060000000001", input={"signIn": {
-        "opter_no": "1001", "mac": "", "ip": "127.0.0.1"}}, operator=OP, inf_time=simulator.now())
-    simulator.execute(sent)
-    with pytest.raises(PlatformRefused, match="报文ID重复"):
-        simulator.execute(sent)
 
 
 # ---- a crashed process's entries, and one acting resolver per database -------------------------------

@@ -7,6 +7,7 @@ from simkit import P_WORKER, Driver
 
 from adapters.yb_sim import demo_items, demo_persons
 from adapters.yb_sim.demo_data import check_digit
+from adapters.yb_sim.person_spec import person_from_spec
 from ports.catalogue import decode_output, load_catalogue
 
 
@@ -61,3 +62,12 @@ def test_replies_conform_to_the_catalogue(his: Driver):
                 missing = [f.name for f in node.fields if f.required and row.get(f.name) is None
                            and not (infno == "2206" and f.name == "setl_id")]
                 assert missing == [], (infno, node.name, missing)
+
+
+def test_an_enrolled_persons_drawn_certno_moves_past_one_taken(sim):
+    drawn = person_from_spec({"psn_no": "P2"}, sim.admdvs, [])  # what P2 would get on an empty platform
+    sim.enrol({"psn_no": "P1", "certno": drawn.certno})
+    second = sim.enrol({"psn_no": "P2"})
+    assert second.certno != drawn.certno and second.certno[6:14] == second.brdy.strftime("%Y%m%d")
+    assert second.certno[-1] == check_digit(second.certno[:17])
+    assert (second.brdy - drawn.brdy).days == 1

@@ -255,3 +255,115 @@ def test_a_refusal_names_a_few_problems_and_repeats_no_value_whole(http: HttpHis
     reply = http.call("2204", {"feedetail": rows})
     assert reply["infcode"] == -1 and reply["err_msg"].startswith("入参校验失败")
     assert "more)" in reply["err_msg"] and len(reply["err_msg"]) < 1000 and "\x1b" not in reply["err_msg"]
+
+
+# ---- late commits, resets, duplicates, and the helpers tests use -------------------------------
+def control(front: SimulatorHttpFront, method: str, what: str, body: dict | None = None) -> httpx.Response:
+    return httpx.request(method, f"{front.base_url}/_sim/{what}", json=body, timeout=30)
+
+
+def test_late_commit_lands_after_the_client_gave_up(http: HttpHis, sim):
+    mdtrt_id, total = visit_ready(http)
+    added = control(http.front, "POST", "faults",
+                    {"infno": "2207", "action": "late_commit", "seconds": 1, "contains": mdtrt_id})
+    assert added.json()["fault"]["contains"] == mdtrt_id
+    with pytest.raises(httpx.ReadTimeout):
+        http.post(http.envelope("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total)), timeout=0.3)
+    settled = control(http.front, "POST", "settle", {"timeout": 30})
+    assert settled.status_code == 200 and settled.json()["pending"] == 0
+    assert sim.balance(P_WORKER, "310") < Decimal("1500.00")  # the settlement exists after all
+    assert "已结算" in http.call("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total))["err_msg"]
+
+
+def test_late_commit_answers_a_client_still_waiting(http: HttpHis, sim):
+    mdtrt_id, total = visit_ready(http)
+    sim.faults.add("2207", "late_commit", seconds=0.2)
+    reply = http.call("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total))
+    assert reply["infcode"] == 0 and sim.settlement(reply["output"]["setlinfo"]["setl_id"])["state"] == "active"
+
+
+@pytest.mark.parametrize("action, stored", [("reset_before_commit", False), ("reset_after_commit", True)])
+def test_reset_is_a_connection_error(http: HttpHis, sim, action: str, stored: bool):
+    mdtrt_id, total = visit_ready(http)
+    sim.faults.add("2207", action)
+    with pytest.raises(httpx.ReadError):  # ECONNRESET while waiting for the answer
+        http.post(http.envelope("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total)))
+    assert (sim.balance(P_WORKER, "310") < Decimal("1500.00")) is stored
+    assert http.ok("1101", {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": person_by_no(P_WORKER).certno}})
+
+
+def test_bad_gateway_after_commit(http: HttpHis, sim):
+    mdtrt_id, total = visit_ready(http)
+    sim.faults.add("2207", "bad_gateway_after_commit")
+    response = http.post(http.envelope("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total)))
+    assert response.status_code == 502 and response.headers["content-type"].startswith("text/html")
+    assert "502 Bad Gateway" in response.text
+    assert sim.balance(P_WORKER, "310") < Decimal("1500.00")
+
+
+def test_duplicate_delivery_answers_the_duplicates_refusal(http: HttpHis, sim):
+    mdtrt_id, total = visit_ready(http)
+    sim.faults.add("2207", "duplicate_delivery")
+    reply = http.call("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total))
+    assert (reply["infcode"], reply["err_msg"]) == (-1, f"报文ID重复[{http.last_msgid}]")
+    assert sim.balance(P_WORKER, "310") < Decimal("1500.00") and len(sim.visit(mdtrt_id).setl_ids) == 1
+
+
+@pytest.mark.parametrize("mode", ["refuse", "remember"])
+def test_reversal_before_a_late_original_over_http(http: HttpHis, sim, mode: str):
+    assert control(http.front, "POST", "config", {"unknown_reversal": mode}).json()["unknown_reversal"] == mode
+    mdtrt_id, total = visit_ready(http)
+    control(http.front, "POST", "faults", {"infno": "2207", "action": "late_commit", "seconds": 60})
+    with pytest.raises(httpx.ReadTimeout):
+        http.post(http.envelope("2207", http.driver.settle_input(mdtrt_id, P_WORKER, total)), timeout=0.3)
+    late = http.last_msgid
+    reversal = http.call("2601", {"data": {"psn_no": P_WORKER, "omsgid": late, "oinfno": "2207"}})
+    assert control(http.front, "POST", "settle", {"now": True}).status_code == 200
+    if mode == "refuse":
+        assert (reversal["infcode"], reversal["err_msg"]) == (-1, f"原交易[{late}]不存在，无法冲正")
+        assert sim.balance(P_WORKER, "310") < Decimal("1500.00")  # the original landed afterwards
+    else:
+        assert reversal["infcode"] == 0
+        assert sim.balance(P_WORKER, "310") == Decimal("1500.00") and sim.visit(mdtrt_id).setl_ids == []
+
+
+def test_config_faults_listing_and_bad_requests(front: SimulatorHttpFront, sim):
+    assert control(front, "GET", "config").json() == {"code": 0, "unknown_reversal": "refuse"}
+    for bad in ({"unknown_reversal": "forget"}, {"unknown_reversal": "remember", "colour": "red"}):
+        response = control(front, "POST", "config", bad)
+        assert response.status_code == 400 and "bad config" in response.json()["msg"]
+    assert sim.unknown_reversal == "refuse"  # nothing changed
+    control(front, "POST", "config", {"unknown_reversal": "remember"})
+    assert sim.unknown_reversal == "remember" and control(front, "GET", "config").json()["unknown_reversal"] == "remember"
+    control(front, "POST", "faults", {"infno": "2204", "action": "reset_after_commit", "times": 2, "contains": "B1-1"})
+    assert control(front, "GET", "faults").json()["faults"] == [
+        {"infno": "2204", "action": "reset_after_commit", "times": 2, "seconds": 0.0, "contains": "B1-1"}]
+    assert control(front, "POST", "settle", {"timeout": "soon"}).status_code == 400
+
+
+def test_enrolling_persons_over_http(http: HttpHis, sim):
+    def enrol(body: dict) -> httpx.Response:
+        return http.client.post(f"{http.front.base_url}/_sim/persons", json=body)
+
+    enrolled = [enrol({"psn_no": f"4201062000000000{n:04d}"}).json()["person"] for n in range(100, 140)]
+    assert len({p["certno"] for p in enrolled}) == 40  # distinct 身份证号, though drawn without being given
+    first = enrolled[0]
+    found = http.ok("1101", {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": first["certno"]}})
+    assert found["baseinfo"]["psn_no"] == first["psn_no"] and found["insuinfo"][0]["balc"] == Decimal("1500.00")
+    resident = enrol({
+        "psn_no": "42010620000000009001", "psn_name": "测试居民", "gend": "2", "brdy": "1999-09-09",
+        "accounts": [{"insutype": "390", "balc": 0}]}).json()["person"]
+    assert resident["certno"][6:14] == "19990909" and resident["accounts"][0]["psn_type"] == "1560"
+    registration = http.driver.register_input(P_WORKER, "390", mdtrt_cert_no=resident["certno"])
+    registration["data"]["psn_no"] = resident["psn_no"]
+    mdtrt_id = http.ok("2201", registration)["data"]["mdtrt_id"]
+    assert sim.visit(mdtrt_id).psn_no == resident["psn_no"]
+    count = len(sim.persons())
+    for bad, field in (({"psn_no": first["psn_no"]}, "psn_no"), ({"psn_name": "无号"}, "psn_no"),
+                       ({"psn_no": "X1", "certno": first["certno"]}, "certno"),
+                       ({"psn_no": "X2", "accounts": [{"balc": "1"}]}, "accounts[0].insutype"),
+                       ({"psn_no": "X3", "accounts": [{"insutype": "310", "balc": "lots"}]}, "accounts[0].balc"),
+                       ({"psn_no": "X4", "brdy": "yesterday"}, "brdy")):
+        response = enrol(bad)
+        assert response.status_code == 400 and field in response.json()["msg"], response.json()
+    assert len(sim.persons()) == count

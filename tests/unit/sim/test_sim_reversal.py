@@ -41,8 +41,12 @@ def test_reversing_twice_is_still_success(his: Driver, sim):
     assert sim.balance(P_WORKER, "310") == FULL
 
 
-def test_never_seen_msgid_is_success(his: Driver):
-    assert his.reverse("H42010600001202506160000009999", "2207", P_WORKER).output == {}
+def test_never_seen_msgid_is_refused_as_unknown_by_default(his: Driver, sim):
+    unseen = "H42010600001202506160000009999"
+    his.refused("2601", {"data": {"psn_no": P_WORKER, "omsgid": unseen, "oinfno": "2207"}},
+                contains=f"原交易[{unseen}]不存在，无法冲正")
+    sim.unknown_reversal = "remember"
+    assert his.reverse(unseen, "2207", P_WORKER).output == {}
 
 
 def test_a_refused_call_has_nothing_to_undo(his: Driver, sim):

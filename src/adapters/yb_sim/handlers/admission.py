@@ -154,6 +154,7 @@ def undo_admit(call: Call, mdtrt_id: str) -> None:
     if adm.status == CANCELLED:
         return
     _cancel(call, call.state.visits[mdtrt_id], adm, prefix="冲正失败：")
+    call.state.visits[mdtrt_id].reversed = True
 
 
 HANDLERS = {"2401": admit, "2402": discharge, "2403": change_admission, "2404": cancel_admission,

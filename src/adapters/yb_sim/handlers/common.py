@@ -33,6 +33,7 @@ class Call:
     psn_no: str = ""  # recorded with the msgid for 2601
     undo: tuple | None = None  # how 2601 would undo this call
     extra: dict = field(default_factory=dict)
+    unknown_reversal: str = "refuse"  # what 2601 does with an original it has not seen (handlers.reversal)
 
     def node(self, name: str) -> dict:
         value = self.request.input.get(name)

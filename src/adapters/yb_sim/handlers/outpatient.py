@@ -70,7 +70,7 @@ def undo_registration(call: Call, mdtrt_id: str) -> None:
         return
     if call.state.active_settlement(found) is not None:
         refuse(f"就诊ID[{mdtrt_id}]已结算，不能冲正挂号")
-    found.cancelled = True
+    found.cancelled = found.reversed = True
 
 
 HANDLERS = {"2201": register, "2201A": register, "2202": cancel_registration,

@@ -116,7 +116,8 @@ def settle(call: Call) -> dict:
 def undo_pharmacy_settle(call: Call, setl_id: str) -> None:
     """2601 of a 2102/2102A: the settlement and the purchase it registered never happened."""
     undo_settle(call, setl_id)
-    call.state.visits[call.state.settlements[setl_id].mdtrt_id].cancelled = True
+    purchase = call.state.visits[call.state.settlements[setl_id].mdtrt_id]
+    purchase.cancelled = purchase.reversed = True
 
 
 HANDLERS = {"2101": pre_settle, "2101A": pre_settle, "2102": settle, "2102A": settle}

@@ -62,7 +62,7 @@ def _visit_row(call: Call, stay) -> dict:
     row.update(insured_fields(who, stay.insutype))
     row.update(mdtrt_id=stay.mdtrt_id, begntime=stay.begntime, med_type=stay.med_type,
                mdtrt_cert_type=stay.mdtrt_cert_type, ipt_otp_no=stay.ipt_otp_no or None, maf_psn_flag="0",
-               pre_pay_flag="0")
+               pre_pay_flag="0", vali_flag="0" if stay.cancelled else "1")
     if adm is not None:
         begin, end = parse_time(stay.begntime), parse_time(adm.endtime) or call.now
         row.update(endtime=adm.endtime or None, inhosp_stas="1" if adm.status == IN else "0",
@@ -75,6 +75,8 @@ def _visit_row(call: Call, stay) -> dict:
 
 
 def visits(call: Call) -> dict:
+    """Visits of the person in the time range, a cancelled one (2202 / 2404) too, with 有效标志
+    vali_flag "0" (an undeclared field, as real replies carry); one undone by 2601 never happened."""
     data = call.node("data")
     psn_no, med_type, mdtrt_id = text(data.get("psn_no")), text(data.get("med_type")), text(data.get("mdtrt_id"))
     person(call, psn_no)
@@ -82,7 +84,7 @@ def visits(call: Call) -> dict:
     found = []
     for stay in call.state.visits.values():
         begin = parse_time(stay.begntime)
-        if stay.psn_no != psn_no or stay.cancelled or begin is None or not start <= begin <= stop:
+        if stay.psn_no != psn_no or stay.reversed or begin is None or not start <= begin <= stop:
             continue
         if (med_type and stay.med_type != med_type) or (mdtrt_id and stay.mdtrt_id != mdtrt_id):
             continue
