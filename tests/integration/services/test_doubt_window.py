@@ -62,10 +62,13 @@ def resolve_until_settled(app, entry_id: int, deadline: float = 15.0) -> Journal
         time.sleep(0.2)
 
 
-def test_a_settlement_committed_after_its_2601_is_still_undone(app, simulator):
-    """The 2601 sent when the HIS gave up overtakes the late 2207 and finds nothing: that proves
-    nothing. The caller hears `unresolved` with a time to ask again; after the window the resolver
-    sends 冲正 again, which now undoes the settlement that committed meanwhile."""
+@pytest.mark.parametrize("unknown_reversal", ["refuse", "remember"])
+def test_a_settlement_committed_after_its_2601_is_still_undone(app, simulator, unknown_reversal):
+    """The 2601 sent when the HIS gave up overtakes the late 2207 and finds nothing: refused as
+    unknown, or acknowledged and remembered; either way it proves nothing by itself. The caller
+    hears `unresolved` with a time to ask again; after the window the resolver sends 冲正 again,
+    which undoes the settlement that committed meanwhile (or finds the late 2207 was refused)."""
+    simulator.unknown_reversal = unknown_reversal
     visit = register(app)
     app.outpatient.upload_fees(OP, visit.id, fees())
     simulator.faults.add("2207", "delay", 1, LATE)
@@ -76,8 +79,9 @@ def test_a_settlement_committed_after_its_2601_is_still_undone(app, simulator):
     app.journal.sweep(owner_alive=app.resolver.owner_alive)  # inside the window: nothing concluded
     assert app.journal.get(err.value.journal_id).state is JournalState.UNCERTAIN
 
-    time.sleep(LATE)  # the platform commits the 2207 now: a live settlement, a debited account
-    assert simulator.balance(WORKER, "310") < Decimal("1500.00")
+    time.sleep(LATE)  # the 2207 arrives now: committed (a live settlement), or refused as a duplicate msgid
+    debited = simulator.balance(WORKER, "310") < Decimal("1500.00")
+    assert debited is (unknown_reversal == "refuse")
     entry = resolve_until_settled(app, err.value.journal_id)
     assert entry.state is JournalState.REVERSED and entry.reversal_msgid
     assert simulator.balance(WORKER, "310") == Decimal("1500.00")  # the late settlement was undone
