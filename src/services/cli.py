@@ -4,9 +4,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from services.cli_common import ensure_sqlite_dir, settings_from
+from services.log_masking import configure_logging
 from services.cli_platform import add_platform_commands
 
 log = logging.getLogger("his")
@@ -134,6 +136,9 @@ def cmd_journal(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="his", description="HIS 医保 backend")
+    ap.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                    default=os.environ.get("HIS_LOG_LEVEL", "").upper() or None,
+                    help="default INFO (HIS_LOG_LEVEL); DEBUG also logs every platform request and reply, masked")
     sub = ap.add_subparsers(dest="command", required=True)
 
     def db_option(p: argparse.ArgumentParser) -> None:
@@ -185,8 +190,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
+    configure_logging(args.log_level)  # every handler masks personal data, whatever the level
     return args.func(args)
 
 

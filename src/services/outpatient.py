@@ -28,6 +28,7 @@ from domain.visit import Diagnosis, FeeItem, Visit, VisitState
 from ports.clock import Clock
 from ports.repositories import VisitCursor, VisitFilter, VisitPage
 from ports.unit_of_work import UnitOfWork
+from services import personal_data
 from services.errors import PlatformRejected, PlatformUnavailable
 from services.platform_gateway import CallContext, PlatformGateway
 
@@ -69,8 +70,10 @@ class OutpatientService:
         payload = {"data": {"mdtrt_cert_type": mdtrt_cert_type, "mdtrt_cert_no": mdtrt_cert_no, "card_sn": card_sn,
                             "begntime": self.clock.now().strftime(DATETIME), "psn_cert_type": "",
                             "certno": mdtrt_cert_no if mdtrt_cert_type == "02" else "", "psn_name": psn_name}}
+        personal_data.declare(mdtrt_cert_no, card_sn, psn_name)
         output = self.gateway.call(op, "1101", payload)
         person = _person_from_1101(output)
+        personal_data.declare(person.certno, person.psn_name)
         with self.uow() as uow:
             uow.persons.save(person)
             uow.commit()
@@ -86,6 +89,7 @@ class OutpatientService:
         begntime = cmd.begntime or self.clock.now()
         with self.uow() as uow:
             person = uow.persons.get(cmd.psn_no)
+        personal_data.declare(cmd.mdtrt_cert_no, *((person.certno, person.psn_name) if person else ()))
         insurance = person.insurance(cmd.insutype) if person else None
         insuplc = cmd.insuplc_admdvs or (insurance.insuplc_admdvs if insurance else "")
         visit = Visit(id=str(uuid.uuid4()), psn_no=cmd.psn_no, insutype=cmd.insutype, med_type=cmd.med_type,
@@ -250,6 +254,7 @@ class OutpatientService:
             visit = uow.visits.get(visit_id) or uow.visits.by_mdtrt_id(visit_id)
             if visit is None:
                 raise NotFound(f"no visit {excerpt(visit_id)}")
+            personal_data.declare(visit.mdtrt_cert_no, visit.psn_name)
             return visit
 
     def list_visits(self, where: VisitFilter = VisitFilter(), page_size: int = 50,
@@ -267,6 +272,7 @@ class OutpatientService:
             visit = uow.visits.get(visit_id) or uow.visits.by_mdtrt_id(visit_id)
             if visit is None:
                 raise NotFound(f"no visit {excerpt(visit_id)}")
+            personal_data.declare(visit.mdtrt_cert_no, visit.psn_name)
             action(visit)
             uow.commit()
             return visit

@@ -2,6 +2,8 @@
 adapter, the simulator's HTTP front on a real socket, the test database."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import grpc
@@ -25,7 +27,21 @@ class Stack:
 
 @pytest.fixture
 def stack(database_url):
-    simulator = SimulatorPlatform()
+    with running_stack(database_url) as running:
+        yield running
+
+
+@pytest.fixture
+def start_stack(database_url):
+    """start_stack(simulator=None): a context manager running the whole stack (around that simulator),
+    for a test that must see it torn down too."""
+    return lambda simulator=None: running_stack(database_url, simulator)
+
+
+@contextmanager
+def running_stack(database_url: str, simulator: SimulatorPlatform | None = None) -> Iterator[Stack]:
+    """The whole stack, torn down (signed out, closed) when the block ends."""
+    simulator = simulator or SimulatorPlatform()
     front = SimulatorHttpFront(simulator, paasid="e2e", token="e2e-secret")
     front.start()
     settings = Settings(database_url=database_url, platform=PlatformSettings(

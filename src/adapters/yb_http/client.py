@@ -5,6 +5,7 @@ knowledge of the transaction (see services.platform_gateway).
 """
 from __future__ import annotations
 
+import logging
 import secrets
 import tempfile
 import time
@@ -20,6 +21,10 @@ from domain.institution import Institution
 from ports.catalogue import Catalogue
 from ports.message_signer import MessageSigner
 from ports.platform import Platform, PlatformOutcomeUnknown, PlatformReply, PlatformRequest, PlatformUnreachable
+
+# DEBUG shows every request and reply body as it crossed the wire (the `his` commands' log handlers
+# mask the personal data in them: services.log_masking)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,18 @@ def _small_as_bytes(file, limit: int):
         return file.read()
 
 
+class _Text:
+    """Bytes decoded only when a record is written (a DEBUG line costs nothing while DEBUG is off)."""
+
+    __slots__ = ("octets",)
+
+    def __init__(self, octets: bytes):
+        self.octets = octets
+
+    def __str__(self) -> str:
+        return self.octets.decode("utf-8", "replace")
+
+
 def _discard(file) -> None:
     if file is not None:
         file.close()
@@ -102,6 +119,7 @@ class HttpPlatform(Platform):
         headers = gateway_headers(self.settings.paasid, self.settings.token, int(self._epoch()), secrets.token_hex(8))
         outgoing = httpx.Request("POST", self._url, content=body, headers=headers,
                                  extensions={"timeout": self._timeout})
+        log.debug("%s %s request: %s", request.infno, request.msgid, _Text(body))
         file = None
         try:
             response = self.transport.handle_request(outgoing)
@@ -128,6 +146,8 @@ class HttpPlatform(Platform):
                                          "filename": _filename(response)})
         if octets:
             return PlatformReply(output={"file": response.content, "filename": _filename(response)})
+        log.debug("%s %s reply (HTTP %s): %s", request.infno, request.msgid, response.status_code,
+                  _Text(response.content))
         return parse_reply(response.status_code, response.content, self.catalogue.get(request.infno), request.msgid)
 
     def close(self) -> None:

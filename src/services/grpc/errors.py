@@ -6,13 +6,17 @@ Each kind of failure has one status code, so clients can branch on the code alon
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 
 import grpc
+from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from domain.errors import (AlreadyExists, ConcurrencyConflict, DomainError, IllegalTransition, NotFound,
                            PermissionDenied, Unauthorized, ValidationFailed)
+from domain.privacy import mask
+from services import personal_data
 from services.errors import PlatformRejected, PlatformUnavailable
 
 PLATFORM_DOMAIN = "yb.hubei"
@@ -109,6 +113,50 @@ def internal(incident: str) -> status_pb2.Status:
     """No internals leak to the client; the incident id finds the traceback in the log."""
     info = error_details_pb2.ErrorInfo(reason="INTERNAL", domain=SERVER_DOMAIN, metadata={"incident": incident})
     return _status(code_pb2.INTERNAL, f"internal error (incident {incident}); see the server log", info)
+
+
+def masked(status: status_pb2.Status, keep: Iterable[str] = ()) -> status_pb2.Status:
+    """`status` with personal data masked (domain.privacy, the call's declared values included) in its
+    message and details, but for the values in `keep`: what the caller sent may be shown back to it,
+    a platform refusal's quote of someone else's certno or name may not."""
+    personal, keep = personal_data.in_play(), tuple(keep)
+    out = status_pb2.Status(code=status.code, message=mask(status.message, personal, keep))
+    for any_detail in status.details:
+        detail = next((d for d in (kind() for kind in _DETAILS) if any_detail.Unpack(d)), None)
+        if detail is None:
+            out.details.add().CopyFrom(any_detail)
+            continue
+        if isinstance(detail, error_details_pb2.ErrorInfo):
+            for key, value in list(detail.metadata.items()):
+                detail.metadata[key] = mask(value, personal, keep)
+        elif isinstance(detail, error_details_pb2.ResourceInfo):
+            detail.description = mask(detail.description, personal, keep)
+        else:  # BadRequest / PreconditionFailure: each violation's description
+            for v in getattr(detail, "field_violations", ()) or getattr(detail, "violations", ()):
+                v.description = mask(v.description, personal, keep)
+        out.details.add().Pack(detail)
+    return out
+
+
+_DETAILS = (error_details_pb2.ErrorInfo, error_details_pb2.BadRequest, error_details_pb2.PreconditionFailure,
+            error_details_pb2.ResourceInfo)
+
+
+def request_values(request: object) -> Iterator[str]:
+    """Every string a request carries, at any depth (Struct values and maps included): the caller's
+    own. Nothing for a request that could not be decoded."""
+    if not isinstance(request, Message):
+        return
+    for fd, value in request.ListFields():
+        if fd.message_type is not None and fd.message_type.GetOptions().map_entry:
+            items = value.values()
+        else:
+            items = value if fd.is_repeated else (value,)
+        for item in items:
+            if isinstance(item, str):
+                yield item
+            else:
+                yield from request_values(item)
 
 
 def to_grpc_status(status: status_pb2.Status) -> grpc.Status:

@@ -11,6 +11,7 @@ import uuid
 import grpc
 
 from ports.unit_of_work import RequestScope
+from services import personal_data
 from services.grpc import errors
 from services.grpc.auth import AuthInterceptor
 from services.grpc.request_guard import RequestGuard, safe_deserializer
@@ -21,21 +22,26 @@ log = logging.getLogger(__name__)
 
 
 def map_errors(behavior, method: str = "?"):
-    """Wrap a unary-unary behavior(request, context) so exceptions become rich statuses."""
+    """Wrap a unary-unary behavior(request, context) so exceptions become rich statuses.
+
+    The call runs in a scope of personal values (services.personal_data) that also covers the
+    refusal's log line and its status, both masked of them (the status keeps the caller's own)."""
     def call(request, context):
-        try:
-            return behavior(request, context)
-        except Exception as exc:  # noqa: BLE001 - the whole point: nothing escapes unmapped
-            if context.code() is not None:
-                raise  # the handler already aborted with a status of its own choosing
-            status = errors.status_for(exc)
-            if status is None:
-                incident = uuid.uuid4().hex[:12]
-                log.exception("unexpected error in %s (incident %s)", method, incident)
-                status = errors.internal(incident)
-            else:
-                log.info("%s refused: %s", method, exc)
-            context.abort_with_status(errors.to_grpc_status(status))
+        with personal_data.scope():
+            try:
+                return behavior(request, context)
+            except Exception as exc:  # noqa: BLE001 - the whole point: nothing escapes unmapped
+                if context.code() is not None:
+                    raise  # the handler already aborted with a status of its own choosing
+                status = errors.status_for(exc)
+                if status is None:
+                    incident = uuid.uuid4().hex[:12]
+                    log.exception("unexpected error in %s (incident %s)", method, incident)
+                    status = errors.internal(incident)
+                else:
+                    log.info("%s refused: %s", method, exc)
+                    status = errors.masked(status, keep=errors.request_values(request))
+                context.abort_with_status(errors.to_grpc_status(status))
     return call
 
 

@@ -6,11 +6,12 @@ from adapters.yb_sim.state import Person, Visit
 
 
 def check_certificate(found: Person, cert_type: str, cert_no: str) -> None:
-    """The certificate presented must be the person's own (01/02/03; others are not checked)."""
+    """The certificate presented must be the person's own (01/02/03; others are not checked). The
+    refusal names the person, as the platform's does: text an HIS must not log unmasked."""
     if cert_type in ("01", "02", "03") and cert_no and \
             cert_no.split("|")[0].upper() != {"01": found.ec_token, "02": found.certno,
                                               "03": found.card_no}[cert_type].upper():
-        refuse(f"就诊凭证[{cert_type}:{cert_no}]与人员[{found.psn_no}]不符")
+        refuse(f"就诊凭证[{cert_type}:{cert_no}]与人员[{found.psn_name}]不符")
 
 
 def register(call: Call) -> dict:
