@@ -203,14 +203,18 @@ class App:
 
     def server(self, address: str | None = None, max_workers: int | None = None):
         """The gRPC server (not started) and its port, wired as `his serve` runs it: every service,
-        the request scope, request_ids, the hospital's zone and clock. Raises AddressUnavailable."""
+        the request scope, request_ids, the hospital's zone and clock, TLS when configured. Raises
+        AddressUnavailable, or TlsConfigurationError for TLS files that cannot be used."""
         from services.grpc.server import build_server  # the gRPC layer only where a server is wanted
+        from services.grpc.tls import server_credentials
 
         s = self.settings
+        credentials = server_credentials(s.tls.cert_file, s.tls.key_file, s.tls.client_ca_file,
+                                         s.tls.require_client_cert)
         return build_server(self.outpatient, self.journal, s.tokens(), address=address or s.grpc_address,
                             max_workers=max_workers or s.grpc_workers, zone=s.timezone, platform=self.transactions,
                             request_scope=self.request_scope, ledger=self.ledger, clock=self.clock,
-                            page_token_key=s.page_token_key.encode() or None)
+                            page_token_key=s.page_token_key.encode() or None, credentials=credentials)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

@@ -28,6 +28,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from services.bootstrap import bootstrap
     from services.grpc.idempotency import KEPT_FOR
     from services.grpc.server import AddressUnavailable, serve_until_signalled
+    from services.grpc.tls import TlsConfigurationError
 
     settings = settings_from(args)
     ensure_sqlite_dir(settings.database_url)
@@ -35,7 +36,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = bootstrap(settings)
     try:  # the port first: a second server on a busy port leaves before it touches anything
         server, port = app.server()
-    except AddressUnavailable as exc:
+    except (AddressUnavailable, TlsConfigurationError) as exc:
         app.close()
         print(f"his serve: {exc}", file=sys.stderr, flush=True)
         return 1
@@ -49,7 +50,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         app.start_resolver()
     app.ledger.purge(app.clock.now() - KEPT_FOR)  # request_ids older than a week: no retry comes that late
     server.start()
-    print(f"his: gRPC on port {port}; database {settings.database_url}; platform {settings.platform.kind}"
+    tls = " (TLS, client certificates required)" if settings.tls.require_client_cert else \
+        " (TLS)" if settings.tls.cert_file else ""
+    print(f"his: gRPC{tls} on port {port}; database {settings.database_url}; platform {settings.platform.kind}"
           f"{' ' + settings.platform.url if settings.platform.kind == 'http' else ''}", flush=True)
     if any(o.token == "demo-token" for o in settings.operators):
         print("his: demo operator token 'demo-token' is enabled (configure operators for production)", flush=True)
@@ -151,6 +154,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--platform", help="'sim' (default) or the platform's endpoint URL")
     serve.add_argument("--paasid", help="x-tif paasid for an HTTP platform")
     serve.add_argument("--token", help="x-tif token (secret) for an HTTP platform")
+    serve.add_argument("--tls-cert", metavar="PEM", help="serve TLS with this certificate (tls.cert_file)")
+    serve.add_argument("--tls-key", metavar="PEM", help="its unencrypted private key (tls.key_file)")
+    serve.add_argument("--tls-client-ca", metavar="PEM",
+                       help="require client certificates signed by this CA (tls.client_ca_file + require_client_cert)")
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="bring the database schema to the latest version")

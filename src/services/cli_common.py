@@ -24,7 +24,14 @@ def settings_from(args: argparse.Namespace) -> Settings:
             if getattr(args, name, None):
                 base[name] = getattr(args, name)
         overrides["platform"] = base
+    tls = {name: getattr(args, flag) for flag, name in _TLS_FLAGS.items() if getattr(args, flag, None)}
+    if tls:
+        overrides["tls"] = {**Settings().tls.model_dump(), **tls,
+                            **({"require_client_cert": True} if "client_ca_file" in tls else {})}
     return Settings(**overrides)
+
+
+_TLS_FLAGS = {"tls_cert": "cert_file", "tls_key": "key_file", "tls_client_ca": "client_ca_file"}
 
 
 def ensure_sqlite_dir(url: str) -> None:

@@ -101,6 +101,17 @@ class MessageSigningSettings(BaseModel):
     signtype: str = "SM2"
 
 
+class TlsSettings(BaseModel):
+    """TLS for the gRPC server (PEM files). No cert_file: plaintext, for a closed network or behind a
+    TLS-terminating proxy. Hospital systems that present client certificates: client_ca_file (the CA
+    that signs them) with require_client_cert = true."""
+
+    cert_file: str = ""  # the server's certificate (chain), PEM
+    key_file: str = ""  # its private key, PEM, unencrypted
+    client_ca_file: str = ""
+    require_client_cert: bool = False
+
+
 # Role -> what it may send through the generic PlatformService.Invoke (services/transactions.py
 # `grants`): "*", a catalogue group or its top level ("医保服务"), or a code prefix ("22"). The typed
 # services are not gated by these. A configured `roles` table replaces this whole default.
@@ -130,6 +141,7 @@ class Settings(BaseSettings):
     resolver: ResolverSettings = Field(default_factory=ResolverSettings)
     mobile_pay: MobilePaySettingsModel = Field(default_factory=MobilePaySettingsModel)
     message_signing: MessageSigningSettings = Field(default_factory=MessageSigningSettings)
+    tls: TlsSettings = Field(default_factory=TlsSettings)
     operators: list[OperatorToken] = Field(default_factory=lambda: list(DEMO_OPERATORS))
     system_operator: OperatorToken = Field(
         default_factory=lambda: OperatorToken(token="", code="SYS", name="系统自动冲正", type="1", role="system"))

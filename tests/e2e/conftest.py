@@ -33,19 +33,20 @@ def stack(database_url):
 
 @pytest.fixture
 def start_stack(database_url):
-    """start_stack(simulator=None): a context manager running the whole stack (around that simulator),
-    for a test that must see it torn down too."""
-    return lambda simulator=None: running_stack(database_url, simulator)
+    """start_stack(simulator=None, read_timeout=1.0): a context manager running the whole stack (around
+    that simulator), for a test that must see it torn down too."""
+    return lambda simulator=None, read_timeout=1.0: running_stack(database_url, simulator, read_timeout)
 
 
 @contextmanager
-def running_stack(database_url: str, simulator: SimulatorPlatform | None = None) -> Iterator[Stack]:
+def running_stack(database_url: str, simulator: SimulatorPlatform | None = None,
+                  read_timeout: float = 1.0) -> Iterator[Stack]:
     """The whole stack, torn down (signed out, closed) when the block ends."""
     simulator = simulator or SimulatorPlatform()
     front = SimulatorHttpFront(simulator, paasid="e2e", token="e2e-secret")
     front.start()
     settings = Settings(database_url=database_url, platform=PlatformSettings(
-        kind="http", url=front.url, paasid="e2e", token="e2e-secret", read_timeout=1.0, connect_timeout=1.0,
+        kind="http", url=front.url, paasid="e2e", token="e2e-secret", read_timeout=read_timeout, connect_timeout=1.0,
         in_flight_margin=0.0))  # these faults commit before the reply is lost: nothing arrives later
     app = bootstrap(settings)
     server, port = app.server(address="127.0.0.1:0", max_workers=8)

@@ -26,6 +26,7 @@ from services.bootstrap import bootstrap
 from services.log_masking import FORMAT, MaskingFilter, configure_logging
 from services.settings import Settings
 
+SLOW_MACHINE = 10.0  # no faults here: a busy test machine must not turn a slow reply into a doubt
 NOBODY = make_certno("420106", date(1990, 1, 1), "1")  # a well-formed number the simulator does not know
 
 
@@ -118,7 +119,7 @@ def test_no_certno_certificate_or_name_in_any_log_of_a_full_run(captured_logs, s
     for person in ADDED:
         simulator.add_person(person)
     everyone = demo_persons() + ADDED
-    with start_stack(simulator) as stack:
+    with start_stack(simulator, read_timeout=SLOW_MACHINE) as stack:
         stub, meta = outpatient_pb2_grpc.OutpatientServiceStub(stack.channel), stack.metadata
         for n, person in enumerate(everyone):
             other = everyone[(n + 1) % len(everyone)]
@@ -190,7 +191,7 @@ def test_a_caller_sees_its_own_certificate_back_but_not_the_persons_name(start_s
     person, other = ADDED[0], ADDED[2]
     for p in (person, other):
         simulator.add_person(p)
-    with start_stack(simulator) as stack:
+    with start_stack(simulator, read_timeout=SLOW_MACHINE) as stack:
         stub = outpatient_pb2_grpc.OutpatientServiceStub(stack.channel)
         stub.ReadInsuredPerson(op.ReadInsuredPersonRequest(mdtrt_cert_type="02", mdtrt_cert_no=person.certno),
                                metadata=stack.metadata)
