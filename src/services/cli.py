@@ -8,8 +8,8 @@ import os
 import sys
 
 from services.cli_common import ensure_sqlite_dir, settings_from
-from services.log_masking import configure_logging
 from services.cli_platform import add_platform_commands
+from services.log_masking import configure_logging
 
 log = logging.getLogger("his")
 
