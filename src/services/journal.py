@@ -14,6 +14,7 @@ from domain.visit import VisitState
 from ports.clock import Clock
 from ports.journal import JournalStore
 from ports.unit_of_work import UnitOfWork
+from services import personal_data
 from services.outpatient import discard_claim, fees_from_upload, settlement_from_output, visit_from_registration
 from services.platform_gateway import PlatformGateway
 
@@ -68,7 +69,8 @@ class JournalService:
         entry = self.get(entry_id)
         if entry.state.resolved:
             return entry
-        self._resolve(entry, operator or self.system_operator)
+        with personal_data.scope():
+            self._resolve(entry, operator or self.system_operator)
         return self.get(entry_id)
 
     def recover(self) -> list[JournalEntry]:
@@ -96,7 +98,8 @@ class JournalService:
                 still_open.append(entry)
                 continue
             try:
-                self._resolve(entry, self.system_operator)
+                with personal_data.scope():  # each entry's person masked in whatever its resolution logs
+                    self._resolve(entry, self.system_operator)
             except Exception as exc:  # noqa: BLE001 - one bad entry must not stop the others
                 log.warning("could not resolve journal entry %s (%s): %s", entry.id, entry.msgid, exc)
             after = self.get(entry.id)

@@ -26,6 +26,7 @@ from ports.clock import Clock
 from ports.journal import JournalStore, MsgIdAllocator
 from ports.platform import (Platform, PlatformOutcomeUnknown, PlatformRefused, PlatformRequest,
                             PlatformUnreachable, make_msgid, msgid_prefix)
+from services import personal_data
 from services.errors import PlatformRejected, PlatformUnavailable
 from services.outcome_queries import OUTCOME_QUERIES
 
@@ -116,6 +117,7 @@ class PlatformGateway:
     def send(self, operator: Operator, infno: str, payload: dict, ctx: CallContext = CallContext(),
              verify: Callable[[dict], list[str]] | None = None) -> Receipt:
         """Like call(), with the msgid and journal id of the call that succeeded."""
+        personal_data.declare_fields(payload)  # whatever is logged about this call masks them
         checked, self._local.checked = getattr(self._local, "checked", None), None
         if checked is not None and checked[1] is payload and self.catalogue.get(infno) is checked[0]:
             tx, warnings = checked[0], checked[2]  # just checked by check(): the very same object
@@ -179,6 +181,7 @@ class PlatformGateway:
 
         Proof of an effect counts at once; proof of absence only once the original can no longer
         arrive (entry.in_flight_until): before that the entry stays UNCERTAIN, to be looked at again."""
+        personal_data.declare_fields(entry.request)
         tx = self.catalogue.get(entry.infno)
         if entry.infno == REVERSAL:
             return self._resolve_reversal(entry), None
@@ -331,6 +334,7 @@ class PlatformGateway:
         entry.id = self.journal.open(entry)  # durable before the request leaves
         try:
             reply = self.platform.execute(request)
+            personal_data.declare_fields(reply.output)
         except PlatformRefused as exc:
             if _duplicate_msgid(exc.err_msg, msgid):
                 # we send each msgid once: the platform saw this one before, so the network delivered it

@@ -14,7 +14,6 @@ from domain.errors import FieldViolation, NotFound, PermissionDenied, Validation
 from domain.operator import Operator
 from domain.text import excerpt
 from ports.catalogue import Catalogue, Dictionary, FieldSpec, Transaction
-from services import personal_data
 from services.platform_gateway import CallContext, PlatformGateway, Receipt
 
 ALL = "*"
@@ -106,7 +105,6 @@ class TransactionService:
                                    "doubtful calls from the journal); use ResolveJournalEntry for a reversal")
         if self.gateway is None:
             raise RuntimeError("TransactionService built without a gateway cannot invoke")
-        personal_data.declare_fields(payload)
         return self.gateway.send(operator, tx.code, payload, ctx)
 
 
