@@ -1,0 +1,163 @@
+"""The fault matrix over real processes: every write of the outpatient flow × every way its call can
+go wrong on the wire × whether `his serve` is SIGKILLed while the call is in flight, against
+`his sim serve` with the 冲正 of an unknown msgid refused (and, for the reversible writes, also
+remembered). After the resolver's window the HIS and the platform (read with its own queries) must
+agree, no money may move that the HIS does not know of, and nothing may be left open; then the
+caller sends again what the HIS does not show done, and it takes effect once.
+
+Cells run side by side, each with a person and visit of its own, faults aimed with `contains`; one
+kill and restart per crash phase. The matrix is printed as a table (pytest -s) and attached to a
+failure. See fault_cells.py for what a cell does and how it is judged.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from fault_cells import (FAULTS, IN_FLIGHT_MARGIN, READ_TIMEOUT, WRITES, Cell, Desk, applies, judge, prepare,
+                         problems_text, retry_write, run_all, send_write, table, wait_until_settled)
+from fault_stack import HisProcess, JournalTable, PlatformReader, SimProcess, scratch_databases
+
+RESOLVER_INTERVAL = 0.3
+WINDOW_DEADLINE = 30.0  # the resolver's window is READ_TIMEOUT + IN_FLIGHT_MARGIN + a few intervals; polled
+RETRY_DEADLINE = 10.0  # the callers' retries meet no fault: what they leave open settles at once
+PREPARE_THREADS = 8
+HIS_SETTINGS = dict(platform__read_timeout=READ_TIMEOUT, platform__connect_timeout=1.0,
+                    platform__in_flight_margin=IN_FLIGHT_MARGIN, resolver__interval=RESOLVER_INTERVAL,
+                    resolver__pending_grace=3.0, resolver__lease_ttl=2.0, grpc_workers=24)
+
+
+@dataclass
+class Stack:
+    """One simulator and one `his serve` on a database of its own."""
+
+    name: str
+    database_url: str
+    logdir: Path
+    sim: SimProcess | None = None
+    his: HisProcess | None = None
+    reader: PlatformReader | None = None
+    journal: JournalTable | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def start(self, reversal: str) -> None:
+        self.sim = SimProcess(self.logdir, name=f"sim-{self.name}")
+        self.sim.start()
+        self.sim.configure(unknown_reversal=reversal)
+        self.his = HisProcess(self.logdir, f"his-{self.name}", self.database_url, self.sim.url, **HIS_SETTINGS)
+        self.his.start()
+        self.reader = PlatformReader(self.sim.url)
+        self.journal = JournalTable(self.database_url)
+
+    def close(self) -> None:
+        if self.his is not None:
+            self.his.kill()
+        if self.sim is not None:
+            self.sim.stop()
+        if self.reader is not None:
+            self.reader.close()
+        if self.journal is not None:
+            self.journal.close()
+
+    def logs(self) -> str:
+        return "\n".join(p.log_tail() for p in (self.his, self.sim) if p is not None)
+
+
+def cells_for(reversal: str, crash: bool) -> list[Cell]:
+    writes = WRITES if reversal == "refuse" else ("2207", "2208")
+    return [Cell(write, fault, crash, reversal) for write in writes for fault in FAULTS if applies(write, fault)]
+
+
+def wait_until_sent(journal: JournalTable, cells: list[Cell], deadline_seconds: float = 20) -> None:
+    """Until every cell's write has its journal row, which the HIS commits just before the request
+    leaves: from then on, killing the server kills it with the call in flight."""
+    wanted = {(c.person.psn_no, c.write) for c in cells}
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        sent = {(r["psn_no"], r["infno"]) for r in journal.rows("infno IN ('2201A', '2202', '2203', '2204', "
+                                                                   "'2205', '2207', '2208')")}
+        if wanted <= sent:
+            return
+        time.sleep(0.02)
+
+
+def run_phase(stack: Stack, cells: list[Cell], crash: bool) -> None:
+    ready = [c for c in cells if not c.prepared]
+    for cell in ready:
+        cell.arm(stack.sim)
+    channel = stack.his.channel()
+    desk = Desk(channel)
+    with ThreadPoolExecutor(max_workers=max(1, len(ready))) as pool:
+        calls = [(cell, pool.submit(send_write, desk, cell)) for cell in ready]
+        if crash:
+            wait_until_sent(stack.journal, ready)
+            stack.his.kill()
+            stack.his.restart()
+        for cell, call in calls:
+            cell.heard = call.result()
+    channel.close()
+    channel = stack.his.channel()
+    desk = Desk(channel)
+    persons = {c.person.psn_no for c in ready}
+    waited, still = wait_until_settled(channel, persons, WINDOW_DEADLINE)
+    stack.notes.append(f"{stack.name} {'crash' if crash else 'no crash'}: settled after {waited:.1f}s"
+                       + (f"; at the deadline still {still}" if still else ""))
+    stack.sim.clear_faults()  # what the HIS never asked for stays armed otherwise, and the reader asks now
+    judge(channel, stack.reader, ready, final=False, threads=PREPARE_THREADS)
+    for cell in ready:
+        cell.retried = retry_write(desk, cell, cell.his)
+    wait_until_settled(channel, persons, RETRY_DEADLINE)
+    judge(channel, stack.reader, ready, final=True, threads=PREPARE_THREADS)
+    channel.close()
+
+
+def run_stack(stack: Stack, reversal: str, phases: dict[bool, list[Cell]]) -> None:
+    stack.start(reversal)
+    all_cells = [c for cells in phases.values() for c in cells]
+    for cell in all_cells:
+        stack.sim.add_person(cell.person)
+    channel = stack.his.channel()
+    desk = Desk(channel)
+    run_all(lambda c: prepare(desk, c), all_cells, PREPARE_THREADS)
+    channel.close()
+    for crash, cells in phases.items():
+        run_phase(stack, cells, crash)
+
+
+def test_every_cell_ends_with_the_his_and_the_platform_agreeing(database_url, tmp_path):
+    started = time.monotonic()
+    reversals = ("refuse", "remember")
+    phases = {r: {False: cells_for(r, crash=False), True: cells_for(r, crash=True)} for r in reversals}
+    errors: dict[str, BaseException] = {}
+    with scratch_databases(database_url, tmp_path, [f"fm_{r}" for r in reversals]) as urls:
+        stacks = {r: Stack(r, urls[f"fm_{r}"], tmp_path) for r in reversals}
+
+        def run(r: str) -> None:
+            try:
+                run_stack(stacks[r], r, phases[r])
+            except BaseException as exc:  # noqa: BLE001 - reported with the table below
+                errors[r] = exc
+
+        threads = [threading.Thread(target=run, args=(r,)) for r in reversals]
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            for stack in stacks.values():
+                stack.close()
+    cells = [c for r in reversals for crash in (False, True) for c in phases[r][crash]]
+    notes = "\n".join(n for s in stacks.values() for n in s.notes)
+    report = f"{table(cells)}\n{notes}\nmatrix of {len(cells)} cells in {time.monotonic() - started:.1f}s"
+    print("\n" + report)
+    if errors:
+        logs = "\n".join(stacks[r].logs() for r in errors)
+        pytest.fail(f"{report}\n\nthe run itself failed: {errors!r}\n{logs}")
+    failed = [c for c in cells if not c.ok]
+    assert not failed, f"{len(failed)} of {len(cells)} cells failed\n{report}\n\n{problems_text(failed)}"
