@@ -29,6 +29,12 @@ READ_TIMEOUT = 1.0  # the HIS's platform read timeout in these tests
 IN_FLIGHT_MARGIN = 1.5  # how long after the read timeout the HIS must still expect the original
 LATE_COMMIT = 2.0  # after the HIS stopped waiting, inside the in-flight window
 HELD = 1.5  # timeout_after_commit: the platform holds the socket past the read timeout, then closes
+RESOLVER_INTERVAL = 0.3
+# every `his serve` of these tests: small timeouts, a resolver that looks often and backs off little
+HIS_SETTINGS = dict(platform__read_timeout=READ_TIMEOUT, platform__connect_timeout=1.0,
+                    platform__in_flight_margin=IN_FLIGHT_MARGIN, resolver__interval=RESOLVER_INTERVAL,
+                    resolver__pending_grace=30.0, resolver__lease_ttl=2.0, resolver__backoff=0.5,
+                    resolver__max_backoff=2.0, grpc_workers=24)
 OUTCOME_QUERY = {"2201A": "5201", "2202": "5201", "2204": "5204", "2205": "5204"}
 REVERSIBLE = frozenset({"2207", "2208"})
 FEE_CODE = "XJ01CAA040A001010104022"  # 阿莫西林胶囊, 甲类: 2 × 12.50, all of it the person's share here
@@ -107,14 +113,6 @@ class HisView:
         return " ".join(parts)
 
 
-def entry_hint(entry: journal_pb2.JournalEntry) -> str:
-    """What the journal listing tells an operator to do about an open entry."""
-    for name in ("operator_hint", "hint", "action", "advice"):
-        if name in entry.DESCRIPTOR.fields_by_name and getattr(entry, name):
-            return getattr(entry, name)
-    return ""
-
-
 def open_entries(channel: grpc.Channel) -> dict[str, list[OpenEntry]]:
     """The journal's unresolved entries by psn_no, as `his journal` lists them."""
     listing = journal_pb2_grpc.JournalServiceStub(channel).ListJournalEntries(
@@ -122,7 +120,7 @@ def open_entries(channel: grpc.Channel) -> dict[str, list[OpenEntry]]:
     found: dict[str, list[OpenEntry]] = {}
     for e in listing.entries:
         found.setdefault(e.psn_no, []).append(OpenEntry(e.id, e.infno, common_pb2.JournalState.Name(e.state)
-                                                        .removeprefix("JOURNAL_STATE_"), entry_hint(e)))
+                                                        .removeprefix("JOURNAL_STATE_"), e.next_step))
     return found
 
 

@@ -207,17 +207,26 @@ def scratch_databases(test_database_url: str, tmp_path: Path, names: list[str]) 
         admin.dispose()
 
 
-class JournalTable:
-    """The HIS's journal read straight from its database (committed rows only), for what no RPC
-    shows: whether a request has left yet, and every msgid."""
+class HisDatabase:
+    """The HIS's tables read straight from its database (committed rows only), for what no RPC
+    shows: whether a request has left yet, every msgid, the processes and their leases."""
 
     def __init__(self, database_url: str):
         self.engine = create_engine(database_url, poolclass=NullPool)
 
-    def rows(self, where: str = "1 = 1", **params) -> list[dict]:
+    def rows(self, where: str = "1 = 1", table: str = "journal", **params) -> list[dict]:
         with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(text(f"SELECT * FROM journal WHERE {where} ORDER BY id"),
-                                                           params)]
+            return [dict(r._mapping) for r in conn.execute(text(f"SELECT * FROM {table} WHERE {where}"), params)]
+
+    def wait_until_sent(self, calls: set[tuple[str, str]], deadline_seconds: float = 20) -> None:
+        """Until every (psn_no, infno) of `calls` has its journal row, which the HIS commits just
+        before the request leaves: from then on, killing the server kills it with the call in flight."""
+        deadline = time.monotonic() + deadline_seconds
+        while time.monotonic() < deadline:
+            infnos = ", ".join(f"'{infno}'" for infno in sorted({i for _, i in calls}))
+            if calls <= {(r["psn_no"], r["infno"]) for r in self.rows(f"infno IN ({infnos})")}:
+                return
+            time.sleep(0.02)
 
     def close(self) -> None:
         self.engine.dispose()

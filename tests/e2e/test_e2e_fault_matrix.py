@@ -19,18 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from fault_cells import (FAULTS, IN_FLIGHT_MARGIN, READ_TIMEOUT, WRITES, Cell, Desk, applies, judge, prepare,
-                         problems_text, retry_write, run_all, send_write, table, wait_until_settled)
-from fault_stack import HisProcess, JournalTable, PlatformReader, SimProcess, scratch_databases
+from fault_cells import (FAULTS, HIS_SETTINGS, WRITES, Cell, Desk, applies, judge, prepare, problems_text, retry_write,
+                         run_all, send_write, table, wait_until_settled)
+from fault_stack import HisProcess, HisDatabase, PlatformReader, SimProcess, scratch_databases
 
-RESOLVER_INTERVAL = 0.3
 WINDOW_DEADLINE = 30.0  # the resolver's window is READ_TIMEOUT + IN_FLIGHT_MARGIN + a few intervals; polled
 RETRY_DEADLINE = 10.0  # the callers' retries meet no fault: what they leave open settles at once
 PREPARE_THREADS = 8
-HIS_SETTINGS = dict(platform__read_timeout=READ_TIMEOUT, platform__connect_timeout=1.0,
-                    platform__in_flight_margin=IN_FLIGHT_MARGIN, resolver__interval=RESOLVER_INTERVAL,
-                    resolver__pending_grace=3.0, resolver__lease_ttl=2.0, grpc_workers=24)
-
 
 @dataclass
 class Stack:
@@ -42,7 +37,7 @@ class Stack:
     sim: SimProcess | None = None
     his: HisProcess | None = None
     reader: PlatformReader | None = None
-    journal: JournalTable | None = None
+    journal: HisDatabase | None = None
     notes: list[str] = field(default_factory=list)
 
     def start(self, reversal: str) -> None:
@@ -52,7 +47,7 @@ class Stack:
         self.his = HisProcess(self.logdir, f"his-{self.name}", self.database_url, self.sim.url, **HIS_SETTINGS)
         self.his.start()
         self.reader = PlatformReader(self.sim.url)
-        self.journal = JournalTable(self.database_url)
+        self.journal = HisDatabase(self.database_url)
 
     def close(self) -> None:
         if self.his is not None:
@@ -73,19 +68,6 @@ def cells_for(reversal: str, crash: bool) -> list[Cell]:
     return [Cell(write, fault, crash, reversal) for write in writes for fault in FAULTS if applies(write, fault)]
 
 
-def wait_until_sent(journal: JournalTable, cells: list[Cell], deadline_seconds: float = 20) -> None:
-    """Until every cell's write has its journal row, which the HIS commits just before the request
-    leaves: from then on, killing the server kills it with the call in flight."""
-    wanted = {(c.person.psn_no, c.write) for c in cells}
-    deadline = time.monotonic() + deadline_seconds
-    while time.monotonic() < deadline:
-        sent = {(r["psn_no"], r["infno"]) for r in journal.rows("infno IN ('2201A', '2202', '2203', '2204', "
-                                                                   "'2205', '2207', '2208')")}
-        if wanted <= sent:
-            return
-        time.sleep(0.02)
-
-
 def run_phase(stack: Stack, cells: list[Cell], crash: bool) -> None:
     ready = [c for c in cells if not c.prepared]
     for cell in ready:
@@ -95,7 +77,7 @@ def run_phase(stack: Stack, cells: list[Cell], crash: bool) -> None:
     with ThreadPoolExecutor(max_workers=max(1, len(ready))) as pool:
         calls = [(cell, pool.submit(send_write, desk, cell)) for cell in ready]
         if crash:
-            wait_until_sent(stack.journal, ready)
+            stack.journal.wait_until_sent({(c.person.psn_no, c.write) for c in ready})
             stack.his.kill()
             stack.his.restart()
         for cell, call in calls:
