@@ -31,7 +31,9 @@ LATE_COMMIT = 2.0  # after the HIS stopped waiting, inside the in-flight window
 HELD = 1.5  # timeout_after_commit: the platform holds the socket past the read timeout, then closes
 RESOLVER_INTERVAL = 0.3
 # every `his serve` of these tests: small timeouts, a resolver that looks often and backs off little
-HIS_SETTINGS = dict(platform__read_timeout=READ_TIMEOUT, platform__connect_timeout=1.0,
+# a connect timeout above the 1 s a dropped SYN waits before it is sent again: a burst of connections
+# the simulator's listen queue cannot hold must not turn into requests never sent
+HIS_SETTINGS = dict(platform__read_timeout=READ_TIMEOUT, platform__connect_timeout=5.0,
                     platform__in_flight_margin=IN_FLIGHT_MARGIN, resolver__interval=RESOLVER_INTERVAL,
                     resolver__pending_grace=30.0, resolver__lease_ttl=2.0, resolver__backoff=0.5,
                     resolver__max_backoff=2.0, grpc_workers=24)
@@ -158,6 +160,7 @@ class Cell:
     mdtrt_id: str = ""
     setl_id: str = ""
     prepared: str = ""  # what went wrong getting the cell ready ("" when all went well)
+    unfired: list[Aim] = field(default_factory=list)  # faults armed for the cell that never met a request
     heard: str = ""
     retried: str = ""
     his: HisView | None = None
@@ -187,6 +190,11 @@ class Cell:
     def arm(self, sim: SimProcess) -> None:
         for aim in self.aims():
             sim.fault(aim.infno, aim.action, aim.times, aim.seconds, contains=self.marker(aim.on))
+
+    def note_unfired(self, pending: list[dict]) -> None:
+        """Keep the cell's faults still armed: its write's own means the cell tested nothing."""
+        self.unfired = [a for a in self.aims() if any(
+            p["infno"] == a.infno and p["action"] == a.action and p["contains"] == self.marker(a.on) for p in pending)]
 
     @property
     def ok(self) -> bool:
@@ -416,6 +424,8 @@ def judge(channel: grpc.Channel, reader: PlatformReader, cells: list[Cell], fina
         platform = read_platform(reader, cell.person, cell.ipt_otp_no, {m for m in (his.mdtrt_id, cell.mdtrt_id) if m},
                                  known_setl)
         problems = disagreements(cell, his, platform, final)
+        if not final and any(a.infno == cell.write for a in cell.unfired):
+            problems.append(f"the fault on {cell.write} never met its request: the cell tested nothing")
         if final:
             cell.final_his, cell.final_platform, cell.final_problems = his, platform, problems
         else:

@@ -140,6 +140,25 @@ class SimProcess(Process):
         self._post("faults", {"infno": infno, "action": action, "times": times, "seconds": seconds,
                               "contains": contains})
 
+    def settle(self, timeout: float = 30) -> None:
+        """Return once every late commit the simulator holds has been acted on."""
+        self._post("settle", {"timeout": timeout})
+
+    def pending_faults(self) -> list[dict]:
+        """The faults armed and not used up yet."""
+        reply = self.http.get(f"{self.control}/faults")
+        reply.raise_for_status()
+        return list(reply.json()["faults"])
+
+    def wait_until_met(self, faults: set[tuple[str, str]], deadline_seconds: float = 20) -> None:
+        """Until none of `faults` ((infno, contains) pairs) is armed any more: each has met its request,
+        which has then reached the platform."""
+        deadline = time.monotonic() + deadline_seconds
+        while time.monotonic() < deadline:
+            if not faults & {(f["infno"], f["contains"]) for f in self.pending_faults()}:
+                return
+            time.sleep(0.02)
+
     def clear_faults(self) -> None:
         self.http.delete(f"{self.control}/faults").raise_for_status()
 
@@ -217,16 +236,6 @@ class HisDatabase:
     def rows(self, where: str = "1 = 1", table: str = "journal", **params) -> list[dict]:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(text(f"SELECT * FROM {table} WHERE {where}"), params)]
-
-    def wait_until_sent(self, calls: set[tuple[str, str]], deadline_seconds: float = 20) -> None:
-        """Until every (psn_no, infno) of `calls` has its journal row, which the HIS commits just
-        before the request leaves: from then on, killing the server kills it with the call in flight."""
-        deadline = time.monotonic() + deadline_seconds
-        while time.monotonic() < deadline:
-            infnos = ", ".join(f"'{infno}'" for infno in sorted({i for _, i in calls}))
-            if calls <= {(r["psn_no"], r["infno"]) for r in self.rows(f"infno IN ({infnos})")}:
-                return
-            time.sleep(0.02)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -23,7 +23,7 @@ from fault_cells import (FAULTS, HIS_SETTINGS, WRITES, Cell, Desk, applies, judg
                          run_all, send_write, table, wait_until_settled)
 from fault_stack import HisProcess, HisDatabase, PlatformReader, SimProcess, scratch_databases
 
-WINDOW_DEADLINE = 30.0  # the resolver's window is READ_TIMEOUT + IN_FLIGHT_MARGIN + a few intervals; polled
+WINDOW_DEADLINE = 20.0  # the resolver's window is READ_TIMEOUT + IN_FLIGHT_MARGIN + a few intervals; polled
 RETRY_DEADLINE = 10.0  # the callers' retries meet no fault: what they leave open settles at once
 PREPARE_THREADS = 8
 
@@ -37,7 +37,7 @@ class Stack:
     sim: SimProcess | None = None
     his: HisProcess | None = None
     reader: PlatformReader | None = None
-    journal: HisDatabase | None = None
+    database: HisDatabase | None = None
     notes: list[str] = field(default_factory=list)
 
     def start(self, reversal: str) -> None:
@@ -47,7 +47,7 @@ class Stack:
         self.his = HisProcess(self.logdir, f"his-{self.name}", self.database_url, self.sim.url, **HIS_SETTINGS)
         self.his.start()
         self.reader = PlatformReader(self.sim.url)
-        self.journal = HisDatabase(self.database_url)
+        self.database = HisDatabase(self.database_url)
 
     def close(self) -> None:
         if self.his is not None:
@@ -56,8 +56,8 @@ class Stack:
             self.sim.stop()
         if self.reader is not None:
             self.reader.close()
-        if self.journal is not None:
-            self.journal.close()
+        if self.database is not None:
+            self.database.close()
 
     def logs(self) -> str:
         return "\n".join(p.log_tail() for p in (self.his, self.sim) if p is not None)
@@ -74,10 +74,12 @@ def run_phase(stack: Stack, cells: list[Cell], crash: bool) -> None:
         cell.arm(stack.sim)
     channel = stack.his.channel()
     desk = Desk(channel)
+    clock = Stopwatch()
     with ThreadPoolExecutor(max_workers=max(1, len(ready))) as pool:
         calls = [(cell, pool.submit(send_write, desk, cell)) for cell in ready]
         if crash:
-            stack.journal.wait_until_sent({(c.person.psn_no, c.write) for c in ready})
+            # the writes have reached the platform (the ones it answers at once, the answer too)
+            stack.sim.wait_until_met({(c.write, c.marker("write")) for c in ready})
             stack.his.kill()
             stack.his.restart()
         for cell, call in calls:
@@ -86,16 +88,33 @@ def run_phase(stack: Stack, cells: list[Cell], crash: bool) -> None:
     channel = stack.his.channel()
     desk = Desk(channel)
     persons = {c.person.psn_no for c in ready}
+    wrote = clock.lap()
     waited, still = wait_until_settled(channel, persons, WINDOW_DEADLINE)
-    stack.notes.append(f"{stack.name} {'crash' if crash else 'no crash'}: settled after {waited:.1f}s"
-                       + (f"; at the deadline still {still}" if still else ""))
+    stack.sim.settle()  # a late commit the HIS gave up on lands before the platform is read
+    pending = stack.sim.pending_faults()
+    for cell in ready:
+        cell.note_unfired(pending)
     stack.sim.clear_faults()  # what the HIS never asked for stays armed otherwise, and the reader asks now
     judge(channel, stack.reader, ready, final=False, threads=PREPARE_THREADS)
+    judged = clock.lap()
     for cell in ready:
         cell.retried = retry_write(desk, cell, cell.his)
     wait_until_settled(channel, persons, RETRY_DEADLINE)
     judge(channel, stack.reader, ready, final=True, threads=PREPARE_THREADS)
     channel.close()
+    stack.notes.append(f"{stack.name} {'crash' if crash else 'no crash'}: writes {wrote:.1f}s, settled after "
+                       f"{waited:.1f}s{f' (at the deadline still {still})' if still else ''}, read {judged - waited:.1f}s, "
+                       f"retried and read again {clock.lap():.1f}s")
+
+
+class Stopwatch:
+    def __init__(self):
+        self.last = time.monotonic()
+
+    def lap(self) -> float:
+        now = time.monotonic()
+        taken, self.last = now - self.last, now
+        return taken
 
 
 def run_stack(stack: Stack, reversal: str, phases: dict[bool, list[Cell]]) -> None:
@@ -105,8 +124,10 @@ def run_stack(stack: Stack, reversal: str, phases: dict[bool, list[Cell]]) -> No
         stack.sim.add_person(cell.person)
     channel = stack.his.channel()
     desk = Desk(channel)
+    clock = Stopwatch()
     run_all(lambda c: prepare(desk, c), all_cells, PREPARE_THREADS)
     channel.close()
+    stack.notes.append(f"{stack.name}: {len(all_cells)} cells prepared in {clock.lap():.1f}s")
     for crash, cells in phases.items():
         run_phase(stack, cells, crash)
 

@@ -66,7 +66,7 @@ def done(step: str, his: HisView, cell: Cell) -> bool:
             "settle": his.state == "SETTLED"}[step]
 
 
-def run_desk(run: DeskRun, replicas: list[Replica], arm) -> None:
+def run_desk(run: DeskRun, replicas: list[Replica]) -> None:
     """The visit step by step. A call that dies with its server (no answer at all) or whose outcome is
     in doubt sends the desk to look at the visit, on the other replica when its own is gone, once
     nothing of it is open any more; it then does again what the HIS does not show done."""
@@ -76,8 +76,6 @@ def run_desk(run: DeskRun, replicas: list[Replica], arm) -> None:
     while step_no < len(STEPS) and time.monotonic() < deadline:
         step = STEPS[step_no]
         desk = Desk(replicas[at].channel)
-        if step == "settle" and run.victim and not run.events:
-            arm(cell)
         try:
             getattr(desk, step)(cell)
             step_no += 1
@@ -120,13 +118,11 @@ def test_two_replicas_one_killed_mid_settlement(database_url, tmp_path):
             for run in runs:
                 sim.add_person(run.cell.person)
             victims = [r.cell for r in runs if r.victim]
-
-            def arm(cell: Cell) -> None:
-                sim.fault("2207", "late_commit", seconds=LATE_COMMIT, contains=cell.mdtrt_id)
-
+            for cell in victims:
+                sim.fault("2207", "late_commit", seconds=LATE_COMMIT, contains=cell.person.psn_no)
             with ThreadPoolExecutor(max_workers=DESKS) as pool:
-                desks = [pool.submit(run_desk, run, replicas, arm) for run in runs]
-                journal.wait_until_sent({(c.person.psn_no, c.write) for c in victims})
+                desks = [pool.submit(run_desk, run, replicas) for run in runs]
+                sim.wait_until_met({("2207", c.person.psn_no) for c in victims})  # on the wire, held by the platform
                 dead_pid = replicas[0].his.proc.pid
                 killed_at = SystemClock("Asia/Shanghai").now()  # the journal's times are the hospital's
                 replicas[0].his.kill()
