@@ -30,9 +30,9 @@ IN_FLIGHT_MARGIN = 1.5  # how long after the read timeout the HIS must still exp
 LATE_COMMIT = 2.0  # after the HIS stopped waiting, inside the in-flight window
 HELD = 1.5  # timeout_after_commit: the platform holds the socket past the read timeout, then closes
 RESOLVER_INTERVAL = 0.3
-# every `his serve` of these tests: small timeouts, a resolver that looks often and backs off little
-# a connect timeout above the 1 s a dropped SYN waits before it is sent again: a burst of connections
-# the simulator's listen queue cannot hold must not turn into requests never sent
+# every `his serve` of these tests: small timeouts, a resolver that looks often and backs off little, and
+# a connect timeout above the 1 s a dropped SYN waits before it is sent again (a burst of connections
+# the simulator's listen queue cannot hold must not turn into requests never sent)
 HIS_SETTINGS = dict(platform__read_timeout=READ_TIMEOUT, platform__connect_timeout=5.0,
                     platform__in_flight_margin=IN_FLIGHT_MARGIN, resolver__interval=RESOLVER_INTERVAL,
                     resolver__pending_grace=30.0, resolver__lease_ttl=2.0, resolver__backoff=0.5,
@@ -162,6 +162,7 @@ class Cell:
     prepared: str = ""  # what went wrong getting the cell ready ("" when all went well)
     unfired: list[Aim] = field(default_factory=list)  # faults armed for the cell that never met a request
     heard: str = ""
+    listed: str = ""  # when the caller heard "unresolved": how the journal listing showed the open entry
     retried: str = ""
     his: HisView | None = None
     platform: PlatformView | None = None
@@ -301,6 +302,22 @@ def send_write(desk: Desk, cell: Cell) -> str:
         return heard(err)
 
 
+def write_and_look(desk: Desk, channel: grpc.Channel, cell: Cell, look: bool = True) -> None:
+    """Send the write; when the caller hears its outcome is unresolved, look at once (the entry stays
+    open at least until the original can no longer arrive) for it in the journal listing, where an
+    operator would, with what to do about it."""
+    cell.heard = send_write(desk, cell)
+    if not look or not cell.heard.startswith("unresolved"):
+        return
+    try:
+        entries = open_entries(channel).get(cell.person.psn_no, [])
+    except grpc.RpcError as err:
+        cell.listed = f"listing failed: {err.code().name}"
+        return
+    ours = [e for e in entries if e.infno == cell.write]
+    cell.listed = ours[0].hint if ours and ours[0].hint else ("listed without a next step" if ours else "not listed")
+
+
 def in_effect(cell: Cell, his: HisView) -> bool:
     """Whether the HIS shows the cell's write as done."""
     return {
@@ -352,6 +369,9 @@ def disagreements(cell: Cell, his: HisView, platform: PlatformView, final: bool)
         found.append(f"diagnoses: HIS {list(his.diagnoses)}, platform {list(platform.diagnoses)}")
     if final and not in_effect(cell, his):
         found.append(f"{cell.write} not in effect after the caller's retry")
+    owed = ACCT_PAY if cell.write == "2207" else Decimal(0)  # one settlement stands after a 2207, none else
+    if final and taken != owed:
+        found.append(f"account moved {taken}, not the {owed} of the visit's one settlement")
     return found
 
 
@@ -426,6 +446,9 @@ def judge(channel: grpc.Channel, reader: PlatformReader, cells: list[Cell], fina
         problems = disagreements(cell, his, platform, final)
         if not final and any(a.infno == cell.write for a in cell.unfired):
             problems.append(f"the fault on {cell.write} never met its request: the cell tested nothing")
+        if not final and (cell.listed in ("not listed", "listed without a next step")
+                          or cell.listed.startswith("listing failed")):
+            problems.append(f"told unresolved, the {cell.write} entry was {cell.listed} in the journal listing")
         if final:
             cell.final_his, cell.final_platform, cell.final_problems = his, platform, problems
         else:

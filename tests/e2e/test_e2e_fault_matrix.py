@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from fault_cells import (FAULTS, HIS_SETTINGS, WRITES, Cell, Desk, applies, judge, prepare, problems_text, retry_write,
-                         run_all, send_write, table, wait_until_settled)
+                         run_all, table, wait_until_settled, write_and_look)
 from fault_stack import HisProcess, HisDatabase, PlatformReader, SimProcess, scratch_databases
 
 WINDOW_DEADLINE = 20.0  # the resolver's window is READ_TIMEOUT + IN_FLIGHT_MARGIN + a few intervals; polled
@@ -76,14 +76,14 @@ def run_phase(stack: Stack, cells: list[Cell], crash: bool) -> None:
     desk = Desk(channel)
     clock = Stopwatch()
     with ThreadPoolExecutor(max_workers=max(1, len(ready))) as pool:
-        calls = [(cell, pool.submit(send_write, desk, cell)) for cell in ready]
+        calls = [pool.submit(write_and_look, desk, channel, cell, not crash) for cell in ready]
         if crash:
             # the writes have reached the platform (the ones it answers at once, the answer too)
             stack.sim.wait_until_met({(c.write, c.marker("write")) for c in ready})
             stack.his.kill()
             stack.his.restart()
-        for cell, call in calls:
-            cell.heard = call.result()
+        for call in calls:
+            call.result()
     channel.close()
     channel = stack.his.channel()
     desk = Desk(channel)
