@@ -318,8 +318,8 @@ def write_and_look(desk: Desk, channel: grpc.Channel, cell: Cell, look: bool = T
     cell.listed = ours[0].hint if ours and ours[0].hint else ("listed without a next step" if ours else "not listed")
 
 
-def in_effect(cell: Cell, his: HisView) -> bool:
-    """Whether the HIS shows the cell's write as done."""
+def in_effect(cell: Cell, his: HisView, write: str = "") -> bool:
+    """Whether the HIS shows the cell's write (or `write`, of the cell's visit) as done."""
     return {
         "2201A": his.state in VALID,
         "2203": bool(his.diagnoses),
@@ -328,7 +328,7 @@ def in_effect(cell: Cell, his: HisView) -> bool:
         "2207": his.state == "SETTLED",
         "2208": his.state == "REGISTERED" and "ACTIVE" not in his.settlements.values(),
         "2202": his.state == "CANCELLED",
-    }[cell.write]
+    }[write or cell.write]
 
 
 def disagreements(cell: Cell, his: HisView, platform: PlatformView, final: bool) -> list[str]:

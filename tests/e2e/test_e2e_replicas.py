@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import grpc
 import pytest
 
-from fault_cells import (HIS_SETTINGS, LATE_COMMIT, Cell, Desk, HisView, disagreements, heard, open_entries,
+from fault_cells import (HIS_SETTINGS, LATE_COMMIT, Cell, Desk, disagreements, heard, in_effect, open_entries,
                          problems_text, read_his, table, wait_until_settled)
 from fault_stack import HisProcess, HisDatabase, PlatformReader, SimProcess, read_platform, scratch_databases
 from ports.clock import SystemClock
@@ -57,13 +57,7 @@ class DeskRun:
 
 
 STEPS = ("read_person", "register", "diagnose", "upload_fees", "settle")
-
-
-def done(step: str, his: HisView, cell: Cell) -> bool:
-    """Whether the HIS shows `step` of the visit done already (what a desk checks before redoing it)."""
-    return {"read_person": True, "register": his.state in ("REGISTERED", "SETTLING", "SETTLED"),
-            "diagnose": bool(his.diagnoses), "upload_fees": cell.feedetl_sn in his.fees,
-            "settle": his.state == "SETTLED"}[step]
+WRITE_OF = {"register": "2201A", "diagnose": "2203", "upload_fees": "2204", "settle": "2207"}
 
 
 def run_desk(run: DeskRun, replicas: list[Replica]) -> None:
@@ -93,7 +87,8 @@ def run_desk(run: DeskRun, replicas: list[Replica]) -> None:
         his = read_his(channel, cell.person.psn_no, {})
         if his.visit_ids:
             cell.visit_id, cell.mdtrt_id = his.visit_ids[0], his.mdtrt_id
-        step_no = next((i for i, s in enumerate(STEPS) if not done(s, his, cell)), len(STEPS))
+        step_no = next((i for i, s in enumerate(STEPS) if s in WRITE_OF and not in_effect(cell, his, WRITE_OF[s])),
+                       len(STEPS))
     if step_no < len(STEPS):
         run.error = f"not finished by the deadline (at {STEPS[step_no]})"
 
@@ -113,8 +108,10 @@ def test_two_replicas_one_killed_mid_settlement(database_url, tmp_path):
                 replicas.append(Replica(his))
                 replicas[-1].connect()
             reader = PlatformReader(sim.url)
-            runs = [DeskRun(Cell("2207", "late commit" if i < 2 * VICTIMS and i % 2 == 0 else "-", False, "refuse"),
-                            home=i % 2, victim=i < 2 * VICTIMS and i % 2 == 0) for i in range(DESKS)]
+            # desks 0, 2, 4 … on A (the one that dies), the first VICTIMS of them with a late 2207
+            victim = [i % 2 == 0 and i < 2 * VICTIMS for i in range(DESKS)]
+            runs = [DeskRun(Cell("2207", "late commit" if victim[i] else "-", i % 2 == 0, "refuse"), home=i % 2,
+                            victim=victim[i]) for i in range(DESKS)]
             for run in runs:
                 sim.add_person(run.cell.person)
             victims = [r.cell for r in runs if r.victim]
