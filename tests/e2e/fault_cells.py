@@ -26,8 +26,8 @@ from test_e2e_outpatient import details, example
 
 WRITES = ("2201A", "2203", "2204", "2205", "2207", "2208", "2202")
 READ_TIMEOUT = 1.0  # the HIS's platform read timeout in these tests
-IN_FLIGHT_MARGIN = 1.5  # how long after the read timeout the HIS must still expect the original
-LATE_COMMIT = 2.0  # after the HIS stopped waiting, inside the in-flight window
+IN_FLIGHT_MARGIN = 2.0  # how long after the read timeout the HIS must still expect the original
+LATE_COMMIT = 2.0  # after the HIS stopped waiting, a second before the in-flight window closes
 HELD = 1.5  # timeout_after_commit: the platform holds the socket past the read timeout, then closes
 RESOLVER_INTERVAL = 0.3
 # every `his serve` of these tests: small timeouts, a resolver that looks often and backs off little, and
