@@ -87,6 +87,10 @@ class FakeJournal(JournalStore):
     def for_visit(self, visit_id):
         return [e for e in self.entries.values() if e.visit_id == visit_id]
 
+    def accepted_from(self, owner, since):
+        return [e for e in self.entries.values() if e.owner == owner and e.finished_at is not None
+                and e.finished_at >= since and e.state in (JournalState.OK, JournalState.CONFIRMED)]
+
     def with_discrepancies(self, since=None, limit=500):
         found = [e for e in self.entries.values() if e.discrepancy and (since is None or e.created_at >= since)]
         return sorted(found, key=lambda e: (e.created_at, e.id), reverse=True)[:limit]

@@ -43,6 +43,11 @@ class InstanceRegistry(abc.ABC):
     def get(self, instance_id: str) -> Instance | None: ...
 
     @abc.abstractmethod
+    def silent(self, since: datetime) -> list[Instance]:
+        """Processes that neither stopped cleanly nor beat since `since`: they died, and what they
+        left unrecorded is still to be looked at (stop() marks that done)."""
+
+    @abc.abstractmethod
     def acquire(self, lease: str, holder: str, now: datetime, ttl_seconds: float) -> bool:
         """Take or renew `lease` for `holder` until now + ttl, if it is free, expired, or already
         held by `holder`. Of several processes asking at once, one gets it."""

@@ -46,5 +46,9 @@ class JournalStore(abc.ABC):
     def for_visit(self, visit_id: str) -> list[JournalEntry]: ...
 
     @abc.abstractmethod
+    def accepted_from(self, owner: str, since: datetime) -> list[JournalEntry]:
+        """Calls by process `owner` the platform took (OK or CONFIRMED), finished at or after `since`."""
+
+    @abc.abstractmethod
     def with_discrepancies(self, since: datetime | None = None, limit: int = 500) -> list[JournalEntry]:
         """Accepted calls whose reply did not hold together, newest first (created at or after `since`)."""

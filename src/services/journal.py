@@ -30,6 +30,9 @@ SETTLEMENT_CODES = frozenset({"2207"})
 REGISTRATION_CODES = frozenset({"2201", "2201A"})
 FEE_UPLOAD_CODES = frozenset({"2204"})
 CANCELLATION_CODES = frozenset({"2202", "2205"})  # shown applied by a query: recorded like a reply
+SETTLEMENT_CANCELLATION_CODES = frozenset({"2208"})
+# writes recorded on a visit from the journal when the process that made them could not
+ADOPTABLE = REGISTRATION_CODES | FEE_UPLOAD_CODES | CANCELLATION_CODES | SETTLEMENT_CANCELLATION_CODES
 # A live process records what the platform answered within moments; a visit left unrecorded longer
 # than this by a process that is still alive had its recording fail, and the resolver finishes it.
 RECORDING_TAKES_AT_MOST = timedelta(minutes=2)
@@ -112,6 +115,17 @@ class JournalService:
             self._finish_registering_visits(now, owner_alive)
         return SweepReport(settled=settled, still_open=still_open)
 
+    def finish_for(self, owner: str, since) -> int:
+        """A process died: record on their visits the writes the platform took from it (finished at
+        or after `since`) that it may not have recorded before it died. What is recorded already
+        stays as it is. Returns how many it recorded."""
+        recorded = 0
+        for entry in self.journal.accepted_from(owner, since):
+            if entry.visit_id and entry.infno in ADOPTABLE:
+                with personal_data.scope():
+                    recorded += bool(self._adopt(entry))
+        return recorded
+
     def _orphaned(self, entry: JournalEntry, now, owner_alive: Callable[[str], bool | None]) -> bool:
         """A PENDING entry nobody will close: its process died, or it is older than any call runs."""
         if now - entry.created_at >= self.pending_grace:
@@ -174,7 +188,8 @@ class JournalService:
                                finished_at=now, in_flight_until=until, retry_at=until)
             entry.state, entry.in_flight_until, entry.retry_at = JournalState.UNCERTAIN, until, until
         state = self.gateway.resolve(entry, operator)
-        if state is JournalState.REVERSED and entry.infno in SETTLEMENT_CODES and entry.visit_id:
+        if state in (JournalState.FAILED, JournalState.REVERSED) and entry.infno in SETTLEMENT_CODES \
+                and entry.visit_id:
             self._release_visit(entry.visit_id)
         if state in (JournalState.FAILED, JournalState.REVERSED) and entry.infno in REGISTRATION_CODES \
                 and entry.visit_id:
@@ -182,7 +197,7 @@ class JournalService:
         if state is JournalState.CONFIRMED and entry.visit_id:
             self._adopt(self.get(entry.id))
 
-    def _adopt(self, entry: JournalEntry) -> None:
+    def _adopt(self, entry: JournalEntry) -> bool:
         """A write the platform proved it took, which the HIS never recorded (its process died, or the
         proof came only now): record it from the journaled request and the rebuilt reply."""
         with self.uow() as uow:
@@ -192,7 +207,7 @@ class JournalService:
                 if visit is not None and visit.state is VisitState.REGISTERING:
                     visit.complete_registration(mdtrt_id)  # the claimed 门诊号 is now a visit
                 elif visit is not None:
-                    return  # recorded when the call returned
+                    return False  # recorded when the call returned
                 else:  # journaled before visits were claimed first: built from the journal alone
                     visit = visit_from_registration(entry.visit_id, entry.request, entry.reply or {})
                     person = uow.persons.get(visit.psn_no)
@@ -201,13 +216,13 @@ class JournalService:
             elif entry.infno in FEE_UPLOAD_CODES and visit is not None:
                 items = fees_from_upload(entry.request, entry.reply or {})
                 if not items or {i.feedetl_sn for i in items} & {f.feedetl_sn for f in visit.fees}:
-                    return  # recorded already
+                    return False  # recorded already
                 try:
                     visit.add_fees(items)
                 except (IllegalTransition, ValidationFailed) as exc:
                     log.warning("fees of journal entry %s shown applied but not recordable on visit %s: %s",
                                 entry.id, visit.id, exc)
-                    return
+                    return False
             elif entry.infno in CANCELLATION_CODES and visit is not None:
                 written = ((entry.request or {}).get("input") or {}).get("data") or {}
                 try:
@@ -216,16 +231,24 @@ class JournalService:
                     elif entry.infno == "2205" and visit.batch(str(written.get("chrg_bchno") or "")):
                         visit.cancel_fees(str(written["chrg_bchno"]))
                     else:
-                        return  # recorded already
+                        return False  # recorded already
                 except (IllegalTransition, ValidationFailed) as exc:
                     log.warning("%s of journal entry %s shown applied but not recordable on visit %s: %s",
                                 entry.infno, entry.id, visit.id, exc)
-                    return
+                    return False
+            elif entry.infno in SETTLEMENT_CANCELLATION_CODES and visit is not None:
+                setl_id = str((((entry.request or {}).get("input") or {}).get("data") or {}).get("setl_id") or "")
+                original = visit.active_settlement() if visit.state is VisitState.SETTLED else None
+                if original is None or original.setl_id != setl_id or not entry.reply:
+                    return False  # recorded already (or nothing it could apply to)
+                visit.cancel_settlement(setl_id, settlement_from_output(entry.reply, original.chrg_bchno,
+                                                                       self.settlement_rules))
             else:
-                return
+                return False
             uow.commit()
         log.warning("journal entry %s (%s) shown applied by the platform: recorded on visit %s",
                     entry.id, entry.infno, entry.visit_id)
+        return True
 
     def _discard_claim(self, visit_id: str) -> None:
         """The 2201 never took effect: the claimed 门诊号 is free again."""

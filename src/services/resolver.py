@@ -75,11 +75,25 @@ class Resolver:
         if not self.holding():
             return None
         report = self.journal.sweep(owner_alive=self.owner_alive, holding=self.holding)
+        self._finish_for_the_dead()
         self.passes += 1
         if report.settled:
             log.warning("resolver settled %d doubtful platform call(s): %s", len(report.settled),
                         ", ".join(f"{e.id} {e.infno} {e.state.value}" for e in report.settled))
         return report
+
+    def _finish_for_the_dead(self) -> None:
+        """Each process that died: record on their visits the writes the platform took from it in its
+        last moments (it may have died between the reply and recording it), then mark it handled."""
+        ttl = self.config.lease_ttl
+        for dead in self.registry.silent(self.clock.now() - ttl):
+            if not self.holding():
+                return
+            recorded = self.journal.finish_for(dead.instance_id, dead.heartbeat_at - ttl)
+            if recorded:
+                log.warning("process %s died: %d of its accepted calls recorded from the journal",
+                            dead.instance_id, recorded)
+            self.registry.stop(dead.instance_id, dead.heartbeat_at)  # handled; its last beat stays its time
 
     # ---- in the background -----------------------------------------------------------------
     def start(self, resolve: bool = True) -> None:

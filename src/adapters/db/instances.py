@@ -30,19 +30,17 @@ class SqlInstanceRegistry(InstanceRegistry):
         self._set(instance_id, heartbeat_at=at)
 
     def stop(self, instance_id: str, at: datetime) -> None:
-        self._set(instance_id, stopped_at=at, heartbeat_at=at)
+        self._set(instance_id, stopped_at=at)
 
     def get(self, instance_id: str) -> Instance | None:
         with self._engine.connect() as conn:
             row = conn.execute(select(his_instances).where(his_instances.c.instance_id == instance_id)).mappings().first()
         return None if row is None else Instance(**dict(row))
 
-    def purge(self, stopped_before: datetime) -> int:
-        """Forget processes silent since before `stopped_before` (their entries are long settled)."""
+    def silent(self, since: datetime) -> list[Instance]:
+        stmt = select(his_instances).where(his_instances.c.stopped_at.is_(None), his_instances.c.heartbeat_at < since)
         with self._engine.connect() as conn:
-            gone = conn.execute(delete(his_instances).where(his_instances.c.heartbeat_at < stopped_before)).rowcount
-            conn.commit()
-        return gone
+            return [Instance(**dict(row)) for row in conn.execute(stmt).mappings()]
 
     def acquire(self, lease: str, holder: str, now: datetime, ttl_seconds: float) -> bool:
         until = now + timedelta(seconds=ttl_seconds)

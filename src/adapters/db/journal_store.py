@@ -103,6 +103,11 @@ class SqlJournalStore(JournalStore):
     def for_visit(self, visit_id: str) -> list[JournalEntry]:
         return self._many(select(journal).where(journal.c.visit_id == visit_id).order_by(journal.c.id))
 
+    def accepted_from(self, owner: str, since: datetime) -> list[JournalEntry]:
+        stmt = select(journal).where(journal.c.owner == owner, journal.c.finished_at >= since,
+                                     journal.c.state.in_([JournalState.OK, JournalState.CONFIRMED]))
+        return self._many(stmt.order_by(journal.c.id))
+
     def with_discrepancies(self, since: datetime | None = None, limit: int = 500) -> list[JournalEntry]:
         stmt = select(journal).where(journal.c.discrepancy != "")
         if since is not None:

@@ -50,6 +50,8 @@ def _stamp(when: datetime) -> str:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # a hospital's worth of desks connecting at once: the default backlog of 5 drops connections
+    request_queue_size = 128
     front: SimulatorHttpFront
 
     def handle_error(self, request, client_address) -> None:

@@ -238,3 +238,53 @@ def test_the_resolver_works_in_the_background_until_stopped(app, simulator):
     finally:
         resolver.stop()
     assert not registry.get(resolver.instance_id).alive(app.clock.now(), 1.0)  # a clean stop is recorded
+
+
+def test_a_settlement_that_never_arrived_frees_its_visit_after_the_window(app, simulator):
+    visit = register(app)
+    app.outpatient.upload_fees(OP, visit.id, fees())
+    simulator.faults.add("2207", "drop_before_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable) as err:
+        app.outpatient.settle(OP, visit.id, "B1")
+    assert err.value.outcome == "unresolved"  # the 2601 finds nothing, but the 2207 could still come
+    entry = resolve_until_settled(app, err.value.journal_id)
+    assert entry.state is JournalState.FAILED, entry.resolution
+    assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED  # free to settle again
+    app.outpatient.settle(OP, visit.id, "B1")
+
+
+def test_what_a_dead_process_was_told_but_never_recorded_is_recorded_for_it(app, simulator):
+    """The platform answered 2204 / 2205 / 2208 / 2202 and the process died before recording the
+    answer on the visit: the resolver records each from the journal, once."""
+    registry = app.container.instances()
+    dead = f"dead-{uuid.uuid4().hex[:8]}"
+    now = app.clock.now()
+    registry.register(Instance(dead, "h", 4, "serve", now - timedelta(minutes=5), now - timedelta(seconds=31)))
+    settled = register(app)
+    app.outpatient.upload_fees(OP, settled.id, fees())
+    _, settlement = app.outpatient.settle(OP, settled.id, "B1")
+    fresh = register(app, "42010620000000000002")
+    gateway, mine = app.gateway, app.gateway.owner
+    gateway.owner = dead  # what that process sent: accepted by the platform, never recorded
+    try:
+        row = {"feedetail": [dict(r, mdtrt_id=fresh.mdtrt_id, psn_no=fresh.psn_no) for r in _fee_rows(fresh)]}
+        gateway.call(OP, "2204", row, app.outpatient._ctx(fresh))
+        gateway.call(OP, "2208", {"data": {"setl_id": settlement.setl_id, "mdtrt_id": settled.mdtrt_id,
+                                           "psn_no": settled.psn_no}}, app.outpatient._ctx(settled))
+    finally:
+        gateway.owner = mine
+    resolver = Resolver(app.journal, registry, app.clock, f"r-{uuid.uuid4().hex[:8]}",
+                        ResolverConfig(lease_ttl=timedelta(seconds=30)), lease=f"test-{uuid.uuid4().hex[:8]}")
+    resolver.run_once()
+    assert sorted(f.feedetl_sn for f in app.outpatient.get_visit(fresh.id).fees) == ["B1-1", "B1-2"]
+    after = app.outpatient.get_visit(settled.id)
+    assert after.state is VisitState.REGISTERED and after.settlement(settlement.setl_id).state.value == "CANCELLED"
+    assert not registry.get(dead).alive(app.clock.now(), 30)  # handled: not looked at again
+    assert dead not in {i.instance_id for i in registry.silent(app.clock.now())}
+    resolver.run_once()
+    assert len(app.outpatient.get_visit(fresh.id).fees) == 2  # recorded once
+
+
+def _fee_rows(visit):
+    from services.outpatient import _fee_row
+    return [_fee_row(visit, item) for item in fees()]
