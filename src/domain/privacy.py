@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 # a number stands alone: not part of a longer code (a msgid, a psn_no), nor of a value masked before
 _NOT_AFTER = r"(?<![0-9A-Za-z*])"
@@ -49,6 +50,7 @@ MIN_ASCII = 4  # a declared value shorter than this (a code, "01") would mask ha
 MIN_OTHER = 2  # two-character names are common
 
 
+@lru_cache(maxsize=4096)  # a few hundred field names, asked about on every call
 def is_personal_field(name: str) -> bool:
     """Whether a request/reply field of this name holds a person's data."""
     key = name.replace("_", "").lower()

@@ -46,18 +46,23 @@ def declare(*values: object) -> None:
 def declare_fields(body: object) -> None:
     """Declare the value of every personal field (domain.privacy.is_personal_field) in a request or
     reply body, at any depth."""
-    if _IN_PLAY.get() is None:
-        return
+    if _IN_PLAY.get() is not None:
+        _walk(body)
+
+
+def _walk(body: object) -> None:
+    # on every platform call's request and reply: plain type checks, and only containers recursed into
     if isinstance(body, Mapping):
         for key, value in body.items():
             if isinstance(value, str):
                 if is_personal_field(str(key)):
                     declare(value)
-            else:
-                declare_fields(value)
+            elif isinstance(value, (dict, list, tuple)) or isinstance(value, Mapping):
+                _walk(value)
     elif isinstance(body, (list, tuple)):
         for item in body:
-            declare_fields(item)
+            if isinstance(item, (dict, list, tuple)) or isinstance(item, Mapping):
+                _walk(item)
 
 
 def in_play() -> tuple[str, ...]:
