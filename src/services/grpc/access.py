@@ -54,21 +54,24 @@ class AccessInterceptor(_PerMethod):
         audit = _Events(self._trail, method, permission) if self._trail is not None else None
         now = self._clock.now
 
-        def denial(op: Operator, request) -> str:
+        def denial(op: Operator, request):
+            """The refusal's status, None when the call may go on."""
             if op.role not in allowed:
-                return permission or "(none defined)"
+                if not permission:
+                    why = f"{name} has no permission defined (services/grpc/permissions.py): refused to every role"
+                else:
+                    why = f"operator {op.code} (role {op.role!r}) lacks the permission {permission!r} that {name} needs"
+                return errors.permission_denied(why, permission, op.role)
             if field and getattr(request, field) and op.role not in further_allowed:
-                return further
-            return ""
+                return errors.permission_denied(f"operator {op.code} (role {op.role!r}) lacks the permission "
+                                                f"{further!r} that {name} with {field} needs", further, op.role)
+            return None
 
         def call(request, context):
             op = current_operator()
             at = now()
-            missing = denial(op, request)
-            if missing:
-                status = errors.permission_denied(
-                    f"operator {op.code} (role {op.role!r}) lacks the permission {missing!r} that {name}"
-                    f"{' with ' + field if missing == further else ''} needs", missing, op.role)
+            status = denial(op, request)
+            if status is not None:
                 if audit is not None:
                     audit.record(op, at, context, request, None, "PERMISSION_DENIED", status.message)
                 context.abort_with_status(errors.to_grpc_status(status))
