@@ -90,12 +90,16 @@ def test_an_operator_with_an_undefined_role_stops_start_up():
     assert Settings(operators=[_operator("cashier")]).access_policy().allows("cashier", "visit.settle")
 
 
-def test_a_role_defined_in_the_configuration_is_known(tmp_path, monkeypatch):
+def _configured(tmp_path, monkeypatch, toml: str) -> Settings:
     config = tmp_path / "his.toml"
-    config.write_text('[role_permissions]\ntriage = ["person.read", "visit.read"]\n'
-                      '[[operators]]\ntoken = "t"\ncode = "3001"\nname = "分诊台"\nrole = "triage"\n', encoding="utf-8")
+    config.write_text(toml, encoding="utf-8")
     monkeypatch.setenv("HIS_CONFIG", str(config))
-    settings = Settings()
+    return Settings()
+
+
+def test_a_role_defined_in_the_configuration_is_known(tmp_path, monkeypatch):
+    settings = _configured(tmp_path, monkeypatch, '[role_permissions]\ntriage = ["person.read", "visit.read"]\n'
+                           '[[operators]]\ntoken = "t"\ncode = "3001"\nname = "分诊台"\nrole = "triage"\n')
     assert settings.access_policy().permissions("triage") == {"person.read", "visit.read"}
     assert settings.roles == DEFAULT_ROLES  # the Invoke grants are a separate table, unchanged
 
@@ -110,10 +114,7 @@ def test_a_misnamed_permission_or_invoke_grant_stops_start_up():
 
 
 def test_existing_configurations_stay_valid(tmp_path, monkeypatch):
-    config = tmp_path / "his.toml"
-    config.write_text('[roles]\nauditor = ["1101", "信息查询"]\nclerk = ["医保服务"]\n'
-                      '[[operators]]\ntoken = "t"\ncode = "1022"\nname = "张三"\n', encoding="utf-8")
-    monkeypatch.setenv("HIS_CONFIG", str(config))
-    settings = Settings()
+    settings = _configured(tmp_path, monkeypatch, '[roles]\nauditor = ["1101", "信息查询"]\nclerk = ["医保服务"]\n'
+                           '[[operators]]\ntoken = "t"\ncode = "1022"\nname = "张三"\n')
     assert settings.operators[0].role == "clerk" and settings.roles["auditor"] == ["1101", "信息查询"]
     assert settings.access_policy().allows("clerk", "visit.register")

@@ -16,6 +16,9 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+_TEXT_COLUMNS = (("operator_code", 30), ("operator_name", 200), ("operator_role", 30), ("method", 100),
+                 ("permission", 40), ("peer", 200), ("outcome", 30), ("message", 300), ("visit_id", 50),
+                 ("mdtrt_id", 50), ("psn_no", 50), ("request_id", 64))
 _REFUSAL = "audit_events is append-only"
 _SQLITE_TRIGGERS = {
     name: f"CREATE TRIGGER {name} BEFORE {what} ON audit_events BEGIN SELECT RAISE(ABORT, '{_REFUSAL}'); END"
@@ -32,18 +35,7 @@ def upgrade() -> None:
         "audit_events",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
-        sa.Column("operator_code", sa.String(30), nullable=False),
-        sa.Column("operator_name", sa.String(200), nullable=False),
-        sa.Column("operator_role", sa.String(30), nullable=False),
-        sa.Column("method", sa.String(100), nullable=False),
-        sa.Column("permission", sa.String(40), nullable=False),
-        sa.Column("peer", sa.String(200), nullable=False),
-        sa.Column("outcome", sa.String(30), nullable=False),
-        sa.Column("message", sa.String(300), nullable=False),
-        sa.Column("visit_id", sa.String(50), nullable=False),
-        sa.Column("mdtrt_id", sa.String(50), nullable=False),
-        sa.Column("psn_no", sa.String(50), nullable=False),
-        sa.Column("request_id", sa.String(64), nullable=False),
+        *(sa.Column(name, sa.String(length), nullable=False) for name, length in _TEXT_COLUMNS),
         sa.PrimaryKeyConstraint("id", name="pk_audit_events"),
     )
     op.create_index("ix_audit_events_at", "audit_events", ["at"])
