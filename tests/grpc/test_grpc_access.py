@@ -5,21 +5,26 @@ from __future__ import annotations
 import sys
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 import grpc
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.rpc import error_details_pb2
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 from sqlalchemy import func, select
 
 from adapters.db.tables import journal
 from adapters.yb_sim.demo_data import demo_persons
 from adapters.yb_sim.platform import SimulatorPlatform
-from his.v1 import audit_pb2, audit_pb2_grpc, outpatient_pb2_grpc
+from domain.operator import Operator
+from his.v1 import audit_pb2, audit_pb2_grpc, journal_pb2, journal_pb2_grpc, outpatient_pb2_grpc
 from his.v1 import outpatient_pb2 as pb
+from services.access import UnknownRole
 from services.bootstrap import bootstrap
 from services.grpc.permissions import METHOD_PERMISSIONS
+from services.grpc.server import build_server
 from services.settings import OperatorToken, Settings
 
 shared = sys.modules["tests_shared_fakes"]  # tests/fakes.py, registered by tests/conftest.py
@@ -190,11 +195,39 @@ def test_a_method_missing_from_the_table_is_refused_to_everyone(api, auth, monke
     assert api.outpatient.calls == []
 
 
-def test_a_token_whose_role_is_not_defined_stops_the_server_from_being_built():
-    from domain.operator import Operator
-    from services.access import UnknownRole
-    from services.grpc.server import build_server
+def test_every_authenticated_call_is_recorded_at_hospital_time_and_nothing_else():
+    fakes, trail = sys.modules["tests_grpc_fakes"], shared.FakeAuditTrail()
+    clock = shared.StepClock(datetime(2026, 3, 2, 9, 0, 0))
+    tokens = {"tok-nurse": Operator("N1", "护士甲", role="nurse"),
+              "tok-office": Operator("O1", "医保办", role="insurance_office")}
+    journal = fakes.FakeJournal()
+    server, port = build_server(fakes.FakeOutpatient(), journal, tokens, address="127.0.0.1:0", max_workers=2,
+                                audit=trail, clock=clock)
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            entries = journal_pb2_grpc.JournalServiceStub(channel)
+            visits = outpatient_pb2_grpc.OutpatientServiceStub(channel)
+            entry = journal.add(visit_id="v9", mdtrt_id="M9", psn_no="P9")
+            entries.ResolveJournalEntry(journal_pb2.ResolveJournalEntryRequest(id=entry.id, request_id="k1"),
+                                        metadata=(("authorization", "Bearer tok-office"),))
+            with pytest.raises(grpc.RpcError):
+                entries.ResolveJournalEntry(journal_pb2.ResolveJournalEntryRequest(id=entry.id),
+                                            metadata=(("authorization", "Bearer tok-nurse"),))
+            with pytest.raises(grpc.RpcError):  # no token: refused before anyone is known
+                visits.ListVisits(pb.ListVisitsRequest())
+            health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest())
+    finally:
+        server.stop(None)
+    resolved, refused = trail.events
+    assert (resolved.operator_code, resolved.outcome, resolved.permission, resolved.request_id) == (
+        "O1", "OK", "journal.resolve", "k1")
+    assert (resolved.visit_id, resolved.mdtrt_id, resolved.psn_no) == ("v9", "M9", "P9")  # from the reply's entry
+    assert (refused.operator_code, refused.outcome, refused.visit_id) == ("N1", "PERMISSION_DENIED", "")
+    assert resolved.at == datetime(2026, 3, 2, 9, 0, 1) and refused.at > resolved.at  # the hospital's clock
 
+
+def test_a_token_whose_role_is_not_defined_stops_the_server_from_being_built():
     fakes = sys.modules["tests_grpc_fakes"]
     with pytest.raises(UnknownRole, match="operator X1 .* role 'visitor'"):
         build_server(fakes.FakeOutpatient(), fakes.FakeJournal(), {"t": Operator("X1", "访客", role="visitor")},
