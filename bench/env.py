@@ -1,6 +1,7 @@
 """Backends and the running stack: database, simulator HTTP front, app, gRPC server — all local."""
 from __future__ import annotations
 
+import os
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from adapters.yb_sim.platform import SimulatorPlatform
 from services.bootstrap import App, bootstrap
 from services.settings import PlatformSettings, Settings
 
-BENCH_DB = "his_bench"
+# HIS_BENCH_PG_DB: another name, so that benchmarks of several checkouts can share one server
+BENCH_DB = os.environ.get("HIS_BENCH_PG_DB", "") or "his_bench"
 PAASID, GATEWAY_TOKEN = "bench", "bench-secret"
 
 

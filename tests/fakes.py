@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from domain.errors import ConcurrencyConflict
 from domain.journal import JournalEntry, JournalState
+from ports.audit import AuditEvent, AuditFilter, AuditPage, AuditTrail
 from ports.clock import Clock
 from ports.journal import JournalStore, MsgIdAllocator
 from ports.platform import Platform, PlatformReply, PlatformRequest
@@ -94,6 +95,26 @@ class FakeJournal(JournalStore):
     def with_discrepancies(self, since=None, limit=500):
         found = [e for e in self.entries.values() if e.discrepancy and (since is None or e.created_at >= since)]
         return sorted(found, key=lambda e: (e.created_at, e.id), reverse=True)[:limit]
+
+
+class FakeAuditTrail(AuditTrail):
+    """Keeps events in a list, stored at once (no batching), with what list() promises."""
+
+    def __init__(self):
+        self.events: list[AuditEvent] = []
+        self._lock = threading.Lock()
+
+    def record(self, event: AuditEvent) -> None:
+        with self._lock:
+            self.events.append(replace(event, id=len(self.events) + 1))
+
+    def list(self, where: AuditFilter = AuditFilter(), *, limit: int = 100, before: int | None = None) -> AuditPage:
+        found = [e for e in reversed(self.events)
+                 if (where.operator_code is None or e.operator_code == where.operator_code)
+                 and (where.visit is None or where.visit in (e.visit_id, e.mdtrt_id))
+                 and (where.since is None or e.at >= where.since) and (where.until is None or e.at < where.until)
+                 and (before is None or e.id < before)]
+        return AuditPage(found[:limit], found[limit - 1].id if len(found) > limit else None)
 
 
 def listing(visits, where: VisitFilter, limit: int, after: VisitCursor | None, copy_of=lambda v: v) -> VisitPage:

@@ -5,11 +5,13 @@ Tests call `bootstrap()` with their own settings, or override single providers
 """
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from adapters.db.audit_trail import SqlAuditTrail
 from adapters.db.catalog_store import SqlCatalogStore
 from adapters.db.connections import Connections
 from adapters.db.engine import make_engine, make_session_factory
@@ -24,6 +26,7 @@ from adapters.yb_mobile import MobilePayPlatform, MobilePaySettings
 from adapters.yb_sim.platform import SimulatorPlatform
 from adapters.yb_sim.policy import Policy
 from domain.settlement import SettlementRules
+from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
 from ports.request_ledger import RequestLedger
@@ -111,6 +114,7 @@ class Container(containers.DeclarativeContainer):
     journal_store = providers.Singleton(SqlJournalStore, connections)
     msgids = providers.Singleton(SqlMsgIdAllocator, engine, clock=clock)
     ledger = providers.Singleton(SqlRequestLedger, connections)
+    audit_trail = providers.Singleton(SqlAuditTrail, connections)
 
     message_signer = providers.Singleton(_message_signer, settings)
     platform = providers.Selector(
@@ -194,6 +198,10 @@ class App:
         return self.container.ledger()
 
     @property
+    def audit_trail(self) -> AuditTrail:
+        return self.container.audit_trail()
+
+    @property
     def clock(self) -> Clock:
         return self.container.clock()
 
@@ -203,8 +211,8 @@ class App:
 
     def server(self, address: str | None = None, max_workers: int | None = None):
         """The gRPC server (not started) and its port, wired as `his serve` runs it: every service,
-        the request scope, request_ids, the hospital's zone and clock, TLS when configured. Raises
-        AddressUnavailable, or TlsConfigurationError for TLS files that cannot be used."""
+        the request scope, request_ids, roles and the audit trail, the hospital's zone and clock, TLS when
+        configured. Raises AddressUnavailable, or TlsConfigurationError for TLS files that cannot be used."""
         from services.grpc.server import build_server  # the gRPC layer only where a server is wanted
         from services.grpc.tls import server_credentials
 
@@ -214,7 +222,8 @@ class App:
         return build_server(self.outpatient, self.journal, s.tokens(), address=address or s.grpc_address,
                             max_workers=max_workers or s.grpc_workers, zone=s.timezone, platform=self.transactions,
                             request_scope=self.request_scope, ledger=self.ledger, clock=self.clock,
-                            page_token_key=s.page_token_key.encode() or None, credentials=credentials)
+                            page_token_key=s.page_token_key.encode() or None, credentials=credentials,
+                            access=s.access_policy(), audit=self.audit_trail)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background
@@ -227,17 +236,16 @@ class App:
         return resolver
 
     def close(self) -> None:
-        """Stop the resolver, sign every operator out (9002), release the platform and the database."""
-        try:
+        """Stop the resolver, sign every operator out (9002), store what is still held in memory
+        (request_id replies, audit events), release the platform and the database; each step even if
+        one before failed."""
+        c = self.container
+        with ExitStack() as later:  # run last first
+            for step in (c.engine().dispose, c.routed().close, c.audit_trail().close, c.ledger().close):
+                later.callback(step)
             while self.running:
                 self.running.pop().stop()
             self.gateway.sign_out_all({o.code: o.operator() for o in self.settings.operators})
-        finally:
-            try:
-                self.container.ledger().close()  # replies still held in memory are stored
-            finally:
-                self.container.routed().close()
-                self.container.engine().dispose()
 
 
 def bootstrap(settings: Settings, platform=None) -> App:

@@ -6,6 +6,9 @@ import json
 import logging
 import os
 import sys
+from datetime import datetime
+
+from pydantic import ValidationError
 
 from services.cli_common import ensure_sqlite_dir, settings_from
 from services.cli_platform import add_platform_commands
@@ -137,6 +140,41 @@ def cmd_journal(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from ports.audit import AuditFilter
+    from services.bootstrap import bootstrap
+
+    where = AuditFilter(operator_code=args.operator, visit=args.visit, since=args.since, until=args.until)
+    app = bootstrap(settings_from(args))
+    try:
+        events = app.audit_trail.list(where, limit=args.limit).events
+        for e in events:
+            print(json.dumps({"id": e.id, "at": e.at.isoformat(sep=" "), "operator_code": e.operator_code,
+                              "operator_name": e.operator_name, "operator_role": e.operator_role,
+                              "method": e.method, "permission": e.permission, "peer": e.peer, "outcome": e.outcome,
+                              "message": e.message, "visit_id": e.visit_id, "mdtrt_id": e.mdtrt_id,
+                              "psn_no": e.psn_no, "request_id": e.request_id}, ensure_ascii=False))
+        if not events:
+            print("no audit events found")
+    finally:
+        app.container.engine().dispose()
+    return 0
+
+
+def _hospital_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date or time such as 2026-03-02 or "
+                                         "'2026-03-02 09:30' (the hospital's time)") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="his", description="HIS 医保 backend")
     ap.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -192,6 +230,15 @@ def parser() -> argparse.ArgumentParser:
                          help="accepted calls whose replies did not add up (newest first)")
     journal.set_defaults(func=cmd_journal)
 
+    audit = sub.add_parser("audit", help="the audit trail: who called what, when, from where, with what outcome")
+    db_option(audit)
+    audit.add_argument("--operator", metavar="CODE", help="only this operator's calls")
+    audit.add_argument("--visit", metavar="ID", help="only calls about this visit (our id or its mdtrt_id)")
+    audit.add_argument("--since", type=_hospital_time, metavar="TIME", help="from this time on (inclusive)")
+    audit.add_argument("--until", type=_hospital_time, metavar="TIME", help="before this time (exclusive)")
+    audit.add_argument("--limit", type=_positive, default=100, metavar="N", help="newest N events (default 100)")
+    audit.set_defaults(func=cmd_audit)
+
     add_platform_commands(sub, db_option)
     return ap
 
@@ -199,7 +246,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     configure_logging(args.log_level)  # every handler masks personal data, whatever the level
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ValidationError as exc:  # the configuration (file, environment, options): said plainly, no traceback
+        print(f"his {args.command}: the configuration is not valid:\n{exc}", file=sys.stderr, flush=True)
+        return 2
 
 
 if __name__ == "__main__":

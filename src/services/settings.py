@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from domain.institution import Institution
 from domain.operator import Operator
+from services.access import AccessPolicy
 
 
 class OperatorToken(BaseModel):
@@ -113,12 +114,15 @@ class TlsSettings(BaseModel):
 
 
 # Role -> what it may send through the generic PlatformService.Invoke (services/transactions.py
-# `grants`): "*", a catalogue group or its top level ("医保服务"), or a code prefix ("22"). The typed
-# services are not gated by these. A configured `roles` table replaces this whole default.
+# `grants`): "*", a catalogue group or its top level ("医保服务"), or a code prefix ("22"). Which RPCs a
+# role may call at all is `role_permissions` (services/access.py). A configured `roles` table
+# replaces this whole default.
 DEFAULT_ROLES = {
     "clerk": ["基础信息", "医保服务", "其他"],
     "admin": ["*"],
     "system": ["*"],
+    "insurance_office": ["*"],
+    "auditor": ["信息查询"],  # the 5xxx queries: reads only
 }
 
 DEMO_OPERATORS = [OperatorToken(token="demo-token", code="1001", name="演示收费员", role="clerk")]
@@ -146,6 +150,9 @@ class Settings(BaseSettings):
     system_operator: OperatorToken = Field(
         default_factory=lambda: OperatorToken(token="", code="SYS", name="系统自动冲正", type="1", role="system"))
     roles: dict[str, list[str]] = Field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_ROLES.items()})
+    # role -> permissions ("visit.register", "visit.*", "*"), over the built-in roles (services/access.py):
+    # a role named here is added, or replaces the built-in one of that name
+    role_permissions: dict[str, list[str]] = Field(default_factory=dict)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
@@ -168,6 +175,20 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)") from None
         return value
+
+    @model_validator(mode="after")
+    def _known_roles(self) -> Settings:
+        # a role nobody defined would deny every call of its operators: refused at start-up instead
+        policy = self.access_policy()  # an entry that names no permission is refused here too
+        for o in self.operators:
+            policy.require_known(o.role, f"operator {o.code} ({o.name})")
+        policy.require_known(self.system_operator.role, "system_operator")
+        for role in self.roles:
+            policy.require_known(role, "the roles table (Invoke grants)")
+        return self
+
+    def access_policy(self) -> AccessPolicy:
+        return AccessPolicy(self.role_permissions)
 
     def tokens(self) -> dict[str, Operator]:
         return {o.token: o.operator() for o in self.operators}

@@ -9,20 +9,17 @@ is the record of what the platform did.
 """
 from __future__ import annotations
 
-import logging
 import threading
-import time
 from datetime import datetime
 
 from sqlalchemy import Engine, bindparam, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from adapters.db.batch_writer import BatchWriter
 from adapters.db.connections import Connections
 from adapters.db.engine import statement_engine
 from adapters.db.tables import request_ids as R
 from ports.request_ledger import Claim, ClaimState, RequestLedger
-
-log = logging.getLogger(__name__)
 
 _READ = select(R.c.fingerprint, R.c.state, R.c.response, R.c.status, R.c.created_at)
 _DONE = (update(R).where(R.c.request_id == bindparam("b_id"))
@@ -52,12 +49,9 @@ class SqlRequestLedger(RequestLedger):
         self._done = _DONE
         if name == "postgresql":
             self._insert, self._done = _PG_CLAIM, _PG_DONE
-        self._batch_every = batch_every
         self._lock = threading.Lock()
         self._replies: dict[str, tuple[str, bytes, datetime]] = {}  # done, not stored yet: fingerprint, reply, when
-        self._wake = threading.Event()
-        self._stopping = False
-        self._writer: threading.Thread | None = None
+        self._writer = BatchWriter(self.flush, batch_every, "request-ledger")
 
     def claim(self, request_id: str, method: str, fingerprint: str, now: datetime,
               running_since_before: datetime) -> Claim:
@@ -95,10 +89,7 @@ class SqlRequestLedger(RequestLedger):
     def done(self, request_id: str, fingerprint: str, response: bytes, now: datetime) -> None:
         with self._lock:
             self._replies[request_id] = (fingerprint, response, now)
-            if self._writer is None:
-                self._writer = threading.Thread(target=self._write_replies, name="request-ledger", daemon=True)
-                self._writer.start()
-        self._wake.set()
+        self._writer.wake()
 
     def failed(self, request_id: str, status: bytes, now: datetime) -> None:
         with self._connections.connection() as conn:
@@ -134,22 +125,4 @@ class SqlRequestLedger(RequestLedger):
                     del self._replies[key]
 
     def close(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        if self._writer is not None:
-            self._writer.join(timeout=5)
-        self.flush()
-
-    def _write_replies(self) -> None:
-        while not self._stopping:
-            self._wake.wait()
-            if self._stopping:
-                return
-            time.sleep(self._batch_every)  # let more replies join this batch
-            self._wake.clear()
-            try:
-                self.flush()
-            except Exception:  # noqa: BLE001 - kept in memory, tried again with the next batch
-                log.exception("could not store %d request_id replies; will try again", len(self._replies))
-                self._wake.set()
-                time.sleep(1.0)
+        self._writer.close()

@@ -236,6 +236,27 @@ request_ids = Table(
     Column("finished_at", DateTime, nullable=True),
 )
 
+# The audit trail (ports.audit): one row per authenticated RPC. Append-only: the store only inserts
+# and selects, and triggers (migration 0007) refuse UPDATE and DELETE in the database itself.
+audit_events = Table(
+    "audit_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),  # the hospital's wall time of the call
+    _text("operator_code"),
+    _text("operator_name", NAME),
+    _text("operator_role"),
+    Column("method", String(100), nullable=False),
+    Column("permission", String(40), nullable=False),
+    Column("peer", String(NAME), nullable=False),
+    Column("outcome", String(CODE), nullable=False),  # OK or the gRPC status code's name
+    Column("message", String(300), nullable=False, default=""),
+    Column("visit_id", String(ID), nullable=False, default="", index=True),
+    Column("mdtrt_id", String(ID), nullable=False, default="", index=True),
+    _text("psn_no", ID),
+    Column("request_id", String(64), nullable=False, default=""),
+)
+Index("ix_audit_events_operator_code_id", audit_events.c.operator_code, audit_events.c.id)
+
 msgid_counters = Table(
     "msgid_counters", metadata,
     Column("prefix", String(40), primary_key=True),

@@ -98,8 +98,11 @@ def _with_operator(handler, op: Operator):
 
 
 def _refusal(handler, message: str):
-    status = errors.to_grpc_status(errors.unauthenticated(message))
+    return refusing(handler, errors.to_grpc_status(errors.unauthenticated(message)))
 
+
+def refusing(handler, status: grpc.Status):
+    """A copy of `handler` (of any kind) that ends every call with `status`."""
     def bind(_behavior):
         def refuse(_request, context, *_rest):
             context.abort_with_status(status)

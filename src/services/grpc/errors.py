@@ -109,6 +109,13 @@ def unauthenticated(message: str) -> status_pb2.Status:
     return _status(code_pb2.UNAUTHENTICATED, message, info)
 
 
+def permission_denied(message: str, permission: str, role: str) -> status_pb2.Status:
+    """The operator's role lacks `permission`: named in ErrorInfo too, for clients to act on."""
+    info = error_details_pb2.ErrorInfo(reason="PERMISSION_DENIED", domain=SERVER_DOMAIN,
+                                       metadata={"permission": permission, "role": role})
+    return _status(code_pb2.PERMISSION_DENIED, message, info)
+
+
 def internal(incident: str) -> status_pb2.Status:
     """No internals leak to the client; the incident id finds the traceback in the log."""
     info = error_details_pb2.ErrorInfo(reason="INTERNAL", domain=SERVER_DOMAIN, metadata={"incident": incident})

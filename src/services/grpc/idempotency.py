@@ -16,8 +16,6 @@ import hashlib
 import logging
 from datetime import timedelta
 
-from google.protobuf import descriptor_pool
-
 from domain.errors import (AlreadyExists, ConcurrencyConflict, FieldViolation, IllegalTransition, NotFound,
                            PermissionDenied, Unauthorized, ValidationFailed)
 from ports.clock import Clock
@@ -25,7 +23,7 @@ from ports.request_ledger import ClaimState, RequestLedger
 from services.errors import PlatformRejected, PlatformUnavailable
 from services.grpc import errors
 from services.grpc.auth import current_operator
-from services.grpc.interceptors import _PerMethod, unary
+from services.grpc.interceptors import _PerMethod, method_descriptor, unary
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +41,8 @@ _SAFE_OUTCOMES = frozenset({"not_sent", "reversed", "not_applied", "repeatable"}
 
 def takes_request_id(method: str) -> bool:
     """Whether the request message of /package.Service/Method has a request_id field."""
-    try:
-        found = descriptor_pool.Default().FindMethodByName(method.lstrip("/").replace("/", "."))
-    except KeyError:
-        return False
-    return FIELD in found.input_type.fields_by_name
+    found = method_descriptor(method)
+    return found is not None and FIELD in found.input_type.fields_by_name
 
 
 def fingerprint(operator_code: str, method: str, request) -> str:

@@ -9,6 +9,7 @@ import logging
 import uuid
 
 import grpc
+from google.protobuf import descriptor_pool
 
 from ports.unit_of_work import RequestScope
 from services import personal_data
@@ -64,6 +65,14 @@ class _PerMethod(grpc.ServerInterceptor):
 
     def _wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         raise NotImplementedError
+
+
+def method_descriptor(method: str):
+    """The descriptor of /package.Service/Method (request and response types), None if unknown."""
+    try:
+        return descriptor_pool.Default().FindMethodByName(method.lstrip("/").replace("/", "."))
+    except KeyError:
+        return None
 
 
 def unary(handler: grpc.RpcMethodHandler, behavior, deserializer=None, serializer=None) -> grpc.RpcMethodHandler:

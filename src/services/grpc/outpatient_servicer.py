@@ -11,13 +11,12 @@ from his.v1 import common_pb2
 from his.v1 import outpatient_pb2 as pb
 from his.v1 import outpatient_pb2_grpc
 from ports.repositories import VisitCursor, VisitFilter
+from services.grpc import listing
 from services.grpc import mappers as m
 from services.grpc.auth import current_operator
 from services.grpc.page_tokens import PageTokens
 from services.outpatient import RegisterVisit
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 500
 DEFAULT_SETLWAY = "01"  # 按项目结算
 # Platform paths of what a use case refuses -> the request's own field paths.
 _READ_PERSON_PATHS = {"data.mdtrt_cert_type": "mdtrt_cert_type", "data.mdtrt_cert_no": "mdtrt_cert_no",
@@ -123,19 +122,9 @@ class OutpatientServicer(outpatient_pb2_grpc.OutpatientServiceServicer):
 
     def _listing(self, request) -> tuple[VisitFilter, int]:
         """The request's filters and page size; every bad field reported at once."""
-        violations = []
-        if request.page_size < 0:
-            violations.append(FieldViolation("page_size", "must not be negative"))
-        times = {}
-        for name in ("begntime_from", "begntime_before"):
-            try:
-                times[name] = m.optional_time(request, name, self.zone)
-            except ValidationFailed as exc:
-                violations += exc.violations
-                times[name] = None
-        start, before = times["begntime_from"], times["begntime_before"]
-        if start is not None and before is not None and before <= start:
-            violations.append(FieldViolation("begntime_before", "must be later than begntime_from"))
+        violations: list[FieldViolation] = []
+        size = listing.page_size(request, violations)
+        start, before = listing.time_range(request, "begntime_from", "begntime_before", self.zone, violations)
         states = set()
         for i, number in enumerate(request.states):
             state = _VISIT_STATES.get(number)
@@ -150,7 +139,7 @@ class OutpatientServicer(outpatient_pb2_grpc.OutpatientServiceServicer):
             raise ValidationFailed(violations)
         where = VisitFilter(psn_no=request.psn_no or None, begntime_from=start, begntime_before=before,
                             dept_code=request.dept_code or None, states=frozenset(states))
-        return where, min(request.page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+        return where, size
 
     def _visit(self, visit):
         return m.visit_to_proto(visit, self.zone)

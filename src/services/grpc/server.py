@@ -15,12 +15,17 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from domain.operator import Operator
-from his.v1 import journal_pb2, journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc, platform_pb2, platform_pb2_grpc
+from his.v1 import (audit_pb2, audit_pb2_grpc, journal_pb2, journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc,
+                    platform_pb2, platform_pb2_grpc)
+from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
 from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
+from services.access import AccessPolicy
 from services.grpc import mappers
+from services.grpc.access import AccessInterceptor
+from services.grpc.audit_servicer import AuditServicer
 from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor, GuardInterceptor, ScopeInterceptor
 from services.grpc.idempotency import IdempotencyInterceptor
 from services.grpc.journal_servicer import JournalServicer
@@ -36,6 +41,7 @@ SERVICE_NAMES = (
     journal_pb2.DESCRIPTOR.services_by_name["JournalService"].full_name,
 )
 PLATFORM_SERVICE_NAME = platform_pb2.DESCRIPTOR.services_by_name["PlatformService"].full_name
+AUDIT_SERVICE_NAME = audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -58,7 +64,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  max_workers: int = 16, zone: str | ZoneInfo = mappers.DEFAULT_ZONE,
                  credentials: grpc.ServerCredentials | None = None, platform=None,
                  request_scope: RequestScope | None = None, ledger: RequestLedger | None = None,
-                 clock: Clock | None = None, page_token_key: bytes | None = None) -> tuple[grpc.Server, int]:
+                 clock: Clock | None = None, page_token_key: bytes | None = None,
+                 access: AccessPolicy | None = None, audit: AuditTrail | None = None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -68,25 +75,38 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     brackets each call (storage reuses one connection within it); `ledger`: keeps request_ids, so a
     retried mutating call acts once (without one, request_id is ignored); `clock`: the hospital's.
     `page_token_key`: signs list page tokens; servers behind one address need the same key (default: a
-    random key for this process). Raises AddressUnavailable when the address cannot be bound, e.g.
-    while another server holds the port."""
+    random key for this process). `access`: roles and their permissions, checked on every call
+    (default: the built-in roles); `audit`: the audit trail every call is recorded in, also served
+    as his.v1.AuditService (without one, nothing is recorded). Raises AddressUnavailable when the
+    address cannot be bound, e.g. while another server holds the port; UnknownRole when an
+    operator's role is not defined."""
     zone = mappers.zone_of(zone)
+    access = access or AccessPolicy()
+    for op in tokens.values():
+        access.require_known(op.role, f"operator {op.code} ({op.name})")
+    clock = clock or SystemClock(zone)
+    page_tokens = PageTokens(page_token_key)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
         options=SERVER_OPTIONS,
-        # Auth runs first (outermost), so an unauthenticated call never reaches a servicer; the
-        # scope is innermost, so its exit (returning the connection) happens before errors are mapped.
+        # Auth runs first (outermost), so an unauthenticated call never reaches a servicer; access
+        # next, so a call the role does not allow touches nothing (and its refusal is audited as sent);
+        # the scope is innermost, so its exit (returning the connection) happens before errors are mapped.
         # The guard refuses bad input before a connection is taken; the ledger shares the call's connection.
-        interceptors=[AuthInterceptor(tokens), ErrorInterceptor(), GuardInterceptor(RequestGuard(load_catalogue())),
+        interceptors=[AuthInterceptor(tokens), AccessInterceptor(access, audit, clock), ErrorInterceptor(),
+                      GuardInterceptor(RequestGuard(load_catalogue())),
                       *([ScopeInterceptor(request_scope)] if request_scope is not None else []),
-                      *([IdempotencyInterceptor(ledger, clock or SystemClock(zone))] if ledger is not None else [])])
+                      *([IdempotencyInterceptor(ledger, clock)] if ledger is not None else [])])
     outpatient_pb2_grpc.add_OutpatientServiceServicer_to_server(
-        OutpatientServicer(outpatient, journal, zone, page_tokens=PageTokens(page_token_key)), server)
+        OutpatientServicer(outpatient, journal, zone, page_tokens=page_tokens), server)
     journal_pb2_grpc.add_JournalServiceServicer_to_server(JournalServicer(journal, zone), server)
     names = SERVICE_NAMES
     if platform is not None:
         platform_pb2_grpc.add_PlatformServiceServicer_to_server(PlatformServicer(platform), server)
         names = (*names, PLATFORM_SERVICE_NAME)
+    if audit is not None:
+        audit_pb2_grpc.add_AuditServiceServicer_to_server(AuditServicer(audit, zone, page_tokens), server)
+        names = (*names, AUDIT_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):

@@ -97,7 +97,7 @@ def test_invoke_passes_validation_and_refusals_through(app):
     assert refused.value.infcode == -1 and refused.value.journal_id
 
 
-def test_roles_do_not_touch_the_typed_services(app):
+def test_invoke_grants_do_not_touch_the_typed_use_cases(app):  # their RPCs are checked by permission
     person_read = app.outpatient.read_person(NOBODY, "02", certno())
     assert person_read.psn_no == WORKER
 

@@ -1,0 +1,106 @@
+"""Who may do what: permissions named per operation, and roles as sets of them.
+
+Every RPC needs one permission (services/grpc/permissions.py maps each method to it); an operator's
+role grants a set. The built-in roles follow the jobs of an outpatient department; configuration
+(Settings.role_permissions) adds roles or redefines one. Resolved once at start-up into frozensets,
+so a check on the request path is one set lookup.
+
+Which transactions the generic PlatformService.Invoke may send is a second, finer grant
+(Settings.roles: role -> catalogue groups, services/transactions.py): `platform.invoke` lets a role
+call Invoke at all, its `roles` entry says what through.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+ALL = "*"
+
+# name -> what it allows; the platform transaction a permission leads to, where there is one
+PERMISSIONS: dict[str, str] = {
+    "person.read": "read an insured person from the platform (1101)",
+    "visit.read": "read and list visits",
+    "visit.register": "register a visit (2201 / 2201A)",
+    "visit.unregister": "cancel a visit's registration (2202)",
+    "visit.diagnose": "upload a visit's diagnoses (2203)",
+    "fees.upload": "upload fee rows (2204)",
+    "fees.cancel": "cancel an unsettled fee batch (2205)",
+    "visit.presettle": "preview a settlement (2206)",
+    "visit.settle": "settle a fee batch (2207)",
+    "settlement.cancel": "cancel a settlement (2208)",
+    "journal.read": "read the platform journal (also GetVisit with include_journal)",
+    "journal.resolve": "settle a doubtful journal entry (queries, 冲正 2601)",
+    "catalogue.read": "list and describe the platform's transactions",
+    "platform.invoke": "send any transaction through Invoke, within the role's catalogue grants (`roles`)",
+    "audit.read": "read the audit trail",
+}
+
+_OUTPATIENT = ("person.read", "visit.read", "visit.register", "visit.unregister", "visit.diagnose", "fees.upload",
+               "fees.cancel", "visit.presettle", "visit.settle", "settlement.cancel")
+
+# The least each job needs. clerk / admin / system are the roles configurations already name
+# (clerk: the demo operator, a 挂号收费 window that does everything but read the audit trail).
+BUILT_IN_ROLES: dict[str, tuple[str, ...]] = {
+    "registrar": ("person.read", "visit.read", "visit.register", "visit.unregister"),  # 挂号员
+    "doctor": ("visit.read", "visit.diagnose", "fees.upload", "fees.cancel"),  # 医生: diagnoses, orders
+    "nurse": ("visit.read", "fees.upload"),  # 护士: materials and procedures as fee rows
+    "cashier": ("person.read", "visit.read", "fees.upload", "fees.cancel", "visit.presettle", "visit.settle",
+                "settlement.cancel", "journal.read"),  # 收费员
+    "insurance_office": ("person.read", "visit.read", "visit.unregister", "fees.cancel", "settlement.cancel",
+                         "journal.read", "journal.resolve", "catalogue.read", "platform.invoke",
+                         "audit.read"),  # 医保办: doubtful calls, corrections, the platform's other services
+    "auditor": ("visit.read", "journal.read", "catalogue.read", "platform.invoke", "audit.read"),  # 稽核
+    "viewer": ("visit.read", "catalogue.read"),  # 查询
+    "clerk": (*_OUTPATIENT, "journal.read", "journal.resolve", "catalogue.read", "platform.invoke"),
+    "admin": (ALL,),
+    "system": (ALL,),  # the HIS itself (automatic 冲正)
+}
+
+
+class UnknownRole(ValueError):
+    pass
+
+
+def expand(role: str, entries: Iterable[str]) -> frozenset[str]:
+    """A role's entries -> the permissions they name: a permission, "*" (every one) or a family
+    ("visit.*"). An entry that names nothing is refused: a typo must not silently deny."""
+    granted: set[str] = set()
+    for entry in entries:
+        if entry == ALL:
+            granted.update(PERMISSIONS)
+        elif entry.endswith(".*") and (family := {p for p in PERMISSIONS if p.startswith(entry[:-1])}):
+            granted |= family
+        elif entry in PERMISSIONS:
+            granted.add(entry)
+        else:
+            raise ValueError(f"role {role!r}: {entry!r} is not a permission; permissions are "
+                             f"{', '.join(PERMISSIONS)} (or \"*\", or a family such as \"visit.*\")")
+    return frozenset(granted)
+
+
+class AccessPolicy:
+    """Roles resolved to their permissions: the built-in ones, with `configured` (role -> entries,
+    see `expand`) adding roles or replacing a built-in role's definition."""
+
+    def __init__(self, configured: Mapping[str, Iterable[str]] | None = None):
+        defined = {**BUILT_IN_ROLES, **(configured or {})}
+        self._granted = {role: expand(role, entries) for role, entries in defined.items()}
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self._granted)
+
+    def permissions(self, role: str) -> frozenset[str]:
+        return self._granted.get(role, frozenset())
+
+    def allows(self, role: str, permission: str) -> bool:
+        return permission in self._granted.get(role, ())
+
+    def roles_with(self, permission: str) -> frozenset[str]:
+        """Every role granted `permission`: what a per-method check holds on to."""
+        return frozenset(role for role, granted in self._granted.items() if permission in granted)
+
+    def require_known(self, role: str, who: str) -> None:
+        """UnknownRole unless `role` is defined; `who` names where it was found."""
+        if role not in self._granted:
+            raise UnknownRole(f"{who} has role {role!r}, which is not defined: the roles are "
+                              f"{', '.join(sorted(self._granted))}; define others in role_permissions")
