@@ -232,3 +232,16 @@ def test_a_token_whose_role_is_not_defined_stops_the_server_from_being_built():
     with pytest.raises(UnknownRole, match="operator X1 .* role 'visitor'"):
         build_server(fakes.FakeOutpatient(), fakes.FakeJournal(), {"t": Operator("X1", "访客", role="visitor")},
                      address="127.0.0.1:0")
+
+
+def test_a_refusal_quoting_a_persons_data_is_kept_masked_in_the_trail(stack):
+    """The platform's refusal names the certificate and the person: the caller may see its own
+    request's values back, the trail (read by auditors) keeps them masked like the logs."""
+    wrong = registration()
+    wrong.mdtrt_cert_no = "420106199001019999"
+    with pytest.raises(grpc.RpcError) as err:
+        stack.visits.RegisterVisit(wrong, metadata=stack.auth("registrar"))
+    assert err.value.code() is grpc.StatusCode.FAILED_PRECONDITION
+    event, = stack.events("registrar")
+    assert event.outcome == "FAILED_PRECONDITION" and event.message
+    assert "420106199001019999" not in event.message and "420106" in event.message

@@ -11,8 +11,10 @@ from __future__ import annotations
 from google.protobuf import message_factory
 
 from domain.operator import Operator
+from domain.privacy import mask
 from ports.audit import OK, AuditEvent, AuditTrail
 from ports.clock import Clock
+from services import personal_data
 from services.access import AccessPolicy
 from services.grpc import errors
 from services.grpc.auth import PUBLIC_SERVICES, current_operator, refusing, service_of
@@ -120,6 +122,8 @@ class _Events:
                     value = getattr(part, source)
                     if value:
                         refs[target] = value  # the reply's word wins: GetVisit may be asked by mdtrt_id
+        if message:  # a refusal can quote a person's data: the trail keeps it masked, like the logs
+            message = mask(message, personal_data.in_play())
         if len(message) > MAX_MESSAGE:
             message = message[:MAX_MESSAGE] + "…"
         self._append(AuditEvent(at=at, operator_code=op.code, operator_name=op.name, operator_role=op.role,
