@@ -118,31 +118,6 @@ def test_fees_that_never_arrived_are_proven_absent_only_after_the_window(app, si
     assert len(visit.fees) == 2
 
 
-def test_a_lost_2601_is_retried_until_acknowledged_and_settles_with_its_original(database_url, simulator):
-    """The 2207's reply is lost, and so is the reply of its 冲正: both stay open; the resolver's next
-    冲正 is acknowledged, which settles the original, and with it the lost 2601."""
-    app = bootstrap(Settings(database_url=database_url), platform=simulator)  # margin 0: commits are never late
-    try:
-        visit = register(app)
-        app.outpatient.upload_fees(OP, visit.id, fees())
-        simulator.faults.add("2207", "drop_after_commit", 1, 0)
-        simulator.faults.add("2601", "drop_after_commit", 1, 0)
-        with pytest.raises(PlatformUnavailable) as err:
-            app.outpatient.settle(OP, visit.id, "B1")
-        assert err.value.outcome == "unresolved"
-        lost = [e for e in app.journal.for_visit(visit.id) if e.infno == "2601"]
-        assert [e.state for e in lost] == [JournalState.UNCERTAIN]
-        settled = app.journal.recover()
-        assert {e.id for e in settled} >= {err.value.journal_id, lost[0].id}  # what it settled, both
-        assert app.journal.get(err.value.journal_id).state is JournalState.REVERSED
-        assert app.journal.get(lost[0].id).state.resolved
-        assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
-        assert simulator.balance(WORKER, "310") == Decimal("1500.00")
-        assert not {e.id for e in app.journal.recover()} & {err.value.journal_id, lost[0].id}  # settled once
-    finally:
-        app.close()
-
-
 def test_a_duplicate_msgid_refusal_is_doubt_not_refusal(database_url, simulator):
     """We send each msgid once, so 报文ID重复 means an earlier delivery reached the platform: the
     first may have settled. Not a refusal (which would release the visit): doubt, settled by 冲正."""

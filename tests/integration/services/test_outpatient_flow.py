@@ -100,23 +100,31 @@ def test_timeout_after_commit_on_settle_is_reversed_never_doubled(app, simulator
     assert simulator.balance(WORKER, "310") == Decimal("1465.00")
 
 
-def test_unreachable_reversal_leaves_the_visit_blocked_until_recovery(app, simulator):
+@pytest.mark.parametrize("lost", ["drop_before_commit", "drop_after_commit"])
+def test_unreachable_reversal_leaves_the_visit_blocked_until_recovery(app, simulator, lost):
+    """The 2207's reply is lost, and so is its 冲正 (unsent, or made with its reply lost): both stay
+    open and the visit blocked; recovery's next 冲正 is acknowledged, which settles the original and
+    with it the lost 2601, and it reports them as settled."""
     visit = register(app)
     app.outpatient.upload_fees(OP, visit.id, fees())
     simulator.faults.add("2207", "drop_after_commit", 1, 0)
-    simulator.faults.add("2601", "drop_before_commit", 1, 0)
+    simulator.faults.add("2601", lost, 1, 0)
     with pytest.raises(PlatformUnavailable) as err:
         app.outpatient.settle(OP, visit.id, "B1")
     assert err.value.outcome == "unresolved"
     assert app.outpatient.get_visit(visit.id).state is VisitState.SETTLING
-    assert any(e.id == err.value.journal_id for e in app.journal.unresolved())
+    lost_reversal, = [e for e in app.journal.for_visit(visit.id) if e.infno == "2601"]
+    assert {err.value.journal_id, lost_reversal.id} <= {e.id for e in app.journal.unresolved()}
     with pytest.raises(IllegalTransition):
         app.outpatient.settle(OP, visit.id, "B1")  # blocked, not doubled
 
-    app.journal.recover()  # the platform answers again
+    settled = {e.id for e in app.journal.recover()}  # the platform answers again
+    assert {err.value.journal_id, lost_reversal.id} <= settled  # what it settled, both
     assert app.journal.get(err.value.journal_id).state is JournalState.REVERSED
+    assert app.journal.get(lost_reversal.id).state.resolved
     assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
     assert simulator.balance(WORKER, "310") == Decimal("1500.00")
+    assert not {e.id for e in app.journal.recover()} & settled  # settled once
 
 
 def test_sign_in_is_renewed_when_the_platform_drops_it(app, simulator):
