@@ -89,7 +89,8 @@ def stack(database_url: str, nagle: bool = False):
         kind="http", url=front.url, paasid=PAASID, token=GATEWAY_TOKEN))
     app = bootstrap(settings)
     server, port = app.server(address="127.0.0.1:0")  # wired as `his serve` wires it
-    app.start_resolver()  # and, as there, with the resolver of doubtful calls beating in the background
+    if settings.resolver.enabled:  # and, as there, with the resolver of doubtful calls in the background
+        app.start_resolver()
     server.start()
     try:
         yield Stack(app, simulator, front, f"127.0.0.1:{port}", settings)
