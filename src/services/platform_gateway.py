@@ -134,7 +134,7 @@ class PlatformGateway:
                 return Receipt(answer.output, request.msgid, entry.id, message=answer.message,
                                discrepancies=answer.notes, warnings=warnings)
             except PlatformRejected as refused:
-                if attempt == 1 and infno not in (SIGN_IN, SIGN_OUT) and "签到" in refused.err_msg:
+                if attempt == 1 and infno not in (SIGN_IN, SIGN_OUT) and _about_sign_in(refused.err_msg):
                     self.forget_sign_in(operator)  # the platform dropped our sign-in: renew once
                     continue
                 raise
@@ -203,8 +203,12 @@ class PlatformGateway:
             reversal, request = self._prepare(operator, REVERSAL, payload, _context_of(entry), self.sign_no_for(operator))
             self._exchange(reversal, request, may_resolve=False)
         except PlatformRejected as refused:
-            if not entry.may_still_arrive(self.clock.now() if refused.journal_id is None else
-                                          self._sent_at(refused.journal_id)) and _unknown_original(refused.err_msg):
+            if _about_sign_in(refused.err_msg):  # "签到信息不存在": about us, not about the original
+                self.forget_sign_in(operator)
+                return self._still_open(entry, f"冲正 2601 {refused.msgid} found our sign-in lapsed; the next "
+                                               "attempt signs in again")
+            if refused.infno == REVERSAL and _unknown_original(refused.err_msg) and \
+                    not entry.may_still_arrive(self._sent_at(refused.journal_id)):
                 self.journal.close(entry.id, JournalState.FAILED, finished_at=self.clock.now(),
                                    resolution=f"冲正 2601 {refused.msgid}: the platform knows no such message "
                                               f"({excerpt(refused.err_msg, 200)}), and it can no longer arrive: "
@@ -250,6 +254,8 @@ class PlatformGateway:
                                                  self.sign_no_for(operator))
             shown = self._exchange(query_entry, request, may_resolve=False).output
         except (PlatformRejected, PlatformUnavailable) as exc:
+            if isinstance(exc, PlatformRejected) and _about_sign_in(exc.err_msg):
+                self.forget_sign_in(operator)
             log.warning("query %s for %s (%s) failed: %s", query.infno, entry.msgid, entry.infno, exc)
             return self._still_open(entry, f"query {query.infno} failed: {excerpt(str(exc), 200)}"), None
         verdict = query.judge(written, shown, self._earlier_writes(entry))
@@ -277,8 +283,8 @@ class PlatformGateway:
         entry.resolution, entry.retry_at = f"open: {why}", retry_at or entry.retry_at
         return JournalState.UNCERTAIN
 
-    def _sent_at(self, journal_id: int):
-        sent = self.journal.get(journal_id)
+    def _sent_at(self, journal_id: int | None):
+        sent = self.journal.get(journal_id) if journal_id is not None else None
         return sent.created_at if sent is not None else self.clock.now()
 
     def _earlier_writes(self, entry: JournalEntry) -> dict[str, list[dict]]:
@@ -375,6 +381,10 @@ def _duplicate_msgid(err_msg: str, msgid: str) -> bool:
 
 # How platforms say a 2601's original is unknown to them (the Hubei wording is not public)
 _UNKNOWN = ("不存在", "未找到", "查无", "无此", "没有找到", "找不到")
+
+
+def _about_sign_in(err_msg: str) -> bool:
+    return "签到" in err_msg
 
 
 def _unknown_original(err_msg: str) -> bool:

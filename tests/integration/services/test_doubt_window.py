@@ -263,3 +263,27 @@ def test_what_a_dead_process_was_told_but_never_recorded_is_recorded_for_it(app,
 def _fee_rows(visit):
     from services.outpatient import _fee_row
     return [_fee_row(visit, item) for item in fees()]
+
+
+def test_a_lapsed_sign_in_refusing_the_2601_proves_nothing_about_the_original(database_url, simulator):
+    """"签到信息不存在" says our sign-in is gone, not that the original is unknown: the entry stays
+    open, the next attempt signs in again and its 冲正 settles it."""
+    app = bootstrap(Settings(database_url=database_url), platform=simulator)  # margin 0
+    try:
+        visit = register(app)
+        app.outpatient.upload_fees(OP, visit.id, fees())
+        simulator.faults.add("2207", "drop_after_commit", 1, 0)
+        simulator.faults.add("2601", "drop_before_commit", 2, 0)
+        with pytest.raises(PlatformUnavailable) as err:
+            app.outpatient.settle(OP, visit.id, "B1")
+        app.journal.resolve(err.value.journal_id)  # the resolver's operator signs in; its 冲正 is lost
+        simulator.invalidate_sign_ins()  # the platform's nightly reset
+        app.journal.resolve(err.value.journal_id)
+        entry = app.journal.get(err.value.journal_id)
+        assert entry.state is JournalState.UNCERTAIN and "sign-in" in entry.resolution
+        assert simulator.balance(WORKER, "310") < Decimal("1500.00")  # the settlement still stands
+        assert app.journal.resolve(err.value.journal_id).state is JournalState.REVERSED
+        assert simulator.balance(WORKER, "310") == Decimal("1500.00")
+        assert app.outpatient.get_visit(visit.id).state is VisitState.REGISTERED
+    finally:
+        app.close()
