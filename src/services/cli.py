@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from datetime import datetime
@@ -14,7 +13,6 @@ from services.cli_common import ensure_sqlite_dir, settings_from
 from services.cli_platform import add_platform_commands
 from services.log_masking import configure_logging
 
-log = logging.getLogger("his")
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -44,12 +42,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"his serve: {exc}", file=sys.stderr, flush=True)
         return 1
     if settings.resolver.enabled:
-        # one pass now (when this replica holds the lease), then on a schedule for as long as it runs
-        app.resolver.register()
-        report = app.resolver.run_once()
-        if report is not None and (report.settled or report.still_open):
-            log.warning("start-up: the resolver settled %d doubtful platform call(s); %d still open",
-                        len(report.settled), len(report.still_open))
+        # its first pass at once, in the background (a platform slow to answer must not hold the
+        # server's start), then on a schedule for as long as it runs; each pass logs what it settled
         app.start_resolver()
     app.ledger.purge(app.clock.now() - KEPT_FOR)  # request_ids older than a week: no retry comes that late
     server.start()

@@ -78,8 +78,9 @@ class Resolver:
         self._finish_for_the_dead()
         self.passes += 1
         if report.settled:
-            log.warning("resolver settled %d doubtful platform call(s): %s", len(report.settled),
-                        ", ".join(f"{e.id} {e.infno} {e.state.value}" for e in report.settled))
+            log.warning("resolver settled %d doubtful platform call(s): %s; %d still open", len(report.settled),
+                        ", ".join(f"{e.id} {e.infno} {e.state.value}" for e in report.settled[:20]),
+                        len(report.still_open))
         return report
 
     def _finish_for_the_dead(self) -> None:
