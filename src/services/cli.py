@@ -14,7 +14,6 @@ from services.cli_platform import add_platform_commands
 from services.log_masking import configure_logging
 
 
-
 def cmd_migrate(args: argparse.Namespace) -> int:
     from adapters.db.migrate import upgrade
     settings = settings_from(args)
