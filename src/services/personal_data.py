@@ -16,13 +16,25 @@ from domain.privacy import is_personal_field, worth_masking
 
 MAX_VALUES = 256  # a call that lists many persons keeps the latest; the rest are still masked by shape
 
-_IN_PLAY: ContextVar[dict[str, None] | None] = ContextVar("personal_values_in_play", default=None)
+class _Held:
+    """A scope's values, and the bodies declared whole: read for their personal fields only when
+    something is about to be masked (a log line, an error status), which most calls never need."""
+
+    __slots__ = ("values", "bodies")
+
+    def __init__(self) -> None:
+        self.values: dict[str, None] = {}
+        self.bodies: list[object] = []
+
+
+_IN_PLAY: ContextVar[_Held | None] = ContextVar("personal_values_in_play", default=None)
+MAX_BODIES = 64  # beyond that, bodies are read at once rather than kept
 
 
 @contextmanager
 def scope() -> Iterator[None]:
     """Values declared inside belong to this scope and are forgotten when it ends."""
-    token = _IN_PLAY.set({})
+    token = _IN_PLAY.set(_Held())
     try:
         yield
     finally:
@@ -32,39 +44,58 @@ def scope() -> Iterator[None]:
 def declare(*values: object) -> None:
     """These values are a person's data (empty and too short ones are ignored)."""
     held = _IN_PLAY.get()
-    if held is None:
-        return
+    if held is not None:
+        _keep(held.values, values)
+
+
+def _keep(kept: dict[str, None], values) -> None:
     for value in values:
         text = value.strip() if isinstance(value, str) else ""
         if text and worth_masking(text):
-            held.pop(text, None)
-            held[text] = None
-    while len(held) > MAX_VALUES:
-        del held[next(iter(held))]
+            kept.pop(text, None)
+            kept[text] = None
+    while len(kept) > MAX_VALUES:
+        del kept[next(iter(kept))]
 
 
 def declare_fields(body: object) -> None:
     """Declare the value of every personal field (domain.privacy.is_personal_field) in a request or
-    reply body, at any depth."""
-    if _IN_PLAY.get() is not None:
-        _walk(body)
+    reply body, at any depth. On every platform call's path: the body is only noted here, and read
+    when in_play() is asked."""
+    held = _IN_PLAY.get()
+    if held is None:
+        return
+    held.bodies.append(body)
+    if len(held.bodies) > MAX_BODIES:
+        _read_bodies(held)
 
 
-def _walk(body: object) -> None:
-    # on every platform call's request and reply: plain type checks, and only containers recursed into
+def _read_bodies(held: _Held) -> None:
+    found: list[str] = []
+    for body in held.bodies:
+        _walk(body, found)
+    held.bodies.clear()
+    _keep(held.values, found)
+
+
+def _walk(body: object, found: list[str]) -> None:
     if isinstance(body, Mapping):
         for key, value in body.items():
             if isinstance(value, str):
                 if is_personal_field(str(key)):
-                    declare(value)
+                    found.append(value)
             elif isinstance(value, (dict, list, tuple)) or isinstance(value, Mapping):
-                _walk(value)
+                _walk(value, found)
     elif isinstance(body, (list, tuple)):
         for item in body:
             if isinstance(item, (dict, list, tuple)) or isinstance(item, Mapping):
-                _walk(item)
+                _walk(item, found)
 
 
 def in_play() -> tuple[str, ...]:
     held = _IN_PLAY.get()
-    return tuple(held) if held else ()
+    if held is None:
+        return ()
+    if held.bodies:
+        _read_bodies(held)
+    return tuple(held.values)
