@@ -27,7 +27,8 @@ WORKER = "42010620000000000001"
 CERTNO = next(p.certno for p in demo_persons() if p.psn_no == WORKER)
 OPERATORS = [OperatorToken(token="tok-clerk", code="C001", name="收费员", role="clerk"),
              OperatorToken(token="tok-admin", code="A001", name="管理员", role="admin"),
-             OperatorToken(token="tok-audit", code="U001", name="稽核员", role="auditor")]
+             OperatorToken(token="tok-audit", code="U001", name="稽核员", role="auditor"),
+             OperatorToken(token="tok-viewer", code="V001", name="查看员", role="viewer")]
 
 
 def auth(who: str = "clerk"):
@@ -46,10 +47,11 @@ class PlatformApi:
 def yb(database_url):
     simulator = SimulatorPlatform()
     settings = Settings(database_url=database_url, operators=OPERATORS,
-                        roles={**DEFAULT_ROLES, "auditor": ["1101"]})
+                        roles={**DEFAULT_ROLES, "auditor": ["1101"], "viewer": ["*"]})
     app = bootstrap(settings, platform=simulator)
     server, port = build_server(app.outpatient, app.journal, settings.tokens(), address="127.0.0.1:0",
-                                max_workers=4, platform=app.transactions, request_scope=app.request_scope)
+                                max_workers=4, platform=app.transactions, request_scope=app.request_scope,
+                                access=settings.access_policy())
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}")
     yield PlatformApi(platform_pb2_grpc.PlatformServiceStub(channel), channel, simulator, app)
@@ -261,6 +263,15 @@ def test_a_doubtful_outcome_is_unavailable(yb):
     info = detail(err, error_details_pb2.ErrorInfo)
     # a read: whatever happened, asking again has the same effect
     assert (info.reason, info.metadata["outcome"]) == ("PLATFORM_UNAVAILABLE", "repeatable")
+
+
+def test_invocable_says_whether_the_role_may_use_invoke_at_all(yb):
+    """A viewer reads the catalogue, and even with catalogue grants it holds no platform.invoke:
+    nothing is invocable for it, while the auditor's 1101 is."""
+    listing = lambda who: {t.code: t.invocable for t in yb.stub.ListTransactions(  # noqa: E731
+        pb.ListTransactionsRequest(code_prefix="110"), metadata=auth(who)).transactions}
+    assert listing("viewer")["1101"] is False and listing("audit")["1101"] is True
+    assert refused(invoke_json, yb, "1101", person_json(), who="viewer").code() == grpc.StatusCode.PERMISSION_DENIED
 
 
 def test_roles_limit_what_an_operator_may_invoke(yb):

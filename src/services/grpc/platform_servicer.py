@@ -18,17 +18,22 @@ from his.v1 import platform_pb2 as pb
 from his.v1 import platform_pb2_grpc
 from ports.catalogue import DATETIME_FORMAT, Dictionary, FieldSpec, NodeSpec, Transaction
 from ports.jsoncodec import encode_json
+from services.access import AccessPolicy
 from services.grpc.auth import current_operator
 from services.platform_gateway import CallContext
 from services.transactions import parse_input_json
+
+INVOKE = "platform.invoke"  # the permission Invoke needs (services.grpc.permissions)
 
 _EXACT_DOUBLE = 2 ** 53  # beyond it a double no longer holds every integer
 
 
 class PlatformServicer(platform_pb2_grpc.PlatformServiceServicer):
-    def __init__(self, transactions):
-        """`transactions`: a TransactionService."""
+    def __init__(self, transactions, access: AccessPolicy | None = None):
+        """`transactions`: a TransactionService; `access`: the roles' permissions (whether a role may
+        use Invoke at all, shown in each transaction's `invocable`)."""
         self.transactions = transactions
+        self.access = access or AccessPolicy()
 
     def ListTransactions(self, request, context):
         role = current_operator().role
@@ -61,7 +66,8 @@ class PlatformServicer(platform_pb2_grpc.PlatformServiceServicer):
         return reply
 
     def _info(self, tx: Transaction, role: str) -> pb.TransactionInfo:
-        return transaction_to_proto(tx, invocable=self.transactions.may_invoke(role, tx))
+        invocable = self.access.allows(role, INVOKE) and self.transactions.may_invoke(role, tx)
+        return transaction_to_proto(tx, invocable=invocable)
 
 
 # ---- catalogue -> proto ------------------------------------------------------------------------

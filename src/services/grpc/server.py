@@ -102,7 +102,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     journal_pb2_grpc.add_JournalServiceServicer_to_server(JournalServicer(journal, zone), server)
     names = SERVICE_NAMES
     if platform is not None:
-        platform_pb2_grpc.add_PlatformServiceServicer_to_server(PlatformServicer(platform), server)
+        platform_pb2_grpc.add_PlatformServiceServicer_to_server(PlatformServicer(platform, access), server)
         names = (*names, PLATFORM_SERVICE_NAME)
     if audit is not None:
         audit_pb2_grpc.add_AuditServiceServicer_to_server(AuditServicer(audit, zone, page_tokens), server)
