@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, str] = {
     "catalogue.read": "list and describe the platform's transactions",
     "platform.invoke": "send any transaction through Invoke, within the role's catalogue grants (`roles`)",
     "audit.read": "read the audit trail",
+    "diagnosis.read": "search the 医保 diagnosis catalogues (1307/1314/1315)",
 }
 
 _OUTPATIENT = ("person.read", "visit.read", "visit.register", "visit.unregister", "visit.diagnose", "fees.upload",
@@ -40,9 +41,9 @@ _OUTPATIENT = ("person.read", "visit.read", "visit.register", "visit.unregister"
 # The least each job needs. clerk / admin / system are the roles configurations already name
 # (clerk: the demo operator, a 挂号收费 window that does everything but read the audit trail).
 BUILT_IN_ROLES: dict[str, tuple[str, ...]] = {
-    "registrar": ("person.read", "visit.read", "visit.register", "visit.unregister"),  # 挂号员
-    "doctor": ("visit.read", "visit.diagnose", "fees.upload", "fees.cancel"),  # 医生: diagnoses, orders
-    "nurse": ("visit.read", "fees.upload"),  # 护士: materials and procedures as fee rows
+    "registrar": ("person.read", "visit.read", "visit.register", "visit.unregister", "diagnosis.read"),  # 挂号员
+    "doctor": ("visit.read", "visit.diagnose", "fees.upload", "fees.cancel", "diagnosis.read"),  # 医生: diagnoses, orders
+    "nurse": ("visit.read", "fees.upload", "diagnosis.read"),  # 护士: materials and procedures as fee rows
     "cashier": ("person.read", "visit.read", "fees.upload", "fees.cancel", "visit.presettle", "visit.settle",
                 "settlement.cancel", "journal.read"),  # 收费员
     "insurance_office": ("person.read", "visit.read", "visit.unregister", "fees.cancel", "settlement.cancel",
@@ -50,7 +51,8 @@ BUILT_IN_ROLES: dict[str, tuple[str, ...]] = {
                          "audit.read"),  # 医保办: doubtful calls, corrections, the platform's other services
     "auditor": ("visit.read", "journal.read", "catalogue.read", "platform.invoke", "audit.read"),  # 稽核
     "viewer": ("visit.read", "catalogue.read"),  # 查询
-    "clerk": (*_OUTPATIENT, "journal.read", "journal.resolve", "catalogue.read", "platform.invoke"),
+    "clerk": (*_OUTPATIENT, "journal.read", "journal.resolve", "catalogue.read", "platform.invoke",
+              "diagnosis.read"),
     "admin": (ALL,),
     "system": (ALL,),  # the HIS itself (automatic 冲正)
 }

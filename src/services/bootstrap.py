@@ -12,6 +12,7 @@ from datetime import timedelta
 from dependency_injector import containers, providers
 
 from adapters.db.audit_trail import SqlAuditTrail
+from adapters.db.diagnosis_index import SqlDiagnosisIndex
 from adapters.db.catalog_store import SqlCatalogStore
 from adapters.db.connections import Connections
 from adapters.db.engine import make_engine, make_session_factory
@@ -19,6 +20,7 @@ from adapters.db.instances import SqlInstanceRegistry
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.request_ledger import SqlRequestLedger
 from adapters.db.unit_of_work import SqlUnitOfWork
+from adapters.pinyin import PinyinKeys
 from adapters.platform_router import GatewayRouter
 from adapters.yb_http.client import HttpPlatform, HttpSettings
 from adapters.yb_http.sm2_signer import Sm2MessageSigner
@@ -32,6 +34,7 @@ from ports.clock import Clock, SystemClock
 from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
 from services.catalog_sync import CatalogSyncService, JournalWithoutBodies
+from services.diagnoses import DiagnosisSearchService
 from services.journal import JournalService
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.platform_gateway import PlatformGateway
@@ -157,10 +160,12 @@ class Container(containers.DeclarativeContainer):
     catalog_gateway = providers.Singleton(PlatformGateway, catalog_platform, catalog_journal, msgids, clock,
                                           catalogue, institution, instance_id, in_flight_margin)
     catalog_store = providers.Singleton(SqlCatalogStore, engine, clock)
+    diagnosis_index = providers.Singleton(SqlDiagnosisIndex, engine, providers.Singleton(PinyinKeys))
+    diagnoses = providers.Singleton(DiagnosisSearchService, diagnosis_index)
     catalog_sync = providers.Singleton(
         CatalogSyncService, catalog_gateway, catalog_store, clock, catalogue,
         providers.Callable(lambda s: s.institution.fixmedins_code, settings),
-        providers.Callable(lambda s: s.system_operator.operator(), settings))
+        providers.Callable(lambda s: s.system_operator.operator(), settings), diagnoses=diagnosis_index)
 
 
 @dataclass
@@ -194,6 +199,10 @@ class App:
         return self.container.catalog_sync()
 
     @property
+    def diagnoses(self) -> DiagnosisSearchService:
+        return self.container.diagnoses()
+
+    @property
     def ledger(self) -> RequestLedger:
         return self.container.ledger()
 
@@ -223,7 +232,7 @@ class App:
                             max_workers=max_workers or s.grpc_workers, zone=s.timezone, platform=self.transactions,
                             request_scope=self.request_scope, ledger=self.ledger, clock=self.clock,
                             page_token_key=s.page_token_key.encode() or None, credentials=credentials,
-                            access=s.access_policy(), audit=self.audit_trail)
+                            access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

@@ -29,6 +29,7 @@ from ports.catalog_store import NO_VERSION, CatalogRow, CatalogStore, Checkpoint
 from ports.catalog_store import NULL_TEXT as NULL
 from ports.catalogue import Catalogue
 from ports.clock import Clock
+from ports.diagnosis_search import DIAGNOSIS_KINDS, DiagnosisIndex
 from ports.journal import JournalStore
 from services.errors import PlatformRejected
 from services.platform_gateway import PlatformGateway
@@ -103,9 +104,11 @@ class SyncResult:
 
 class CatalogSyncService:
     def __init__(self, gateway: PlatformGateway, store: CatalogStore, clock: Clock, catalogue: Catalogue,
-                 fixmedins_code: str, operator: Operator, batch_rows: int = BATCH_ROWS):
+                 fixmedins_code: str, operator: Operator, batch_rows: int = BATCH_ROWS,
+                 diagnoses: DiagnosisIndex | None = None):
         self.gateway, self.store, self.clock, self.catalogue = gateway, store, clock, catalogue
         self.fixmedins_code, self.operator, self.batch_rows = fixmedins_code, operator, max(1, batch_rows)
+        self.diagnoses = diagnoses  # its keys are rebuilt after each sync of a diagnosis catalogue
 
     def sync(self, kind: CatalogKind | str, progress: Progress | None = None) -> SyncResult:
         kind = catalog_kind(kind) if isinstance(kind, str) else kind
@@ -171,6 +174,10 @@ class CatalogSyncService:
     def _done(self, kind: CatalogKind, point: Checkpoint, lines: int, resumed: str, bad: int,
               began: float) -> SyncResult:
         final = self.store.finish(kind.name)
+        if self.diagnoses is not None and kind.name in DIAGNOSIS_KINDS:
+            # rebuilt whole rather than per written batch: stopped rows leave and the write path of
+            # the big catalogues stays as it is; a 40,000-row catalogue rebuilds in seconds
+            self.diagnoses.reindex(kind.name)
         return SyncResult(kind, point.file.base_ver, final.synced_ver, lines, final.tally, resumed, bad,
                           time.monotonic() - began)
 

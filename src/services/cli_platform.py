@@ -1,4 +1,4 @@
-"""`his yb` (the transaction catalogue, the generic call) and `his catalog sync`."""
+"""`his yb` (the transaction catalogue, the generic call), `his catalog sync` and `his catalog reindex`."""
 from __future__ import annotations
 
 import argparse
@@ -195,6 +195,33 @@ def cmd_catalog_sync(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_catalog_reindex(args: argparse.Namespace) -> int:
+    from adapters.db.migrate import upgrade
+    from ports.diagnosis_search import DIAGNOSIS_KINDS
+    from services.bootstrap import bootstrap
+    from services.catalog_sync import catalog_kind
+
+    settings = settings_from(args)
+    try:
+        kinds = [catalog_kind(k) for k in args.kind] if args.kind else [catalog_kind(k) for k in DIAGNOSIS_KINDS]
+    except ValueError as exc:
+        print(f"his catalog reindex: {exc}", file=sys.stderr)
+        return 2
+    if other := [k.infno for k in kinds if k.name not in DIAGNOSIS_KINDS]:
+        print(f"his catalog reindex: {', '.join(other)} not a diagnosis catalogue; those are "
+              f"{', '.join(DIAGNOSIS_KINDS)}", file=sys.stderr)
+        return 2
+    ensure_sqlite_dir(settings.database_url)
+    upgrade(settings.database_url)
+    app = bootstrap(settings)
+    try:
+        done = app.diagnoses.reindex([k.name for k in kinds])
+    finally:
+        app.close()
+    _table([["kind", "infno", "indexed"], *([f"{k.name} {k.label}", k.infno, str(done[k.name])] for k in kinds)])
+    return 0
+
+
 def add_platform_commands(sub, db_option) -> None:
     yb = sub.add_parser("yb", help="the platform's transaction catalogue; call any transaction").add_subparsers(
         dest="yb_command", required=True)
@@ -233,3 +260,11 @@ def add_platform_commands(sub, db_option) -> None:
     catalog_sync.add_argument("--paasid", help="x-tif paasid for an HTTP platform")
     catalog_sync.add_argument("--token", help="x-tif token (secret) for an HTTP platform")
     catalog_sync.set_defaults(func=cmd_catalog_sync)
+    catalog_reindex = catalog.add_parser(
+        "reindex", help="rebuild the diagnosis search keys (1307/1314/1315) from the synced rows",
+        description="Rebuild the pinyin and code search keys of the diagnosis catalogues from what the database "
+                    "holds: for catalogues synced before the search existed (a sync rebuilds them itself).")
+    catalog_reindex.add_argument("--kind", action="append", metavar="KIND",
+                                 help="disease, tcm_disease or tcm_syndrome (or 1307/1314/1315); default all three")
+    db_option(catalog_reindex)
+    catalog_reindex.set_defaults(func=cmd_catalog_reindex)

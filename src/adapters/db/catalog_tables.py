@@ -6,7 +6,7 @@ lossless, about half the size of the same row as JSON, and free to store at a mi
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Integer, PrimaryKeyConstraint, String, Table, Text
+from sqlalchemy import Column, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table, Text
 
 from adapters.db.tables import metadata
 
@@ -50,3 +50,27 @@ catalog_sync_state = Table(
     Column("updated_at", DateTime, nullable=False),
     Column("finished_at", DateTime, nullable=True),
 )
+
+
+def _prefix_text(length: int) -> String:
+    """Text searched by prefix (LIKE 'x%') through its index: on PostgreSQL a btree serves LIKE
+    only under collation "C"; on SQLite only under NOCASE (LIKE is case-insensitive there)."""
+    return (String(length).with_variant(String(length, collation="C"), "postgresql")
+            .with_variant(String(length, collation="NOCASE"), "sqlite"))
+
+
+# The search keys of the valid diagnosis rows (ports.diagnosis_search), rebuilt per kind after a sync
+diagnosis_keys = Table(
+    "diagnosis_keys", metadata,
+    Column("kind", String(KIND), nullable=False),
+    Column("code", String(50), nullable=False),
+    Column("code_key", _prefix_text(50), nullable=False),  # the code in upper case
+    Column("initials", _prefix_text(500), nullable=False),
+    Column("pinyin", _prefix_text(2000), nullable=False),
+    Column("name", _prefix_text(500), nullable=False),
+    PrimaryKeyConstraint("kind", "code"),
+)
+Index("ix_diagnosis_keys_code_key", diagnosis_keys.c.code_key)
+Index("ix_diagnosis_keys_initials", diagnosis_keys.c.initials)
+Index("ix_diagnosis_keys_pinyin", diagnosis_keys.c.pinyin)
+Index("ix_diagnosis_keys_name", diagnosis_keys.c.name)

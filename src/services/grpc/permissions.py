@@ -9,6 +9,7 @@ _OUTPATIENT = "/his.v1.OutpatientService/"
 _JOURNAL = "/his.v1.JournalService/"
 _PLATFORM = "/his.v1.PlatformService/"
 _AUDIT = "/his.v1.AuditService/"
+_DOCTOR_STATION = "/his.v1.DoctorStationService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -29,6 +30,7 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _PLATFORM + "DescribeTransaction": "catalogue.read",
     _PLATFORM + "Invoke": "platform.invoke",
     _AUDIT + "ListAuditEvents": "audit.read",
+    _DOCTOR_STATION + "SearchDiagnoses": "diagnosis.read",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:

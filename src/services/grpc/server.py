@@ -15,17 +15,19 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from domain.operator import Operator
-from his.v1 import (audit_pb2, audit_pb2_grpc, journal_pb2, journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc,
-                    platform_pb2, platform_pb2_grpc)
+from his.v1 import (audit_pb2, audit_pb2_grpc, doctor_station_pb2, doctor_station_pb2_grpc, journal_pb2,
+                    journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc, platform_pb2, platform_pb2_grpc)
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
 from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
 from services.access import AccessPolicy
+from services.diagnoses import DiagnosisSearchService
 from services.grpc import mappers
 from services.grpc.access import AccessInterceptor
 from services.grpc.audit_servicer import AuditServicer
+from services.grpc.doctor_station_servicer import DoctorStationServicer
 from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor, GuardInterceptor, ScopeInterceptor
 from services.grpc.idempotency import IdempotencyInterceptor
 from services.grpc.journal_servicer import JournalServicer
@@ -42,6 +44,7 @@ SERVICE_NAMES = (
 )
 PLATFORM_SERVICE_NAME = platform_pb2.DESCRIPTOR.services_by_name["PlatformService"].full_name
 AUDIT_SERVICE_NAME = audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name
+DOCTOR_STATION_SERVICE_NAME = doctor_station_pb2.DESCRIPTOR.services_by_name["DoctorStationService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -65,7 +68,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  credentials: grpc.ServerCredentials | None = None, platform=None,
                  request_scope: RequestScope | None = None, ledger: RequestLedger | None = None,
                  clock: Clock | None = None, page_token_key: bytes | None = None,
-                 access: AccessPolicy | None = None, audit: AuditTrail | None = None) -> tuple[grpc.Server, int]:
+                 access: AccessPolicy | None = None, audit: AuditTrail | None = None,
+                 diagnoses: DiagnosisSearchService | None = None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -77,7 +81,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     `page_token_key`: signs list page tokens; servers behind one address need the same key (default: a
     random key for this process). `access`: roles and their permissions, checked on every call
     (default: the built-in roles); `audit`: the audit trail every call is recorded in, also served
-    as his.v1.AuditService (without one, nothing is recorded). Raises AddressUnavailable when the
+    as his.v1.AuditService (without one, nothing is recorded); `diagnoses`: the diagnosis search,
+    served as his.v1.DoctorStationService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
@@ -107,6 +112,9 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     if audit is not None:
         audit_pb2_grpc.add_AuditServiceServicer_to_server(AuditServicer(audit, zone, page_tokens), server)
         names = (*names, AUDIT_SERVICE_NAME)
+    if diagnoses is not None:
+        doctor_station_pb2_grpc.add_DoctorStationServiceServicer_to_server(DoctorStationServicer(diagnoses), server)
+        names = (*names, DOCTOR_STATION_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):

@@ -40,9 +40,10 @@ def simulator(sim_clock):
 
 @pytest.fixture
 def clean_catalog(engine):
-    from adapters.db.catalog_tables import catalog_items, catalog_sync_state
+    from adapters.db.catalog_tables import catalog_items, catalog_sync_state, diagnosis_keys
 
     with engine.begin() as conn:
+        conn.execute(delete(diagnosis_keys))
         conn.execute(delete(catalog_items))
         conn.execute(delete(catalog_sync_state))
 

@@ -34,3 +34,27 @@ def test_sync_prints_what_each_kind_brought(capsys, database_url, clean_catalog)
 def test_unknown_kind_is_refused(capsys, database_url):
     assert main(["catalog", "sync", "--kind", "1312", "--database-url", database_url]) == 2
     assert "unknown catalogue kind '1312'" in capsys.readouterr().err
+
+
+def test_reindex_rebuilds_the_diagnosis_keys_of_a_catalogue_synced_before(capsys, database_url, engine, clean_catalog):
+    from sqlalchemy import delete, func, select
+
+    from adapters.db.catalog_tables import diagnosis_keys
+
+    assert main(["catalog", "sync", "--kind", "1314", "--database-url", database_url]) == 0
+    capsys.readouterr()
+    with engine.begin() as conn:  # as if synced before the search existed
+        conn.execute(delete(diagnosis_keys))
+    assert main(["catalog", "reindex", "--kind", "tcm_disease", "--kind", "1315", "--database-url", database_url]) == 0
+    out = capsys.readouterr().out
+    assert _row(out, "tcm_disease")[2:4] == ["1314", "180"] and _row(out, "tcm_syndrome")[2:4] == ["1315", "0"]
+    with engine.connect() as conn:
+        row = conn.execute(select(diagnosis_keys.c.initials, diagnosis_keys.c.pinyin)
+                           .where(diagnosis_keys.c.code == "A01.04.03")).one()
+        assert tuple(row) == ("xy", "xuanyun")  # 眩晕
+        assert conn.execute(select(func.count()).select_from(diagnosis_keys)).scalar() == 180
+
+
+def test_reindex_refuses_a_catalogue_that_holds_no_diagnoses(capsys, database_url):
+    assert main(["catalog", "reindex", "--kind", "1308", "--database-url", database_url]) == 2
+    assert "1308 not a diagnosis catalogue" in capsys.readouterr().err
