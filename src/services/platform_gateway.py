@@ -241,7 +241,8 @@ class PlatformGateway:
     def _resolve_by_query(self, entry: JournalEntry, operator: Operator, tx) -> tuple[JournalState, dict | None]:
         query = OUTCOME_QUERIES.get(entry.infno)
         written = (entry.request or {}).get("input") or {}
-        payload = query.payload(written, self._earlier_writes(entry)) if query else None
+        earlier = self._earlier_writes(entry) if query else {}
+        payload = query.payload(written, earlier) if query else None
         if payload is None:  # no query shows this write's trace: an operator decides
             return self._still_open(entry, "no query shows whether it took effect: ask the 医保 centre"), None
         asked = self.catalogue.get(query.infno)
@@ -258,7 +259,7 @@ class PlatformGateway:
                 self.forget_sign_in(operator)
             log.warning("query %s for %s (%s) failed: %s", query.infno, entry.msgid, entry.infno, exc)
             return self._still_open(entry, f"query {query.infno} failed: {excerpt(str(exc), 200)}"), None
-        verdict = query.judge(written, shown, self._earlier_writes(entry))
+        verdict = query.judge(written, shown, earlier)
         resolution = f"{query.infno} {request.msgid}: {verdict.evidence}"
         if verdict.applied is None:
             log.warning("outcome of %s (%s) still unknown: %s", entry.msgid, entry.infno, resolution)

@@ -44,6 +44,7 @@ class Resolver:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._registered = False
+        self._renewed_at = None  # when this process last took or renewed the lease
         self.passes = 0  # passes this process made while holding the lease
 
     # ---- this process ----------------------------------------------------------------------
@@ -63,12 +64,18 @@ class Resolver:
         return found.alive(self.clock.now(), self.config.lease_ttl.total_seconds())
 
     def holding(self) -> bool:
-        """Take or renew the lease; True while this process is the one to act."""
+        """Take or renew the lease; True while this process is the one to act. Asked before each
+        entry, it writes only when a third of the lease has passed since it was last renewed."""
+        now = self.clock.now()
+        if self._renewed_at is not None and now - self._renewed_at < self.config.lease_ttl / 3:
+            return True
         try:
-            return self.registry.acquire(self.lease, self.instance_id, self.clock.now(), self.config.lease_ttl.total_seconds())
+            held = self.registry.acquire(self.lease, self.instance_id, now, self.config.lease_ttl.total_seconds())
         except Exception as exc:  # noqa: BLE001 - a database hiccup: act next time
             log.warning("resolver lease not renewed: %s", exc)
-            return False
+            held = False
+        self._renewed_at = now if held else None
+        return held
 
     def run_once(self) -> SweepReport | None:
         """One pass if this process holds the lease (None when another one does)."""
@@ -115,6 +122,7 @@ class Resolver:
         for thread in self._threads:
             thread.join(timeout=max(5.0, self.config.interval.total_seconds() * 2))
         self._threads.clear()
+        self._renewed_at = None
         if self._registered:
             try:
                 self.registry.release(self.lease, self.instance_id)
