@@ -72,8 +72,7 @@ class JournalService:
         entry = self.get(entry_id)
         if entry.state.resolved:
             return entry
-        with personal_data.scope():
-            self._resolve(entry, operator or self.system_operator)
+        self._resolve(entry, operator or self.system_operator)
         return self.get(entry_id)
 
     def recover(self) -> list[JournalEntry]:
@@ -101,8 +100,7 @@ class JournalService:
                 still_open.append(entry)
                 continue
             try:
-                with personal_data.scope():  # each entry's person masked in whatever its resolution logs
-                    self._resolve(entry, self.system_operator)
+                self._resolve(entry, self.system_operator)
             except Exception as exc:  # noqa: BLE001 - one bad entry must not stop the others
                 log.warning("could not resolve journal entry %s (%s): %s", entry.id, entry.msgid, exc)
             after = self.get(entry.id)
@@ -179,6 +177,10 @@ class JournalService:
                             visit_id, last.id, last.state.value)
 
     def _resolve(self, entry: JournalEntry, operator: Operator) -> None:
+        with personal_data.scope():  # the entry's person masked in whatever its resolution logs
+            self._settle(entry, operator)
+
+    def _settle(self, entry: JournalEntry, operator: Operator) -> None:
         if entry.state is JournalState.PENDING:
             # its process died mid-call (or it is older than any call runs): whatever was on the wire
             # may still arrive for a while after the connection went with the process

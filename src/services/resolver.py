@@ -81,7 +81,14 @@ class Resolver:
         """One pass if this process holds the lease (None when another one does)."""
         if not self.holding():
             return None
-        report = self.journal.sweep(owner_alive=self.owner_alive, holding=self.holding)
+        known: dict[str, bool | None] = {}  # one look per owner and pass, however many entries it left
+
+        def owner_alive(owner: str) -> bool | None:
+            if owner not in known:
+                known[owner] = self.owner_alive(owner)
+            return known[owner]
+
+        report = self.journal.sweep(owner_alive=owner_alive, holding=self.holding)
         self._finish_for_the_dead()
         self.passes += 1
         if report.settled:
