@@ -15,8 +15,11 @@ from ports.clock import Clock
 from ports.journal import JournalStore
 from ports.unit_of_work import UnitOfWork
 from services import personal_data
-from services.outpatient import discard_claim, fees_from_upload, settlement_from_output, visit_from_registration
+from services.outpatient import discard_claim
 from services.platform_gateway import PlatformGateway
+from services.translation.fees import fees_from_upload
+from services.translation.settlements import settlement_from_output
+from services.translation.visits import visit_from_registration
 
 log = logging.getLogger(__name__)
 

@@ -13,15 +13,12 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from domain.errors import (AlreadyExists, ConcurrencyConflict, FieldViolation, IllegalTransition, NotFound,
                            ValidationFailed)
-from domain.money import money, to_decimal
 from domain.operator import Operator
-from domain.person import Insurance, InsuredPerson
-from domain.platform_time import parse_datetime
+from domain.person import InsuredPerson
 from domain.settlement import Settlement, SettlementRules
 from domain.text import excerpt
 from domain.visit import Diagnosis, FeeItem, Visit, VisitState
@@ -31,9 +28,7 @@ from ports.unit_of_work import UnitOfWork
 from services import personal_data
 from services.errors import PlatformRejected, PlatformUnavailable
 from services.platform_gateway import CallContext, PlatformGateway
-
-DATETIME = "%Y-%m-%d %H:%M:%S"
-
+from services.translation import fees, persons, settlements, visits
 
 @dataclass(frozen=True)
 class RegisterVisit:
@@ -67,12 +62,10 @@ class OutpatientService:
     # ---- 1101 ------------------------------------------------------------------------------
     def read_person(self, op: Operator, mdtrt_cert_type: str, mdtrt_cert_no: str, card_sn: str = "",
                     psn_name: str = "") -> InsuredPerson:
-        payload = {"data": {"mdtrt_cert_type": mdtrt_cert_type, "mdtrt_cert_no": mdtrt_cert_no, "card_sn": card_sn,
-                            "begntime": self.clock.now().strftime(DATETIME), "psn_cert_type": "",
-                            "certno": mdtrt_cert_no if mdtrt_cert_type == "02" else "", "psn_name": psn_name}}
+        payload = persons.person_query(mdtrt_cert_type, mdtrt_cert_no, card_sn, psn_name, self.clock.now())
         personal_data.declare(mdtrt_cert_no, card_sn, psn_name)
         output = self.gateway.call(op, "1101", payload)
-        person = _person_from_1101(output)
+        person = persons.person_from_reply(output)
         personal_data.declare(person.certno, person.psn_name)
         with self.uow() as uow:
             uow.persons.save(person)
@@ -98,13 +91,7 @@ class OutpatientService:
                       begntime=begntime, dept_code=cmd.dept_code, dept_name=cmd.dept_name, caty=cmd.caty,
                       atddr_no=cmd.atddr_no, dr_name=cmd.dr_name, insuplc_admdvs=insuplc,
                       psn_name=person.psn_name if person else "", state=VisitState.REGISTERING)
-        data = {"psn_no": visit.psn_no, "insutype": visit.insutype, "begntime": begntime.strftime(DATETIME),
-                "mdtrt_cert_type": visit.mdtrt_cert_type, "mdtrt_cert_no": visit.mdtrt_cert_no,
-                "ipt_otp_no": visit.ipt_otp_no, "atddr_no": visit.atddr_no, "dr_name": visit.dr_name,
-                "dept_code": visit.dept_code, "dept_name": visit.dept_name, "caty": visit.caty}
-        if self.config.register_infno == "2201A":
-            data["med_type"] = visit.med_type
-        payload = {"data": data}
+        payload = visits.registration(visit, with_med_type=self.config.register_infno == "2201A")
         self.gateway.check(self.config.register_infno, payload)  # nothing is claimed for a bad request
         existing = self._claim_number(visit)
         if existing is not None:
@@ -118,7 +105,7 @@ class OutpatientService:
         except (PlatformRejected, ValidationFailed):
             self._discard(visit.id)  # definitely not registered: the number is free again
             raise
-        mdtrt_id = str((output.get("data") or {}).get("mdtrt_id") or "")
+        mdtrt_id = visits.mdtrt_id_of(output)
         visit.complete_registration(mdtrt_id)
         return self._record(visit, lambda v: v.complete_registration(mdtrt_id))
 
@@ -157,14 +144,7 @@ class OutpatientService:
         given only when one applies; they are not the ICD diagnosis, which travels in diseinfo."""
         visit = self.get_visit(visit_id)
         visit.record_diagnoses(diagnoses)  # checked before anything is sent
-        payload = {
-            "mdtrtinfo": {"mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no, "med_type": visit.med_type,
-                          "begntime": visit.begntime.strftime(DATETIME), "main_cond_dscr": main_cond_dscr,
-                          "dise_codg": dise_codg, "dise_name": dise_name},
-            "diseinfo": [{"diag_type": d.diag_type, "diag_srt_no": d.diag_srt_no, "diag_code": d.diag_code,
-                          "diag_name": d.diag_name, "diag_dept": d.diag_dept, "dise_dor_no": d.dise_dor_no,
-                          "dise_dor_name": d.dise_dor_name, "diag_time": d.diag_time.strftime(DATETIME),
-                          "vali_flag": d.vali_flag} for d in diagnoses]}
+        payload = visits.visit_info(visit, diagnoses, main_cond_dscr, dise_codg, dise_name)
         self.gateway.call(op, self.config.visit_info_infno, payload, self._ctx(visit))
         return self._record(visit, lambda v: v.record_diagnoses([replace(d) for d in diagnoses]))
 
@@ -172,16 +152,14 @@ class OutpatientService:
     def upload_fees(self, op: Operator, visit_id: str, items: list[FeeItem]) -> Visit:
         visit = self.get_visit(visit_id)
         visit.add_fees(items)  # every rule checked first: bad rows send nothing
-        rows = [_fee_row(visit, item) for item in items]
-        output = self.gateway.call(op, "2204", {"feedetail": rows}, self._ctx(visit))
-        classify(items, output)
+        output = self.gateway.call(op, "2204", fees.upload(visit, items), self._ctx(visit))
+        fees.classify(items, output)
         return self._record(visit, lambda v: v.add_fees([replace(i) for i in items]))
 
     def cancel_fees(self, op: Operator, visit_id: str, chrg_bchno: str) -> Visit:
         visit = self.get_visit(visit_id)
         visit.cancel_fees(chrg_bchno)
-        payload = {"data": {"mdtrt_id": visit.mdtrt_id, "chrg_bchno": chrg_bchno, "psn_no": visit.psn_no}}
-        self.gateway.call(op, "2205", payload, self._ctx(visit))
+        self.gateway.call(op, "2205", fees.cancel(visit, chrg_bchno), self._ctx(visit))
         return self._record(visit, lambda v: v.cancel_fees(chrg_bchno))
 
     # ---- 2206 / 2207 / 2208 ----------------------------------------------------------------
@@ -190,8 +168,8 @@ class OutpatientService:
         visit = self.get_visit(visit_id)
         if visit.state is not VisitState.REGISTERED or not visit.batch(chrg_bchno):
             raise IllegalTransition(f"visit {visit.id} has nothing to pre-settle in batch {excerpt(chrg_bchno)}")
-        reader = _SettlementReader(chrg_bchno, self.config.settlement_rules)
-        self.gateway.call(op, "2206", {"data": self._settle_data(visit, chrg_bchno, acct_used, psn_setlway)},
+        reader = settlements.SettlementReader(chrg_bchno, self.config.settlement_rules)
+        self.gateway.call(op, "2206", settlements.settle(visit, chrg_bchno, acct_used, psn_setlway),
                           self._ctx(visit), verify=reader)
         return reader.settlement
 
@@ -201,16 +179,14 @@ class OutpatientService:
 
         def claim(v: Visit) -> None:
             v.begin_settlement(chrg_bchno)
-            data = self._settle_data(v, chrg_bchno, acct_used, psn_setlway)
-            data.update(invono=invono, **_batch_split(v, chrg_bchno))
-            request["payload"] = {"data": data}
+            request["payload"] = settlements.settle(v, chrg_bchno, acct_used, psn_setlway, invono)
             # checked inside the claim's unit of work, before its commit: a bad request writes nothing
             self.gateway.check("2207", request["payload"])
 
         visit = self._change(visit_id, claim)  # the claim: of two at once, one wins
         visit_id, payload = visit.id, request["payload"]
         try:
-            reader = _SettlementReader(chrg_bchno, self.config.settlement_rules)
+            reader = settlements.SettlementReader(chrg_bchno, self.config.settlement_rules)
             self.gateway.call(op, "2207", payload, self._ctx(visit), verify=reader)
         except PlatformUnavailable as exc:
             if exc.outcome in ("not_sent", "reversed", "not_applied"):
@@ -223,7 +199,7 @@ class OutpatientService:
         # forgotten) and the journal keeps the full reply.
         settlement = reader.settlement
         visit.complete_settlement(settlement)
-        return self._record(visit, lambda v: v.complete_settlement(_copy(settlement))), settlement
+        return self._record(visit, lambda v: v.complete_settlement(settlements.copy(settlement))), settlement
 
     def cancel_settlement(self, op: Operator, visit_id: str, setl_id: str) -> tuple[Visit, Settlement]:
         visit = self.get_visit(visit_id)
@@ -233,19 +209,17 @@ class OutpatientService:
         original = visit.settlement(setl_id)
         if visit.active_settlement() is not original:
             raise IllegalTransition(f"settlement {excerpt(setl_id)} of visit {visit.id} is not active")
-        payload = {"data": {"setl_id": setl_id, "mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no}}
-        reader = _SettlementReader(original.chrg_bchno, self.config.settlement_rules)
-        self.gateway.call(op, "2208", payload, self._ctx(visit), verify=reader)
+        reader = settlements.SettlementReader(original.chrg_bchno, self.config.settlement_rules)
+        self.gateway.call(op, "2208", settlements.settlement_cancel(visit, setl_id), self._ctx(visit), verify=reader)
         negative = reader.settlement
         visit.cancel_settlement(setl_id, negative)
-        return self._record(visit, lambda v: v.cancel_settlement(setl_id, _copy(negative))), negative
+        return self._record(visit, lambda v: v.cancel_settlement(setl_id, settlements.copy(negative))), negative
 
     # ---- 2202 ------------------------------------------------------------------------------
     def cancel_registration(self, op: Operator, visit_id: str) -> Visit:
         visit = self.get_visit(visit_id)
         visit.cancel_registration()
-        payload = {"data": {"psn_no": visit.psn_no, "mdtrt_id": visit.mdtrt_id, "ipt_otp_no": visit.ipt_otp_no}}
-        self.gateway.call(op, "2202", payload, self._ctx(visit))
+        self.gateway.call(op, "2202", visits.registration_cancel(visit), self._ctx(visit))
         return self._record(visit, lambda v: v.cancel_registration())
 
     # ---- reads -----------------------------------------------------------------------------
@@ -295,14 +269,6 @@ class OutpatientService:
         return CallContext(psn_no=visit.psn_no, mdtrt_id=visit.mdtrt_id, visit_id=visit.id,
                            insuplc_admdvs=visit.insuplc_admdvs)
 
-    @staticmethod
-    def _settle_data(visit: Visit, chrg_bchno: str, acct_used: bool, psn_setlway: str) -> dict:
-        return {"psn_no": visit.psn_no, "mdtrt_cert_type": visit.mdtrt_cert_type,
-                "mdtrt_cert_no": visit.mdtrt_cert_no, "med_type": visit.med_type,
-                "medfee_sumamt": visit.batch_total(chrg_bchno), "psn_setlway": psn_setlway,
-                "mdtrt_id": visit.mdtrt_id, "chrg_bchno": chrg_bchno, "acct_used_flag": "1" if acct_used else "0",
-                "insutype": visit.insutype}
-
 
 def discard_claim(uow_factory: Callable[[], UnitOfWork], visit_id: str) -> Visit | None:
     """Free the 门诊号 of a registration that never took effect: its REGISTERING visit is removed.
@@ -324,113 +290,3 @@ def _outpatient_number(begntime: datetime, request_key: str = "") -> str:
         return "MZR" + hashlib.sha256(request_key.encode()).hexdigest()[:20].upper()
     return f"MZ{begntime:%Y%m%d%H%M%S}{secrets.token_hex(4).upper()}"
 
-
-def _copy(settlement: Settlement) -> Settlement:
-    return replace(settlement, details=[replace(d) for d in settlement.details],
-                   discrepancies=list(settlement.discrepancies))
-
-
-def settlement_from_output(output: dict, chrg_bchno: str, rules: SettlementRules = SettlementRules()) -> Settlement:
-    """The settlement a 2206/2207/2208 reply holds, exactly as given, with its discrepancies."""
-    setlinfo = output.get("setlinfo")
-    return Settlement.from_setlinfo(setlinfo if isinstance(setlinfo, dict) else {},
-                                    output.get("setldetail") if isinstance(output.get("setldetail"), list) else [],
-                                    chrg_bchno, rules)
-
-
-class _SettlementReader:
-    """Reads a settlement reply for the gateway once, keeps it, and tells the gateway what in it does
-    not hold together (journaled beside the call; the settlement stands as the platform made it)."""
-
-    def __init__(self, chrg_bchno: str, rules: SettlementRules):
-        self.chrg_bchno, self.rules = chrg_bchno, rules
-        self.settlement: Settlement | None = None
-
-    def __call__(self, output: dict) -> list[str]:
-        self.settlement = settlement_from_output(output, self.chrg_bchno, self.rules)
-        return list(self.settlement.discrepancies)
-
-
-def _fee_row(visit: Visit, item: FeeItem) -> dict:
-    return {"feedetl_sn": item.feedetl_sn, "mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no,
-            "chrg_bchno": item.chrg_bchno, "rx_circ_flag": item.rx_circ_flag,
-            "fee_ocur_time": item.fee_ocur_time.strftime(DATETIME), "med_list_codg": item.med_list_codg,
-            "medins_list_codg": item.medins_list_codg, "det_item_fee_sumamt": item.det_item_fee_sumamt,
-            "cnt": item.cnt, "pric": item.pric, "bilg_dept_codg": item.bilg_dept_codg,
-            "bilg_dept_name": item.bilg_dept_name, "bilg_dr_codg": item.bilg_dr_codg,
-            "bilg_dr_name": item.bilg_dr_name, "hosp_appr_flag": item.hosp_appr_flag}
-
-
-def classify(items: list[FeeItem], output: dict) -> None:
-    """Each item takes the platform's classification from 2204's result rows."""
-    results = {str(r.get("feedetl_sn")): r for r in output.get("result") or []}
-    for item in items:
-        r = results.get(item.feedetl_sn) or {}
-        item.chrgitm_lv = str(r.get("chrgitm_lv") or "")
-        item.med_chrgitm_type = str(r.get("med_chrgitm_type") or "")
-        for name in ("fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt"):
-            if r.get(name) is not None:
-                setattr(item, name, money(r[name]))
-
-
-# ---- back from the journal: what a confirmed 2201 / 2204 held, when only the platform kept it ------
-def visit_from_registration(visit_id: str, request: dict, output: dict) -> Visit:
-    """The visit a journaled 2201/2201A registered (request as journaled: insuplc_admdvs + input)."""
-    data = (request.get("input") or {}).get("data") or {}
-    begntime = parse_datetime(str(data.get("begntime") or ""))
-    if begntime is None:
-        raise ValidationFailed([FieldViolation("data.begntime", "not in the journaled registration")])
-    visit = Visit(id=visit_id, psn_no=str(data.get("psn_no") or ""), insutype=str(data.get("insutype") or ""),
-                  med_type=str(data.get("med_type") or "11"), mdtrt_cert_type=str(data.get("mdtrt_cert_type") or ""),
-                  mdtrt_cert_no=str(data.get("mdtrt_cert_no") or ""), ipt_otp_no=str(data.get("ipt_otp_no") or ""),
-                  begntime=begntime, dept_code=str(data.get("dept_code") or ""),
-                  dept_name=str(data.get("dept_name") or ""), caty=str(data.get("caty") or ""),
-                  atddr_no=str(data.get("atddr_no") or ""), dr_name=str(data.get("dr_name") or ""),
-                  insuplc_admdvs=str(request.get("insuplc_admdvs") or ""))
-    visit.mdtrt_id = str(((output or {}).get("data") or {}).get("mdtrt_id") or "")
-    return visit
-
-
-def fees_from_upload(request: dict, output: dict) -> list[FeeItem]:
-    """The fee items a journaled 2204 uploaded, classified by its (rebuilt) reply. The HIS's own
-    item name (medins_list_name) never travels to the platform, so it is not known here."""
-    items = []
-    for row in (request.get("input") or {}).get("feedetail") or []:
-        at = parse_datetime(str(row.get("fee_ocur_time") or ""))
-        if at is None:
-            raise ValidationFailed([FieldViolation("feedetail.fee_ocur_time", "not in the journaled upload")])
-        items.append(FeeItem(
-            feedetl_sn=str(row.get("feedetl_sn") or ""), chrg_bchno=str(row.get("chrg_bchno") or ""),
-            med_list_codg=str(row.get("med_list_codg") or ""), medins_list_codg=str(row.get("medins_list_codg") or ""),
-            det_item_fee_sumamt=money(row.get("det_item_fee_sumamt") or 0), cnt=to_decimal(row.get("cnt") or 0),
-            pric=to_decimal(row.get("pric") or 0), fee_ocur_time=at,
-            bilg_dept_codg=str(row.get("bilg_dept_codg") or ""), bilg_dept_name=str(row.get("bilg_dept_name") or ""),
-            bilg_dr_codg=str(row.get("bilg_dr_codg") or ""), bilg_dr_name=str(row.get("bilg_dr_name") or ""),
-            rx_circ_flag=str(row.get("rx_circ_flag") or "0"), hosp_appr_flag=str(row.get("hosp_appr_flag") or "1")))
-    classify(items, output or {})
-    return items
-
-
-def _batch_split(visit: Visit, chrg_bchno: str) -> dict[str, Decimal]:
-    """2207 repeats the 2204 classification totals of the batch."""
-    rows = visit.batch(chrg_bchno)
-    total = lambda name: money(sum((getattr(r, name) for r in rows), Decimal(0)))  # noqa: E731
-    return {"fulamt_ownpay_amt": total("fulamt_ownpay_amt"), "overlmt_selfpay": total("overlmt_amt"),
-            "preselfpay_amt": total("preselfpay_amt"), "inscp_scp_amt": total("inscp_scp_amt")}
-
-
-def _person_from_1101(output: dict) -> InsuredPerson:
-    base = output.get("baseinfo") or {}
-    if not base.get("psn_no"):
-        raise ValidationFailed([FieldViolation("baseinfo.psn_no", "1101 returned no person")], subject="1101 reply")
-    brdy = base.get("brdy")
-    insurances = [Insurance(insutype=str(i.get("insutype") or ""), balc=money(i.get("balc") or 0),
-                            psn_type=str(i.get("psn_type") or ""), insuplc_admdvs=str(i.get("insuplc_admdvs") or ""),
-                            psn_insu_stas=str(i.get("psn_insu_stas") or ""),
-                            cvlserv_flag=str(i.get("cvlserv_flag") or "0"), emp_name=str(i.get("emp_name") or ""))
-                  for i in output.get("insuinfo") or []]
-    return InsuredPerson(psn_no=str(base["psn_no"]), psn_name=str(base.get("psn_name") or ""),
-                         psn_cert_type=str(base.get("psn_cert_type") or ""), certno=str(base.get("certno") or ""),
-                         gend=str(base.get("gend") or ""),
-                         brdy=date.fromisoformat(brdy) if isinstance(brdy, str) and brdy else None,
-                         age=base.get("age"), naty=str(base.get("naty") or ""), insurances=insurances)

@@ -19,6 +19,7 @@ from adapters.yb_sim.platform import SimulatorPlatform
 from domain.journal import JournalEntry, JournalState
 from domain.visit import VisitState
 from ports.instances import Instance
+from services.translation.settlements import settle as settle_payload
 from services.bootstrap import bootstrap
 from services.errors import PlatformUnavailable
 from services.resolver import Resolver, ResolverConfig
@@ -142,7 +143,7 @@ def crashed_mid_settlement(app, simulator, owner: str):
     visit = register(app)
     app.outpatient.upload_fees(OP, visit.id, fees())
     app.outpatient._change(visit.id, lambda v: v.begin_settlement("B1"))
-    settle = {"data": dict(app.outpatient._settle_data(app.outpatient.get_visit(visit.id), "B1", True, "01"),
+    settle = {"data": dict(settle_payload(app.outpatient.get_visit(visit.id), "B1", True, "01")["data"],
                            invono="", fulamt_ownpay_amt=Decimal("0"), overlmt_selfpay=Decimal("0"),
                            preselfpay_amt=Decimal("0"), inscp_scp_amt=Decimal("22.50"))}
     gateway = app.gateway
@@ -261,8 +262,8 @@ def test_what_a_dead_process_was_told_but_never_recorded_is_recorded_for_it(app,
 
 
 def _fee_rows(visit):
-    from services.outpatient import _fee_row
-    return [_fee_row(visit, item) for item in fees()]
+    from services.translation import fees as fee_payloads
+    return fee_payloads.upload(visit, fees())["feedetail"]
 
 
 def test_a_lapsed_sign_in_refusing_the_2601_proves_nothing_about_the_original(database_url, simulator):

@@ -10,6 +10,7 @@ from domain.journal import JournalState
 from domain.settlement import SettlementState
 from domain.visit import FeeState, VisitState
 from ports.repositories import VisitFilter
+from services.translation.settlements import settle as settle_payload
 from services.errors import PlatformRejected, PlatformUnavailable
 
 
@@ -147,7 +148,7 @@ def test_pending_entry_left_by_a_dead_process_is_resolved_at_start_up(app, simul
     app.outpatient._change(visit.id, lambda v: v.begin_settlement("B1"))
     gateway = app.gateway
     # send a 2207 the way the gateway does, but "die" before recording the reply
-    data = app.outpatient._settle_data(app.outpatient.get_visit(visit.id), "B1", True, "01")
+    data = settle_payload(app.outpatient.get_visit(visit.id), "B1", True, "01")["data"]
     data.update(fulamt_ownpay_amt=Decimal(0), overlmt_selfpay=Decimal(0), preselfpay_amt=Decimal(0),
                 inscp_scp_amt=Decimal(0))
     entry, request = gateway._prepare(OP, "2207", {"data": data}, CallContext(visit.psn_no, visit.mdtrt_id, visit.id),
@@ -199,7 +200,7 @@ def _claim_and_send_2207(app, visit):
 
     app.outpatient._change(visit.id, lambda v: v.begin_settlement("B1"))
     claimed = app.outpatient.get_visit(visit.id)
-    data = app.outpatient._settle_data(claimed, "B1", True, "01")
+    data = settle_payload(claimed, "B1", True, "01")["data"]
     data.update(fulamt_ownpay_amt=Decimal(0), overlmt_selfpay=Decimal(0), preselfpay_amt=Decimal(0),
                 inscp_scp_amt=Decimal(0))
     return app.gateway.call(OP, "2207", {"data": data}, CallContext(visit.psn_no, visit.mdtrt_id, visit.id))
