@@ -11,6 +11,7 @@ from domain.errors import ConcurrencyConflict
 from domain.journal import JournalEntry, JournalState
 from ports.audit import AuditEvent, AuditFilter, AuditPage, AuditTrail
 from ports.clock import Clock
+from ports.encounters import EncounterCursor, EncounterPage, EncounterRepository
 from ports.journal import JournalStore, MsgIdAllocator
 from ports.platform import Platform, PlatformReply, PlatformRequest
 from ports.repositories import PersonRepository, VisitCursor, VisitFilter, VisitPage, VisitRepository
@@ -179,20 +180,76 @@ class _Persons(PersonRepository):
         return copy.deepcopy(self.store.get(psn_no))
 
 
+class _Encounters(EncounterRepository):
+    """Hands out copies; commit writes back the changed ones with the version check."""
+
+    def __init__(self, store: dict, receipts: dict):
+        self.store, self.receipts = store, receipts
+        self.loaded: dict = {}  # encounter id -> (version seen or None, working copy)
+        self.taken: dict = {}  # receipt sequence numbers taken in this unit of work, per day
+
+    def add(self, encounter):
+        self.loaded[encounter.id] = (None, encounter)
+
+    def get(self, encounter_id):
+        if encounter_id in self.loaded:
+            return self.loaded[encounter_id][1]
+        found = self.store.get(encounter_id)
+        if found is None:
+            return None
+        working = copy.deepcopy(found)
+        self.loaded[encounter_id] = (found.version, working)
+        return working
+
+    def for_patient(self, patient_ids, *, limit=20, after=None):
+        found = sorted((e for e in self.store.values() if e.patient_id in patient_ids),
+                       key=lambda e: (e.registered_at, e.id), reverse=True)
+        if after is not None:
+            found = [e for e in found if (e.registered_at, e.id) < (after.registered_at, after.id)]
+        page = [self.get(e.id) for e in found[:limit]]
+        return EncounterPage(page, EncounterCursor(page[-1].registered_at, page[-1].id) if len(found) > limit else None)
+
+    def next_receipt_seq(self, day):
+        self.taken[day] = self.taken.get(day, self.receipts.get(day, 0)) + 1
+        return self.taken[day]
+
+    def commit(self):
+        for encounter_id, (seen, encounter) in self.loaded.items():
+            current = self.store.get(encounter_id)
+            if current is not None and current.version != seen:
+                raise ConcurrencyConflict(f"encounter {encounter_id} changed meanwhile")
+        for encounter_id, (seen, encounter) in self.loaded.items():
+            if self.store.get(encounter_id) is not None and _same(self.store[encounter_id], encounter):
+                continue
+            encounter.version = (seen or 0) + 1
+            self.store[encounter_id] = copy.deepcopy(encounter)
+        self.receipts.update(self.taken)
+        self.loaded.clear()
+        self.taken.clear()
+
+
+def _same(a, b) -> bool:
+    return replace(a, version=0) == replace(b, version=0)
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Dict-backed; commit makes the same version check as the real one (last writer loses)."""
 
-    def __init__(self, visits: dict, persons: dict):
+    def __init__(self, visits: dict, persons: dict, encounters: dict | None = None, receipts: dict | None = None):
         self._visits, self._persons = visits, persons
+        self._encounters = {} if encounters is None else encounters
+        self._receipts = {} if receipts is None else receipts
         self._lock = threading.Lock()
 
     def __enter__(self):
         self.visits = _Visits(self._visits)
         self.persons = _Persons(self._persons)
+        self.encounters = _Encounters(self._encounters, self._receipts)
         return self
 
     def commit(self):
         with self._lock:
+            self.encounters.commit()
             for visit_id, (seen, visit) in self.visits.loaded.items():
                 current = self._visits.get(visit_id)
                 if current is not None and seen is not None and current.version != seen:
@@ -209,17 +266,21 @@ class FakeUnitOfWork(UnitOfWork):
 
     def rollback(self):
         self.visits.loaded.clear()
+        self.encounters.loaded.clear()
+        self.encounters.taken.clear()
 
 
 def fake_uow_factory():
     visits: dict = {}
     persons: dict = {}
+    encounters: dict = {}
+    receipts: dict = {}
     lock = threading.Lock()
 
     def make() -> FakeUnitOfWork:
-        uow = FakeUnitOfWork(visits, persons)
+        uow = FakeUnitOfWork(visits, persons, encounters, receipts)
         uow._lock = lock
         return uow
 
-    make.visits, make.persons = visits, persons
+    make.visits, make.persons, make.encounters = visits, persons, encounters
     return make

@@ -5,6 +5,7 @@ import abc
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
+from ports.encounters import EncounterRepository
 from ports.repositories import PersonRepository, VisitRepository
 
 # Brackets one request (a gRPC call): within it, storage may keep what it checked out for the
@@ -15,6 +16,7 @@ RequestScope = Callable[[], AbstractContextManager[None]]
 class UnitOfWork(abc.ABC):
     visits: VisitRepository
     persons: PersonRepository
+    encounters: EncounterRepository
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -33,6 +33,14 @@ PERMISSIONS: dict[str, str] = {
     "platform.invoke": "send any transaction through Invoke, within the role's catalogue grants (`roles`)",
     "audit.read": "read the audit trail",
     "diagnosis.read": "search the 医保 diagnosis catalogues (1307/1314/1315)",
+    "encounter.register": "register a patient at a clinic, insured (2201A) or self-pay",
+    "encounter.read": "read encounters, their path and a patient's encounter history",
+    "encounter.charge": "add charges to an encounter",
+    "encounter.pay": "take an encounter's payment (insured: 2204 / 2206 / 2207)",
+    "encounter.refund": "refund a self-pay payment",
+    "encounter.cancel": "cancel an encounter before the consultation (insured: 2202)",
+    "encounter.transfer": "send a patient on to another clinic, or take that back (insured: 2203 / 2201A / 2202)",
+    "encounter.diagnose": "record an encounter's diagnoses (insured: 2203)",
 }
 
 _OUTPATIENT = ("person.read", "visit.read", "visit.register", "visit.unregister", "visit.diagnose", "fees.upload",
@@ -56,6 +64,23 @@ BUILT_IN_ROLES: dict[str, tuple[str, ...]] = {
     "admin": (ALL,),
     "system": (ALL,),  # the HIS itself (automatic 冲正)
 }
+
+# The encounters (RegistrationService): paying is allowed at every station that meets the patient,
+# the kiosk (自助机) included; refunds and 退号 stay with the registration and cashier's windows.
+_ENCOUNTER_GRANTS: dict[str, tuple[str, ...]] = {
+    "registrar": ("encounter.register", "encounter.read", "encounter.pay", "encounter.refund", "encounter.cancel"),
+    "cashier": ("encounter.read", "encounter.charge", "encounter.pay", "encounter.refund", "encounter.cancel"),
+    "doctor": ("encounter.read", "encounter.charge", "encounter.pay", "encounter.transfer", "encounter.diagnose"),
+    "nurse": ("encounter.read", "encounter.charge"),
+    "insurance_office": ("encounter.read", "encounter.cancel"),
+    "auditor": ("encounter.read",),
+    "viewer": ("encounter.read",),
+    "clerk": ("encounter.register", "encounter.read", "encounter.charge", "encounter.pay", "encounter.refund",
+              "encounter.cancel", "encounter.transfer", "encounter.diagnose"),
+    "kiosk": ("person.read", "encounter.register", "encounter.read", "encounter.pay"),  # 自助机
+}
+for _role, _granted in _ENCOUNTER_GRANTS.items():
+    BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES.get(_role, ()), *_granted)
 
 
 class UnknownRole(ValueError):

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from domain.encounters import OldRegistration, TransferRules
 from domain.institution import Institution
 from domain.operator import Operator
 from services.access import AccessPolicy
@@ -113,6 +114,25 @@ class TlsSettings(BaseModel):
     require_client_cert: bool = False
 
 
+class TransferSettings(BaseModel):
+    """门诊流转 of an insured encounter: which transfers need a new 医保 registration, and what becomes
+    of the old one then (cancel: 2202; keep: it stays registered, linked to the new one)."""
+
+    new_registration_on_med_type_change: bool = True
+    new_registration_on_other_day: bool = True
+    new_registration_for_separate_clinic: bool = True  # Clinic.registers_separately
+    old_registration: Literal["cancel", "keep"] = "cancel"
+
+    def rules(self) -> TransferRules:
+        return TransferRules(self.new_registration_on_med_type_change, self.new_registration_on_other_day,
+                             self.new_registration_for_separate_clinic,
+                             OldRegistration.CANCELLED if self.old_registration == "cancel" else OldRegistration.KEPT)
+
+
+class EncounterSettings(BaseModel):
+    transfer: TransferSettings = Field(default_factory=TransferSettings)
+
+
 # Role -> what it may send through the generic PlatformService.Invoke (services/transactions.py
 # `grants`): "*", a catalogue group or its top level ("医保服务"), or a code prefix ("22"). Which RPCs a
 # role may call at all is `role_permissions` (services/access.py). A configured `roles` table
@@ -146,6 +166,7 @@ class Settings(BaseSettings):
     mobile_pay: MobilePaySettingsModel = Field(default_factory=MobilePaySettingsModel)
     message_signing: MessageSigningSettings = Field(default_factory=MessageSigningSettings)
     tls: TlsSettings = Field(default_factory=TlsSettings)
+    encounters: EncounterSettings = Field(default_factory=EncounterSettings)  # HIS_ENCOUNTERS__TRANSFER__...
     operators: list[OperatorToken] = Field(default_factory=lambda: list(DEMO_OPERATORS))
     system_operator: OperatorToken = Field(
         default_factory=lambda: OperatorToken(token="", code="SYS", name="系统自动冲正", type="1", role="system"))

@@ -6,6 +6,7 @@ import threading
 from sqlalchemy import Connection, Engine
 
 from adapters.db.connections import Connections
+from adapters.db.encounter_store import SqlEncounterRepository
 from adapters.db.engine import statement_engine
 from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
@@ -20,6 +21,7 @@ class _Active(threading.local):
     tx: Transaction | None = None
     visits: SqlVisitRepository | None = None
     persons: SqlPersonRepository | None = None
+    encounters: SqlEncounterRepository | None = None
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -45,6 +47,10 @@ class SqlUnitOfWork(UnitOfWork):
     def persons(self) -> SqlPersonRepository:
         return self._require().persons
 
+    @property
+    def encounters(self) -> SqlEncounterRepository:
+        return self._require().encounters
+
     def _require(self) -> _Active:
         active = self._active
         if active.conn is None:
@@ -59,14 +65,17 @@ class SqlUnitOfWork(UnitOfWork):
         active.conn, active.tx = conn, Transaction(conn)
         active.visits = SqlVisitRepository(active.tx)
         active.persons = SqlPersonRepository(active.tx, self._clock.now)
+        active.encounters = SqlEncounterRepository(active.tx)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         active = self._active
-        conn, visits = active.conn, active.visits
+        conn, visits, encounters = active.conn, active.visits, active.encounters
         active.conn = active.tx = active.visits = active.persons = None
+        active.encounters = None
         if conn is not None:
             visits.rolled_back()  # whatever was flushed and not committed is undone below
+            encounters.rolled_back()
             self._connections.release(conn)  # rolled back
         if is_conflict(exc):
             raise ConcurrencyConflict("a record with the same key was written by someone else") from exc
@@ -76,6 +85,7 @@ class SqlUnitOfWork(UnitOfWork):
         try:
             active.persons.flush()  # before the visits: a visit may name a person
             active.visits.flush()
+            active.encounters.flush()  # after the visits: an encounter names its 医保 visit
             active.conn.commit()
             active.tx.ended()
         except BaseException as err:
@@ -84,6 +94,7 @@ class SqlUnitOfWork(UnitOfWork):
                 raise ConcurrencyConflict("a record with the same key was written by someone else") from err
             raise
         active.visits.committed()
+        active.encounters.committed()
 
     def rollback(self) -> None:
         active = self._require()
@@ -91,3 +102,4 @@ class SqlUnitOfWork(UnitOfWork):
         active.tx.ended()
         active.visits.rolled_back()
         active.persons.rolled_back()
+        active.encounters.rolled_back()

@@ -23,12 +23,16 @@ from services.grpc.permissions import FIELD_PERMISSIONS, METHOD_PERMISSIONS
 
 MAX_MESSAGE = 200  # characters of a failed call's status message kept in the trail
 _REQUEST_REFS = ("visit_id", "mdtrt_id", "psn_no", "request_id")
+# request fields that name a visit under another name: (their field, the event's)
+_REQUEST_ALIASES = (("encounter_id", "visit_id"),)
 # Reply messages that name a visit or a person: (their field, the event's)
 _REPLY_REFS = {
     "his.v1.Visit": (("id", "visit_id"), ("mdtrt_id", "mdtrt_id"), ("psn_no", "psn_no")),
     "his.v1.Settlement": (("mdtrt_id", "mdtrt_id"), ("psn_no", "psn_no")),
     "his.v1.InsuredPerson": (("psn_no", "psn_no"),),
     "his.v1.JournalEntry": (("visit_id", "visit_id"), ("mdtrt_id", "mdtrt_id"), ("psn_no", "psn_no")),
+    # an encounter is the hospital's visit: its transfers and payments are found by its id
+    "his.v1.Encounter": (("id", "visit_id"), ("mdtrt_id", "mdtrt_id"), ("psn_no", "psn_no")),
 }
 
 
@@ -99,7 +103,9 @@ class _Events:
         self._append, self._method, self._permission = trail.record, method, permission
         found = method_descriptor(method)
         request_type, response_type = (found.input_type, found.output_type) if found else (None, None)
-        self._request_refs = tuple(f for f in _REQUEST_REFS if request_type and f in request_type.fields_by_name)
+        self._request_refs = tuple((f, f) for f in _REQUEST_REFS if request_type and f in request_type.fields_by_name)
+        self._request_refs += tuple((f, target) for f, target in _REQUEST_ALIASES
+                                    if request_type and f in request_type.fields_by_name)
         self._reply_refs = tuple((f.name, _REPLY_REFS[f.message_type.full_name])
                                  for f in (response_type.fields if response_type else ())
                                  if f.message_type is not None and f.message_type.full_name in _REPLY_REFS
@@ -109,10 +115,10 @@ class _Events:
 
     def record(self, op: Operator, at, context, request, response, outcome: str, message: str) -> None:
         refs = {}
-        for name in self._request_refs:
+        for name, target in self._request_refs:
             value = getattr(request, name)
             if value:
-                refs[name] = value
+                refs[target] = value
         if response is not None and self._reply_refs:
             if isinstance(response, bytes):
                 response = self._parse(response)

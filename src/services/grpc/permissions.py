@@ -10,6 +10,7 @@ _JOURNAL = "/his.v1.JournalService/"
 _PLATFORM = "/his.v1.PlatformService/"
 _AUDIT = "/his.v1.AuditService/"
 _DOCTOR_STATION = "/his.v1.DoctorStationService/"
+_REGISTRATION = "/his.v1.RegistrationService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -31,6 +32,17 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _PLATFORM + "Invoke": "platform.invoke",
     _AUDIT + "ListAuditEvents": "audit.read",
     _DOCTOR_STATION + "SearchDiagnoses": "diagnosis.read",
+    _REGISTRATION + "RegisterEncounter": "encounter.register",
+    _REGISTRATION + "GetEncounter": "encounter.read",
+    _REGISTRATION + "ListEncounters": "encounter.read",
+    _REGISTRATION + "GetEncounterPath": "encounter.read",
+    _REGISTRATION + "AddCharges": "encounter.charge",
+    _REGISTRATION + "PayEncounter": "encounter.pay",
+    _REGISTRATION + "RefundPayment": "encounter.refund",
+    _REGISTRATION + "CancelEncounter": "encounter.cancel",
+    _REGISTRATION + "TransferEncounter": "encounter.transfer",
+    _REGISTRATION + "UndoTransfer": "encounter.transfer",
+    _REGISTRATION + "RecordDiagnoses": "encounter.diagnose",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:

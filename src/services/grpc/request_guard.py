@@ -30,6 +30,8 @@ OWN_BOUNDS = {
     "code_prefix": 16,
     "group": 100,
     "gateway": 16,
+    "patient_id": 50,  # our ids (a platform field of this name is shorter)
+    "encounter_id": 50,
 }
 RAW = frozenset({"input_json"})  # checked for size only
 # Messages checked elsewhere: Struct values become the platform input (the catalogue checks them).
