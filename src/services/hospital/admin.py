@@ -258,7 +258,7 @@ class HospitalAdmin:
             doctors, nurses = self._head_counts(code)
             dept = replace(dept, poolarea_no=dept.poolarea_no or self.poolarea_no)
             payload = dept_upload.upload_payload(dept, doctors, nurses)
-            begntime = payload["deptinfo"]["begntime"]
+            begntime = payload["deptinfo"].get("begntime", "")
         try:
             self.gateway.check(infno, payload)
         except ValidationFailed as exc:
