@@ -28,11 +28,9 @@ _REG_TYPES = {pb.REGISTRATION_TYPE_ORDINARY: RegistrationType.ORDINARY,
               pb.REGISTRATION_TYPE_EMERGENCY: RegistrationType.EMERGENCY}
 _ACTIONS = {pb.UPLOAD_ACTION_AUTO: "AUTO", pb.UPLOAD_ACTION_UPLOAD: "3401", pb.UPLOAD_ACTION_CHANGE: "3402",
             pb.UPLOAD_ACTION_REVOKE: "3403"}
-_RECORD_FIELDS = {"code", "name", "caty", "yb_dept_code", "itro", "dept_resper_name", "dept_resper_tel",
-                  "dept_med_serv_scp", "begntime", "dept_estbdat", "aprv_bed_cnt", "hi_crtf_bed_cnt", "poolarea_no",
-                  "phar_psncnt", "tecn_psncnt", "memo", "dept_code", "registers_separately", "kind", "title",
-                  "yb_code", "clinic_codes", "registration_type", "item_code", "item_name", "national_code",
-                  "unit_price", "quantity", "clinic_code", "doctor_title", "seq"}
+# the fields of the record messages: a violation naming one of these is the record's, under its request field
+_RECORD_FIELDS = {f.name for m in (pb.Department, pb.Clinic, pb.StaffMember, pb.PriceLine)
+                  for f in m.DESCRIPTOR.fields} | {"reg_type"}
 
 
 def _under(exc: ValidationFailed, at: str) -> ValidationFailed:

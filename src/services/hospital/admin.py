@@ -57,6 +57,13 @@ class _InForce:
         depts, clinics = self.records["department"], self.records["clinic"]
         if kind == "clinic" and record.dept_code and record.dept_code not in depts:
             found.append(FieldViolation("dept_code", f"no department {excerpt(record.dept_code)} in force"))
+        # the national codes name one record each: 2201's dept_code, atddr_no
+        unique = {"department": "yb_dept_code", "staff": "yb_code"}.get(kind)
+        if unique:
+            other = next((r.code for r in self.records[kind].values()
+                          if r.code != record.code and getattr(r, unique) == getattr(record, unique)), None)
+            if other is not None:
+                found.append(FieldViolation(unique, f"{excerpt(getattr(record, unique))} belongs to {other} already"))
         if kind == "staff":
             for i, code in enumerate(record.clinic_codes):
                 if code and code not in clinics:

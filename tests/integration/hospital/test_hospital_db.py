@@ -143,3 +143,16 @@ def test_a_price_line_for_a_clinic_overrides_the_hospital_s(app):
     app.hospital_admin.create(line, ADMIN, "调价")
     app.load_hospital_data(str(demo_file()))  # the hospital-wide 急诊 lines
     assert [str(f.amount) for f in app.hospital_directory.registration_fee(R.EMERGENCY, clinic)] == ["1.00", "18.00"]
+
+
+def test_his_hospital_load(database_url, tmp_path, capsys):
+    from services.cli import main
+
+    assert main(["hospital", "load", str(demo_file()), "--database-url", database_url]) == 0
+    capsys.readouterr()  # the first load creates whatever the database lacked
+    assert main(["hospital", "load", str(demo_file()), "--database-url", database_url]) == 0
+    assert "0 created, 0 updated, 32 unchanged" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"clinics": [{"code": "X1", "name": "x", "dept_code": "NOPE"}]}', encoding="utf-8")
+    assert main(["hospital", "load", str(bad), "--database-url", database_url]) == 1
+    assert "clinics[0].dept_code: no department 'NOPE' in force" in capsys.readouterr().err

@@ -77,6 +77,9 @@ def test_bad_input_names_its_fields_and_changes_nothing(seeded, store, admin_op)
     with pytest.raises(ValidationFailed) as caught:
         seeded.create(Clinic("C2", "二诊室", "WK"), admin_op, "新开")
     assert [v.field for v in caught.value.violations] == ["dept_code"]  # no such department
+    with pytest.raises(ValidationFailed) as caught:
+        seeded.create(replace(DR, code="DR2"), admin_op, "入职")
+    assert [v.field for v in caught.value.violations] == ["yb_code"]  # DR1's national code
     with pytest.raises(AlreadyExists):
         seeded.create(NK, admin_op, "again")
     with pytest.raises(NotFound):
