@@ -103,8 +103,8 @@ def test_a_department_goes_to_the_platform_changes_and_is_revoked(app):
     admin = app.hospital_admin
     admin.create(_dept(dept), ADMIN, "新设")
     admin.create(Clinic(clinic, "一诊室", dept), ADMIN, "新开")
-    admin.create(StaffMember(_code("S"), "王", StaffKind.DOCTOR, "医师", "D420106999001", (clinic,)), ADMIN, "入职")
-    admin.create(StaffMember(_code("S"), "吴", StaffKind.NURSE, "护士", "N420106999001", (clinic,)), ADMIN, "入职")
+    admin.create(StaffMember(_code("S"), "王", StaffKind.DOCTOR, "医师", "D" + str(uuid.uuid4().int)[:12], (clinic,)), ADMIN, "入职")
+    admin.create(StaffMember(_code("S"), "吴", StaffKind.NURSE, "护士", "N" + str(uuid.uuid4().int)[:12], (clinic,)), ADMIN, "入职")
     state = app.sim._state
     done = admin.upload_department(ADMIN, dept)
     assert (done.infno, done.state) == ("3401", "UPLOADED") and done.msgid
