@@ -81,6 +81,16 @@ _ENCOUNTER_GRANTS: dict[str, tuple[str, ...]] = {
 }
 for _role, _granted in _ENCOUNTER_GRANTS.items():
     BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES.get(_role, ()), *_granted)
+# Hospital master data (科室, 诊室, staff, prices): every job reads it, admin changes it, admin and the
+# 医保办 upload departments to the platform (3401/3402/3403).
+PERMISSIONS.update({
+    "masterdata.read": "read the hospital master data (departments, clinics, staff, registration prices)",
+    "masterdata.write": "create, change and retire master data (each change a new version)",
+    "masterdata.upload": "upload departments to the platform (3401 / 3402 / 3403)",
+})
+for _role in ("registrar", "doctor", "nurse", "cashier", "insurance_office", "auditor", "viewer", "clerk"):
+    BUILT_IN_ROLES[_role] += ("masterdata.read",)
+BUILT_IN_ROLES["insurance_office"] += ("masterdata.upload",)
 
 
 class UnknownRole(ValueError):

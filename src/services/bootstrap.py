@@ -16,6 +16,7 @@ from adapters.db.diagnosis_index import SqlDiagnosisIndex
 from adapters.db.catalog_store import SqlCatalogStore
 from adapters.db.connections import Connections
 from adapters.db.engine import make_engine, make_session_factory
+from adapters.db.hospital_store import SqlMasterDataStore
 from adapters.db.instances import SqlInstanceRegistry
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.request_ledger import SqlRequestLedger
@@ -27,6 +28,7 @@ from adapters.yb_http.sm2_signer import Sm2MessageSigner
 from adapters.yb_mobile import MobilePayPlatform, MobilePaySettings
 from adapters.yb_sim.platform import SimulatorPlatform
 from adapters.yb_sim.policy import Policy
+from domain.errors import ConcurrencyConflict
 from domain.settlement import SettlementRules
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
@@ -35,6 +37,7 @@ from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
 from services.catalog_sync import CatalogSyncService, JournalWithoutBodies
 from services.diagnoses import DiagnosisSearchService
+from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
 from services.journal import JournalService
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.platform_gateway import PlatformGateway
@@ -166,6 +169,13 @@ class Container(containers.DeclarativeContainer):
         CatalogSyncService, catalog_gateway, catalog_store, clock, catalogue,
         providers.Callable(lambda s: s.institution.fixmedins_code, settings),
         providers.Callable(lambda s: s.system_operator.operator(), settings), diagnoses=diagnosis_index)
+    # hospital master data: versions in the database, the current ones cached per process
+    hospital_store = providers.Singleton(SqlMasterDataStore, engine)
+    hospital_directory = providers.Singleton(
+        CachedHospitalDirectory, hospital_store, providers.Callable(lambda s: s.hospital.cache_check_every, settings))
+    hospital_admin = providers.Singleton(
+        HospitalAdmin, hospital_store, hospital_directory, clock, gateway,
+        providers.Callable(lambda s: s.hospital.poolarea_no or s.institution.mdtrtarea_admvs[:4] + "00", settings))
 
 
 @dataclass
@@ -203,6 +213,30 @@ class App:
         return self.container.diagnoses()
 
     @property
+    def hospital_directory(self) -> CachedHospitalDirectory:
+        return self.container.hospital_directory()
+
+    @property
+    def hospital_admin(self) -> HospitalAdmin:
+        return self.container.hospital_admin()
+
+    def load_hospital_data(self, path: str = "") -> LoadResult | None:
+        """The master data file at start: `path`, else the setting hospital.data_file (loaded each
+        start: new and changed records become versions, the rest stays), else the demo hospital's
+        file when no master data exists yet. None when nothing was to be loaded."""
+        path = path or self.settings.hospital.data_file
+        if not path:
+            if not self.settings.hospital.load_demo_when_empty or self.container.hospital_store().current()[1]:
+                return None
+            path = str(demo_file())
+        system, records = self.settings.system_operator.operator(), read_data_file(path)
+        reason = f"loaded from {path.rsplit('/', 1)[-1]}"
+        try:
+            return self.hospital_admin.load(records, system, reason)
+        except ConcurrencyConflict:  # another server starting on the same database loaded it first
+            return self.hospital_admin.load(records, system, reason)
+
+    @property
     def ledger(self) -> RequestLedger:
         return self.container.ledger()
 
@@ -232,7 +266,8 @@ class App:
                             max_workers=max_workers or s.grpc_workers, zone=s.timezone, platform=self.transactions,
                             request_scope=self.request_scope, ledger=self.ledger, clock=self.clock,
                             page_token_key=s.page_token_key.encode() or None, credentials=credentials,
-                            access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses)
+                            access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses,
+                            hospital=(self.hospital_admin, self.hospital_directory))
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

@@ -10,6 +10,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from services.cli_common import ensure_sqlite_dir, settings_from
+from services.cli_hospital import add_hospital_commands
 from services.cli_platform import add_platform_commands
 from services.log_masking import configure_logging
 
@@ -39,6 +40,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (AddressUnavailable, TlsConfigurationError) as exc:
         app.close()
         print(f"his serve: {exc}", file=sys.stderr, flush=True)
+        return 1
+    try:
+        app.load_hospital_data()  # the configured file, or the demo hospital into an empty database
+    except Exception as exc:  # noqa: BLE001 - a bad file stops the start, said plainly
+        server.stop(None)
+        app.close()
+        print(f"his serve: the hospital data file cannot be loaded: {exc}", file=sys.stderr, flush=True)
         return 1
     if settings.resolver.enabled:
         # its first pass at once, in the background (a platform slow to answer must not hold the
@@ -233,6 +241,7 @@ def parser() -> argparse.ArgumentParser:
     audit.set_defaults(func=cmd_audit)
 
     add_platform_commands(sub, db_option)
+    add_hospital_commands(sub, db_option)
     return ap
 
 

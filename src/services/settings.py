@@ -148,6 +148,16 @@ DEFAULT_ROLES = {
 DEMO_OPERATORS = [OperatorToken(token="demo-token", code="1001", name="演示收费员", role="clerk")]
 
 
+class HospitalSettings(BaseModel):
+    """The hospital master data: its file at start, and how fresh each process's cache stays."""
+
+    data_file: str = ""  # loaded at every start when set (changes become versions); empty: the demo set, once
+    load_demo_when_empty: bool = True  # an empty database gets the demo hospital's departments, staff, prices
+    # a change made by another server process is seen here within this many seconds (0: at every lookup)
+    cache_check_every: float = Field(1.0, ge=0)
+    poolarea_no: str = ""  # 统筹区 sent with 3401 for a department that names none; empty: from mdtrtarea_admvs
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HIS_", env_nested_delimiter="__", extra="ignore")
 
@@ -174,6 +184,7 @@ class Settings(BaseSettings):
     # role -> permissions ("visit.register", "visit.*", "*"), over the built-in roles (services/access.py):
     # a role named here is added, or replaces the built-in one of that name
     role_permissions: dict[str, list[str]] = Field(default_factory=dict)
+    hospital: HospitalSettings = Field(default_factory=HospitalSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

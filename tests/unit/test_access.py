@@ -44,14 +44,14 @@ def test_built_in_roles_fit_their_jobs():
     assert policy.allows("cashier", "visit.settle") and not policy.allows("cashier", "visit.register")
     assert policy.allows("doctor", "visit.diagnose") and not policy.allows("doctor", "person.read")
     assert policy.permissions("nurse") == {"visit.read", "fees.upload", "diagnosis.read", "encounter.read",
-                                           "encounter.charge"}
+                                           "encounter.charge", "masterdata.read"}
     # the doctor station's diagnosis search: the roles at the station and at the registration window
     assert policy.roles_with("diagnosis.read") == {"doctor", "nurse", "clerk", "admin", "system", "registrar"}
-    assert policy.permissions("viewer") == {"visit.read", "catalogue.read", "encounter.read"}
+    assert policy.permissions("viewer") == {"visit.read", "catalogue.read", "encounter.read", "masterdata.read"}
     assert policy.allows("insurance_office", "journal.resolve") and policy.allows("insurance_office", "audit.read")
     assert policy.allows("auditor", "audit.read") and not policy.allows("auditor", "settlement.cancel")
     # the roles configurations already use keep what they could do, and clerk does not read the trail
-    assert policy.permissions("clerk") == set(PERMISSIONS) - {"audit.read"}
+    assert policy.permissions("clerk") == set(PERMISSIONS) - {"audit.read", "masterdata.write", "masterdata.upload"}
     assert policy.permissions("admin") == policy.permissions("system") == set(PERMISSIONS)
     assert set(BUILT_IN_ROLES) <= policy.roles
 

@@ -11,6 +11,7 @@ _PLATFORM = "/his.v1.PlatformService/"
 _AUDIT = "/his.v1.AuditService/"
 _DOCTOR_STATION = "/his.v1.DoctorStationService/"
 _REGISTRATION = "/his.v1.RegistrationService/"
+_ADMIN = "/his.v1.AdminService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -43,6 +44,13 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _REGISTRATION + "TransferEncounter": "encounter.transfer",
     _REGISTRATION + "UndoTransfer": "encounter.transfer",
     _REGISTRATION + "RecordDiagnoses": "encounter.diagnose",
+    # hospital master data
+    **{_ADMIN + f"List{kind}": "masterdata.read" for kind in ("Departments", "Clinics", "Staff", "PriceLines")},
+    **{_ADMIN + f"{verb}{kind}": "masterdata.write" for verb in ("Create", "Update", "Retire")
+       for kind in ("Department", "Clinic", "Staff", "PriceLine")},
+    _ADMIN + "GetHistory": "masterdata.read",
+    _ADMIN + "GetRegistrationFee": "masterdata.read",
+    _ADMIN + "UploadDepartment": "masterdata.upload",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:

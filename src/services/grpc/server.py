@@ -29,6 +29,8 @@ from services.grpc import mappers
 from services.grpc.access import AccessInterceptor
 from services.grpc.audit_servicer import AuditServicer
 from services.grpc.doctor_station_servicer import DoctorStationServicer
+from services.grpc.admin_servicer import AdminServicer
+from his.v1 import admin_pb2, admin_pb2_grpc
 from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor, GuardInterceptor, ScopeInterceptor
 from services.grpc.idempotency import IdempotencyInterceptor
 from services.grpc.journal_servicer import JournalServicer
@@ -48,6 +50,7 @@ PLATFORM_SERVICE_NAME = platform_pb2.DESCRIPTOR.services_by_name["PlatformServic
 AUDIT_SERVICE_NAME = audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name
 DOCTOR_STATION_SERVICE_NAME = doctor_station_pb2.DESCRIPTOR.services_by_name["DoctorStationService"].full_name
 REGISTRATION_SERVICE_NAME = registration_pb2.DESCRIPTOR.services_by_name["RegistrationService"].full_name
+ADMIN_SERVICE_NAME = admin_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -73,7 +76,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  clock: Clock | None = None, page_token_key: bytes | None = None,
                  access: AccessPolicy | None = None, audit: AuditTrail | None = None,
                  diagnoses: DiagnosisSearchService | None = None,
-                 encounters=None) -> tuple[grpc.Server, int]:
+                 encounters=None, hospital=None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -87,7 +90,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     (default: the built-in roles); `audit`: the audit trail every call is recorded in, also served
     as his.v1.AuditService (without one, nothing is recorded); `diagnoses`: the diagnosis search,
     served as his.v1.DoctorStationService when given; `encounters`: an EncounterService, served as
-    his.v1.RegistrationService when given. Raises AddressUnavailable when the
+    his.v1.RegistrationService when given; `hospital`: (HospitalAdmin, HospitalDirectory),
+    served as his.v1.AdminService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
@@ -124,6 +128,9 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         registration_pb2_grpc.add_RegistrationServiceServicer_to_server(
             RegistrationServicer(encounters, zone, page_tokens), server)
         names = (*names, REGISTRATION_SERVICE_NAME)
+    if hospital is not None:
+        admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(*hospital, zone), server)
+        names = (*names, ADMIN_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):

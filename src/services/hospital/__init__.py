@@ -1,23 +1,25 @@
 """Hospital master data: its public API. Other contexts, the gRPC layer and the composition root
-import from here only."""
+import from here only.
+
+HospitalDirectory: the read side (what registration asks: a department, clinic, staff member, the
+fee lines of a registration); CachedHospitalDirectory is the one served, StaticHospitalDirectory and
+demo_directory() hold fixed records for other contexts' tests. HospitalAdmin: changes (versioned),
+history, loading a data file, uploading departments to the platform (3401/3402/3403).
+"""
 from __future__ import annotations
 
-from domain.hospital import Clinic, Department, FeeLine, RegistrationType, StaffMember
+from pathlib import Path
+
+from services.hospital.admin import SECTIONS, HospitalAdmin, LoadResult
+from services.hospital.dept_upload import ACTIONS as UPLOAD_ACTIONS
+from services.hospital.directory import CachedHospitalDirectory, HospitalDirectory, Snapshot, StaticHospitalDirectory
+from services.hospital.loader import demo_file, parse as parse_data, read as read_data_file
 
 
-class HospitalDirectory:
-    """Read side of the master data, as of now (the current version of each record)."""
+def demo_directory(path: str | Path | None = None) -> StaticHospitalDirectory:
+    """A directory of the demo hospital's data file (or of `path`), held in memory: no database."""
+    return StaticHospitalDirectory(read_data_file(path or demo_file()))
 
-    def department(self, code: str) -> Department:  # NotFound
-        raise NotImplementedError
 
-    def clinic(self, code: str) -> Clinic:  # NotFound
-        raise NotImplementedError
-
-    def staff(self, code: str) -> StaffMember:  # NotFound
-        raise NotImplementedError
-
-    def registration_fee(self, reg_type: RegistrationType, clinic_code: str,
-                         doctor_code: str = "") -> list[FeeLine]:
-        """The lines a registration of this type costs at this clinic (and doctor, for 专家)."""
-        raise NotImplementedError
+__all__ = ["HospitalDirectory", "CachedHospitalDirectory", "StaticHospitalDirectory", "Snapshot", "HospitalAdmin",
+           "LoadResult", "SECTIONS", "UPLOAD_ACTIONS", "demo_file", "demo_directory", "parse_data", "read_data_file"]
