@@ -10,6 +10,7 @@ _JOURNAL = "/his.v1.JournalService/"
 _PLATFORM = "/his.v1.PlatformService/"
 _AUDIT = "/his.v1.AuditService/"
 _DOCTOR_STATION = "/his.v1.DoctorStationService/"
+_PATIENT = "/his.v1.PatientService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -31,6 +32,13 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _PLATFORM + "Invoke": "platform.invoke",
     _AUDIT + "ListAuditEvents": "audit.read",
     _DOCTOR_STATION + "SearchDiagnoses": "diagnosis.read",
+    _PATIENT + "RegisterPatient": "patient.register",
+    _PATIENT + "UpdatePatient": "patient.register",
+    _PATIENT + "GetPatient": "patient.read",
+    _PATIENT + "FindPatients": "patient.read",
+    _PATIENT + "MergePatients": "patient.merge",
+    _PATIENT + "ReadInsurance": "patient.register",
+    _PATIENT + "GetPatientHistory": "patient.read",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:
