@@ -26,7 +26,7 @@ from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mas
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15his/v1/patients.proto\x12\x06his.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"H\n\x11PatientIdentifier\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.his.v1.IdentifierKind\x12\r\n\x05value\x18\x02 \x01(\t\"\x90\x01\n\x0cPatientInput\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06gender\x18\x02 \x01(\t\x12\x12\n\nbirth_date\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x05 \x01(\t\x12.\n\x0bidentifiers\x18\x06 \x03(\x0b\x32\x19.his.v1.PatientIdentifier\"{\n\x11InsuranceSnapshot\x12\x0e\n\x06psn_no\x18\x01 \x01(\t\x12\x11\n\tinsutypes\x18\x02 \x03(\t\x12\x16\n\x0einsuplc_admdvs\x18\x03 \x01(\t\x12+\n\x07read_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x96\x02\n\x07Patient\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06gender\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x06 \x01(\t\x12.\n\x0bidentifiers\x18\x07 \x03(\x0b\x32\x19.his.v1.PatientIdentifier\x12,\n\tinsurance\x18\x08 \x01(\x0b\x32\x19.his.v1.InsuranceSnapshot\x12\x10\n\x08self_pay\x18\t \x01(\x08\x12\x13\n\x0bmerged_into\x18\n \x01(\t\x12\x0f\n\x07version\x18\x0b \x01(\x05\x12\x17\n\x0fidentity_masked\x18\x0c \x01(\x08\"0\n\x0cPatientReply\x12 \n\x07patient\x18\x01 \x01(\x0b\x32\x0f.his.v1.Patient\"S\n\x16RegisterPatientRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12%\n\x07patient\x18\x02 \x01(\x0b\x32\x14.his.v1.PatientInput\"\xb0\x01\n\x14UpdatePatientRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12%\n\x07patient\x18\x03 \x01(\x0b\x32\x14.his.v1.PatientInput\x12/\n\x0bupdate_mask\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x05 \x01(\x05\"\'\n\x11GetPatientRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t\"\x9c\x01\n\x13\x46indPatientsRequest\x12-\n\nidentifier\x18\x01 \x01(\x0b\x32\x19.his.v1.PatientIdentifier\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\nbirth_date\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"R\n\x14\x46indPatientsResponse\x12!\n\x08patients\x18\x01 \x03(\x0b\x32\x0f.his.v1.Patient\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"b\n\x14MergePatientsRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x02 \x01(\t\x12\x11\n\tmerged_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\"\x91\x01\n\x14ReadInsuranceRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12\x17\n\x0fmdtrt_cert_type\x18\x03 \x01(\t\x12\x15\n\rmdtrt_cert_no\x18\x04 \x01(\t\x12\x0f\n\x07\x63\x61rd_sn\x18\x05 \x01(\t\x12\x10\n\x08psn_name\x18\x06 \x01(\t\".\n\x18GetPatientHistoryRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t\"\xb4\x01\n\x0fPatientRevision\x12\x0f\n\x07version\x18\x01 \x01(\x05\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\roperator_code\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x05 \x01(\t\x12\x0f\n\x07\x63hanged\x18\x06 \x03(\t\x12 \n\x07patient\x18\x07 \x01(\x0b\x32\x0f.his.v1.Patient\"G\n\x19GetPatientHistoryResponse\x12*\n\trevisions\x18\x01 \x03(\x0b\x32\x17.his.v1.PatientRevision*v\n\x0eIdentifierKind\x12\x1f\n\x1bIDENTIFIER_KIND_UNSPECIFIED\x10\x00\x12\x0b\n\x07ID_CARD\x10\x01\x12\x0c\n\x08YB_ECERT\x10\x02\x12\x18\n\x14SOCIAL_SECURITY_CARD\x10\x03\x12\x0e\n\nVISIT_CARD\x10\x04\x32\x8c\x04\n\x0ePatientService\x12G\n\x0fRegisterPatient\x12\x1e.his.v1.RegisterPatientRequest\x1a\x14.his.v1.PatientReply\x12\x43\n\rUpdatePatient\x12\x1c.his.v1.UpdatePatientRequest\x1a\x14.his.v1.PatientReply\x12=\n\nGetPatient\x12\x19.his.v1.GetPatientRequest\x1a\x14.his.v1.PatientReply\x12I\n\x0c\x46indPatients\x12\x1b.his.v1.FindPatientsRequest\x1a\x1c.his.v1.FindPatientsResponse\x12\x43\n\rMergePatients\x12\x1c.his.v1.MergePatientsRequest\x1a\x14.his.v1.PatientReply\x12\x43\n\rReadInsurance\x12\x1c.his.v1.ReadInsuranceRequest\x1a\x14.his.v1.PatientReply\x12X\n\x11GetPatientHistory\x12 .his.v1.GetPatientHistoryRequest\x1a!.his.v1.GetPatientHistoryResponseB$\n\tcn.his.v1P\x01Z\x0chis/v1;hisv1\xaa\x02\x06His.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15his/v1/patients.proto\x12\x06his.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"H\n\x11PatientIdentifier\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.his.v1.IdentifierKind\x12\r\n\x05value\x18\x02 \x01(\t\"\x90\x01\n\x0cPatientInput\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06gender\x18\x02 \x01(\t\x12\x12\n\nbirth_date\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x05 \x01(\t\x12.\n\x0bidentifiers\x18\x06 \x03(\x0b\x32\x19.his.v1.PatientIdentifier\"{\n\x11InsuranceSnapshot\x12\x0e\n\x06psn_no\x18\x01 \x01(\t\x12\x11\n\tinsutypes\x18\x02 \x03(\t\x12\x16\n\x0einsuplc_admdvs\x18\x03 \x01(\t\x12+\n\x07read_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x96\x02\n\x07Patient\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06gender\x18\x03 \x01(\t\x12\x12\n\nbirth_date\x18\x04 \x01(\t\x12\r\n\x05phone\x18\x05 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x06 \x01(\t\x12.\n\x0bidentifiers\x18\x07 \x03(\x0b\x32\x19.his.v1.PatientIdentifier\x12,\n\tinsurance\x18\x08 \x01(\x0b\x32\x19.his.v1.InsuranceSnapshot\x12\x10\n\x08self_pay\x18\t \x01(\x08\x12\x13\n\x0bmerged_into\x18\n \x01(\t\x12\x0f\n\x07version\x18\x0b \x01(\x05\x12\x17\n\x0fidentity_masked\x18\x0c \x01(\x08\"0\n\x0cPatientReply\x12 \n\x07patient\x18\x01 \x01(\x0b\x32\x0f.his.v1.Patient\"l\n\x16RegisterPatientRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12%\n\x07patient\x18\x02 \x01(\x0b\x32\x14.his.v1.PatientInput\x12\x17\n\x0freveal_identity\x18\x03 \x01(\x08\"\xc9\x01\n\x14UpdatePatientRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12%\n\x07patient\x18\x03 \x01(\x0b\x32\x14.his.v1.PatientInput\x12/\n\x0bupdate_mask\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x18\n\x10\x65xpected_version\x18\x05 \x01(\x05\x12\x17\n\x0freveal_identity\x18\x06 \x01(\x08\"@\n\x11GetPatientRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t\x12\x17\n\x0freveal_identity\x18\x02 \x01(\x08\"\xb5\x01\n\x13\x46indPatientsRequest\x12-\n\nidentifier\x18\x01 \x01(\x0b\x32\x19.his.v1.PatientIdentifier\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\nbirth_date\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\x12\x17\n\x0freveal_identity\x18\x07 \x01(\x08\"R\n\x14\x46indPatientsResponse\x12!\n\x08patients\x18\x01 \x03(\x0b\x32\x0f.his.v1.Patient\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"{\n\x14MergePatientsRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x13\n\x0bsurvivor_id\x18\x02 \x01(\t\x12\x11\n\tmerged_id\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x17\n\x0freveal_identity\x18\x05 \x01(\x08\"\xaa\x01\n\x14ReadInsuranceRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x12\n\npatient_id\x18\x02 \x01(\t\x12\x17\n\x0fmdtrt_cert_type\x18\x03 \x01(\t\x12\x15\n\rmdtrt_cert_no\x18\x04 \x01(\t\x12\x0f\n\x07\x63\x61rd_sn\x18\x05 \x01(\t\x12\x10\n\x08psn_name\x18\x06 \x01(\t\x12\x17\n\x0freveal_identity\x18\x07 \x01(\x08\"G\n\x18GetPatientHistoryRequest\x12\x12\n\npatient_id\x18\x01 \x01(\t\x12\x17\n\x0freveal_identity\x18\x02 \x01(\x08\"\xb4\x01\n\x0fPatientRevision\x12\x0f\n\x07version\x18\x01 \x01(\x05\x12&\n\x02\x61t\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\roperator_code\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x05 \x01(\t\x12\x0f\n\x07\x63hanged\x18\x06 \x03(\t\x12 \n\x07patient\x18\x07 \x01(\x0b\x32\x0f.his.v1.Patient\"G\n\x19GetPatientHistoryResponse\x12*\n\trevisions\x18\x01 \x03(\x0b\x32\x17.his.v1.PatientRevision*v\n\x0eIdentifierKind\x12\x1f\n\x1bIDENTIFIER_KIND_UNSPECIFIED\x10\x00\x12\x0b\n\x07ID_CARD\x10\x01\x12\x0c\n\x08YB_ECERT\x10\x02\x12\x18\n\x14SOCIAL_SECURITY_CARD\x10\x03\x12\x0e\n\nVISIT_CARD\x10\x04\x32\x8c\x04\n\x0ePatientService\x12G\n\x0fRegisterPatient\x12\x1e.his.v1.RegisterPatientRequest\x1a\x14.his.v1.PatientReply\x12\x43\n\rUpdatePatient\x12\x1c.his.v1.UpdatePatientRequest\x1a\x14.his.v1.PatientReply\x12=\n\nGetPatient\x12\x19.his.v1.GetPatientRequest\x1a\x14.his.v1.PatientReply\x12I\n\x0c\x46indPatients\x12\x1b.his.v1.FindPatientsRequest\x1a\x1c.his.v1.FindPatientsResponse\x12\x43\n\rMergePatients\x12\x1c.his.v1.MergePatientsRequest\x1a\x14.his.v1.PatientReply\x12\x43\n\rReadInsurance\x12\x1c.his.v1.ReadInsuranceRequest\x1a\x14.his.v1.PatientReply\x12X\n\x11GetPatientHistory\x12 .his.v1.GetPatientHistoryRequest\x1a!.his.v1.GetPatientHistoryResponseB$\n\tcn.his.v1P\x01Z\x0chis/v1;hisv1\xaa\x02\x06His.V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,8 +34,8 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'his.v1.patients_pb2', _glob
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\tcn.his.v1P\001Z\014his/v1;hisv1\252\002\006His.V1'
-  _globals['_IDENTIFIERKIND']._serialized_start=1877
-  _globals['_IDENTIFIERKIND']._serialized_end=1995
+  _globals['_IDENTIFIERKIND']._serialized_start=2052
+  _globals['_IDENTIFIERKIND']._serialized_end=2170
   _globals['_PATIENTIDENTIFIER']._serialized_start=100
   _globals['_PATIENTIDENTIFIER']._serialized_end=172
   _globals['_PATIENTINPUT']._serialized_start=175
@@ -47,25 +47,25 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PATIENTREPLY']._serialized_start=727
   _globals['_PATIENTREPLY']._serialized_end=775
   _globals['_REGISTERPATIENTREQUEST']._serialized_start=777
-  _globals['_REGISTERPATIENTREQUEST']._serialized_end=860
-  _globals['_UPDATEPATIENTREQUEST']._serialized_start=863
-  _globals['_UPDATEPATIENTREQUEST']._serialized_end=1039
-  _globals['_GETPATIENTREQUEST']._serialized_start=1041
-  _globals['_GETPATIENTREQUEST']._serialized_end=1080
-  _globals['_FINDPATIENTSREQUEST']._serialized_start=1083
-  _globals['_FINDPATIENTSREQUEST']._serialized_end=1239
-  _globals['_FINDPATIENTSRESPONSE']._serialized_start=1241
-  _globals['_FINDPATIENTSRESPONSE']._serialized_end=1323
-  _globals['_MERGEPATIENTSREQUEST']._serialized_start=1325
-  _globals['_MERGEPATIENTSREQUEST']._serialized_end=1423
-  _globals['_READINSURANCEREQUEST']._serialized_start=1426
-  _globals['_READINSURANCEREQUEST']._serialized_end=1571
-  _globals['_GETPATIENTHISTORYREQUEST']._serialized_start=1573
-  _globals['_GETPATIENTHISTORYREQUEST']._serialized_end=1619
-  _globals['_PATIENTREVISION']._serialized_start=1622
-  _globals['_PATIENTREVISION']._serialized_end=1802
-  _globals['_GETPATIENTHISTORYRESPONSE']._serialized_start=1804
-  _globals['_GETPATIENTHISTORYRESPONSE']._serialized_end=1875
-  _globals['_PATIENTSERVICE']._serialized_start=1998
-  _globals['_PATIENTSERVICE']._serialized_end=2522
+  _globals['_REGISTERPATIENTREQUEST']._serialized_end=885
+  _globals['_UPDATEPATIENTREQUEST']._serialized_start=888
+  _globals['_UPDATEPATIENTREQUEST']._serialized_end=1089
+  _globals['_GETPATIENTREQUEST']._serialized_start=1091
+  _globals['_GETPATIENTREQUEST']._serialized_end=1155
+  _globals['_FINDPATIENTSREQUEST']._serialized_start=1158
+  _globals['_FINDPATIENTSREQUEST']._serialized_end=1339
+  _globals['_FINDPATIENTSRESPONSE']._serialized_start=1341
+  _globals['_FINDPATIENTSRESPONSE']._serialized_end=1423
+  _globals['_MERGEPATIENTSREQUEST']._serialized_start=1425
+  _globals['_MERGEPATIENTSREQUEST']._serialized_end=1548
+  _globals['_READINSURANCEREQUEST']._serialized_start=1551
+  _globals['_READINSURANCEREQUEST']._serialized_end=1721
+  _globals['_GETPATIENTHISTORYREQUEST']._serialized_start=1723
+  _globals['_GETPATIENTHISTORYREQUEST']._serialized_end=1794
+  _globals['_PATIENTREVISION']._serialized_start=1797
+  _globals['_PATIENTREVISION']._serialized_end=1977
+  _globals['_GETPATIENTHISTORYRESPONSE']._serialized_start=1979
+  _globals['_GETPATIENTHISTORYRESPONSE']._serialized_end=2050
+  _globals['_PATIENTSERVICE']._serialized_start=2173
+  _globals['_PATIENTSERVICE']._serialized_end=2697
 # @@protoc_insertion_point(module_scope)

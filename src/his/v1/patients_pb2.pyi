@@ -95,48 +95,56 @@ class PatientReply(_message.Message):
     def __init__(self, patient: _Optional[_Union[Patient, _Mapping]] = ...) -> None: ...
 
 class RegisterPatientRequest(_message.Message):
-    __slots__ = ("request_id", "patient")
+    __slots__ = ("request_id", "patient", "reveal_identity")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     PATIENT_FIELD_NUMBER: _ClassVar[int]
+    REVEAL_IDENTITY_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     patient: PatientInput
-    def __init__(self, request_id: _Optional[str] = ..., patient: _Optional[_Union[PatientInput, _Mapping]] = ...) -> None: ...
+    reveal_identity: bool
+    def __init__(self, request_id: _Optional[str] = ..., patient: _Optional[_Union[PatientInput, _Mapping]] = ..., reveal_identity: _Optional[bool] = ...) -> None: ...
 
 class UpdatePatientRequest(_message.Message):
-    __slots__ = ("request_id", "patient_id", "patient", "update_mask", "expected_version")
+    __slots__ = ("request_id", "patient_id", "patient", "update_mask", "expected_version", "reveal_identity")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
     PATIENT_FIELD_NUMBER: _ClassVar[int]
     UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REVEAL_IDENTITY_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     patient_id: str
     patient: PatientInput
     update_mask: _field_mask_pb2.FieldMask
     expected_version: int
-    def __init__(self, request_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., patient: _Optional[_Union[PatientInput, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., expected_version: _Optional[int] = ...) -> None: ...
+    reveal_identity: bool
+    def __init__(self, request_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., patient: _Optional[_Union[PatientInput, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., expected_version: _Optional[int] = ..., reveal_identity: _Optional[bool] = ...) -> None: ...
 
 class GetPatientRequest(_message.Message):
-    __slots__ = ("patient_id",)
+    __slots__ = ("patient_id", "reveal_identity")
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REVEAL_IDENTITY_FIELD_NUMBER: _ClassVar[int]
     patient_id: str
-    def __init__(self, patient_id: _Optional[str] = ...) -> None: ...
+    reveal_identity: bool
+    def __init__(self, patient_id: _Optional[str] = ..., reveal_identity: _Optional[bool] = ...) -> None: ...
 
 class FindPatientsRequest(_message.Message):
-    __slots__ = ("identifier", "name", "birth_date", "phone", "page_size", "page_token")
+    __slots__ = ("identifier", "name", "birth_date", "phone", "page_size", "page_token", "reveal_identity")
     IDENTIFIER_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
     PHONE_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    REVEAL_IDENTITY_FIELD_NUMBER: _ClassVar[int]
     identifier: PatientIdentifier
     name: str
     birth_date: str
     phone: str
     page_size: int
     page_token: str
-    def __init__(self, identifier: _Optional[_Union[PatientIdentifier, _Mapping]] = ..., name: _Optional[str] = ..., birth_date: _Optional[str] = ..., phone: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    reveal_identity: bool
+    def __init__(self, identifier: _Optional[_Union[PatientIdentifier, _Mapping]] = ..., name: _Optional[str] = ..., birth_date: _Optional[str] = ..., phone: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., reveal_identity: _Optional[bool] = ...) -> None: ...
 
 class FindPatientsResponse(_message.Message):
     __slots__ = ("patients", "next_page_token")
@@ -147,38 +155,44 @@ class FindPatientsResponse(_message.Message):
     def __init__(self, patients: _Optional[_Iterable[_Union[Patient, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class MergePatientsRequest(_message.Message):
-    __slots__ = ("request_id", "survivor_id", "merged_id", "reason")
+    __slots__ = ("request_id", "survivor_id", "merged_id", "reason", "reveal_identity")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     SURVIVOR_ID_FIELD_NUMBER: _ClassVar[int]
     MERGED_ID_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    REVEAL_IDENTITY_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     survivor_id: str
     merged_id: str
     reason: str
-    def __init__(self, request_id: _Optional[str] = ..., survivor_id: _Optional[str] = ..., merged_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    reveal_identity: bool
+    def __init__(self, request_id: _Optional[str] = ..., survivor_id: _Optional[str] = ..., merged_id: _Optional[str] = ..., reason: _Optional[str] = ..., reveal_identity: _Optional[bool] = ...) -> None: ...
 
 class ReadInsuranceRequest(_message.Message):
-    __slots__ = ("request_id", "patient_id", "mdtrt_cert_type", "mdtrt_cert_no", "card_sn", "psn_name")
+    __slots__ = ("request_id", "patient_id", "mdtrt_cert_type", "mdtrt_cert_no", "card_sn", "psn_name", "reveal_identity")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
     MDTRT_CERT_TYPE_FIELD_NUMBER: _ClassVar[int]
     MDTRT_CERT_NO_FIELD_NUMBER: _ClassVar[int]
     CARD_SN_FIELD_NUMBER: _ClassVar[int]
     PSN_NAME_FIELD_NUMBER: _ClassVar[int]
+    REVEAL_IDENTITY_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     patient_id: str
     mdtrt_cert_type: str
     mdtrt_cert_no: str
     card_sn: str
     psn_name: str
-    def __init__(self, request_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., mdtrt_cert_type: _Optional[str] = ..., mdtrt_cert_no: _Optional[str] = ..., card_sn: _Optional[str] = ..., psn_name: _Optional[str] = ...) -> None: ...
+    reveal_identity: bool
+    def __init__(self, request_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., mdtrt_cert_type: _Optional[str] = ..., mdtrt_cert_no: _Optional[str] = ..., card_sn: _Optional[str] = ..., psn_name: _Optional[str] = ..., reveal_identity: _Optional[bool] = ...) -> None: ...
 
 class GetPatientHistoryRequest(_message.Message):
-    __slots__ = ("patient_id",)
+    __slots__ = ("patient_id", "reveal_identity")
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REVEAL_IDENTITY_FIELD_NUMBER: _ClassVar[int]
     patient_id: str
-    def __init__(self, patient_id: _Optional[str] = ...) -> None: ...
+    reveal_identity: bool
+    def __init__(self, patient_id: _Optional[str] = ..., reveal_identity: _Optional[bool] = ...) -> None: ...
 
 class PatientRevision(_message.Message):
     __slots__ = ("version", "at", "operator_code", "action", "detail", "changed", "patient")

@@ -1,7 +1,9 @@
 """his.v1.PatientService: the patient index over gRPC (the method's permission is checked before).
 
-Replies show identity numbers, phones and addresses in clear only to a role holding
-IDENTITY_PERMISSION; every other caller gets the masked record (Patient.masked)."""
+Replies show identity numbers, phones and addresses masked (Patient.masked) unless the request sets
+reveal_identity; the access interceptor lets only a role holding IDENTITY_PERMISSION set it
+(permissions.FIELD_PERMISSIONS), and the audit trail records who did. The role is checked here
+again, so the servicer never reveals on its own whatever interceptors are installed."""
 from __future__ import annotations
 
 from datetime import date
@@ -68,8 +70,8 @@ class PatientServicer(patients_pb2_grpc.PatientServiceServicer):
         self.page_tokens = page_tokens or PageTokens()
 
     # ---- replies ------------------------------------------------------------------------------
-    def _reveals(self) -> bool:
-        return self.access.allows(current_operator().role, IDENTITY_PERMISSION)
+    def _reveals(self, request) -> bool:
+        return request.reveal_identity and self.access.allows(current_operator().role, IDENTITY_PERMISSION)
 
     def _patient(self, p: Patient, reveal: bool) -> pb.Patient:
         shown = p if reveal else p.masked()
@@ -86,8 +88,8 @@ class PatientServicer(patients_pb2_grpc.PatientServiceServicer):
                                                         read_at=mappers.to_timestamp(ins.read_at, self.zone)))
         return out
 
-    def _reply(self, p: Patient) -> pb.PatientReply:
-        return pb.PatientReply(patient=self._patient(p, self._reveals()))
+    def _reply(self, request, p: Patient) -> pb.PatientReply:
+        return pb.PatientReply(patient=self._patient(p, self._reveals(request)))
 
     def _revision(self, r: PatientRevision, reveal: bool) -> pb.PatientRevision:
         return pb.PatientRevision(version=r.version, at=mappers.to_timestamp(r.at, self.zone),
@@ -99,7 +101,7 @@ class PatientServicer(patients_pb2_grpc.PatientServiceServicer):
         with mappers.request_paths(_in("patient")):
             details = _details(request.patient, "patient")
             patient = self.registry.register(current_operator(), details, request_key=request.request_id)
-        return self._reply(patient)
+        return self._reply(request, patient)
 
     def UpdatePatient(self, request, context):
         mappers.required(request, "patient_id")
@@ -107,14 +109,14 @@ class PatientServicer(patients_pb2_grpc.PatientServiceServicer):
             details = _details(request.patient, "patient")
             patient = self.registry.update(current_operator(), request.patient_id, details,
                                            list(request.update_mask.paths), request.expected_version)
-        return self._reply(patient)
+        return self._reply(request, patient)
 
     def GetPatient(self, request, context):
         mappers.required(request, "patient_id")
-        return self._reply(self.registry.get(request.patient_id))
+        return self._reply(request, self.registry.get(request.patient_id))
 
     def FindPatients(self, request, context):
-        reveal = self._reveals()
+        reveal = self._reveals(request)
         if request.HasField("identifier"):
             problems: list[FieldViolation] = []
             identifier = _identifier(request.identifier, "identifier", problems)
@@ -141,17 +143,17 @@ class PatientServicer(patients_pb2_grpc.PatientServiceServicer):
                                        next_page_token=token)
 
     def MergePatients(self, request, context):
-        return self._reply(self.registry.merge(current_operator(), request.survivor_id, request.merged_id,
+        return self._reply(request, self.registry.merge(current_operator(), request.survivor_id, request.merged_id,
                                                request.reason))
 
     def ReadInsurance(self, request, context):
         mappers.required(request, "mdtrt_cert_type", "mdtrt_cert_no")
-        return self._reply(self.registry.read_insurance(current_operator(), request.mdtrt_cert_type,
+        return self._reply(request, self.registry.read_insurance(current_operator(), request.mdtrt_cert_type,
                                                         request.mdtrt_cert_no, request.card_sn, request.psn_name,
                                                         request.patient_id))
 
     def GetPatientHistory(self, request, context):
         mappers.required(request, "patient_id")
-        reveal = self._reveals()
+        reveal = self._reveals(request)
         return pb.GetPatientHistoryResponse(revisions=[self._revision(r, reveal)
                                                        for r in self.registry.history(request.patient_id)])

@@ -45,4 +45,7 @@ METHOD_PERMISSIONS: dict[str, str] = {
 # method -> (field, the further permission it needs)
 FIELD_PERMISSIONS: dict[str, tuple[str, str]] = {
     _OUTPATIENT + "GetVisit": ("include_journal", "journal.read"),
+    **{_PATIENT + method: ("reveal_identity", "patient.identity.read")
+       for method in ("RegisterPatient", "UpdatePatient", "GetPatient", "FindPatients", "MergePatients",
+                      "ReadInsurance", "GetPatientHistory")},
 }

@@ -9,6 +9,7 @@ so the pointers can never form a cycle.
 """
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -40,6 +41,11 @@ _ID_CARD_PSN_CERT_TYPE = "01"  # psn_cert_type 01: 居民身份证
 ReadPerson = Callable[[Operator, str, str, str, str], InsuredPerson]
 
 
+def new_patient_id() -> str:
+    """128 random bits in 26 characters (base32): within the 30 the platform allows a patient_id."""
+    return base64.b32encode(uuid.uuid4().bytes).decode().rstrip("=")
+
+
 @dataclass(frozen=True)
 class PatientDetails:
     """What a registrar enters. Empty gender / birth date are taken from a 身份证 when one is given."""
@@ -60,7 +66,7 @@ class PatientPage:
 
 class PatientRegistry:
     def __init__(self, store: PatientStore, clock: Clock, read_person: ReadPerson | None = None,
-                 new_id: Callable[[], str] = lambda: str(uuid.uuid4())):
+                 new_id: Callable[[], str] = new_patient_id):
         self.store, self.clock, self._read_person, self._new_id = store, clock, read_person, new_id
 
     # ---- reading ------------------------------------------------------------------------------
