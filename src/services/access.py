@@ -49,7 +49,7 @@ BUILT_IN_ROLES: dict[str, tuple[str, ...]] = {
                   "patient.read", "patient.register", "patient.identity.read"),  # 挂号员
     "doctor": ("visit.read", "visit.diagnose", "fees.upload", "fees.cancel", "diagnosis.read",
                "patient.read"),  # 医生: diagnoses, orders; patients by name, identity masked
-    "nurse": ("visit.read", "fees.upload", "diagnosis.read", "patient.read"),  # 护士: materials and procedures as fee rows
+    "nurse": ("visit.read", "fees.upload", "diagnosis.read"),  # 护士: materials and procedures as fee rows
     "cashier": ("person.read", "visit.read", "fees.upload", "fees.cancel", "visit.presettle", "visit.settle",
                 "settlement.cancel", "journal.read", "patient.read"),  # 收费员
     "insurance_office": ("person.read", "visit.read", "visit.unregister", "fees.cancel", "settlement.cancel",
@@ -57,9 +57,9 @@ BUILT_IN_ROLES: dict[str, tuple[str, ...]] = {
                          "audit.read", "patient.read", "patient.register", "patient.merge",
                          "patient.identity.read"),  # 医保办: doubtful calls, corrections, the platform's other services
     "auditor": ("visit.read", "journal.read", "catalogue.read", "platform.invoke", "audit.read"),  # 稽核
-    "viewer": ("visit.read", "catalogue.read", "patient.read"),  # 查询
+    "viewer": ("visit.read", "catalogue.read"),  # 查询
     "clerk": (*_OUTPATIENT, "journal.read", "journal.resolve", "catalogue.read", "platform.invoke",
-              "diagnosis.read", "patient.read", "patient.register", "patient.identity.read"),
+              "diagnosis.read", "patient.read", "patient.register", "patient.merge", "patient.identity.read"),
     "admin": (ALL,),
     "system": (ALL,),  # the HIS itself (automatic 冲正)
 }

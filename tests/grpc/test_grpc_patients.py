@@ -23,7 +23,7 @@ from services.bootstrap import bootstrap
 from services.grpc import mappers
 from services.settings import OperatorToken, Settings
 
-ROLES = ("registrar", "doctor", "insurance_office", "viewer")
+ROLES = ("registrar", "doctor", "insurance_office", "cashier")
 ID, ECERT, SSC, VISIT = pb.ID_CARD, pb.YB_ECERT, pb.SOCIAL_SECURITY_CARD, pb.VISIT_CARD
 RESIDENT_ID = make_certno("420106", date(2001, 2, 28), "1")  # the simulator's 测试居民丙, 社保卡 H42010603
 _random = random.Random()
@@ -92,7 +92,7 @@ def test_identity_is_masked_unless_revealed_and_only_roles_with_the_permission_m
     number = id_number()
     p = register(api, (ID, number), (VISIT, card()))
     assert (p.identifiers[0].value, p.identity_masked) == (number, False)
-    for role in ("registrar", "doctor", "viewer"):
+    for role in ("registrar", "doctor", "cashier"):
         shown = call(api, "GetPatient", role, patient_id=p.id).patient
         assert shown.identity_masked and shown.name == "孙七" and shown.birth_date == p.birth_date
         assert shown.identifiers[0].value == number[:6] + "*" * 10 + number[-2:]
@@ -100,7 +100,7 @@ def test_identity_is_masked_unless_revealed_and_only_roles_with_the_permission_m
     for role in ("registrar", "insurance_office"):
         shown = call(api, "GetPatient", role, patient_id=p.id, reveal_identity=True).patient
         assert (shown.identifiers[0].value, shown.phone, shown.address) == (number, p.phone, p.address)
-    for role in ("doctor", "viewer"):
+    for role in ("doctor", "cashier"):
         err = refused(api, "GetPatient", role, patient_id=p.id, reveal_identity=True)
         assert err.code() is grpc.StatusCode.PERMISSION_DENIED and "patient.identity.read" in err.details()
         assert number not in err.details()
@@ -132,14 +132,14 @@ def test_listing_by_name_prefix_pages_with_tokens(api):
     made = sorted(register(api, name=f"{family}{n}", gender="2").id for n in range(3))
     seen, token = [], ""
     while True:
-        page = call(api, "FindPatients", "viewer", name=family, page_size=2, page_token=token)
+        page = call(api, "FindPatients", "cashier", name=family, page_size=2, page_token=token)
         seen += [p.id for p in page.patients]
         token = page.next_page_token
         if not token:
             break
     assert sorted(seen) == made
-    first = call(api, "FindPatients", "viewer", name=family, page_size=1)
-    assert bad_fields(refused(api, "FindPatients", "viewer", name="别人", page_token=first.next_page_token)) == [
+    first = call(api, "FindPatients", "cashier", name=family, page_size=1)
+    assert bad_fields(refused(api, "FindPatients", "cashier", name="别人", page_token=first.next_page_token)) == [
         "page_token"]
 
 
