@@ -5,8 +5,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
 
-from domain.patients.rules import (GENDERS, PatientAction, PatientRevision, id_card_birth_date, id_card_check_digit,
-                                   id_card_gender, masked_address, masked_identifier_value, masked_phone)
+from domain.patients.rules import (GENDERS, MAX_ADDRESS, MAX_NAME, PatientAction, PatientRevision,
+                                   birth_date_violations, gender_violations, id_card_birth_date, id_card_check_digit,
+                                   id_card_gender, identifier_violations, masked_address, masked_identifier_value,
+                                   masked_phone, normalize_identifier, normalize_phone, phone_violations,
+                                   text_violations)
 
 
 class IdentifierKind(str, Enum):
@@ -70,5 +73,7 @@ class Patient:
         return (self.name, self.phone, self.address, *(i.value for i in self.identifiers))
 
 
-__all__ = ["GENDERS", "Identifier", "IdentifierKind", "InsuranceSnapshot", "Patient", "PatientAction",
-           "PatientRevision", "id_card_birth_date", "id_card_check_digit", "id_card_gender"]
+__all__ = ["GENDERS", "MAX_ADDRESS", "MAX_NAME", "Identifier", "IdentifierKind", "InsuranceSnapshot", "Patient",
+           "PatientAction", "PatientRevision", "birth_date_violations", "gender_violations", "id_card_birth_date",
+           "id_card_check_digit", "id_card_gender", "identifier_violations", "normalize_identifier",
+           "normalize_phone", "phone_violations", "text_violations"]

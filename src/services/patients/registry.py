@@ -17,11 +17,10 @@ from datetime import date
 
 from domain.errors import AlreadyExists, FieldViolation, IllegalTransition, NotFound, ValidationFailed
 from domain.operator import Operator
-from domain.patients import (Identifier, IdentifierKind, InsuranceSnapshot, Patient, PatientAction,
-                             PatientRevision, id_card_birth_date, id_card_gender)
-from domain.patients.rules import (MAX_ADDRESS, MAX_NAME, birth_date_violations, gender_violations,
-                                   identifier_violations, normalize_identifier, normalize_phone, phone_violations,
-                                   text_violations)
+from domain.patients import (MAX_ADDRESS, MAX_NAME, Identifier, IdentifierKind, InsuranceSnapshot, Patient,
+                             PatientAction, PatientRevision, birth_date_violations, gender_violations,
+                             id_card_birth_date, id_card_gender, identifier_violations, normalize_identifier,
+                             normalize_phone, phone_violations, text_violations)
 from domain.person import InsuredPerson
 from ports.clock import Clock
 from ports.patients import PatientQuery, PatientStore
