@@ -17,6 +17,7 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, true, tupl
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db.connections import Connections
+from adapters.db.diagnosis_index import _starts  # LIKE 'prefix%' as each database serves it from an index
 from adapters.db.patient_tables import patient_identifiers, patient_revisions, patients
 from adapters.db.repositories import Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
@@ -26,10 +27,6 @@ from ports.patients import PatientQuery, PatientStore, PatientTransaction
 
 _PHONE, _ADDRESS, _SNAPSHOT = "patients.phone", "patients.address", "patient_revisions.snapshot"
 _P, _I, _R = patients.c, patient_identifiers.c, patient_revisions.c
-
-
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class SqlPatientStore(PatientStore):
@@ -120,7 +117,7 @@ class SqlPatientTransaction(PatientTransaction):
     def page(self, query: PatientQuery, after: tuple[str, str] | None, limit: int) -> list[Patient]:
         where = [] if query.include_merged else [_P.merged_into.is_(None)]
         if query.name_prefix:
-            where.append(_P.name.like(_escaped(query.name_prefix) + "%", escape="\\"))
+            where.append(_starts(_P.name, query.name_prefix))
         if query.birth_date is not None:
             where.append(_P.birth_date == query.birth_date)
         if after is not None:

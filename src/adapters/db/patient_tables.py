@@ -5,16 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Table
 
+from adapters.db.catalog_tables import _prefix_text as _name_text  # names are listed by prefix, like diagnoses
 from adapters.db.tables import metadata
 
 NAME = 200
 DIGEST = 64  # HMAC-SHA256, hex
-
-
-def _name_text(length: int) -> String:
-    # the collations under which each database's btree serves LIKE 'prefix%' (as diagnosis_keys)
-    return (String(length).with_variant(String(length, collation="C"), "postgresql")
-            .with_variant(String(length, collation="NOCASE"), "sqlite"))
 
 
 patients = Table(
