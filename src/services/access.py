@@ -41,6 +41,10 @@ PERMISSIONS: dict[str, str] = {
     "encounter.cancel": "cancel an encounter before the consultation (insured: 2202)",
     "encounter.transfer": "send a patient on to another clinic, or take that back (insured: 2203 / 2201A / 2202)",
     "encounter.diagnose": "record an encounter's diagnoses (insured: 2203)",
+    "patient.read": "find, list and read patient records and their history (identity numbers, phones, addresses masked)",
+    "patient.register": "register and update patients, read their insurance (1101)",
+    "patient.merge": "merge duplicate patient records",
+    "patient.identity.read": "see patients' identity numbers, phones and addresses in clear",
 }
 
 _OUTPATIENT = ("person.read", "visit.read", "visit.register", "visit.unregister", "visit.diagnose", "fees.upload",
@@ -49,18 +53,21 @@ _OUTPATIENT = ("person.read", "visit.read", "visit.register", "visit.unregister"
 # The least each job needs. clerk / admin / system are the roles configurations already name
 # (clerk: the demo operator, a 挂号收费 window that does everything but read the audit trail).
 BUILT_IN_ROLES: dict[str, tuple[str, ...]] = {
-    "registrar": ("person.read", "visit.read", "visit.register", "visit.unregister", "diagnosis.read"),  # 挂号员
-    "doctor": ("visit.read", "visit.diagnose", "fees.upload", "fees.cancel", "diagnosis.read"),  # 医生: diagnoses, orders
+    "registrar": ("person.read", "visit.read", "visit.register", "visit.unregister", "diagnosis.read",
+                  "patient.read", "patient.register", "patient.identity.read"),  # 挂号员
+    "doctor": ("visit.read", "visit.diagnose", "fees.upload", "fees.cancel", "diagnosis.read",
+               "patient.read"),  # 医生: diagnoses, orders; patients by name, identity masked
     "nurse": ("visit.read", "fees.upload", "diagnosis.read"),  # 护士: materials and procedures as fee rows
     "cashier": ("person.read", "visit.read", "fees.upload", "fees.cancel", "visit.presettle", "visit.settle",
-                "settlement.cancel", "journal.read"),  # 收费员
+                "settlement.cancel", "journal.read", "patient.read"),  # 收费员
     "insurance_office": ("person.read", "visit.read", "visit.unregister", "fees.cancel", "settlement.cancel",
                          "journal.read", "journal.resolve", "catalogue.read", "platform.invoke",
-                         "audit.read"),  # 医保办: doubtful calls, corrections, the platform's other services
+                         "audit.read", "patient.read", "patient.register", "patient.merge",
+                         "patient.identity.read"),  # 医保办: doubtful calls, corrections, the platform's other services
     "auditor": ("visit.read", "journal.read", "catalogue.read", "platform.invoke", "audit.read"),  # 稽核
     "viewer": ("visit.read", "catalogue.read"),  # 查询
     "clerk": (*_OUTPATIENT, "journal.read", "journal.resolve", "catalogue.read", "platform.invoke",
-              "diagnosis.read"),
+              "diagnosis.read", "patient.read", "patient.register", "patient.merge", "patient.identity.read"),
     "admin": (ALL,),
     "system": (ALL,),  # the HIS itself (automatic 冲正)
 }

@@ -5,6 +5,9 @@ Tests call `bootstrap()` with their own settings, or override single providers
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import logging
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -19,6 +22,8 @@ from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.hospital_store import SqlMasterDataStore
 from adapters.db.instances import SqlInstanceRegistry
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
+from adapters.db.patient_store import SqlPatientStore
+from adapters.field_cipher import AesGcmFieldCipher
 from adapters.db.request_ledger import SqlRequestLedger
 from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.pinyin import PinyinKeys
@@ -40,10 +45,13 @@ from services.diagnoses import DiagnosisSearchService
 from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
 from services.journal import JournalService
 from services.outpatient import OutpatientConfig, OutpatientService
+from services.patients import PatientRegistry
 from services.platform_gateway import PlatformGateway
 from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
 from services.transactions import TransactionService
+
+log = logging.getLogger(__name__)
 
 
 def _message_signer(settings: Settings) -> Sm2MessageSigner | None:
@@ -56,6 +64,19 @@ def _message_signer(settings: Settings) -> Sm2MessageSigner | None:
     except ValueError as exc:
         raise ValueError(f"message_signing is enabled but its private_key cannot be used: {exc} "
                          "(Base64 of the 32-byte SM2 private key; HIS_MESSAGE_SIGNING__PRIVATE_KEY)") from None
+
+
+# Only for a demo or a test database: anyone with the source can open what it sealed.
+DEV_DATA_KEY = hashlib.sha256(b"his development data key: not for patient data").digest()
+
+
+def _field_cipher(settings: Settings) -> AesGcmFieldCipher:
+    if not settings.patients.data_key:
+        log.warning("patients.data_key is not set: identity numbers, phones and addresses are encrypted with the "
+                    "built-in DEVELOPMENT key; set HIS_PATIENTS__DATA_KEY (Base64 of 32 random bytes) before "
+                    "storing real patients, and keep it for the life of the database")
+        return AesGcmFieldCipher(DEV_DATA_KEY)
+    return AesGcmFieldCipher(base64.b64decode(settings.patients.data_key))
 
 
 def _http_platform(settings: Settings, institution, catalogue, signer) -> HttpPlatform:
@@ -165,6 +186,10 @@ class Container(containers.DeclarativeContainer):
     catalog_store = providers.Singleton(SqlCatalogStore, engine, clock)
     diagnosis_index = providers.Singleton(SqlDiagnosisIndex, engine, providers.Singleton(PinyinKeys))
     diagnoses = providers.Singleton(DiagnosisSearchService, diagnosis_index)
+    field_cipher = providers.Singleton(_field_cipher, settings)
+    patient_store = providers.Singleton(SqlPatientStore, connections, field_cipher)
+    patients = providers.Singleton(PatientRegistry, patient_store, clock,
+                                   providers.Callable(lambda o: o.read_person, outpatient))
     catalog_sync = providers.Singleton(
         CatalogSyncService, catalog_gateway, catalog_store, clock, catalogue,
         providers.Callable(lambda s: s.institution.fixmedins_code, settings),
@@ -237,6 +262,10 @@ class App:
             return self.hospital_admin.load(records, system, reason)
 
     @property
+    def patients(self) -> PatientRegistry:
+        return self.container.patients()
+
+    @property
     def ledger(self) -> RequestLedger:
         return self.container.ledger()
 
@@ -267,7 +296,7 @@ class App:
                             request_scope=self.request_scope, ledger=self.ledger, clock=self.clock,
                             page_token_key=s.page_token_key.encode() or None, credentials=credentials,
                             access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses,
-                            hospital=(self.hospital_admin, self.hospital_directory))
+                            hospital=(self.hospital_admin, self.hospital_directory), patients=self.patients)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

@@ -4,6 +4,8 @@ Every default runs a working demo: SQLite file, the simulator as the platform, o
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import tomllib
 from pathlib import Path
@@ -131,6 +133,25 @@ class TransferSettings(BaseModel):
 
 class EncounterSettings(BaseModel):
     transfer: TransferSettings = Field(default_factory=TransferSettings)
+class PatientSettings(BaseModel):
+    """The patient index. `data_key`: Base64 of 32 random bytes (`python -c "import os, base64;
+    print(base64.b64encode(os.urandom(32)).decode())"`); identity numbers, phones and addresses are
+    encrypted under it and looked up by keyed digests derived from it, so it must stay the same for
+    the life of the database. Empty: the built-in development key, with a warning at start-up."""
+
+    data_key: str = ""
+
+    @field_validator("data_key")
+    @classmethod
+    def _thirty_two_bytes(cls, value: str) -> str:
+        if value:
+            try:
+                raw = base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError):
+                raise ValueError("patients.data_key is not Base64") from None
+            if len(raw) < 32:
+                raise ValueError(f"patients.data_key holds {len(raw)} bytes: it needs 32 (Base64 of 32 random bytes)")
+        return value
 
 
 # Role -> what it may send through the generic PlatformService.Invoke (services/transactions.py
@@ -177,6 +198,7 @@ class Settings(BaseSettings):
     message_signing: MessageSigningSettings = Field(default_factory=MessageSigningSettings)
     tls: TlsSettings = Field(default_factory=TlsSettings)
     encounters: EncounterSettings = Field(default_factory=EncounterSettings)  # HIS_ENCOUNTERS__TRANSFER__...
+    patients: PatientSettings = Field(default_factory=PatientSettings)
     operators: list[OperatorToken] = Field(default_factory=lambda: list(DEMO_OPERATORS))
     system_operator: OperatorToken = Field(
         default_factory=lambda: OperatorToken(token="", code="SYS", name="系统自动冲正", type="1", role="system"))

@@ -1,9 +1,15 @@
 """Patients (a light master patient index): the public model other contexts may use."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
+
+from domain.patients.rules import (GENDERS, MAX_ADDRESS, MAX_NAME, PatientAction, PatientRevision,
+                                   birth_date_violations, gender_violations, id_card_birth_date, id_card_check_digit,
+                                   id_card_gender, identifier_violations, masked_address, masked_identifier_value,
+                                   masked_phone, normalize_identifier, normalize_phone, phone_violations,
+                                   text_violations)
 
 
 class IdentifierKind(str, Enum):
@@ -50,3 +56,24 @@ class Patient:
 
     def identifier(self, kind: IdentifierKind) -> str | None:
         return next((i.value for i in self.identifiers if i.kind is kind), None)
+
+    @property
+    def self_pay(self) -> bool:
+        """No insurance read: the patient pays themselves (自费)."""
+        return self.insurance is None
+
+    def masked(self) -> Patient:
+        """The record as a caller without the identity permission sees it: identity numbers, phone
+        and address masked; name, gender, birth date and insurance as they are."""
+        return replace(self, phone=masked_phone(self.phone), address=masked_address(self.address),
+                       identifiers=[Identifier(i.kind, masked_identifier_value(i.value)) for i in self.identifiers])
+
+    def personal_values(self) -> tuple[str, ...]:
+        """What of this record must never appear in a log in clear."""
+        return (self.name, self.phone, self.address, *(i.value for i in self.identifiers))
+
+
+__all__ = ["GENDERS", "MAX_ADDRESS", "MAX_NAME", "Identifier", "IdentifierKind", "InsuranceSnapshot", "Patient",
+           "PatientAction", "PatientRevision", "birth_date_violations", "gender_violations", "id_card_birth_date",
+           "id_card_check_digit", "id_card_gender", "identifier_violations", "normalize_identifier",
+           "normalize_phone", "phone_violations", "text_violations"]

@@ -12,6 +12,7 @@ _AUDIT = "/his.v1.AuditService/"
 _DOCTOR_STATION = "/his.v1.DoctorStationService/"
 _REGISTRATION = "/his.v1.RegistrationService/"
 _ADMIN = "/his.v1.AdminService/"
+_PATIENT = "/his.v1.PatientService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -51,10 +52,20 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _ADMIN + "GetHistory": "masterdata.read",
     _ADMIN + "GetRegistrationFee": "masterdata.read",
     _ADMIN + "UploadDepartment": "masterdata.upload",
+    _PATIENT + "RegisterPatient": "patient.register",
+    _PATIENT + "UpdatePatient": "patient.register",
+    _PATIENT + "GetPatient": "patient.read",
+    _PATIENT + "FindPatients": "patient.read",
+    _PATIENT + "MergePatients": "patient.merge",
+    _PATIENT + "ReadInsurance": "patient.register",
+    _PATIENT + "GetPatientHistory": "patient.read",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:
 # method -> (field, the further permission it needs)
 FIELD_PERMISSIONS: dict[str, tuple[str, str]] = {
     _OUTPATIENT + "GetVisit": ("include_journal", "journal.read"),
+    **{_PATIENT + method: ("reveal_identity", "patient.identity.read")
+       for method in ("RegisterPatient", "UpdatePatient", "GetPatient", "FindPatients", "MergePatients",
+                      "ReadInsurance", "GetPatientHistory")},
 }

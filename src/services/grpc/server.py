@@ -18,6 +18,7 @@ from domain.operator import Operator
 from his.v1 import (audit_pb2, audit_pb2_grpc, doctor_station_pb2, doctor_station_pb2_grpc, journal_pb2,
                     journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc, platform_pb2, platform_pb2_grpc)
 from his.v1 import registration_pb2, registration_pb2_grpc
+from his.v1 import patients_pb2, patients_pb2_grpc
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
@@ -25,6 +26,7 @@ from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
 from services.access import AccessPolicy
 from services.diagnoses import DiagnosisSearchService
+from services.patients import PatientRegistry
 from services.grpc import mappers
 from services.grpc.access import AccessInterceptor
 from services.grpc.audit_servicer import AuditServicer
@@ -35,6 +37,7 @@ from services.grpc.interceptors import AuthInterceptor, ErrorInterceptor, GuardI
 from services.grpc.idempotency import IdempotencyInterceptor
 from services.grpc.journal_servicer import JournalServicer
 from services.grpc.outpatient_servicer import OutpatientServicer
+from services.grpc.patient_servicer import PatientServicer
 from services.grpc.page_tokens import PageTokens
 from services.grpc.platform_servicer import PlatformServicer
 from services.grpc.registration_servicer import RegistrationServicer
@@ -51,6 +54,7 @@ AUDIT_SERVICE_NAME = audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_
 DOCTOR_STATION_SERVICE_NAME = doctor_station_pb2.DESCRIPTOR.services_by_name["DoctorStationService"].full_name
 REGISTRATION_SERVICE_NAME = registration_pb2.DESCRIPTOR.services_by_name["RegistrationService"].full_name
 ADMIN_SERVICE_NAME = admin_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name
+PATIENT_SERVICE_NAME = patients_pb2.DESCRIPTOR.services_by_name["PatientService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -76,7 +80,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  clock: Clock | None = None, page_token_key: bytes | None = None,
                  access: AccessPolicy | None = None, audit: AuditTrail | None = None,
                  diagnoses: DiagnosisSearchService | None = None,
-                 encounters=None, hospital=None) -> tuple[grpc.Server, int]:
+                 encounters=None, hospital=None, patients: PatientRegistry | None = None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -91,7 +95,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     as his.v1.AuditService (without one, nothing is recorded); `diagnoses`: the diagnosis search,
     served as his.v1.DoctorStationService when given; `encounters`: an EncounterService, served as
     his.v1.RegistrationService when given; `hospital`: (HospitalAdmin, HospitalDirectory),
-    served as his.v1.AdminService when given. Raises AddressUnavailable when the
+    served as his.v1.AdminService when given; `patients`: the patient index, served as
+    his.v1.PatientService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
@@ -131,6 +136,10 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     if hospital is not None:
         admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(*hospital, zone), server)
         names = (*names, ADMIN_SERVICE_NAME)
+    if patients is not None:
+        patients_pb2_grpc.add_PatientServiceServicer_to_server(
+            PatientServicer(patients, access, zone, page_tokens), server)
+        names = (*names, PATIENT_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):

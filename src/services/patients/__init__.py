@@ -1,10 +1,16 @@
-"""Patients (master patient index): its public API."""
+"""Patients (master patient index): its public API.
+
+PatientRegistry.get(patient_id) -> Patient follows a merge to the surviving record (NotFound
+otherwise); the rest of the registry (register, update, find, search, merge, read_insurance,
+history) is for the patient desk and its gRPC service.
+"""
 from __future__ import annotations
 
-from domain.patients import Patient
+from ports.patients import PatientQuery
+from services.patients.registry import (CERT_TYPES, DEFAULT_PAGE, MAX_PAGE, UPDATABLE, PatientDetails, PatientPage,
+                                        PatientRegistry)
 
+IDENTITY_PERMISSION = "patient.identity.read"  # identity numbers, phones and addresses shown in clear
 
-class PatientRegistry:
-    def get(self, patient_id: str) -> Patient:
-        """The patient; a merged-away id answers with the surviving record. NotFound otherwise."""
-        raise NotImplementedError
+__all__ = ["CERT_TYPES", "DEFAULT_PAGE", "IDENTITY_PERMISSION", "MAX_PAGE", "UPDATABLE", "PatientDetails",
+           "PatientPage", "PatientQuery", "PatientRegistry"]
