@@ -5,6 +5,7 @@ import abc
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
+from ports.queues import QueueRepository
 from ports.repositories import PersonRepository, VisitRepository
 
 # Brackets one request (a gRPC call): within it, storage may keep what it checked out for the
@@ -15,6 +16,7 @@ RequestScope = Callable[[], AbstractContextManager[None]]
 class UnitOfWork(abc.ABC):
     visits: VisitRepository
     persons: PersonRepository
+    queues: QueueRepository
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -265,3 +265,4 @@ msgid_counters = Table(
 )
 
 from adapters.db import catalog_tables  # noqa: E402,F401
+from adapters.db import queue_tables  # noqa: E402,F401

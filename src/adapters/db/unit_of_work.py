@@ -7,9 +7,11 @@ from sqlalchemy import Connection, Engine
 
 from adapters.db.connections import Connections
 from adapters.db.engine import statement_engine
+from adapters.db.queue_repository import SqlQueueRepository, publish
 from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
 from ports.clock import Clock, SystemClock
+from ports.queues import QueueSignal
 from ports.unit_of_work import UnitOfWork
 
 __all__ = ["SqlUnitOfWork", "is_conflict"]
@@ -20,6 +22,7 @@ class _Active(threading.local):
     tx: Transaction | None = None
     visits: SqlVisitRepository | None = None
     persons: SqlPersonRepository | None = None
+    queues: SqlQueueRepository | None = None
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -32,10 +35,12 @@ class SqlUnitOfWork(UnitOfWork):
     handlers; nesting `with` on the same instance in one thread is refused.
     """
 
-    def __init__(self, engine: Engine | Connections, clock: Clock | None = None):
+    def __init__(self, engine: Engine | Connections, clock: Clock | None = None,
+                 queue_signal: QueueSignal | None = None):
         self._connections = engine if isinstance(engine, Connections) else Connections(statement_engine(engine))
         self._active = _Active()
         self._clock = clock or SystemClock()  # stamps a person's read time in the hospital's zone
+        self._queue_signal = queue_signal  # told which clinics' queue events a commit published
 
     @property
     def visits(self) -> SqlVisitRepository:
@@ -44,6 +49,10 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def persons(self) -> SqlPersonRepository:
         return self._require().persons
+
+    @property
+    def queues(self) -> SqlQueueRepository:
+        return self._require().queues
 
     def _require(self) -> _Active:
         active = self._active
@@ -59,12 +68,14 @@ class SqlUnitOfWork(UnitOfWork):
         active.conn, active.tx = conn, Transaction(conn)
         active.visits = SqlVisitRepository(active.tx)
         active.persons = SqlPersonRepository(active.tx, self._clock.now)
+        active.queues = SqlQueueRepository(active.tx, self._clock.now)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         active = self._active
         conn, visits = active.conn, active.visits
         active.conn = active.tx = active.visits = active.persons = None
+        active.queues = None
         if conn is not None:
             visits.rolled_back()  # whatever was flushed and not committed is undone below
             self._connections.release(conn)  # rolled back
@@ -84,6 +95,7 @@ class SqlUnitOfWork(UnitOfWork):
                 raise ConcurrencyConflict("a record with the same key was written by someone else") from err
             raise
         active.visits.committed()
+        publish(self._queue_signal, active.queues.committed())
 
     def rollback(self) -> None:
         active = self._require()
@@ -91,3 +103,4 @@ class SqlUnitOfWork(UnitOfWork):
         active.tx.ended()
         active.visits.rolled_back()
         active.persons.rolled_back()
+        active.queues.rolled_back()
