@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, str] = {
     "platform.invoke": "send any transaction through Invoke, within the role's catalogue grants (`roles`)",
     "audit.read": "read the audit trail",
     "diagnosis.read": "search the 医保 diagnosis catalogues (1307/1314/1315)",
+    "queue.read": "read and watch clinic queues (GetQueue, WatchQueue: doctor stations, queue screens)",
+    "queue.operate": "call, recall, skip, start, finish and mark no-show in a clinic queue",
 }
 
 _OUTPATIENT = ("person.read", "visit.read", "visit.register", "visit.unregister", "visit.diagnose", "fees.upload",
@@ -56,6 +58,12 @@ BUILT_IN_ROLES: dict[str, tuple[str, ...]] = {
     "admin": (ALL,),
     "system": (ALL,),  # the HIS itself (automatic 冲正)
 }
+
+# The clinic queues: who watches them (registration windows, queue screens as viewers), who calls.
+for _role, _queue_grants in {"registrar": ("queue.read",), "viewer": ("queue.read",),
+                             "doctor": ("queue.read", "queue.operate"), "nurse": ("queue.read", "queue.operate"),
+                             "clerk": ("queue.read", "queue.operate")}.items():
+    BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_queue_grants)
 
 
 class UnknownRole(ValueError):

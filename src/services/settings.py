@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from domain.institution import Institution
 from domain.operator import Operator
+from domain.queues import QueueRules
 from services.access import AccessPolicy
 
 
@@ -128,6 +129,25 @@ DEFAULT_ROLES = {
 DEMO_OPERATORS = [OperatorToken(token="demo-token", code="1001", name="演示收费员", role="clerk")]
 
 
+class QueueSettings(BaseModel):
+    """The clinic queues' rules (HIS_QUEUES__...)."""
+
+    # priority rules, first served first: emergency, elderly, returning_with_results (one left out: no priority)
+    priority: list[str] = Field(default_factory=lambda: ["emergency", "elderly", "returning_with_results"])
+    elderly_age: int = Field(80, ge=0, le=150)
+    skip_places: int = Field(3, ge=0)  # a skipped patient goes back behind the next this many waiting
+    no_show_after_skips: int = Field(2, ge=0)  # the skip that makes this many marks NO_SHOW (0: never)
+    poll_interval: float = Field(0.5, gt=0, le=60)  # WatchQueue: seconds between reads for other processes' changes
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> QueueSettings:
+        self.rules()  # a misspelt rule is refused at start-up
+        return self
+
+    def rules(self) -> QueueRules:
+        return QueueRules(tuple(self.priority), self.elderly_age, self.skip_places, self.no_show_after_skips)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HIS_", env_nested_delimiter="__", extra="ignore")
 
@@ -153,6 +173,7 @@ class Settings(BaseSettings):
     # role -> permissions ("visit.register", "visit.*", "*"), over the built-in roles (services/access.py):
     # a role named here is added, or replaces the built-in one of that name
     role_permissions: dict[str, list[str]] = Field(default_factory=dict)
+    queues: QueueSettings = Field(default_factory=QueueSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

@@ -10,6 +10,7 @@ _JOURNAL = "/his.v1.JournalService/"
 _PLATFORM = "/his.v1.PlatformService/"
 _AUDIT = "/his.v1.AuditService/"
 _DOCTOR_STATION = "/his.v1.DoctorStationService/"
+_QUEUE = "/his.v1.QueueService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -31,6 +32,14 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _PLATFORM + "Invoke": "platform.invoke",
     _AUDIT + "ListAuditEvents": "audit.read",
     _DOCTOR_STATION + "SearchDiagnoses": "diagnosis.read",
+    _QUEUE + "GetQueue": "queue.read",
+    _QUEUE + "WatchQueue": "queue.read",
+    _QUEUE + "CallNext": "queue.operate",
+    _QUEUE + "Recall": "queue.operate",
+    _QUEUE + "Skip": "queue.operate",
+    _QUEUE + "StartConsultation": "queue.operate",
+    _QUEUE + "FinishConsultation": "queue.operate",
+    _QUEUE + "MarkNoShow": "queue.operate",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:

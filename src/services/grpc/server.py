@@ -17,6 +17,7 @@ from grpc_reflection.v1alpha import reflection
 from domain.operator import Operator
 from his.v1 import (audit_pb2, audit_pb2_grpc, doctor_station_pb2, doctor_station_pb2_grpc, journal_pb2,
                     journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc, platform_pb2, platform_pb2_grpc)
+from his.v1 import queues_pb2, queues_pb2_grpc
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
@@ -24,6 +25,7 @@ from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
 from services.access import AccessPolicy
 from services.diagnoses import DiagnosisSearchService
+from services.queues import QueueService
 from services.grpc import mappers
 from services.grpc.access import AccessInterceptor
 from services.grpc.audit_servicer import AuditServicer
@@ -34,6 +36,7 @@ from services.grpc.journal_servicer import JournalServicer
 from services.grpc.outpatient_servicer import OutpatientServicer
 from services.grpc.page_tokens import PageTokens
 from services.grpc.platform_servicer import PlatformServicer
+from services.grpc.queue_servicer import QueueServicer
 from services.grpc.request_guard import RequestGuard
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,7 @@ SERVICE_NAMES = (
 PLATFORM_SERVICE_NAME = platform_pb2.DESCRIPTOR.services_by_name["PlatformService"].full_name
 AUDIT_SERVICE_NAME = audit_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name
 DOCTOR_STATION_SERVICE_NAME = doctor_station_pb2.DESCRIPTOR.services_by_name["DoctorStationService"].full_name
+QUEUE_SERVICE_NAME = queues_pb2.DESCRIPTOR.services_by_name["QueueService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -58,6 +62,7 @@ class AddressUnavailable(RuntimeError):
 class _Served:
     health: health.HealthServicer  # so shutdown can report NOT_SERVING before it stops accepting
     address: str                   # the bound address, for the log
+    on_shutdown: tuple = ()        # run before the server stops: streams end cleanly instead of being cut
 
 
 _SERVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -69,7 +74,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  request_scope: RequestScope | None = None, ledger: RequestLedger | None = None,
                  clock: Clock | None = None, page_token_key: bytes | None = None,
                  access: AccessPolicy | None = None, audit: AuditTrail | None = None,
-                 diagnoses: DiagnosisSearchService | None = None) -> tuple[grpc.Server, int]:
+                 diagnoses: DiagnosisSearchService | None = None,
+                 queues: QueueService | None = None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -82,7 +88,9 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     random key for this process). `access`: roles and their permissions, checked on every call
     (default: the built-in roles); `audit`: the audit trail every call is recorded in, also served
     as his.v1.AuditService (without one, nothing is recorded); `diagnoses`: the diagnosis search,
-    served as his.v1.DoctorStationService when given. Raises AddressUnavailable when the
+    served as his.v1.DoctorStationService when given; `queues`: the clinic queues, served as
+    his.v1.QueueService (each WatchQueue stream holds a worker thread while open: size max_workers
+    for the screens and stations). Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
@@ -115,6 +123,9 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     if diagnoses is not None:
         doctor_station_pb2_grpc.add_DoctorStationServiceServicer_to_server(DoctorStationServicer(diagnoses), server)
         names = (*names, DOCTOR_STATION_SERVICE_NAME)
+    if queues is not None:
+        queues_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(queues), server)
+        names = (*names, QUEUE_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):
@@ -131,7 +142,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         raise AddressUnavailable(f"cannot listen on {address}: the port is in use (another server?) "
                                  "or the address is not available here")
     host, _, requested = address.rpartition(":")
-    _SERVED[server] = _Served(checker, f"{host}:{port}" if requested == "0" else address)
+    _SERVED[server] = _Served(checker, f"{host}:{port}" if requested == "0" else address,
+                              (queues.close,) if queues is not None else ())
     return server, port
 
 
@@ -154,6 +166,8 @@ def serve_until_signalled(server: grpc.Server, on_stop: Callable[[], None] | Non
         log.info("signal received: stopping gRPC server%s (grace %ss)", where, grace)
         if served is not None:
             served.health.enter_graceful_shutdown()
+            for step in served.on_shutdown:
+                step()
         server.stop(grace).wait()
         log.info("gRPC server%s stopped", where)
     finally:
