@@ -14,6 +14,7 @@ import base64
 import itertools
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ class QueueHub:
         self._channels: dict[tuple[date, str], _Channel] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
+        self._dirty: set[tuple[date, str]] = set()  # clinics a commit of this process has news of
         self._closed = threading.Event()
         self._thread: threading.Thread | None = None
         if signal is not None:
@@ -93,7 +95,10 @@ class QueueHub:
         return self._closed.is_set()
 
     def _published(self, clinics: set[tuple[date, str]]) -> None:
-        if not clinics.isdisjoint(self._channels):
+        watched = clinics.intersection(self._channels)
+        if watched:
+            with self._lock:
+                self._dirty |= watched
             self._wake.set()
 
     def join(self, day: date, clinic_code: str) -> _Channel:
@@ -129,11 +134,17 @@ class QueueHub:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
+        polled = time.monotonic()
         while not self.closed:
-            self._wake.wait(self.poll_interval)
+            self._wake.wait(max(0.0, polled + self.poll_interval - time.monotonic()))
             self._wake.clear()
             with self._lock:
-                channels = list(self._channels.items())
+                dirty, self._dirty = self._dirty, set()
+                if time.monotonic() >= polled + self.poll_interval:  # the poll: every watched clinic
+                    polled = time.monotonic()
+                    channels = list(self._channels.items())
+                else:  # woken by commits here: only their clinics
+                    channels = [(k, self._channels[k]) for k in dirty if k in self._channels]
             for (day, clinic), channel in channels:
                 try:
                     self._pull(day, clinic, channel)
