@@ -144,6 +144,7 @@ def _run(backend: str, args) -> list[str]:
             stop = time.perf_counter() + args.seconds
             interval = len(clinics) / args.rate
             done_changes = [0]
+            rpc_ms: list[float] = []  # each change's own call (RPC, or the enqueue's commit), for comparison
             lock = threading.Lock()
 
             def drive(clinic: str, offset: float) -> None:
@@ -154,6 +155,7 @@ def _run(backend: str, args) -> list[str]:
                     time.sleep(max(0.0, next_at - time.perf_counter()))
                     next_at += interval
                     step += 1
+                    began_at = time.perf_counter()
                     if step % 4 == 0:
                         label = f"新{uuid.uuid4().hex[:6]}"
                         issued[(clinic, label, "ENQUEUED")] = time.perf_counter()
@@ -175,8 +177,10 @@ def _run(backend: str, args) -> list[str]:
                             stub.FinishConsultation(pb.QueueEntryRequest(entry_id=entry[0]), metadata=meta)
                             issued[(clinic, entry[1], "FINISHED")] = t0
                             del current[doctor]
+                    took = (time.perf_counter() - began_at) * 1000
                     with lock:
                         done_changes[0] += 1
+                        rpc_ms.append(took)
             began = time.perf_counter()
             drivers = [threading.Thread(target=drive, args=(c, i * interval / len(clinics)))
                        for i, c in enumerate(clinics)]
@@ -220,6 +224,8 @@ def _run(backend: str, args) -> list[str]:
     for name, values in sorted(by_path.items()) + [("all", every)]:
         lines.append(f"{name:<22} {len(values):>7} {percentile(values, 0.5):>8.1f} {percentile(values, 0.99):>8.1f} "
                      f"{max(values, default=float('nan')):>8.1f}")
+    lines.append(f"{'(the change itself)':<22} {len(rpc_ms):>7} {percentile(rpc_ms, 0.5):>8.1f} "
+                 f"{percentile(rpc_ms, 0.99):>8.1f} {max(rpc_ms, default=float('nan')):>8.1f}")
     lines.append(f"{backend}: missed {missed}, doubled {doubled}, stream errors {errors}")
     return lines
 

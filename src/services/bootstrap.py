@@ -170,7 +170,8 @@ class Container(containers.DeclarativeContainer):
     clinic_queues = providers.Singleton(ClinicQueues, providers.Callable(lambda s: s.queues.rules(), settings), clock)
     queue_events = providers.Singleton(SqlQueueEvents, connections)
     queue_hub = providers.Singleton(QueueHub, queue_events, queue_signal,
-                                    providers.Callable(lambda s: s.queues.poll_interval, settings))
+                                    providers.Callable(lambda s: s.queues.poll_interval, settings),
+                                    scope=providers.Callable(lambda c: c.scope, connections))
     queues = providers.Singleton(QueueService, uow.provider, clinic_queues, clock, queue_events, queue_hub)
     catalog_sync = providers.Singleton(
         CatalogSyncService, catalog_gateway, catalog_store, clock, catalogue,

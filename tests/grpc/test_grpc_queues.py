@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 import uuid
 
 import grpc
@@ -15,6 +16,7 @@ from grpc_status import rpc_status
 
 from adapters.yb_sim.platform import SimulatorPlatform
 from domain.queues import PriorityFlags, QueueKey
+from ports.audit import AuditFilter
 from his.v1 import queues_pb2 as pb
 from his.v1 import queues_pb2_grpc
 from services.bootstrap import bootstrap
@@ -190,12 +192,23 @@ def test_permissions_hold_for_the_stream_and_the_moves(station):
     call, got = s.watch("viewer", clinic_code=s.clinic)  # a queue screen
     assert take(got, 1)[0].WhichOneof("change") == "snapshot"
     call.cancel()
+    assert isinstance(got.get(timeout=WAIT), grpc.RpcError)
     with pytest.raises(grpc.RpcError) as denied:
         s.stub.CallNext(pb.CallNextRequest(clinic_code=s.clinic), metadata=meta("viewer"))
     assert denied.value.code() is grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.RpcError) as anonymous:
         list(s.stub.WatchQueue(pb.WatchQueueRequest(clinic_code=s.clinic)))
     assert anonymous.value.code() is grpc.StatusCode.UNAUTHENTICATED
+    # the trail has each stream once: refused when it was, and when it ended otherwise
+    trail = s.app.audit_trail
+    for _ in range(100):  # the cancelled stream's end is recorded by the server's worker, shortly after
+        trail.flush()
+        watched = [(e.operator_role, e.outcome) for e in trail.list(AuditFilter(), limit=50).events
+                   if e.method.endswith("/WatchQueue") and e.operator_role in ("cashier", "viewer")]
+        if len(watched) == 2:
+            break
+        time.sleep(0.05)
+    assert sorted(watched) == [("cashier", "PERMISSION_DENIED"), ("viewer", "CANCELLED")]
 
 
 def test_streams_end_cleanly_when_the_server_shuts_down(station):

@@ -23,6 +23,7 @@ from datetime import date
 from domain.errors import FieldViolation, ValidationFailed
 from domain.queues import QueueEvent, QueueSnapshot, in_view
 from ports.queues import QueueEvents, QueueSignal
+from ports.unit_of_work import RequestScope
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,10 @@ class _Channel:
 
 class QueueHub:
     def __init__(self, events: QueueEvents, signal: QueueSignal | None = None, poll_interval: float = 0.5,
-                 ring: int = 512, page: int = 100):
-        self._events, self._signal = events, signal
+                 ring: int = 512, page: int = 100, scope: RequestScope | None = None):
+        """`scope`: brackets the hub's reading loop, so storage keeps one connection for it rather
+        than checking one out (and pinging the server) for each read."""
+        self._events, self._signal, self._scope = events, signal, scope
         self.poll_interval, self._ring, self.page = poll_interval, ring, page
         self._channels: dict[tuple[date, str], _Channel] = {}
         self._lock = threading.Lock()
@@ -134,6 +137,13 @@ class QueueHub:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
+        if self._scope is None:
+            self._read_loop()
+            return
+        with self._scope():
+            self._read_loop()
+
+    def _read_loop(self) -> None:
         polled = time.monotonic()
         while not self.closed:
             self._wake.wait(max(0.0, polled + self.poll_interval - time.monotonic()))
