@@ -3,6 +3,7 @@ history outside one (for WatchQueue), and a signal that a commit published new e
 from __future__ import annotations
 
 import abc
+import logging
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -77,8 +78,12 @@ class QueueSignal:
             self._listeners = [x for x in self._listeners if x is not listener]
 
     def published(self, clinics: set[tuple[date, str]]) -> None:
+        """Called after a commit: a listener's failure must not look like the commit's."""
         for listener in self._listeners:
-            listener(clinics)
+            try:
+                listener(clinics)
+            except Exception:  # noqa: BLE001 - the watchers' poll finds the events anyway
+                logging.getLogger(__name__).exception("a queue listener failed; its watchers wait for the poll")
 
 
 __all__ = ["QueueEvents", "QueueKey", "QueueRepository", "QueueSignal"]

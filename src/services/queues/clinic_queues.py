@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 from domain.errors import FieldViolation, NotFound, ValidationFailed
 from domain.queues import EventKind, PriorityFlags, QueueEntry, QueueEvent, QueueKey, QueueRules, QueueState
@@ -63,6 +64,13 @@ class ClinicQueues:
     def reopen(self, uow: UnitOfWork, entry_id: str) -> QueueEntry:
         """Undo of close_transferred: the entry returns to the state it was closed from."""
         return self.change(uow, entry_id, EventKind.REOPENED, QueueEntry.reopen)
+
+    def lock_clinics(self, uow: UnitOfWork, day: date, *clinic_codes: str) -> None:
+        """Take several clinics' locks up front, in one order for everyone: a transfer that changes two
+        clinics' queues calls this first, so two opposite transfers wait for each other instead of
+        deadlocking."""
+        for clinic_code in sorted(set(clinic_codes)):
+            uow.queues.lock(day, clinic_code)
 
     def entry(self, uow: UnitOfWork, entry_id: str) -> QueueEntry:
         found = uow.queues.get(entry_id)

@@ -98,10 +98,10 @@ class QueueHub:
         return self._closed.is_set()
 
     def _published(self, clinics: set[tuple[date, str]]) -> None:
-        watched = clinics.intersection(self._channels)
+        with self._lock:
+            watched = {k for k in clinics if k in self._channels}
+            self._dirty |= watched
         if watched:
-            with self._lock:
-                self._dirty |= watched
             self._wake.set()
 
     def join(self, day: date, clinic_code: str) -> _Channel:

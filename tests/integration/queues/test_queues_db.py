@@ -225,3 +225,21 @@ def test_a_resume_token_for_another_queue_or_from_the_future_is_refused(kit):
         next(iter(kit.service.watch("", "", None, resume_token=ahead)))
     with pytest.raises(ValidationFailed, match="resume_token"):
         kit.service.watch(kit.clinic, "D1", None, resume_token="garbage!" + uuid.uuid4().hex)
+
+
+def test_a_transfer_between_two_clinics_in_one_transaction(kit):
+    """What the encounters context does: close here, enqueue there, one commit; both clinics' events."""
+    from domain.queues import QueueKey
+    entry = kit.enqueue()
+    other = "T" + uuid.uuid4().hex[:12]
+    day = kit.key().day
+    with kit.uow() as uow:
+        kit.queues.lock_clinics(uow, day, other, kit.clinic)
+        kit.queues.close_transferred(uow, entry.id)
+        moved = kit.queues.enqueue(uow, QueueKey(day, other, "D7"), encounter_id=entry.encounter_id,
+                                   patient_id=entry.patient_id, patient_label=entry.patient_label,
+                                   flags=entry.flags)
+        uow.commit()
+    assert [e.kind for e in _events(kit)] == [EventKind.ENQUEUED, EventKind.TRANSFERRED]
+    there = kit.events.after(day, other, 0, 10)
+    assert [(e.seq, e.kind, e.entry_id) for e in there] == [(1, EventKind.ENQUEUED, moved.id)]
