@@ -181,6 +181,25 @@ def test_bad_input_is_refused_naming_the_field_also_on_the_stream(station):
     _call, got = s.watch(doctor_code="D1")
     err = got.get(timeout=WAIT)
     assert isinstance(err, grpc.RpcError) and _bad_fields(err) == ["clinic_code"]
+    _call, got = s.watch(clinic_code="C\x07")  # the request guard holds streaming requests too
+    err = got.get(timeout=WAIT)
+    assert isinstance(err, grpc.RpcError) and _bad_fields(err) == ["clinic_code"]
+
+
+def test_the_operator_is_bound_at_each_step_of_a_stream_and_only_then():
+    from domain.operator import Operator
+    from services.grpc import auth
+
+    def behavior(_request, _context):
+        for _ in range(2):
+            yield auth.current_operator().code
+    op = Operator(code="N1", name="护士", type="1", role="nurse")
+    wrapped = auth._with_operator(grpc.unary_stream_rpc_method_handler(behavior), op)
+    steps = wrapped.unary_stream(None, None)
+    assert next(steps) == "N1"
+    with pytest.raises(Exception, match="no authenticated operator"):
+        auth.current_operator()  # between steps the worker carries nobody's identity
+    assert list(steps) == ["N1"]
 
 
 def test_permissions_hold_for_the_stream_and_the_moves(station):
