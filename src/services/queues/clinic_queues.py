@@ -7,9 +7,8 @@ from collections.abc import Callable
 from datetime import date
 
 from domain.errors import FieldViolation, NotFound, ValidationFailed
-from domain.queues import EventKind, PriorityFlags, QueueEntry, QueueEvent, QueueKey, QueueRules, QueueState
-from domain.queues.model import POSITION_STEP
-from domain.queues.rules import skip_place
+from domain.queues import (POSITION_STEP, EventKind, PriorityFlags, QueueEntry, QueueEvent, QueueKey, QueueRules,
+                           QueueState, skip_place)
 from ports.clock import Clock, SystemClock
 from ports.unit_of_work import UnitOfWork
 
