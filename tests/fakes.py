@@ -15,6 +15,7 @@ from ports.encounters import EncounterCursor, EncounterPage, EncounterRepository
 from ports.journal import JournalStore, MsgIdAllocator
 from ports.platform import Platform, PlatformReply, PlatformRequest
 from ports.repositories import PersonRepository, VisitCursor, VisitFilter, VisitPage, VisitRepository
+from ports.queues import QueueRepository
 from ports.unit_of_work import UnitOfWork
 
 
@@ -230,21 +231,91 @@ class _Encounters(EncounterRepository):
 
 def _same(a, b) -> bool:
     return replace(a, version=0) == replace(b, version=0)
+class _Queues(QueueRepository):
+    """Entries and events kept aside until the unit of work commits them (with the version check)."""
+
+    def __init__(self, store: dict):
+        self._store = store  # "entries": id -> entry, "events": [event], "clocks": (day, clinic) -> seq
+        self.pending: dict = {}
+        self.events: list = []
+        self.seq: dict = {}
+
+    def lock(self, day, clinic_code):
+        self.seq.setdefault((day, clinic_code), self._store["clocks"].get((day, clinic_code), 0))
+
+    def get(self, entry_id):
+        found = self.pending.get(entry_id) or self._store["entries"].get(entry_id)
+        return copy.deepcopy(found)
+
+    def entries(self, day, clinic_code, doctor_code=None, open_only=True):
+        from domain.queues import OPEN_STATES
+        merged = {**self._store["entries"], **self.pending}.values()
+        found = [copy.deepcopy(e) for e in merged if e.key.day == day and e.key.clinic_code == clinic_code
+                 and (doctor_code is None or e.key.doctor_code in (doctor_code, ""))
+                 and (not open_only or e.state in OPEN_STATES)]
+        return sorted(found, key=lambda e: e.order)
+
+    def next_number(self, day, clinic_code):
+        self.lock(day, clinic_code)
+        return 1 + max((e.number for e in {**self._store["entries"], **self.pending}.values()
+                        if e.key.day == day and e.key.clinic_code == clinic_code), default=0)
+
+    def add(self, entry):
+        self.lock(entry.key.day, entry.key.clinic_code)
+        entry.version = 1
+        self.pending[entry.id] = copy.deepcopy(entry)
+
+    def save(self, entry):
+        current = self.pending.get(entry.id) or self._store["entries"].get(entry.id)
+        if current is None or current.version != entry.version:
+            raise ConcurrencyConflict(f"queue entry {entry.id} changed meanwhile")
+        entry.version += 1
+        self.pending[entry.id] = copy.deepcopy(entry)
+
+    def append(self, event):
+        k = (event.day, event.clinic_code)
+        self.lock(*k)
+        self.seq[k] += 1
+        self.events.append(replace(event, seq=self.seq[k]))
+        return self.events[-1]
+
+    def commit(self):
+        for k, seq in self.seq.items():
+            if self._store["clocks"].get(k, 0) != seq - sum(1 for e in self.events if (e.day, e.clinic_code) == k):
+                raise ConcurrencyConflict(f"the queue of {k} changed meanwhile")
+        for entry in self.pending.values():
+            current = self._store["entries"].get(entry.id)
+            if current is not None and current.version != entry.version - 1:
+                raise ConcurrencyConflict(f"queue entry {entry.id} changed meanwhile")
+        self._store["entries"].update(self.pending)
+        self._store["events"].extend(self.events)
+        self._store["clocks"].update(self.seq)
+        self.rollback()
+
+    def rollback(self):
+        self.pending, self.events, self.seq = {}, [], {}
+
+
+def queue_store() -> dict:
+    return {"entries": {}, "events": [], "clocks": {}}
 
 
 class FakeUnitOfWork(UnitOfWork):
     """Dict-backed; commit makes the same version check as the real one (last writer loses)."""
 
-    def __init__(self, visits: dict, persons: dict, encounters: dict | None = None, receipts: dict | None = None):
+    def __init__(self, visits: dict, persons: dict, encounters: dict | None = None, receipts: dict | None = None,
+                 queues: dict | None = None):
         self._visits, self._persons = visits, persons
         self._encounters = {} if encounters is None else encounters
         self._receipts = {} if receipts is None else receipts
+        self._queues = queues if queues is not None else queue_store()
         self._lock = threading.Lock()
 
     def __enter__(self):
         self.visits = _Visits(self._visits)
         self.persons = _Persons(self._persons)
         self.encounters = _Encounters(self._encounters, self._receipts)
+        self.queues = _Queues(self._queues)
         return self
 
     def commit(self):
@@ -263,11 +334,13 @@ class FakeUnitOfWork(UnitOfWork):
                 stored.version = (seen or 0) + 1
                 self._visits[visit_id] = stored
             self.visits.loaded.clear()
+            self.queues.commit()
 
     def rollback(self):
         self.visits.loaded.clear()
         self.encounters.loaded.clear()
         self.encounters.taken.clear()
+        self.queues.rollback()
 
 
 def fake_uow_factory():
@@ -275,12 +348,13 @@ def fake_uow_factory():
     persons: dict = {}
     encounters: dict = {}
     receipts: dict = {}
+    queues = queue_store()
     lock = threading.Lock()
 
     def make() -> FakeUnitOfWork:
-        uow = FakeUnitOfWork(visits, persons, encounters, receipts)
+        uow = FakeUnitOfWork(visits, persons, encounters, receipts, queues)
         uow._lock = lock
         return uow
 
-    make.visits, make.persons, make.encounters = visits, persons, encounters
+    make.visits, make.persons, make.encounters, make.queues = visits, persons, encounters, queues
     return make

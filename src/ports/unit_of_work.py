@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from ports.encounters import EncounterRepository
+from ports.queues import QueueRepository
 from ports.repositories import PersonRepository, VisitRepository
 
 # Brackets one request (a gRPC call): within it, storage may keep what it checked out for the
@@ -17,6 +18,7 @@ class UnitOfWork(abc.ABC):
     visits: VisitRepository
     persons: PersonRepository
     encounters: EncounterRepository
+    queues: QueueRepository
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -45,6 +45,8 @@ PERMISSIONS: dict[str, str] = {
     "patient.register": "register and update patients, read their insurance (1101)",
     "patient.merge": "merge duplicate patient records",
     "patient.identity.read": "see patients' identity numbers, phones and addresses in clear",
+    "queue.read": "read and watch clinic queues (GetQueue, WatchQueue: doctor stations, queue screens)",
+    "queue.operate": "call, recall, skip, start, finish and mark no-show in a clinic queue",
 }
 
 _OUTPATIENT = ("person.read", "visit.read", "visit.register", "visit.unregister", "visit.diagnose", "fees.upload",
@@ -98,6 +100,11 @@ PERMISSIONS.update({
 for _role in ("registrar", "doctor", "nurse", "cashier", "insurance_office", "auditor", "viewer", "clerk"):
     BUILT_IN_ROLES[_role] += ("masterdata.read",)
 BUILT_IN_ROLES["insurance_office"] += ("masterdata.upload",)
+# The clinic queues: who watches them (registration windows, queue screens as viewers), who calls.
+for _role, _queue_grants in {"registrar": ("queue.read",), "viewer": ("queue.read",),
+                             "doctor": ("queue.read", "queue.operate"), "nurse": ("queue.read", "queue.operate"),
+                             "clerk": ("queue.read", "queue.operate")}.items():
+    BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_queue_grants)
 
 
 class UnknownRole(ValueError):

@@ -24,6 +24,7 @@ from adapters.db.instances import SqlInstanceRegistry
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.patient_store import SqlPatientStore
 from adapters.field_cipher import AesGcmFieldCipher
+from adapters.db.queue_repository import SqlQueueEvents
 from adapters.db.request_ledger import SqlRequestLedger
 from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.pinyin import PinyinKeys
@@ -38,6 +39,7 @@ from domain.settlement import SettlementRules
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
+from ports.queues import QueueSignal
 from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
 from services.catalog_sync import CatalogSyncService, JournalWithoutBodies
@@ -47,6 +49,7 @@ from services.journal import JournalService
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.patients import PatientRegistry
 from services.platform_gateway import PlatformGateway
+from services.queues import ClinicQueues, QueueHub, QueueService
 from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
 from services.transactions import TransactionService
@@ -137,7 +140,9 @@ class Container(containers.DeclarativeContainer):
     session_factory = providers.Singleton(make_session_factory, engine)
     # one per process: within a request scope, the unit of work and the journal share a connection
     connections = providers.Singleton(Connections, session_factory)
-    uow = providers.Factory(SqlUnitOfWork, connections, clock)
+    # commits that wrote queue events wake this process's WatchQueue streams
+    queue_signal = providers.Singleton(QueueSignal)
+    uow = providers.Factory(SqlUnitOfWork, connections, clock, queue_signal=queue_signal)
     journal_store = providers.Singleton(SqlJournalStore, connections)
     msgids = providers.Singleton(SqlMsgIdAllocator, engine, clock=clock)
     ledger = providers.Singleton(SqlRequestLedger, connections)
@@ -190,6 +195,12 @@ class Container(containers.DeclarativeContainer):
     patient_store = providers.Singleton(SqlPatientStore, connections, field_cipher)
     patients = providers.Singleton(PatientRegistry, patient_store, clock,
                                    providers.Callable(lambda o: o.read_person, outpatient))
+    clinic_queues = providers.Singleton(ClinicQueues, providers.Callable(lambda s: s.queues.rules(), settings), clock)
+    queue_events = providers.Singleton(SqlQueueEvents, connections)
+    queue_hub = providers.Singleton(QueueHub, queue_events, queue_signal,
+                                    providers.Callable(lambda s: s.queues.poll_interval, settings),
+                                    scope=providers.Callable(lambda c: c.scope, connections))
+    queues = providers.Singleton(QueueService, uow.provider, clinic_queues, clock, queue_events, queue_hub)
     catalog_sync = providers.Singleton(
         CatalogSyncService, catalog_gateway, catalog_store, clock, catalogue,
         providers.Callable(lambda s: s.institution.fixmedins_code, settings),
@@ -264,6 +275,12 @@ class App:
     @property
     def patients(self) -> PatientRegistry:
         return self.container.patients()
+    def queues(self) -> QueueService:
+        return self.container.queues()
+
+    @property
+    def clinic_queues(self) -> ClinicQueues:
+        return self.container.clinic_queues()
 
     @property
     def ledger(self) -> RequestLedger:
@@ -296,7 +313,8 @@ class App:
                             request_scope=self.request_scope, ledger=self.ledger, clock=self.clock,
                             page_token_key=s.page_token_key.encode() or None, credentials=credentials,
                             access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses,
-                            hospital=(self.hospital_admin, self.hospital_directory), patients=self.patients)
+                            hospital=(self.hospital_admin, self.hospital_directory), patients=self.patients,
+                            queues=self.queues)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background
@@ -316,6 +334,7 @@ class App:
         with ExitStack() as later:  # run last first
             for step in (c.engine().dispose, c.routed().close, c.audit_trail().close, c.ledger().close):
                 later.callback(step)
+            later.callback(c.queue_hub().close)  # WatchQueue streams end before the database goes
             while self.running:
                 self.running.pop().stop()
             self.gateway.sign_out_all({o.code: o.operator() for o in self.settings.operators})

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from domain.encounters import OldRegistration, TransferRules
 from domain.institution import Institution
 from domain.operator import Operator
+from domain.queues import QueueRules
 from services.access import AccessPolicy
 
 
@@ -177,6 +178,23 @@ class HospitalSettings(BaseModel):
     # a change made by another server process is seen here within this many seconds (0: at every lookup)
     cache_check_every: float = Field(1.0, ge=0)
     poolarea_no: str = ""  # 统筹区 sent with 3401 for a department that names none; empty: from mdtrtarea_admvs
+class QueueSettings(BaseModel):
+    """The clinic queues' rules (HIS_QUEUES__...)."""
+
+    # priority rules, first served first: emergency, elderly, returning_with_results (one left out: no priority)
+    priority: list[str] = Field(default_factory=lambda: ["emergency", "elderly", "returning_with_results"])
+    elderly_age: int = Field(80, ge=0, le=150)
+    skip_places: int = Field(3, ge=0)  # a skipped patient goes back behind the next this many waiting
+    no_show_after_skips: int = Field(2, ge=0)  # the skip that makes this many marks NO_SHOW (0: never)
+    poll_interval: float = Field(0.5, gt=0, le=60)  # WatchQueue: seconds between reads for other processes' changes
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> QueueSettings:
+        self.rules()  # a misspelt rule is refused at start-up
+        return self
+
+    def rules(self) -> QueueRules:
+        return QueueRules(tuple(self.priority), self.elderly_age, self.skip_places, self.no_show_after_skips)
 
 
 class Settings(BaseSettings):
@@ -207,6 +225,7 @@ class Settings(BaseSettings):
     # a role named here is added, or replaces the built-in one of that name
     role_permissions: dict[str, list[str]] = Field(default_factory=dict)
     hospital: HospitalSettings = Field(default_factory=HospitalSettings)
+    queues: QueueSettings = Field(default_factory=QueueSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

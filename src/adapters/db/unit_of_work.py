@@ -8,9 +8,11 @@ from sqlalchemy import Connection, Engine
 from adapters.db.connections import Connections
 from adapters.db.encounter_store import SqlEncounterRepository
 from adapters.db.engine import statement_engine
+from adapters.db.queue_repository import SqlQueueRepository, publish
 from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
 from ports.clock import Clock, SystemClock
+from ports.queues import QueueSignal
 from ports.unit_of_work import UnitOfWork
 
 __all__ = ["SqlUnitOfWork", "is_conflict"]
@@ -22,6 +24,7 @@ class _Active(threading.local):
     visits: SqlVisitRepository | None = None
     persons: SqlPersonRepository | None = None
     encounters: SqlEncounterRepository | None = None
+    queues: SqlQueueRepository | None = None
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -34,10 +37,12 @@ class SqlUnitOfWork(UnitOfWork):
     handlers; nesting `with` on the same instance in one thread is refused.
     """
 
-    def __init__(self, engine: Engine | Connections, clock: Clock | None = None):
+    def __init__(self, engine: Engine | Connections, clock: Clock | None = None,
+                 queue_signal: QueueSignal | None = None):
         self._connections = engine if isinstance(engine, Connections) else Connections(statement_engine(engine))
         self._active = _Active()
         self._clock = clock or SystemClock()  # stamps a person's read time in the hospital's zone
+        self._queue_signal = queue_signal  # told which clinics' queue events a commit published
 
     @property
     def visits(self) -> SqlVisitRepository:
@@ -50,6 +55,8 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def encounters(self) -> SqlEncounterRepository:
         return self._require().encounters
+    def queues(self) -> SqlQueueRepository:
+        return self._require().queues
 
     def _require(self) -> _Active:
         active = self._active
@@ -66,6 +73,7 @@ class SqlUnitOfWork(UnitOfWork):
         active.visits = SqlVisitRepository(active.tx)
         active.persons = SqlPersonRepository(active.tx, self._clock.now)
         active.encounters = SqlEncounterRepository(active.tx)
+        active.queues = SqlQueueRepository(active.tx, self._clock.now)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -73,6 +81,7 @@ class SqlUnitOfWork(UnitOfWork):
         conn, visits, encounters = active.conn, active.visits, active.encounters
         active.conn = active.tx = active.visits = active.persons = None
         active.encounters = None
+        active.queues = None
         if conn is not None:
             visits.rolled_back()  # whatever was flushed and not committed is undone below
             encounters.rolled_back()
@@ -95,6 +104,7 @@ class SqlUnitOfWork(UnitOfWork):
             raise
         active.visits.committed()
         active.encounters.committed()
+        publish(self._queue_signal, active.queues.committed())
 
     def rollback(self) -> None:
         active = self._require()
@@ -103,3 +113,4 @@ class SqlUnitOfWork(UnitOfWork):
         active.visits.rolled_back()
         active.persons.rolled_back()
         active.encounters.rolled_back()
+        active.queues.rolled_back()

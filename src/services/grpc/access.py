@@ -17,8 +17,8 @@ from ports.clock import Clock
 from services import personal_data
 from services.access import AccessPolicy
 from services.grpc import errors
-from services.grpc.auth import PUBLIC_SERVICES, current_operator, refusing, service_of
-from services.grpc.interceptors import _PerMethod, method_descriptor, unary
+from services.grpc.auth import PUBLIC_SERVICES, closing, current_operator, refusing, service_of
+from services.grpc.interceptors import _PerMethod, is_unary_stream, method_descriptor, unary, unary_stream
 from services.grpc.permissions import FIELD_PERMISSIONS, METHOD_PERMISSIONS
 
 MAX_MESSAGE = 200  # characters of a failed call's status message kept in the trail
@@ -50,10 +50,11 @@ class AccessInterceptor(_PerMethod):
         if service_of(method) in PUBLIC_SERVICES:
             return handler  # health checks and reflection: open, and not worth a row each
         permission = self._methods.get(method, "")
-        if handler.unary_unary is None:  # no RPC of this API streams; one added later is refused until it is checked
+        streams = is_unary_stream(handler)
+        if handler.unary_unary is None and not streams:  # client streaming: none in this API, none unchecked
             return refusing(handler, errors.to_grpc_status(errors.permission_denied(
-                f"{method} is not served: streaming calls have no access check", permission, "")))
-        behavior, name = handler.unary_unary, method.rpartition("/")[2]
+                f"{method} is not served: client-streaming calls have no access check", permission, "")))
+        behavior, name = handler.unary_unary or handler.unary_stream, method.rpartition("/")[2]
         allowed = self._policy.roles_with(permission) if permission else frozenset()
         field, further = self._fields.get(method, ("", ""))
         further_allowed = self._policy.roles_with(further) if further else frozenset()
@@ -81,6 +82,9 @@ class AccessInterceptor(_PerMethod):
                 if audit is not None:
                     audit.record(op, at, context, request, None, "PERMISSION_DENIED", status.message)
                 context.abort_with_status(errors.to_grpc_status(status))
+            if streams:  # checked before the stream starts; recorded once, when it ends
+                return behavior(request, context) if audit is None else audit.stream(
+                    op, at, context, request, behavior)
             if audit is None:
                 return behavior(request, context)
             try:
@@ -92,7 +96,7 @@ class AccessInterceptor(_PerMethod):
                 raise
             audit.record(op, at, context, request, response, OK, "")
             return response
-        return unary(handler, call)
+        return unary_stream(handler, call) if streams else unary(handler, call)
 
 
 class _Events:
@@ -112,6 +116,26 @@ class _Events:
                                  and not f.is_repeated)  # a listing names many visits: none is recorded
         # a request_id's replay returns the first reply as it was serialized: read back only if needed
         self._parse = message_factory.GetMessageClass(response_type).FromString if self._reply_refs else None
+
+    def stream(self, op: Operator, at, context, request, behavior):
+        """A streaming call's responses, recorded as one event when the stream ends: OK when it ran
+        out, the status it ended with, or CANCELLED when the client left first."""
+        ended = "CANCELLED", ""
+        responses = None
+        try:
+            responses = iter(behavior(request, context))
+            yield from responses
+            ended = (OK, "") if context.is_active() else ("CANCELLED", "")
+        except BaseException as exc:
+            if not isinstance(exc, GeneratorExit):
+                code, details = context.code(), context.details()
+                message = details.decode("utf-8", "replace") if isinstance(details, bytes) else details or ""
+                ended = (code.name if code is not None else "UNKNOWN"), message
+            raise
+        finally:
+            if responses is not None:
+                closing(responses)
+            self.record(op, at, context, request, None, *ended)
 
     def record(self, op: Operator, at, context, request, response, outcome: str, message: str) -> None:
         refs = {}

@@ -84,8 +84,21 @@ class AuthInterceptor(grpc.ServerInterceptor):
 
 
 def _with_operator(handler, op: Operator):
-    # Bound around the behavior call: enough for unary responses (all this API has); a streaming
-    # response iterated after the call returns would not see the operator.
+    # Bound around the behavior call; for a streaming response, also around each step of its
+    # iteration (gRPC iterates it after the call returned, on the same worker thread).
+    if handler.unary_stream is not None and not handler.request_streaming:
+        streaming = handler.unary_stream
+
+        def stream(request, context):
+            reset = _operator.set(op)
+            try:
+                responses = iter(streaming(request, context))
+            finally:
+                _operator.reset(reset)
+            return _steps_as(op, responses)
+        return grpc.unary_stream_rpc_method_handler(stream, request_deserializer=handler.request_deserializer,
+                                                    response_serializer=handler.response_serializer)
+
     def bind(behavior):
         def call(*args):
             reset = _operator.set(op)
@@ -95,6 +108,28 @@ def _with_operator(handler, op: Operator):
                 _operator.reset(reset)
         return call
     return _replace_behavior(handler, bind)
+
+
+def _steps_as(op: Operator, responses):
+    try:
+        while True:
+            reset = _operator.set(op)
+            try:
+                response = next(responses)
+            except StopIteration:
+                return
+            finally:
+                _operator.reset(reset)
+            yield response
+    finally:
+        closing(responses)
+
+
+def closing(responses) -> None:
+    """Close a response iterator that was left early (the client went away): its own clean-up runs now."""
+    close = getattr(responses, "close", None)
+    if close is not None:
+        close()
 
 
 def _refusal(handler, message: str):

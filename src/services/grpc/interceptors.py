@@ -14,12 +14,14 @@ from google.protobuf import descriptor_pool
 from ports.unit_of_work import RequestScope
 from services import personal_data
 from services.grpc import errors
-from services.grpc.auth import AuthInterceptor
+from services.grpc.auth import AuthInterceptor, closing
 from services.grpc.request_guard import RequestGuard, safe_deserializer
 
 __all__ = ["AuthInterceptor", "ErrorInterceptor", "GuardInterceptor", "ScopeInterceptor", "map_errors"]
 
 log = logging.getLogger(__name__)
+
+_OUR_API = "/his."  # our services' methods; health and reflection stream with their own handling
 
 
 def map_errors(behavior, method: str = "?"):
@@ -32,18 +34,51 @@ def map_errors(behavior, method: str = "?"):
             try:
                 return behavior(request, context)
             except Exception as exc:  # noqa: BLE001 - the whole point: nothing escapes unmapped
-                if context.code() is not None:
-                    raise  # the handler already aborted with a status of its own choosing
-                status = errors.status_for(exc)
-                if status is None:
-                    incident = uuid.uuid4().hex[:12]
-                    log.exception("unexpected error in %s (incident %s)", method, incident)
-                    status = errors.internal(incident)
-                else:
-                    log.info("%s refused: %s", method, exc)
-                    status = errors.masked(status, keep=errors.request_values(request))
-                context.abort_with_status(errors.to_grpc_status(status))
+                _refuse(exc, request, context, method)
     return call
+
+
+def map_stream_errors(behavior, method: str = "?"):
+    """The same for a unary-stream behavior: what the call raises, and what the stream raises while
+    it is iterated (each step in a scope of personal values of its own), ends the call mapped."""
+    def call(request, context):
+        with personal_data.scope():
+            try:
+                responses = iter(behavior(request, context))
+            except Exception as exc:  # noqa: BLE001
+                _refuse(exc, request, context, method)
+        return _mapped_steps(responses, request, context, method)
+    return call
+
+
+def _mapped_steps(responses, request, context, method: str):
+    try:
+        while True:
+            with personal_data.scope():
+                try:
+                    response = next(responses)
+                except StopIteration:
+                    return
+                except Exception as exc:  # noqa: BLE001
+                    _refuse(exc, request, context, method)
+            yield response
+    finally:
+        closing(responses)
+
+
+def _refuse(exc: Exception, request, context, method: str) -> None:
+    """Abort the call with the status `exc` maps to (raises)."""
+    if context.code() is not None:
+        raise exc  # the handler already aborted with a status of its own choosing
+    status = errors.status_for(exc)
+    if status is None:
+        incident = uuid.uuid4().hex[:12]
+        log.error("unexpected error in %s (incident %s)", method, incident, exc_info=exc)
+        status = errors.internal(incident)
+    else:
+        log.info("%s refused: %s", method, exc)
+        status = errors.masked(status, keep=errors.request_values(request))
+    context.abort_with_status(errors.to_grpc_status(status))
 
 
 class _PerMethod(grpc.ServerInterceptor):
@@ -83,15 +118,29 @@ def unary(handler: grpc.RpcMethodHandler, behavior, deserializer=None, serialize
         response_serializer=serializer or handler.response_serializer)
 
 
+def unary_stream(handler: grpc.RpcMethodHandler, behavior, deserializer=None) -> grpc.RpcMethodHandler:
+    """`handler` (unary-stream) with another behavior (and, when given, request deserializer)."""
+    return grpc.unary_stream_rpc_method_handler(
+        behavior, request_deserializer=deserializer or handler.request_deserializer,
+        response_serializer=handler.response_serializer)
+
+
+def is_unary_stream(handler: grpc.RpcMethodHandler) -> bool:
+    return handler.unary_stream is not None and not handler.request_streaming
+
+
 class ErrorInterceptor(_PerMethod):
     def _wrap(self, handler, method):
+        if is_unary_stream(handler) and method.startswith(_OUR_API):
+            return unary_stream(handler, map_stream_errors(handler.unary_stream, method))
         if handler.unary_unary is None:
-            return handler  # streaming methods (health Watch, reflection) keep their own handling
+            return handler  # other streaming methods (health Watch, reflection) keep their own handling
         return unary(handler, map_errors(handler.unary_unary, method))
 
 
 class ScopeInterceptor(_PerMethod):
-    """Runs each unary call inside a request scope (ports.unit_of_work.RequestScope)."""
+    """Runs each unary call inside a request scope (ports.unit_of_work.RequestScope). Streaming
+    calls run without one: a scope keeps a connection, and a stream may last hours."""
 
     def __init__(self, scope: RequestScope):
         super().__init__()
@@ -117,9 +166,17 @@ class GuardInterceptor(_PerMethod):
         self._guard = guard
 
     def _wrap(self, handler, method):
+        check = self._guard.check
+        if is_unary_stream(handler) and method.startswith(_OUR_API):
+            streaming = handler.unary_stream
+
+            def stream(request, context):
+                check(request)  # before the stream starts: refused input opens nothing
+                return streaming(request, context)
+            return unary_stream(handler, stream, deserializer=safe_deserializer(handler.request_deserializer))
         if handler.unary_unary is None:
             return handler
-        behavior, check = handler.unary_unary, self._guard.check
+        behavior = handler.unary_unary
 
         def call(request, context):
             check(request)

@@ -13,6 +13,7 @@ _DOCTOR_STATION = "/his.v1.DoctorStationService/"
 _REGISTRATION = "/his.v1.RegistrationService/"
 _ADMIN = "/his.v1.AdminService/"
 _PATIENT = "/his.v1.PatientService/"
+_QUEUE = "/his.v1.QueueService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -59,6 +60,14 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _PATIENT + "MergePatients": "patient.merge",
     _PATIENT + "ReadInsurance": "patient.register",
     _PATIENT + "GetPatientHistory": "patient.read",
+    _QUEUE + "GetQueue": "queue.read",
+    _QUEUE + "WatchQueue": "queue.read",
+    _QUEUE + "CallNext": "queue.operate",
+    _QUEUE + "Recall": "queue.operate",
+    _QUEUE + "Skip": "queue.operate",
+    _QUEUE + "StartConsultation": "queue.operate",
+    _QUEUE + "FinishConsultation": "queue.operate",
+    _QUEUE + "MarkNoShow": "queue.operate",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:

@@ -19,6 +19,7 @@ from his.v1 import (audit_pb2, audit_pb2_grpc, doctor_station_pb2, doctor_statio
                     journal_pb2_grpc, outpatient_pb2, outpatient_pb2_grpc, platform_pb2, platform_pb2_grpc)
 from his.v1 import registration_pb2, registration_pb2_grpc
 from his.v1 import patients_pb2, patients_pb2_grpc
+from his.v1 import queues_pb2, queues_pb2_grpc
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
@@ -27,6 +28,7 @@ from ports.unit_of_work import RequestScope
 from services.access import AccessPolicy
 from services.diagnoses import DiagnosisSearchService
 from services.patients import PatientRegistry
+from services.queues import QueueService
 from services.grpc import mappers
 from services.grpc.access import AccessInterceptor
 from services.grpc.audit_servicer import AuditServicer
@@ -41,6 +43,7 @@ from services.grpc.patient_servicer import PatientServicer
 from services.grpc.page_tokens import PageTokens
 from services.grpc.platform_servicer import PlatformServicer
 from services.grpc.registration_servicer import RegistrationServicer
+from services.grpc.queue_servicer import QueueServicer
 from services.grpc.request_guard import RequestGuard
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,7 @@ DOCTOR_STATION_SERVICE_NAME = doctor_station_pb2.DESCRIPTOR.services_by_name["Do
 REGISTRATION_SERVICE_NAME = registration_pb2.DESCRIPTOR.services_by_name["RegistrationService"].full_name
 ADMIN_SERVICE_NAME = admin_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name
 PATIENT_SERVICE_NAME = patients_pb2.DESCRIPTOR.services_by_name["PatientService"].full_name
+QUEUE_SERVICE_NAME = queues_pb2.DESCRIPTOR.services_by_name["QueueService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -68,6 +72,7 @@ class AddressUnavailable(RuntimeError):
 class _Served:
     health: health.HealthServicer  # so shutdown can report NOT_SERVING before it stops accepting
     address: str                   # the bound address, for the log
+    on_shutdown: tuple = ()        # run before the server stops: streams end cleanly instead of being cut
 
 
 _SERVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -80,7 +85,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  clock: Clock | None = None, page_token_key: bytes | None = None,
                  access: AccessPolicy | None = None, audit: AuditTrail | None = None,
                  diagnoses: DiagnosisSearchService | None = None,
-                 encounters=None, hospital=None, patients: PatientRegistry | None = None) -> tuple[grpc.Server, int]:
+                 encounters=None, hospital=None, patients: PatientRegistry | None = None,
+                 queues: QueueService | None = None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -96,7 +102,9 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     served as his.v1.DoctorStationService when given; `encounters`: an EncounterService, served as
     his.v1.RegistrationService when given; `hospital`: (HospitalAdmin, HospitalDirectory),
     served as his.v1.AdminService when given; `patients`: the patient index, served as
-    his.v1.PatientService when given. Raises AddressUnavailable when the
+    his.v1.PatientService when given; `queues`: the clinic queues, served as
+    his.v1.QueueService (each WatchQueue stream holds a worker thread while open: size max_workers
+    for the screens and stations). Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
@@ -140,6 +148,9 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         patients_pb2_grpc.add_PatientServiceServicer_to_server(
             PatientServicer(patients, access, zone, page_tokens), server)
         names = (*names, PATIENT_SERVICE_NAME)
+    if queues is not None:
+        queues_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(queues), server)
+        names = (*names, QUEUE_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):
@@ -156,7 +167,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         raise AddressUnavailable(f"cannot listen on {address}: the port is in use (another server?) "
                                  "or the address is not available here")
     host, _, requested = address.rpartition(":")
-    _SERVED[server] = _Served(checker, f"{host}:{port}" if requested == "0" else address)
+    _SERVED[server] = _Served(checker, f"{host}:{port}" if requested == "0" else address,
+                              (queues.close,) if queues is not None else ())
     return server, port
 
 
@@ -179,6 +191,8 @@ def serve_until_signalled(server: grpc.Server, on_stop: Callable[[], None] | Non
         log.info("signal received: stopping gRPC server%s (grace %ss)", where, grace)
         if served is not None:
             served.health.enter_graceful_shutdown()
+            for step in served.on_shutdown:
+                step()
         server.stop(grace).wait()
         log.info("gRPC server%s stopped", where)
     finally:
