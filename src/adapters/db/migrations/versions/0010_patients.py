@@ -1,7 +1,7 @@
 """The patient index: patients, their identifiers (sealed, with keyed digests) and revisions.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Created: 2026-12-07
 
 Frozen on purpose, like 0001: no application imports.

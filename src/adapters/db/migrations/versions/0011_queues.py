@@ -1,7 +1,7 @@
 """Clinic queues: entries, their events (gap-free seq per clinic and day) and the per-clinic clocks.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Created: 2026-12-07
 
 Frozen on purpose, like 0001: no application imports.

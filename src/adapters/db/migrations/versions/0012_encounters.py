@@ -2,7 +2,7 @@
 diagnoses, and the per-day receipt counters.
 
 Revision ID: 0012
-Revises: 0008 (the integrator re-chains the doctor-station migrations at merge)
+Revises: 0011
 Created: 2026-12-07
 
 Frozen on purpose, like 0001: no application imports.
