@@ -92,10 +92,9 @@ class EncounterService:
         leg = Leg(seq=1, clinic_code=place.clinic.code, dept_code=place.dept.code, doctor_code=cmd.doctor_code,
                   queue_entry_id="", state=LegState.ACTIVE, started_at=now)
         encounter.legs.append(leg)
-        encounter.charges = [Charge(line_no=n, item_code=f.item_code, item_name=f.item_name,
-                                    national_code=f.national_code, unit_price=f.unit_price, quantity=f.quantity,
-                                    amount=money(f.amount), leg_seq=1, added_at=now, registration_fee=True)
-                             for n, f in enumerate(fee, 1)]
+        encounter.charges = [Charge.priced(f, 1, now, registration_fee=True) for f in fee]
+        for n, charge in enumerate(encounter.charges, 1):
+            charge.line_no, charge.amount = n, money(charge.amount)
         flags = PriorityFlags(emergency=reg_type is RegistrationType.EMERGENCY, age=patient.age_on(now.date()),
                               returning_with_results=cmd.returning_with_results)
         if not encounter.insured:
@@ -187,10 +186,7 @@ class EncounterService:
 
         def add(encounter: Encounter, _uow) -> None:
             leg = encounter.current_leg()
-            encounter.add_charges([Charge(line_no=0, item_code=c.item_code, item_name=c.item_name,
-                                          national_code=c.national_code, unit_price=c.unit_price,
-                                          quantity=c.quantity, amount=c.amount, leg_seq=leg.seq, added_at=now)
-                                   for c in lines])
+            encounter.add_charges([Charge.priced(c, leg.seq, now) for c in lines])
         return self._apply(encounter_id, add)
 
     def pay(self, op: Operator, cmd: PayEncounter) -> Payment:

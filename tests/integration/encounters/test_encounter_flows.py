@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import DOCTOR, OP
+from encounterkit import DOCTOR, OP
 
 from domain.encounters import EncounterState, LegState, OldRegistration
 from domain.errors import IllegalTransition, ValidationFailed
