@@ -107,6 +107,14 @@ class Charge:
     registration_fee: bool = False
     payment_id: str = ""  # the payment that covered it; "" while unpaid
 
+    @classmethod
+    def priced(cls, line, leg_seq: int, at: datetime, registration_fee: bool = False) -> Charge:
+        """A charge of a priced line (the directory's FeeLine, or a line a caller gives: item_code,
+        item_name, national_code, unit_price, quantity, amount); numbered when added."""
+        return cls(line_no=0, item_code=line.item_code, item_name=line.item_name, national_code=line.national_code,
+                   unit_price=line.unit_price, quantity=line.quantity, amount=line.amount, leg_seq=leg_seq,
+                   added_at=at, registration_fee=registration_fee)
+
     def violations(self, where: str) -> list[FieldViolation]:
         found = []
         if not self.item_code:

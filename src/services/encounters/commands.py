@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from domain.encounters import Encounter, Leg, Transfer
+from domain.hospital import FeeLine
 from domain.settlement import Settlement
 
 
@@ -23,14 +24,8 @@ class RegisterEncounter:
     returning_with_results: bool = False  # 回诊: back with test results (a priority rule of the queue)
 
 
-@dataclass(frozen=True)
-class ChargeInput:
-    item_code: str
-    item_name: str
-    national_code: str
-    unit_price: Decimal
-    quantity: Decimal
-    amount: Decimal
+# A line added to an encounter is priced like the directory's fee lines: item, national code, price.
+ChargeInput = FeeLine
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from domain.operator import Operator
 from domain.patients import Patient
 from domain.queues import PriorityFlags, QueueKey, QueueState
 from domain.text import excerpt
-from domain.visit import VisitState
+from domain.settlement import SettlementState
+from domain.visit import FeeState, VisitState
 from ports.clock import Clock
 from ports.encounters import EncounterCursor
 from ports.unit_of_work import UnitOfWork
@@ -92,10 +93,9 @@ class EncounterService:
         leg = Leg(seq=1, clinic_code=place.clinic.code, dept_code=place.dept.code, doctor_code=cmd.doctor_code,
                   queue_entry_id="", state=LegState.ACTIVE, started_at=now)
         encounter.legs.append(leg)
-        encounter.charges = [Charge(line_no=n, item_code=f.item_code, item_name=f.item_name,
-                                    national_code=f.national_code, unit_price=f.unit_price, quantity=f.quantity,
-                                    amount=money(f.amount), leg_seq=1, added_at=now, registration_fee=True)
-                             for n, f in enumerate(fee, 1)]
+        encounter.charges = [Charge.priced(f, 1, now, registration_fee=True) for f in fee]
+        for n, charge in enumerate(encounter.charges, 1):
+            charge.line_no, charge.amount = n, money(charge.amount)
         flags = PriorityFlags(emergency=reg_type is RegistrationType.EMERGENCY, age=patient.age_on(now.date()),
                               returning_with_results=cmd.returning_with_results)
         if not encounter.insured:
@@ -187,10 +187,7 @@ class EncounterService:
 
         def add(encounter: Encounter, _uow) -> None:
             leg = encounter.current_leg()
-            encounter.add_charges([Charge(line_no=0, item_code=c.item_code, item_name=c.item_name,
-                                          national_code=c.national_code, unit_price=c.unit_price,
-                                          quantity=c.quantity, amount=c.amount, leg_seq=leg.seq, added_at=now)
-                                   for c in lines])
+            encounter.add_charges([Charge.priced(c, leg.seq, now) for c in lines])
         return self._apply(encounter_id, add)
 
     def pay(self, op: Operator, cmd: PayEncounter) -> Payment:
@@ -211,10 +208,27 @@ class EncounterService:
 
     def _pay_insured(self, op: Operator, cmd: PayEncounter, method: PaymentMethod, encounter: Encounter) -> Payment:
         due = encounter.unpaid()
-        leg = encounter.current_leg()
-        place = self._place_of(leg)
-        chrg_bchno = uuid.uuid4().hex[:20].upper()
-        self.outpatient.upload_fees(op, encounter.visit_id, yb.fee_items(due, chrg_bchno, place.dept, place.doctor))
+        visit = self.outpatient.get_visit(encounter.visit_id)
+        recorded = {p.chrg_bchno for p in encounter.payments}
+        chrg_bchno = ""
+        for batch in dict.fromkeys(f.chrg_bchno for f in visit.fees if f.chrg_bchno not in recorded):
+            lines = _lines_of(visit, batch)
+            settled = next((s for s in visit.settlements if s.chrg_bchno == batch
+                            and s.state is SettlementState.ACTIVE), None)
+            if settled is not None:  # settled on an earlier call whose recording was lost: recorded now, not paid twice
+                cash = money(settled.psn_cash_pay or ZERO)
+                return self._record_payment(op, cmd, method, lines, money((settled.medfee_sumamt or ZERO) - cash),
+                                            settled.setl_id or "", batch, cash)
+            if visit.batch_state(batch) is FeeState.UPLOADED:
+                if lines == [c.line_no for c in due] and not chrg_bchno:
+                    chrg_bchno = batch  # uploaded before, never settled: the same lines, settled now
+                else:
+                    self.outpatient.cancel_fees(op, encounter.visit_id, batch)
+        if not chrg_bchno:
+            place = self._place_of(encounter.current_leg())
+            chrg_bchno = uuid.uuid4().hex[:20].upper()
+            self.outpatient.upload_fees(op, encounter.visit_id,
+                                        yb.fee_items(due, chrg_bchno, place.dept, place.doctor))
         preview = self.outpatient.pre_settle(op, encounter.visit_id, chrg_bchno, cmd.acct_used,
                                              self.config.psn_setlway)
         cash = money(preview.psn_cash_pay or ZERO)
@@ -318,6 +332,9 @@ class EncounterService:
         now = self.clock.now()
         why_new = self.config.transfer.new_registration_reason(encounter, cmd.med_type, now.date(),
                                                                place.clinic.registers_separately)
+        old_state = self.outpatient.get_visit(encounter.visit_id).state if encounter.insured else None
+        if old_state is not None and old_state is not VisitState.REGISTERED and not why_new:
+            why_new = f"the registration in force is {old_state.value}: its visit information cannot change"
         seq = len(encounter.legs) + 1
         leg = Leg(seq=seq, clinic_code=place.clinic.code, dept_code=place.dept.code, doctor_code=cmd.to_doctor_code,
                   queue_entry_id="", state=LegState.ACTIVE, started_at=now, visit_id=encounter.visit_id,
@@ -337,7 +354,9 @@ class EncounterService:
             new_visit_id = visit.id
             _link(encounter, leg, visit.id, visit.mdtrt_id)
             transfer.new_registration, transfer.old_visit_id = True, sending.visit_id
-            transfer.old_registration = self.config.transfer.old_registration
+            # a settled registration stays whatever the rule says: its settlement is undone by 2208, not here
+            transfer.old_registration = (self.config.transfer.old_registration if old_state is VisitState.REGISTERED
+                                         else OldRegistration.KEPT)
 
         def move(e: Encounter, uow: UnitOfWork) -> None:
             current = e.current_leg()
@@ -563,6 +582,12 @@ class EncounterService:
         except Exception as exc:  # noqa: BLE001 - the first failure is the one the caller hears of
             log.error("registration %s made for a change that failed could not be cancelled: %s", visit_id,
                       excerpt(exc, 200))
+
+
+def _lines_of(visit, chrg_bchno: str) -> list[int]:
+    """The encounter's line numbers a 2204 batch carried (its rows are numbered batch-line)."""
+    return sorted(int(f.feedetl_sn.rpartition("-")[2]) for f in visit.batch(chrg_bchno)
+                  if f.feedetl_sn.startswith(chrg_bchno + "-") and f.feedetl_sn.rpartition("-")[2].isdigit())
 
 
 def _link(encounter: Encounter, leg: Leg, visit_id: str, mdtrt_id: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import DOCTOR, OP
+from encounterkit import DOCTOR, OP
 
 from domain.encounters import EncounterState, LegState, OldRegistration
 from domain.errors import IllegalTransition, ValidationFailed
@@ -145,3 +145,28 @@ def test_bad_input_names_the_fields_and_stores_nothing(world):
     assert err.value.violations[0].field == "doctor_code"  # 2201A names its doctor
     assert world.service.history(world.self_pay.id).records == []
     assert world.service.history(world.insured.id).records == []
+
+
+def test_after_the_registration_fee_was_settled_a_transfer_registers_anew_and_keeps_the_settled_one(world):
+    e = world.register_insured()
+    paid = world.service.pay(OP, PayEncounter(e.id, "CASH"))
+    moved = world.service.transfer(DOCTOR, TransferEncounter(e.id, "XNK-1", "会诊", to_doctor_code="D002"))
+    transfer = moved.transfers[0]
+    assert transfer.new_registration and transfer.old_registration is OldRegistration.KEPT
+    assert world.app.outpatient.get_visit(e.visit_id).state is VisitState.SETTLED
+    assert moved.mdtrt_id != e.mdtrt_id and paid.setl_id
+
+
+def test_a_settlement_whose_recording_was_lost_is_recorded_not_paid_twice(world, simulator):
+    from services.encounters import insurance_translation as yb
+
+    e = world.register_insured()
+    # as if PayEncounter had settled and then failed to record: the batch is on the visit, not on the encounter
+    batch = "LOSTRECORDING0000001"
+    dept, doctor = world.directory.department("NK"), world.directory.staff("D001")
+    world.app.outpatient.upload_fees(OP, e.visit_id, yb.fee_items(e.charges, batch, dept, doctor))
+    _visit, settlement = world.app.outpatient.settle(OP, e.visit_id, batch)
+    paid = world.service.pay(OP, PayEncounter(e.id, "CASH"))
+    assert paid.setl_id == settlement.setl_id and paid.chrg_bchno == batch
+    assert ok_codes(world.app, e.visit_id).count("2207") == 1
+    assert world.service.get(e.id).outstanding() == Decimal("0.00")
