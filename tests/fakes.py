@@ -231,6 +231,8 @@ class _Encounters(EncounterRepository):
 
 def _same(a, b) -> bool:
     return replace(a, version=0) == replace(b, version=0)
+
+
 class _Queues(QueueRepository):
     """Entries and events kept aside until the unit of work commits them (with the version check)."""
 

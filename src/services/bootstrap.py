@@ -44,6 +44,7 @@ from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
 from services.catalog_sync import CatalogSyncService, JournalWithoutBodies
 from services.diagnoses import DiagnosisSearchService
+from services.encounters import EncounterConfig, EncounterService
 from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
 from services.journal import JournalService
 from services.outpatient import OutpatientConfig, OutpatientService
@@ -212,6 +213,10 @@ class Container(containers.DeclarativeContainer):
     hospital_admin = providers.Singleton(
         HospitalAdmin, hospital_store, hospital_directory, clock, gateway,
         providers.Callable(lambda s: s.hospital.poolarea_no or s.institution.mdtrtarea_admvs[:4] + "00", settings))
+    # encounters: registration, charges, payments, 门诊流转, over the other contexts' public APIs
+    encounters = providers.Singleton(
+        EncounterService, uow.provider, outpatient, hospital_directory, patients, clinic_queues, clock,
+        providers.Callable(lambda s: EncounterConfig(transfer=s.encounters.transfer.rules()), settings))
 
 
 @dataclass
@@ -275,12 +280,18 @@ class App:
     @property
     def patients(self) -> PatientRegistry:
         return self.container.patients()
+
+    @property
     def queues(self) -> QueueService:
         return self.container.queues()
 
     @property
     def clinic_queues(self) -> ClinicQueues:
         return self.container.clinic_queues()
+
+    @property
+    def encounters(self) -> EncounterService:
+        return self.container.encounters()
 
     @property
     def ledger(self) -> RequestLedger:
@@ -314,7 +325,7 @@ class App:
                             page_token_key=s.page_token_key.encode() or None, credentials=credentials,
                             access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses,
                             hospital=(self.hospital_admin, self.hospital_directory), patients=self.patients,
-                            queues=self.queues)
+                            queues=self.queues, encounters=self.encounters)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

@@ -134,6 +134,8 @@ class TransferSettings(BaseModel):
 
 class EncounterSettings(BaseModel):
     transfer: TransferSettings = Field(default_factory=TransferSettings)
+
+
 class PatientSettings(BaseModel):
     """The patient index. `data_key`: Base64 of 32 random bytes (`python -c "import os, base64;
     print(base64.b64encode(os.urandom(32)).decode())"`); identity numbers, phones and addresses are
@@ -178,6 +180,8 @@ class HospitalSettings(BaseModel):
     # a change made by another server process is seen here within this many seconds (0: at every lookup)
     cache_check_every: float = Field(1.0, ge=0)
     poolarea_no: str = ""  # 统筹区 sent with 3401 for a department that names none; empty: from mdtrtarea_admvs
+
+
 class QueueSettings(BaseModel):
     """The clinic queues' rules (HIS_QUEUES__...)."""
 

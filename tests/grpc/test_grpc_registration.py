@@ -14,6 +14,7 @@ from grpc_status import rpc_status
 from adapters.yb_sim.demo_data import demo_persons
 from adapters.yb_sim.platform import SimulatorPlatform
 from domain.queues import QueueState
+from his.v1 import admin_pb2 as admin_pb
 from his.v1 import registration_pb2 as pb
 from his.v1 import registration_pb2_grpc
 from ports.audit import AuditFilter
@@ -74,7 +75,7 @@ def self_pay(station) -> str:
 
 def register(station, patient_id: str, role: str = "registrar", **more) -> pb.Encounter:
     request = {"patient_id": patient_id, "clinic_code": "NK-1", "doctor_code": "D001",
-               "reg_type": pb.REGISTRATION_TYPE_ORDINARY, "coverage": pb.COVERAGE_SELF_PAY, **more}
+               "reg_type": admin_pb.REGISTRATION_TYPE_ORDINARY, "coverage": pb.COVERAGE_SELF_PAY, **more}
     return station.call("RegisterEncounter", role, **request).encounter
 
 
@@ -131,7 +132,7 @@ def test_insured_transfer_keeps_the_mdtrt_id_and_undo_brings_the_patient_back(st
 def test_bad_input_gets_clear_errors_and_changes_nothing(station):
     patient = self_pay(station)
     assert bad_fields(station.refused("RegisterEncounter", patient_id=patient, clinic_code="NOPE",
-                                      reg_type=pb.REGISTRATION_TYPE_ORDINARY,
+                                      reg_type=admin_pb.REGISTRATION_TYPE_ORDINARY,
                                       coverage=pb.COVERAGE_SELF_PAY)) == ["clinic_code"]
     assert bad_fields(station.refused("RegisterEncounter", patient_id=patient, clinic_code="NK-1")) == [
         "reg_type", "coverage"]

@@ -55,6 +55,8 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def encounters(self) -> SqlEncounterRepository:
         return self._require().encounters
+
+    @property
     def queues(self) -> SqlQueueRepository:
         return self._require().queues
 

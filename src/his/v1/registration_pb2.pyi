@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from his.v1 import admin_pb2 as _admin_pb2
 from his.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -10,13 +11,6 @@ from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
-
-class RegistrationType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    REGISTRATION_TYPE_UNSPECIFIED: _ClassVar[RegistrationType]
-    REGISTRATION_TYPE_ORDINARY: _ClassVar[RegistrationType]
-    REGISTRATION_TYPE_EXPERT: _ClassVar[RegistrationType]
-    REGISTRATION_TYPE_EMERGENCY: _ClassVar[RegistrationType]
 
 class Coverage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -56,10 +50,6 @@ class OldRegistration(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     OLD_REGISTRATION_NONE: _ClassVar[OldRegistration]
     OLD_REGISTRATION_CANCELLED: _ClassVar[OldRegistration]
     OLD_REGISTRATION_KEPT: _ClassVar[OldRegistration]
-REGISTRATION_TYPE_UNSPECIFIED: RegistrationType
-REGISTRATION_TYPE_ORDINARY: RegistrationType
-REGISTRATION_TYPE_EXPERT: RegistrationType
-REGISTRATION_TYPE_EMERGENCY: RegistrationType
 COVERAGE_UNSPECIFIED: Coverage
 COVERAGE_SELF_PAY: Coverage
 COVERAGE_INSURED: Coverage
@@ -246,7 +236,7 @@ class Encounter(_message.Message):
     day: str
     registered_at: _timestamp_pb2.Timestamp
     registered_by: str
-    reg_type: RegistrationType
+    reg_type: _admin_pb2.RegistrationType
     coverage: Coverage
     state: EncounterState
     psn_no: str
@@ -266,7 +256,7 @@ class Encounter(_message.Message):
     total_paid: str
     outstanding: str
     version: int
-    def __init__(self, id: _Optional[str] = ..., patient_id: _Optional[str] = ..., day: _Optional[str] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_by: _Optional[str] = ..., reg_type: _Optional[_Union[RegistrationType, str]] = ..., coverage: _Optional[_Union[Coverage, str]] = ..., state: _Optional[_Union[EncounterState, str]] = ..., psn_no: _Optional[str] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., mdtrt_cert_type: _Optional[str] = ..., visit_id: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., ipt_otp_no: _Optional[str] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legs: _Optional[_Iterable[_Union[Leg, _Mapping]]] = ..., transfers: _Optional[_Iterable[_Union[Transfer, _Mapping]]] = ..., charges: _Optional[_Iterable[_Union[Charge, _Mapping]]] = ..., payments: _Optional[_Iterable[_Union[Payment, _Mapping]]] = ..., diagnoses: _Optional[_Iterable[_Union[EncounterDiagnosis, _Mapping]]] = ..., total_charged: _Optional[str] = ..., total_paid: _Optional[str] = ..., outstanding: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., patient_id: _Optional[str] = ..., day: _Optional[str] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registered_by: _Optional[str] = ..., reg_type: _Optional[_Union[_admin_pb2.RegistrationType, str]] = ..., coverage: _Optional[_Union[Coverage, str]] = ..., state: _Optional[_Union[EncounterState, str]] = ..., psn_no: _Optional[str] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., mdtrt_cert_type: _Optional[str] = ..., visit_id: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., ipt_otp_no: _Optional[str] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legs: _Optional[_Iterable[_Union[Leg, _Mapping]]] = ..., transfers: _Optional[_Iterable[_Union[Transfer, _Mapping]]] = ..., charges: _Optional[_Iterable[_Union[Charge, _Mapping]]] = ..., payments: _Optional[_Iterable[_Union[Payment, _Mapping]]] = ..., diagnoses: _Optional[_Iterable[_Union[EncounterDiagnosis, _Mapping]]] = ..., total_charged: _Optional[str] = ..., total_paid: _Optional[str] = ..., outstanding: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
 
 class RegisterEncounterRequest(_message.Message):
     __slots__ = ("patient_id", "clinic_code", "doctor_code", "reg_type", "coverage", "insutype", "med_type", "mdtrt_cert_type", "mdtrt_cert_no", "returning_with_results", "request_id")
@@ -284,7 +274,7 @@ class RegisterEncounterRequest(_message.Message):
     patient_id: str
     clinic_code: str
     doctor_code: str
-    reg_type: RegistrationType
+    reg_type: _admin_pb2.RegistrationType
     coverage: Coverage
     insutype: str
     med_type: str
@@ -292,7 +282,7 @@ class RegisterEncounterRequest(_message.Message):
     mdtrt_cert_no: str
     returning_with_results: bool
     request_id: str
-    def __init__(self, patient_id: _Optional[str] = ..., clinic_code: _Optional[str] = ..., doctor_code: _Optional[str] = ..., reg_type: _Optional[_Union[RegistrationType, str]] = ..., coverage: _Optional[_Union[Coverage, str]] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., mdtrt_cert_type: _Optional[str] = ..., mdtrt_cert_no: _Optional[str] = ..., returning_with_results: _Optional[bool] = ..., request_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, patient_id: _Optional[str] = ..., clinic_code: _Optional[str] = ..., doctor_code: _Optional[str] = ..., reg_type: _Optional[_Union[_admin_pb2.RegistrationType, str]] = ..., coverage: _Optional[_Union[Coverage, str]] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., mdtrt_cert_type: _Optional[str] = ..., mdtrt_cert_no: _Optional[str] = ..., returning_with_results: _Optional[bool] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class RegisterEncounterResponse(_message.Message):
     __slots__ = ("encounter",)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from domain.encounters import Encounter, Leg, Payment, Transfer
 from domain.errors import FieldViolation, ValidationFailed
+from his.v1 import admin_pb2 as admin_pb
 from his.v1 import registration_pb2 as pb
 from his.v1 import registration_pb2_grpc
 from services.encounters import (ChargeInput, DiagnosisInput, EncounterService, PayEncounter, RefundPayment,
@@ -42,7 +43,7 @@ class RegistrationServicer(registration_pb2_grpc.RegistrationServiceServicer):
     def RegisterEncounter(self, request, context):
         violations = [FieldViolation(name, "is required") for name in ("patient_id", "clinic_code")
                       if not getattr(request, name)]
-        reg_type = _named(pb.RegistrationType, "REGISTRATION_TYPE", request.reg_type, "reg_type", violations)
+        reg_type = _named(admin_pb.RegistrationType, "REGISTRATION_TYPE", request.reg_type, "reg_type", violations)
         coverage = _named(pb.Coverage, "COVERAGE", request.coverage, "coverage", violations)
         if violations:
             raise ValidationFailed(violations)
@@ -167,7 +168,7 @@ class RegistrationServicer(registration_pb2_grpc.RegistrationServiceServicer):
         z = self.zone
         msg = pb.Encounter(
             id=e.id, patient_id=e.patient_id, day=e.day.isoformat(), registered_by=e.registered_by,
-            reg_type=pb.RegistrationType.Value(f"REGISTRATION_TYPE_{e.reg_type}"),
+            reg_type=admin_pb.RegistrationType.Value(f"REGISTRATION_TYPE_{e.reg_type}"),
             coverage=pb.Coverage.Value(f"COVERAGE_{e.coverage.value}"),
             state=pb.EncounterState.Value(f"ENCOUNTER_STATE_{e.state.value}"), psn_no=e.psn_no,
             insutype=e.insutype, med_type=e.med_type, mdtrt_cert_type=e.mdtrt_cert_type, visit_id=e.visit_id,
