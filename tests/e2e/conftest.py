@@ -35,19 +35,21 @@ def stack(database_url):
 def start_stack(database_url):
     """start_stack(simulator=None, read_timeout=1.0): a context manager running the whole stack (around
     that simulator), for a test that must see it torn down too."""
-    return lambda simulator=None, read_timeout=1.0: running_stack(database_url, simulator, read_timeout)
+    return lambda simulator=None, read_timeout=1.0, **settings: running_stack(database_url, simulator, read_timeout,
+                                                                              **settings)
 
 
 @contextmanager
 def running_stack(database_url: str, simulator: SimulatorPlatform | None = None,
-                  read_timeout: float = 1.0) -> Iterator[Stack]:
-    """The whole stack, torn down (signed out, closed) when the block ends."""
+                  read_timeout: float = 1.0, **more) -> Iterator[Stack]:
+    """The whole stack, torn down (signed out, closed) when the block ends; `more`: further
+    Settings (operators, encounters ...)."""
     simulator = simulator or SimulatorPlatform()
     front = SimulatorHttpFront(simulator, paasid="e2e", token="e2e-secret")
     front.start()
     settings = Settings(database_url=database_url, platform=PlatformSettings(
         kind="http", url=front.url, paasid="e2e", token="e2e-secret", read_timeout=read_timeout, connect_timeout=1.0,
-        in_flight_margin=0.0))  # these faults commit before the reply is lost: nothing arrives later
+        in_flight_margin=0.0), **more)  # these faults commit before the reply is lost: nothing arrives later
     app = bootstrap(settings)
     server, port = app.server(address="127.0.0.1:0", max_workers=8)
     server.start()
