@@ -103,6 +103,9 @@ class Visit:
     mdtrt_id: str = ""
     state: VisitState = VisitState.REGISTERED
     settling_batch: str = ""
+    # when the 2207 claim was taken (hospital time): a journaled 2207 older than it belongs to an
+    # earlier claim and says nothing about this one
+    settling_since: datetime | None = None
     diagnoses: list[Diagnosis] = field(default_factory=list)
     fees: list[FeeItem] = field(default_factory=list)
     settlements: list[Settlement] = field(default_factory=list)
@@ -160,13 +163,13 @@ class Visit:
             row.state = FeeState.CANCELLED
 
     # ---- settlement ---------------------------------------------------------------------
-    def begin_settlement(self, chrg_bchno: str) -> None:
-        """Claim the visit for one 2207; the version bump makes a second claim lose."""
+    def begin_settlement(self, chrg_bchno: str, at: datetime | None = None) -> None:
+        """Claim the visit for one 2207 at `at`; the version bump makes a second claim lose."""
         self._require(VisitState.REGISTERED, doing="settle")
         if self.batch_state(chrg_bchno) is not FeeState.UPLOADED:
             raise IllegalTransition(f"batch {excerpt(chrg_bchno)} of visit {self.id} has no unsettled fees")
         self.state = VisitState.SETTLING
-        self.settling_batch = chrg_bchno
+        self.settling_batch, self.settling_since = chrg_bchno, at
 
     def complete_settlement(self, settlement: Settlement) -> None:
         self._require(VisitState.SETTLING, doing="complete a settlement")
@@ -174,13 +177,13 @@ class Visit:
             row.state = FeeState.SETTLED
         self.settlements.append(settlement)
         self.state = VisitState.SETTLED
-        self.settling_batch = ""
+        self.settling_batch, self.settling_since = "", None
 
     def abandon_settlement(self) -> None:
         """The 2207 did not take effect (refused, never sent, or reversed by 2601)."""
         self._require(VisitState.SETTLING, doing="abandon a settlement")
         self.state = VisitState.REGISTERED
-        self.settling_batch = ""
+        self.settling_batch, self.settling_since = "", None
 
     def active_settlement(self) -> Settlement | None:
         return next((s for s in self.settlements if s.state is SettlementState.ACTIVE), None)

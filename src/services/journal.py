@@ -155,29 +155,37 @@ class JournalService:
 
     def _finish_settling_visits(self, now, owner_alive: Callable[[str], bool | None]) -> None:
         """A visit stays SETTLING when the process died around a 2207, or when recording a
-        settlement failed after the platform had made it. The last 2207 in the journal decides:
-        OK → record the settlement from the journaled reply; refused or reversed → release."""
+        settlement failed after the platform had made it. The claim's own 2207 decides (the last one
+        for the claimed batch sent since the claim; an earlier claim's 2207 says nothing about this
+        one): OK → record the settlement from the journaled reply; refused or reversed → release;
+        none sent and the claim older than any call takes to start → release (nothing left)."""
         with self.uow() as uow:
-            stuck = [v.id for v in uow.visits.in_state(VisitState.SETTLING)]
-        for visit_id in stuck:
-            settles = [e for e in self.journal.for_visit(visit_id) if e.infno in SETTLEMENT_CODES]
-            if not settles or not self._left_behind(settles[-1], now, owner_alive):
-                continue  # claimed, in flight, or being recorded by its process
-            last = settles[-1]
+            stuck = [(v.id, v.settling_batch, v.settling_since) for v in uow.visits.in_state(VisitState.SETTLING)]
+        for visit_id, batch, since in stuck:
+            settles = [e for e in self.journal.for_visit(visit_id) if e.infno in SETTLEMENT_CODES
+                       and _batch_of(e) == batch and (since is None or e.created_at >= since)]
+            if settles:
+                last = settles[-1]
+                if not self._left_behind(last, now, owner_alive):
+                    continue  # in flight, or being recorded by its process
+            elif since is None or since >= now - RECORDING_TAKES_AT_MOST:
+                continue  # claimed, its 2207 not journaled yet
+            else:
+                last = None  # its process stopped between the claim and sending: nothing was sent
             with self.uow() as uow:
                 visit = uow.visits.get(visit_id)
-                if visit is None or visit.state is not VisitState.SETTLING:
+                if visit is None or visit.state is not VisitState.SETTLING or visit.settling_since != since:
                     continue
-                if last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
+                if last is None or last.state in (JournalState.FAILED, JournalState.REVERSED):
+                    visit.abandon_settlement()
+                elif last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
                     settlement = settlement_from_output(last.reply, visit.settling_batch, self.settlement_rules)
                     visit.complete_settlement(settlement)
-                elif last.state in (JournalState.FAILED, JournalState.REVERSED):
-                    visit.abandon_settlement()
                 else:
                     continue
                 uow.commit()
-                log.warning("visit %s left SETTLING brought in line with journal entry %s (%s)",
-                            visit_id, last.id, last.state.value)
+                log.warning("visit %s left SETTLING brought in line with %s", visit_id,
+                            f"journal entry {last.id} ({last.state.value})" if last else "its claim (no 2207 sent)")
 
     def _resolve(self, entry: JournalEntry, operator: Operator) -> None:
         with personal_data.scope():  # the entry's person masked in whatever its resolution logs
@@ -293,3 +301,8 @@ class JournalService:
             if visit is not None and visit.state is VisitState.SETTLING:
                 visit.abandon_settlement()
                 uow.commit()
+
+
+def _batch_of(entry: JournalEntry) -> str:
+    """The 费用批次 a journaled 2207 settled."""
+    return str((((entry.request or {}).get("input") or {}).get("data") or {}).get("chrg_bchno") or "")

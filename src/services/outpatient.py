@@ -178,7 +178,7 @@ class OutpatientService:
         request: dict = {}
 
         def claim(v: Visit) -> None:
-            v.begin_settlement(chrg_bchno)
+            v.begin_settlement(chrg_bchno, self.clock.now())
             request["payload"] = settlements.settle(v, chrg_bchno, acct_used, psn_setlway, invono)
             # checked inside the claim's unit of work, before its commit: a bad request writes nothing
             self.gateway.check("2207", request["payload"])

@@ -78,6 +78,7 @@ visits = Table(
     _text("psn_name", NAME),
     Column("state", str_enum(VisitState), nullable=False),
     _text("settling_batch", ID),
+    Column("settling_since", DateTime, nullable=True),
     Column("version", Integer, nullable=False),  # optimistic lock, see mapping.py
 )
 # ListVisits reads newest first, (begntime, id) descending, and continues after a (begntime, id)
