@@ -8,24 +8,9 @@ from datetime import timedelta
 import pytest
 from flowkit import OP, fees, register
 
-from adapters.yb_sim.platform import SimulatorPlatform
 from domain.visit import VisitState
-from services.bootstrap import bootstrap
 from services.errors import PlatformRejected
-from services.settings import Settings
 
-
-
-@pytest.fixture
-def simulator():
-    return SimulatorPlatform()
-
-
-@pytest.fixture
-def app(database_url, simulator):
-    application = bootstrap(Settings(database_url=database_url), platform=simulator)
-    yield application
-    application.close()
 
 
 def claim(app, visit_id: str, batch: str, ago: timedelta = timedelta(0)):

@@ -1,5 +1,6 @@
 """The service layer wired by the real composition root, on the test database, with the
-simulator as the platform (in memory; the HTTP path is covered by the contract and e2e suites)."""
+simulator as the platform (in memory; the HTTP path is covered by the contract and e2e suites).
+A folder that needs another wiring defines its own `app`."""
 from __future__ import annotations
 
 import pytest
