@@ -362,6 +362,8 @@ class EncounterService:
             current = e.current_leg()
             if current.seq != sending.seq:
                 raise ConcurrencyConflict(f"encounter {e.id} moved meanwhile; read it again")
+            # both clinics' queues change: their locks first, in the one order every transfer takes them
+            self.queues.lock_clinics(uow, now.date(), current.clinic_code, leg.clinic_code)
             self._require_open_leg(uow, current)
             patient = self.patients.get(e.patient_id)
             flags = PriorityFlags(emergency=e.reg_type == RegistrationType.EMERGENCY.value,
@@ -428,6 +430,8 @@ class EncounterService:
             t = e.last_transfer()
             if t is None or t.seq != transfer.seq:
                 raise ConcurrencyConflict(f"encounter {e.id} moved meanwhile; read it again")
+            self.queues.lock_clinics(uow, self.clock.now().date(), e.leg(t.from_leg).clinic_code,
+                                     e.leg(t.to_leg).clinic_code)
             self.queues.withdraw(uow, e.leg(t.to_leg).queue_entry_id)  # refused once the consultation started
             self.queues.reopen(uow, e.leg(t.from_leg).queue_entry_id)
             _t, back_leg, _receiving = e.undo_transfer(self.clock.now(), op.code)
