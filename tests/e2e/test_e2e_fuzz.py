@@ -13,11 +13,15 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
+from adapters.db import encounter_tables as et
+from adapters.db import hospital_tables as ht
+from adapters.db import patient_tables as pt
+from adapters.db import queue_tables as qt
 from adapters.db import tables as t
 from adapters.yb_sim.platform import SimulatorPlatform
-from his.v1 import journal_pb2, outpatient_pb2, platform_pb2
+from his.v1 import (admin_pb2, audit_pb2, doctor_station_pb2, journal_pb2, outpatient_pb2, patients_pb2, platform_pb2,
+                    queues_pb2, registration_pb2)
 from services.bootstrap import bootstrap
-from services.grpc.server import build_server
 from services.settings import OperatorToken, Settings
 
 WORKER = "42010620000000000001"
@@ -25,9 +29,18 @@ WORKER_CERTNO = "420106198005129910"
 AUTH = (("authorization", "Bearer fuzz-admin"),)
 SERVICES = [outpatient_pb2.DESCRIPTOR.services_by_name["OutpatientService"],
             journal_pb2.DESCRIPTOR.services_by_name["JournalService"],
-            platform_pb2.DESCRIPTOR.services_by_name["PlatformService"]]
-METHODS = [(s, m) for s in SERVICES for m in s.methods]
-WATCHED = (t.visits, t.fee_items, t.settlements, t.diagnoses, t.journal, t.request_ids, t.persons)
+            platform_pb2.DESCRIPTOR.services_by_name["PlatformService"],
+            patients_pb2.DESCRIPTOR.services_by_name["PatientService"],
+            registration_pb2.DESCRIPTOR.services_by_name["RegistrationService"],
+            queues_pb2.DESCRIPTOR.services_by_name["QueueService"],
+            admin_pb2.DESCRIPTOR.services_by_name["AdminService"],
+            doctor_station_pb2.DESCRIPTOR.services_by_name["DoctorStationService"],
+            audit_pb2.DESCRIPTOR.services_by_name["AuditService"]]
+# WatchQueue streams until cancelled: driven by the queue tests, not here
+METHODS = [(s, m) for s in SERVICES for m in s.methods if not m.server_streaming]
+WATCHED = (t.visits, t.fee_items, t.settlements, t.diagnoses, t.journal, t.request_ids, t.persons,
+           pt.patients, pt.patient_identifiers, et.encounters, et.encounter_payments, qt.queue_entries,
+           qt.queue_events, ht.hospital_records)
 NASTY = ["", " ", "\x00", "a\x00b", "\x1b[31mred", "\u202eevil", "\u2066x\u2069", "\ufeff1", "1e309", "1E+2", "NaN",
          "-Infinity", "-0", "0x10", "1_000", "１２", "9" * 40, "9" * 5000, "x" * 100_001, "💊" * 30, "B1",
          "'; DROP TABLE visits;--", "../../../etc/passwd", "%s%n", "{\"data\":{}}", "[" * 2000, "2201a", "1101",
@@ -125,9 +138,8 @@ def served(database_url):
     settings = Settings(database_url=database_url, operators=[
         OperatorToken(token="fuzz-admin", code="F001", name="模糊测试", role="admin")])
     app = bootstrap(settings, platform=SimulatorPlatform())
-    server, port = build_server(app.outpatient, app.journal, settings.tokens(), address="127.0.0.1:0", max_workers=4,
-                                platform=app.transactions, request_scope=app.request_scope, ledger=app.ledger,
-                                clock=app.clock)
+    app.load_hospital_data()  # the demo hospital: generated requests may name its clinics and staff
+    server, port = app.server(address="127.0.0.1:0", max_workers=4)  # every service, wired as `his serve` does
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])
     # one real visit, so generated requests may name something that exists

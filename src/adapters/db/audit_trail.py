@@ -38,8 +38,10 @@ _SELECT = select(A.c.id, *(A.c[name] for name in _FIELDS)).order_by(A.c.id.desc(
 def _row(event: AuditEvent) -> dict:
     row = {name: getattr(event, name) for name in _FIELDS}
     for name, limit in _LIMITS.items():
-        if len(row[name]) > limit:
-            row[name] = row[name][:limit]
+        value = row[name]
+        if "\x00" in value:  # a refused request may carry NUL, which PostgreSQL's text cannot hold:
+            value = value.replace("\x00", "\ufffd")  # stored as U+FFFD rather than the event lost
+        row[name] = value[:limit] if len(value) > limit else value
     return row
 
 

@@ -109,3 +109,14 @@ def test_events_the_database_did_not_take_are_kept_for_the_next_batch(engine, mo
     trail.close()  # stores what is left
     assert [e.message for e in SqlAuditTrail(engine).list(AuditFilter(operator_code=someone)).events] == [
         "second", "first"]
+
+
+def test_a_refused_request_carrying_nul_is_audited_and_does_not_hold_up_the_others(engine):
+    """PostgreSQL's text cannot hold NUL: the event keeps U+FFFD in its place, and the batch it came
+    in (with the events after it) is stored, not retried for ever."""
+    trail, someone = SqlAuditTrail(engine), code()
+    trail.record(event(someone, outcome="INVALID_ARGUMENT", request_id="r\x00-1", visit_id="\x00"))
+    trail.record(event(someone, T + timedelta(minutes=1)))
+    listed = trail.list(AuditFilter(operator_code=someone)).events
+    assert [(e.request_id, e.visit_id) for e in listed] == [("", ""), ("r\ufffd-1", "\ufffd")]
+    trail.close()
