@@ -7,9 +7,9 @@ from enum import Enum
 
 from domain.patients.rules import (GENDERS, MAX_ADDRESS, MAX_NAME, PatientAction, PatientRevision,
                                    birth_date_violations, gender_violations, id_card_birth_date, id_card_check_digit,
-                                   id_card_gender, identifier_violations, masked_address, masked_identifier_value,
-                                   masked_phone, normalize_identifier, normalize_phone, phone_violations,
-                                   text_violations)
+                                   id_card_gender, identifier_violations, masked_address, normalize_identifier,
+                                   normalize_phone, phone_violations, text_violations)
+from domain.privacy import mask_value
 
 
 class IdentifierKind(str, Enum):
@@ -65,8 +65,8 @@ class Patient:
     def masked(self) -> Patient:
         """The record as a caller without the identity permission sees it: identity numbers, phone
         and address masked; name, gender, birth date and insurance as they are."""
-        return replace(self, phone=masked_phone(self.phone), address=masked_address(self.address),
-                       identifiers=[Identifier(i.kind, masked_identifier_value(i.value)) for i in self.identifiers])
+        return replace(self, phone=mask_value(self.phone), address=masked_address(self.address),
+                       identifiers=[Identifier(i.kind, mask_value(i.value)) for i in self.identifiers])
 
     def personal_values(self) -> tuple[str, ...]:
         """What of this record must never appear in a log in clear."""

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.errors import FieldViolation
-from domain.privacy import mask_value
 from domain.text import describe_forbidden, forbidden_character
 
 MAX_NAME = 50
@@ -137,14 +136,6 @@ class PatientRevision:
     detail: str
     patient: object  # the Patient as it stood (domain.patients.Patient)
     changed: tuple[str, ...] = field(default_factory=tuple)  # the fields that changed with this version
-
-
-def masked_identifier_value(value: str) -> str:
-    return mask_value(value) if value else value
-
-
-def masked_phone(value: str) -> str:
-    return mask_value(value) if value else value
 
 
 def masked_address(value: str) -> str:
