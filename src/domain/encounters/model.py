@@ -106,6 +106,9 @@ class Charge:
     added_at: datetime
     registration_fee: bool = False
     payment_id: str = ""  # the payment that covered it; "" while unpaid
+    order_id: str = ""  # the order that put it on the bill ("" = added by hand, or the registration fee)
+    order_item: str = ""  # which piece of that order (an exam part's number, a prescription line)
+    withdrawn_at: datetime | None = None  # taken off the bill unpaid (its order changed); kept, not deleted
 
     @classmethod
     def priced(cls, line, leg_seq: int, at: datetime, registration_fee: bool = False) -> Charge:

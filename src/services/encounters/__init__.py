@@ -3,10 +3,10 @@ context's public API. The gRPC layer, the composition root and other contexts im
 from __future__ import annotations
 
 from services.encounters.commands import (ChargeInput, DiagnosisInput, EncounterHistory, EncounterRecord,
-                                          PathStep, PayEncounter, RefundPayment, RegisterEncounter,
+                                          OrderCharge, PathStep, PayEncounter, RefundPayment, RegisterEncounter,
                                           TransferEncounter)
 from services.encounters.service import EncounterConfig, EncounterService
 
 __all__ = ["ChargeInput", "DiagnosisInput", "EncounterConfig", "EncounterHistory", "EncounterRecord",
-           "EncounterService", "PathStep", "PayEncounter", "RefundPayment", "RegisterEncounter",
+           "EncounterService", "OrderCharge", "PathStep", "PayEncounter", "RefundPayment", "RegisterEncounter",
            "TransferEncounter"]

@@ -29,6 +29,16 @@ ChargeInput = FeeLine
 
 
 @dataclass(frozen=True)
+class OrderCharge:
+    """A line an order puts on the encounter's bill (an exam request's part, a prescription's drug).
+    `order_item` says which piece of the order the line belongs to ("" = the order as a whole): an
+    exam part's number, a prescription line; the order's lines are replaced as a whole when it changes."""
+
+    order_item: str
+    line: FeeLine
+
+
+@dataclass(frozen=True)
 class PayEncounter:
     encounter_id: str
     method: str  # domain.encounters.PaymentMethod value

@@ -13,6 +13,7 @@ what they share (core); this class is the one service the composition root build
 from __future__ import annotations
 
 from services.encounters.core import EncounterConfig
+from services.encounters.order_charges import OrderChargeUseCases
 from services.encounters.payments import PaymentUseCases
 from services.encounters.reads import EncounterReads
 from services.encounters.registration import RegistrationUseCases
@@ -21,5 +22,5 @@ from services.encounters.transfers import TransferUseCases
 __all__ = ["EncounterConfig", "EncounterService"]
 
 
-class EncounterService(RegistrationUseCases, PaymentUseCases, TransferUseCases, EncounterReads):
+class EncounterService(RegistrationUseCases, PaymentUseCases, OrderChargeUseCases, TransferUseCases, EncounterReads):
     """Every use case of an encounter, over one set of collaborators (EncounterCore.__init__)."""
