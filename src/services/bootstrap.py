@@ -216,7 +216,8 @@ class Container(containers.DeclarativeContainer):
     # encounters: registration, charges, payments, 门诊流转, over the other contexts' public APIs
     encounters = providers.Singleton(
         EncounterService, uow.provider, outpatient, hospital_directory, patients, clinic_queues, clock,
-        providers.Callable(lambda s: EncounterConfig(transfer=s.encounters.transfer.rules()), settings))
+        providers.Callable(lambda s: EncounterConfig(transfer=s.encounters.transfer.rules(),
+                                                     upload_at=s.encounters.upload_at), settings))
 
 
 @dataclass

@@ -134,6 +134,9 @@ class TransferSettings(BaseModel):
 
 class EncounterSettings(BaseModel):
     transfer: TransferSettings = Field(default_factory=TransferSettings)
+    # an insured encounter's order lines go to the platform (2204) when the doctor signs ("SIGN"), so
+    # the cashier and the doctor see the platform's classification early; or only when paid ("PAYMENT")
+    upload_at: Literal["SIGN", "PAYMENT"] = "SIGN"
 
 
 class PatientSettings(BaseModel):
