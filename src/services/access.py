@@ -106,6 +106,21 @@ for _role, _queue_grants in {"registrar": ("queue.read",), "viewer": ("queue.rea
                              "clerk": ("queue.read", "queue.operate")}.items():
     BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_queue_grants)
 
+# The doctor's orders: doctors request and cancel (charges follow), the examining departments (医技:
+# radiology, ultrasound) book, perform and report, the windows and nurses read what was ordered.
+PERMISSIONS.update({
+    "order.read": "read exam requests and the exam-item tables",
+    "order.write": "request exams and cancel their parts (charges follow; insured: 2204 / 2205)",
+    "exam.operate": "schedule, perform and report the parts of exam requests (the examining department)",
+})
+BUILT_IN_ROLES["technician"] = ("encounter.read", "patient.read", "masterdata.read", "order.read",
+                                "exam.operate")  # 医技
+for _role, _order_grants in {"doctor": ("order.read", "order.write"), "nurse": ("order.read",),
+                             "registrar": ("order.read",), "cashier": ("order.read",),
+                             "insurance_office": ("order.read",), "auditor": ("order.read",),
+                             "viewer": ("order.read",), "clerk": ("order.read", "order.write", "exam.operate")}.items():
+    BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_order_grants)
+
 
 class UnknownRole(ValueError):
     pass

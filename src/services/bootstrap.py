@@ -354,7 +354,8 @@ class App:
                             page_token_key=s.page_token_key.encode() or None, credentials=credentials,
                             access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses,
                             hospital=(self.hospital_admin, self.hospital_directory), patients=self.patients,
-                            queues=self.queues, encounters=self.encounters)
+                            queues=self.queues, encounters=self.encounters,
+                            orders=(self.exam_requests, self.container.exam_tables()))
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

@@ -129,7 +129,7 @@ class Transfer(_message.Message):
     def __init__(self, seq: _Optional[int] = ..., from_leg: _Optional[int] = ..., to_leg: _Optional[int] = ..., sent_by: _Optional[str] = ..., sent_by_name: _Optional[str] = ..., reason: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., new_registration: _Optional[bool] = ..., old_visit_id: _Optional[str] = ..., old_registration: _Optional[_Union[OldRegistration, str]] = ..., undone_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., undone_by: _Optional[str] = ...) -> None: ...
 
 class Charge(_message.Message):
-    __slots__ = ("line_no", "item_code", "item_name", "national_code", "unit_price", "quantity", "amount", "leg_seq", "added_at", "registration_fee", "payment_id")
+    __slots__ = ("line_no", "item_code", "item_name", "national_code", "unit_price", "quantity", "amount", "leg_seq", "added_at", "registration_fee", "payment_id", "order_id", "order_item", "withdrawn_at")
     LINE_NO_FIELD_NUMBER: _ClassVar[int]
     ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
     ITEM_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -141,6 +141,9 @@ class Charge(_message.Message):
     ADDED_AT_FIELD_NUMBER: _ClassVar[int]
     REGISTRATION_FEE_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ITEM_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_AT_FIELD_NUMBER: _ClassVar[int]
     line_no: int
     item_code: str
     item_name: str
@@ -152,10 +155,13 @@ class Charge(_message.Message):
     added_at: _timestamp_pb2.Timestamp
     registration_fee: bool
     payment_id: str
-    def __init__(self, line_no: _Optional[int] = ..., item_code: _Optional[str] = ..., item_name: _Optional[str] = ..., national_code: _Optional[str] = ..., unit_price: _Optional[str] = ..., quantity: _Optional[str] = ..., amount: _Optional[str] = ..., leg_seq: _Optional[int] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registration_fee: _Optional[bool] = ..., payment_id: _Optional[str] = ...) -> None: ...
+    order_id: str
+    order_item: str
+    withdrawn_at: _timestamp_pb2.Timestamp
+    def __init__(self, line_no: _Optional[int] = ..., item_code: _Optional[str] = ..., item_name: _Optional[str] = ..., national_code: _Optional[str] = ..., unit_price: _Optional[str] = ..., quantity: _Optional[str] = ..., amount: _Optional[str] = ..., leg_seq: _Optional[int] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., registration_fee: _Optional[bool] = ..., payment_id: _Optional[str] = ..., order_id: _Optional[str] = ..., order_item: _Optional[str] = ..., withdrawn_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Payment(_message.Message):
-    __slots__ = ("id", "receipt_no", "kind", "method", "reference", "amount", "at", "operator_code", "refund_of", "reason", "setl_id", "fund_amount", "chrg_bchno")
+    __slots__ = ("id", "receipt_no", "kind", "method", "reference", "amount", "at", "operator_code", "refund_of", "reason", "setl_id", "fund_amount", "chrg_bchno", "visit_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     RECEIPT_NO_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -169,6 +175,7 @@ class Payment(_message.Message):
     SETL_ID_FIELD_NUMBER: _ClassVar[int]
     FUND_AMOUNT_FIELD_NUMBER: _ClassVar[int]
     CHRG_BCHNO_FIELD_NUMBER: _ClassVar[int]
+    VISIT_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     receipt_no: str
     kind: PaymentKind
@@ -182,7 +189,8 @@ class Payment(_message.Message):
     setl_id: str
     fund_amount: str
     chrg_bchno: str
-    def __init__(self, id: _Optional[str] = ..., receipt_no: _Optional[str] = ..., kind: _Optional[_Union[PaymentKind, str]] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., reference: _Optional[str] = ..., amount: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., operator_code: _Optional[str] = ..., refund_of: _Optional[str] = ..., reason: _Optional[str] = ..., setl_id: _Optional[str] = ..., fund_amount: _Optional[str] = ..., chrg_bchno: _Optional[str] = ...) -> None: ...
+    visit_id: str
+    def __init__(self, id: _Optional[str] = ..., receipt_no: _Optional[str] = ..., kind: _Optional[_Union[PaymentKind, str]] = ..., method: _Optional[_Union[PaymentMethod, str]] = ..., reference: _Optional[str] = ..., amount: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., operator_code: _Optional[str] = ..., refund_of: _Optional[str] = ..., reason: _Optional[str] = ..., setl_id: _Optional[str] = ..., fund_amount: _Optional[str] = ..., chrg_bchno: _Optional[str] = ..., visit_id: _Optional[str] = ...) -> None: ...
 
 class EncounterDiagnosis(_message.Message):
     __slots__ = ("srt_no", "kind", "code", "name", "main", "leg_seq", "doctor_code", "at")

@@ -14,6 +14,7 @@ _REGISTRATION = "/his.v1.RegistrationService/"
 _ADMIN = "/his.v1.AdminService/"
 _PATIENT = "/his.v1.PatientService/"
 _QUEUE = "/his.v1.QueueService/"
+_ORDER = "/his.v1.OrderService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -68,6 +69,14 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _QUEUE + "StartConsultation": "queue.operate",
     _QUEUE + "FinishConsultation": "queue.operate",
     _QUEUE + "MarkNoShow": "queue.operate",
+    _ORDER + "ListExamTables": "order.read",
+    _ORDER + "GetExamRequest": "order.read",
+    _ORDER + "ListExamRequests": "order.read",
+    _ORDER + "RequestExam": "order.write",
+    _ORDER + "CancelExamParts": "order.write",
+    _ORDER + "ScheduleExamPart": "exam.operate",
+    _ORDER + "RecordExamPerformed": "exam.operate",
+    _ORDER + "RecordExamReport": "exam.operate",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:

@@ -186,8 +186,10 @@ class RegistrationServicer(registration_pb2_grpc.RegistrationServiceServicer):
                                   unit_price=m.decimal_to_str(c.unit_price, _UNIT_PRICE_SCALE),
                                   quantity=m.decimal_to_str(c.quantity, _QUANTITY_SCALE),
                                   amount=m.money_to_str(c.amount), leg_seq=c.leg_seq,
-                                  registration_fee=c.registration_fee, payment_id=c.payment_id)
+                                  registration_fee=c.registration_fee, payment_id=c.payment_id,
+                                  order_id=c.order_id, order_item=c.order_item)
             m._set_time(row, "added_at", c.added_at, z)
+            m._set_time(row, "withdrawn_at", c.withdrawn_at, z)
         for d in e.diagnoses:
             row = msg.diagnoses.add(srt_no=d.srt_no, kind=d.kind, code=d.code, name=d.name, main=d.main,
                                     leg_seq=d.leg_seq, doctor_code=d.doctor_code)
@@ -218,7 +220,7 @@ class RegistrationServicer(registration_pb2_grpc.RegistrationServiceServicer):
                          method=pb.PaymentMethod.Value(f"PAYMENT_METHOD_{p.method.value}"), reference=p.reference,
                          amount=m.money_to_str(p.amount), operator_code=p.operator_code, refund_of=p.refund_of,
                          reason=p.reason, setl_id=p.setl_id, fund_amount=m.money_to_str(p.fund_amount),
-                         chrg_bchno=p.chrg_bchno)
+                         chrg_bchno=p.chrg_bchno, visit_id=p.visit_id)
         m._set_time(msg, "at", p.at, self.zone)
         return msg
 

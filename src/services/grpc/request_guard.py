@@ -32,6 +32,10 @@ OWN_BOUNDS = {
     "gateway": 16,
     "patient_id": 50,  # our ids (a platform field of this name is shorter)
     "encounter_id": 50,
+    "exam_request_id": 50,
+    "clinical_summary": 2000,  # free text of the doctor's orders
+    "purpose": 500,
+    "report_text": 20000,  # a radiology report
 }
 RAW = frozenset({"input_json"})  # checked for size only
 # Messages checked elsewhere: Struct values become the platform input (the catalogue checks them).

@@ -1,0 +1,121 @@
+"""检查申请单多部位 end to end: gRPC clients against `his serve`'s wiring, the HTTP platform adapter and
+the simulator's HTTP front on real sockets, the test database (SQLite or PostgreSQL). A doctor signs a
+3-part CT request (平扫 and 增强 mixed), its charges follow the demo table's additional-part rule and
+settle through 2204/2206/2207; a part cancelled after upload goes by 2205 + 2204 of what remains; the
+technician books, performs and reports a part; bad requests change nothing. The patients are seen at
+外科 (WK01): the queue tests call the next patient at 内科 from the same database."""
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import grpc
+import pytest
+from station_kit import OPERATORS, Station, refused
+
+from his.v1 import orders_pb2 as orders
+from his.v1 import registration_pb2 as reg
+
+D = Decimal
+
+
+@pytest.fixture
+def station(start_stack):
+    with start_stack(operators=OPERATORS) as stack:
+        stack.app.load_hospital_data()  # the demo hospital and its exam-item tables, as `his serve` loads them
+        yield Station(stack)
+
+
+def ct_request(encounter_id: str, **more) -> orders.RequestExamRequest:
+    return orders.RequestExamRequest(**{
+        "encounter_id": encounter_id, "exam_type": "CT", "request_id": str(uuid.uuid4()),
+        "parts": [orders.RequestedPart(part_code="HEAD", method=orders.EXAM_METHOD_PLAIN),
+                  orders.RequestedPart(part_code="CHEST", method=orders.EXAM_METHOD_PLAIN_AND_CONTRAST),
+                  orders.RequestedPart(part_code="ABDOMEN", method=orders.EXAM_METHOD_CONTRAST)],
+        "clinical_summary": "反复头痛伴胸闷一周", "purpose": "排除占位性病变",
+        "urgency": orders.EXAM_URGENCY_URGENT,
+        "contrast": orders.ContrastAnswers(allergy_history=False, consent_signed=True), **more})
+
+
+def journal(station, visit_id: str) -> list[str]:
+    return [e.infno for e in station.stack.app.journal.for_visit(visit_id) if e.state.value == "OK"]
+
+
+def test_a_three_part_ct_charged_by_the_rule_cancelled_in_part_and_settled(station):
+    patient = station.insured_patient()
+    encounter = station.register_insured(patient, "WK01", "DR005")
+    station.diagnose(encounter.id, "dr005-token")
+    doctor = station.md("dr005-token")
+    signed = station.orders.RequestExam(ct_request(encounter.id), metadata=doctor).request
+    assert [(p.no, p.part_name, p.amount) for p in signed.parts] == [
+        (1, "头颅", "200.00"), (2, "胸部", "430.00"), (3, "上腹部", "150.00")]  # 胸部 carries the contrast agent
+    assert signed.total == "805.00" and signed.diagnosis_code == "I10.x00"
+    assert journal(station, encounter.visit_id) == ["2201A", "2203", "2204"]  # uploaded when signed
+    on_bill = station.encounter(encounter.id)
+    assert on_bill.outstanding == "816.00"  # with the registration fee (1 + 10)
+    assert {c.order_id for c in on_bill.charges if c.order_id} == {signed.id}
+
+    cancelled = station.orders.CancelExamParts(orders.CancelExamPartsRequest(
+        exam_request_id=signed.id, part_nos=[1], reason="已在外院完成", request_id=str(uuid.uuid4())),
+        metadata=doctor).request
+    # 胸部 is now the first part: in full (200 + 300), 上腹部 at half, contrast and film once
+    assert [(p.no, p.state, p.amount) for p in cancelled.parts] == [
+        (1, orders.EXAM_PART_STATE_CANCELLED, "0.00"), (2, orders.EXAM_PART_STATE_REQUESTED, "680.00"),
+        (3, orders.EXAM_PART_STATE_REQUESTED, "150.00")]
+    assert cancelled.total == "855.00"
+    assert journal(station, encounter.visit_id) == ["2201A", "2203", "2204", "2205", "2204"]
+    mdtrt = station.stack.simulator.visit(encounter.mdtrt_id)
+    assert sum(f.det_item_fee_sumamt for f in mdtrt.fees.values()) == D("866.00")  # exactly the lines in force
+
+    paid = station.registration.PayEncounter(reg.PayEncounterRequest(
+        encounter_id=encounter.id, method=reg.PAYMENT_METHOD_MOBILE_PAY, reference="WX4200001234",
+        request_id=str(uuid.uuid4())), metadata=station.md("cashier-token")).payment
+    assert D(paid.amount) + D(paid.fund_amount) == D("866.00") and paid.setl_id
+    assert journal(station, encounter.visit_id)[-2:] == ["2206", "2207"]
+
+    tech = station.md("tech-token")
+    station.orders.RecordExamPerformed(orders.RecordExamPerformedRequest(
+        exam_request_id=signed.id, part_no=2, request_id=str(uuid.uuid4())), metadata=tech)
+    reported = station.orders.RecordExamReport(orders.RecordExamReportRequest(
+        exam_request_id=signed.id, part_no=2, report_text="双肺纹理清晰，纵隔未见肿大淋巴结。",
+        request_id=str(uuid.uuid4())), metadata=tech).request
+    assert reported.parts[1].state == orders.EXAM_PART_STATE_REPORTED
+    assert reported.parts[1].report_text.startswith("双肺纹理清晰")
+    err = refused(lambda: station.orders.CancelExamParts(orders.CancelExamPartsRequest(
+        exam_request_id=signed.id, part_nos=[2], request_id=str(uuid.uuid4())), metadata=doctor))
+    assert err.code() is grpc.StatusCode.FAILED_PRECONDITION and "REPORTED" in err.details()
+
+
+def test_the_same_request_id_twice_is_one_request(station):
+    patient = station.register_self_pay_patient()
+    encounter = station.register(patient, "WK01", "DR005")
+    request = ct_request(encounter.id, diagnosis_code="R51", diagnosis_name="头痛")
+    first = station.orders.RequestExam(request, metadata=station.md("dr005-token")).request
+    again = station.orders.RequestExam(request, metadata=station.md("dr005-token")).request
+    assert again.id == first.id
+    listed = station.orders.ListExamRequests(orders.ListExamRequestsRequest(encounter_id=encounter.id),
+                                             metadata=station.md("cashier-token")).requests
+    assert [r.id for r in listed] == [first.id]
+    assert station.encounter(encounter.id).outstanding == "816.00"  # self-pay: on the bill, nothing sent
+
+
+def test_bad_requests_are_refused_by_field_and_charge_nothing(station):
+    patient = station.insured_patient()
+    encounter = station.register_insured(patient, "WK01", "DR005")
+    doctor = station.md("dr005-token")
+    twice = ct_request(encounter.id, parts=[orders.RequestedPart(part_code="HEAD", method=orders.EXAM_METHOD_PLAIN),
+                                            orders.RequestedPart(part_code="HEAD", method=orders.EXAM_METHOD_PLAIN)])
+    unknown = ct_request(encounter.id, parts=[orders.RequestedPart(part_code="ELBOW", method=orders.EXAM_METHOD_PLAIN)])
+    no_type = ct_request(encounter.id, exam_type="PET")
+    no_consent = ct_request(encounter.id, contrast=orders.ContrastAnswers(allergy_history=True))
+    huge = ct_request(encounter.id, clinical_summary="痛" * 100_000)
+    for request, field in ((twice, "parts[1].part_code"), (unknown, "parts[0].part_code"), (no_type, "exam_type"),
+                           (no_consent, "contrast.consent_signed"), (huge, "clinical_summary")):
+        err = refused(lambda: station.orders.RequestExam(request, metadata=doctor))
+        assert err.code() is grpc.StatusCode.INVALID_ARGUMENT, field
+        assert field in err.details() and len(err.details()) < 2000
+    assert station.orders.ListExamRequests(orders.ListExamRequestsRequest(encounter_id=encounter.id),
+                                           metadata=doctor).requests == []
+    assert journal(station, encounter.visit_id) == ["2201A"]
+    err = refused(lambda: station.orders.RequestExam(ct_request(encounter.id), metadata=station.md("tech-token")))
+    assert err.code() is grpc.StatusCode.PERMISSION_DENIED  # the technician performs, the doctor requests
