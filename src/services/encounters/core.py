@@ -13,7 +13,7 @@ from domain.operator import Operator
 from domain.patients import Patient
 from domain.queues import QueueState
 from domain.text import excerpt
-from domain.visit import VisitState
+from domain.visit import FeeState, Visit, VisitState
 from ports.clock import Clock
 from ports.unit_of_work import UnitOfWork
 from services.hospital import HospitalDirectory
@@ -138,9 +138,17 @@ class EncounterCore:
         except NotFound:
             return ""
 
+    def _release_batches(self, op: Operator, visit_id: str, recorded: set[str] | frozenset[str] = frozenset()) -> None:
+        """Cancel (2205) the registration's batches uploaded and not settled: the lines they carried
+        are unpaid on the encounter and go wherever it is charged next."""
+        visit = self.outpatient.get_visit(visit_id)
+        for batch in live_batches(visit, recorded):
+            self.outpatient.cancel_fees(op, visit_id, batch)
+
     def _cancel_registration(self, op: Operator, visit_id: str) -> None:
         visit = self.outpatient.get_visit(visit_id)
         if visit.state is VisitState.REGISTERED:
+            self._release_batches(op, visit_id)  # the platform takes back no registration holding fees
             self.outpatient.cancel_registration(op, visit_id)
         elif visit.state is not VisitState.CANCELLED:
             raise IllegalTransition(f"the 医保 registration {visit.mdtrt_id} is {visit.state.value}: "
@@ -159,6 +167,23 @@ class EncounterCore:
 def link_visit(encounter: Encounter, leg: Leg, visit_id: str, mdtrt_id: str) -> None:
     leg.visit_id, leg.mdtrt_id = visit_id, mdtrt_id
     encounter.visit_id, encounter.mdtrt_id = visit_id, mdtrt_id
+
+
+def recorded_batches(encounter: Encounter) -> set[str]:
+    """The batches the encounter's payments recorded (settled, or being recorded)."""
+    return {p.chrg_bchno for p in encounter.payments if p.chrg_bchno}
+
+
+def live_batches(visit: Visit, recorded: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The registration's batches uploaded and not settled, that no payment recorded."""
+    return [b for b in dict.fromkeys(f.chrg_bchno for f in visit.fees)
+            if b not in recorded and visit.batch_state(b) is FeeState.UPLOADED]
+
+
+def lines_of(visit: Visit, chrg_bchno: str) -> list[int]:
+    """The encounter's line numbers a 2204 batch carried (its rows are numbered batch-line)."""
+    return sorted(int(f.feedetl_sn.rpartition("-")[2]) for f in visit.batch(chrg_bchno)
+                  if f.feedetl_sn.startswith(chrg_bchno + "-") and f.feedetl_sn.rpartition("-")[2].isdigit())
 
 
 def queue_label(patient: Patient) -> str:

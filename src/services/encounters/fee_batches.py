@@ -10,9 +10,9 @@ import uuid
 from domain.encounters import Encounter
 from domain.errors import IllegalTransition
 from domain.operator import Operator
-from domain.visit import FeeState, Visit, VisitState
+from domain.visit import Visit, VisitState
 from services.encounters import insurance_translation as yb
-from services.encounters.core import EncounterCore, link_visit
+from services.encounters.core import EncounterCore, lines_of, link_visit, live_batches, recorded_batches
 
 
 class FeeBatches(EncounterCore):
@@ -22,7 +22,7 @@ class FeeBatches(EncounterCore):
         unpaid lines uploaded anew (2204). Returns the live batch's number ("" when nothing is due)."""
         due = encounter.unpaid()
         visit = self._registration_for_fees(op, encounter) if due else self.outpatient.get_visit(encounter.visit_id)
-        live = live_batches(visit, {p.chrg_bchno for p in encounter.payments})
+        live = live_batches(visit, recorded_batches(encounter))
         wanted = [c.line_no for c in due]
         if len(live) == 1 and lines_of(visit, live[0]) == wanted:
             return live[0]
@@ -63,16 +63,4 @@ class FeeBatches(EncounterCore):
         link_visit(encounter, encounter.current_leg(), renewed.id, renewed.mdtrt_id)
         encounter.version = updated.version
         return renewed
-
-
-def live_batches(visit: Visit, recorded: set[str]) -> list[str]:
-    """The registration's batches uploaded and not settled, that no payment recorded."""
-    return [b for b in dict.fromkeys(f.chrg_bchno for f in visit.fees)
-            if b not in recorded and visit.batch_state(b) is FeeState.UPLOADED]
-
-
-def lines_of(visit: Visit, chrg_bchno: str) -> list[int]:
-    """The encounter's line numbers a 2204 batch carried (its rows are numbered batch-line)."""
-    return sorted(int(f.feedetl_sn.rpartition("-")[2]) for f in visit.batch(chrg_bchno)
-                  if f.feedetl_sn.startswith(chrg_bchno + "-") and f.feedetl_sn.rpartition("-")[2].isdigit())
 

@@ -13,8 +13,8 @@ from domain.text import excerpt
 from domain.settlement import SettlementState
 from ports.unit_of_work import UnitOfWork
 from services.encounters.commands import ChargeInput, PayEncounter, RefundPayment
-from services.encounters.core import UPLOAD_AT_SIGNING
-from services.encounters.fee_batches import FeeBatches, lines_of
+from services.encounters.core import UPLOAD_AT_SIGNING, lines_of
+from services.encounters.fee_batches import FeeBatches
 
 
 class PaymentUseCases(FeeBatches):

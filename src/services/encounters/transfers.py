@@ -14,12 +14,13 @@ from domain.visit import VisitState
 from ports.unit_of_work import UnitOfWork
 from services.encounters import insurance_translation as yb
 from services.encounters.commands import DiagnosisInput, TransferEncounter
-from services.encounters.core import EncounterCore, link_visit, queue_label
+from services.encounters.core import UPLOAD_AT_SIGNING, link_visit, queue_label, recorded_batches
+from services.encounters.fee_batches import FeeBatches
 
 log = logging.getLogger(__name__)
 
 
-class TransferUseCases(EncounterCore):
+class TransferUseCases(FeeBatches):
     # ---- diagnoses -------------------------------------------------------------------------
     def record_diagnoses(self, op: Operator, encounter_id: str, found: list[DiagnosisInput]) -> Encounter:
         """The doctor's diagnoses for the encounter as they stand (the list replaces the earlier one).
@@ -112,9 +113,25 @@ class TransferUseCases(EncounterCore):
             if new_visit_id:  # the new registration serves nobody
                 self._cancel_quietly(op, new_visit_id)
             raise
+        if transfer.new_registration:
+            self._move_unpaid_lines(op, encounter, transfer.old_visit_id)
         if transfer.old_registration is OldRegistration.CANCELLED:
             encounter = self._cancel_old(op, encounter, transfer.seq, transfer.old_visit_id)
         return encounter
+
+    def _move_unpaid_lines(self, op: Operator, encounter: Encounter, old_visit_id: str) -> None:
+        """The unpaid lines follow the encounter to its new registration: the old one's live batch is
+        cancelled (2205; kept or not, a registration must not hold lines another will settle) and,
+        uploading at signing, they are uploaded under the new one. The transfer stands either way;
+        what fails here is mended by the next change or the payment, and logged."""
+        try:
+            if self.outpatient.get_visit(old_visit_id).state is VisitState.REGISTERED:
+                self._release_batches(op, old_visit_id, recorded_batches(encounter))
+            if self.config.upload_at == UPLOAD_AT_SIGNING and encounter.unpaid():
+                self._upload_unpaid(op, encounter)
+        except Exception as exc:  # noqa: BLE001 - the transfer is done; the caller hears of it, not of this
+            log.error("encounter %s: its unpaid lines could not be moved to registration %s: %s", encounter.id,
+                      encounter.visit_id, excerpt(exc, 200))
 
     def _cancel_old(self, op: Operator, encounter: Encounter, transfer_seq: int, old_visit_id: str) -> Encounter:
         try:

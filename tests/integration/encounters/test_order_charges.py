@@ -122,3 +122,16 @@ def test_self_pay_lines_follow_the_order_locally(world):
     changed = world.service.set_order_charges(DOCTOR, e.id, "EXAM-1", [])
     assert changed.order_lines("EXAM-1") == [] and changed.outstanding() == D("11.00")
     assert len([c for c in changed.charges if c.withdrawn_at]) == len(CT)  # kept, marked
+
+
+def test_a_transfer_to_a_new_registration_takes_the_unpaid_lines_along(world, simulator):
+    from services.encounters import TransferEncounter
+
+    e = world.register_insured()
+    world.service.set_order_charges(DOCTOR, e.id, "EXAM-1", CT)
+    moved = world.service.transfer(DOCTOR, TransferEncounter(e.id, "SEP-1", "特需门诊", to_doctor_code="D002"))
+    assert moved.visit_id != e.visit_id
+    assert ok_codes(world.app, e.visit_id) == ["2201A", "2204", "2205", "2202"]  # released before it is cancelled
+    assert ok_codes(world.app, moved.visit_id) == ["2201A", "2204"]
+    assert live_on_platform(simulator, e.mdtrt_id) == []
+    assert sum(D(x) for x in live_on_platform(simulator, moved.mdtrt_id)) == moved.outstanding() == D("516.00")

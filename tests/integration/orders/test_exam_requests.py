@@ -20,7 +20,7 @@ from services.patients import PatientDetails
 
 D = Decimal
 CLERK = Operator("1001", "演示收费员", role="clerk")
-DOCTOR = Operator("DR001", "张医生", role="doctor")
+DOCTOR = Operator("DR005", "刘刚", role="doctor")
 WORKER = "42010620000000000001"
 
 
@@ -33,7 +33,7 @@ def hospital(app):
 def insured_encounter(app):
     certno = next(p.certno for p in demo_persons() if p.psn_no == WORKER)
     patient = app.patients.read_insurance(CLERK, "02", certno)
-    e = app.encounters.register(CLERK, RegisterEncounter(patient.id, "NK01", "ORDINARY", doctor_code="DR001",
+    e = app.encounters.register(CLERK, RegisterEncounter(patient.id, "WK01", "ORDINARY", doctor_code="DR005",
                                                          coverage="INSURED", insutype="310", med_type="11",
                                                          mdtrt_cert_type="02", mdtrt_cert_no=certno))
     app.encounters.record_diagnoses(DOCTOR, e.id, [DiagnosisInput("R10.400", "腹痛", main=True)])
@@ -43,7 +43,7 @@ def insured_encounter(app):
 def self_pay_encounter(app):
     patient = app.patients.register(CLERK, PatientDetails(name="王五", gender="1", birth_date=datetime(1980, 5, 1).date(),
                                                           phone="13800000000"))
-    return app.encounters.register(CLERK, RegisterEncounter(patient.id, "NK01", "ORDINARY", doctor_code="DR001"))
+    return app.encounters.register(CLERK, RegisterEncounter(patient.id, "WK01", "ORDINARY", doctor_code="DR005"))
 
 
 def three_part_ct(encounter_id, **more):
