@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine
 from adapters.db.connections import Connections
 from adapters.db.encounter_store import SqlEncounterRepository
 from adapters.db.engine import statement_engine
+from adapters.db.exam_message_store import SqlExamOutbox
 from adapters.db.queue_repository import SqlQueueRepository, publish
 from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
@@ -25,6 +26,7 @@ class _Active(threading.local):
     persons: SqlPersonRepository | None = None
     encounters: SqlEncounterRepository | None = None
     queues: SqlQueueRepository | None = None
+    exam_messages: SqlExamOutbox | None = None
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -60,6 +62,10 @@ class SqlUnitOfWork(UnitOfWork):
     def queues(self) -> SqlQueueRepository:
         return self._require().queues
 
+    @property
+    def exam_messages(self) -> SqlExamOutbox:
+        return self._require().exam_messages
+
     def _require(self) -> _Active:
         active = self._active
         if active.conn is None:
@@ -76,6 +82,7 @@ class SqlUnitOfWork(UnitOfWork):
         active.persons = SqlPersonRepository(active.tx, self._clock.now)
         active.encounters = SqlEncounterRepository(active.tx)
         active.queues = SqlQueueRepository(active.tx, self._clock.now)
+        active.exam_messages = SqlExamOutbox(active.tx)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -84,6 +91,7 @@ class SqlUnitOfWork(UnitOfWork):
         active.conn = active.tx = active.visits = active.persons = None
         active.encounters = None
         active.queues = None
+        active.exam_messages = None
         if conn is not None:
             visits.rolled_back()  # whatever was flushed and not committed is undone below
             encounters.rolled_back()
