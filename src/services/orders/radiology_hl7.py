@@ -251,7 +251,7 @@ def parse_oru_r01(text: str, zone: str = "Asia/Shanghai") -> list[ExamResult]:
         if name == "OBR":
             obr_no += 1
             current = {"obr": segment, "no": obr_no, "lines": [], "observed": None}
-            results.append(current)  # type: ignore[arg-type]
+            results.append(current)
         elif name == "OBX" and current is not None:
             obx_path = f"OBR[{current['no']}].OBX[{len(current['lines']) + 1}]"
             # OBX-5 repeats for multi-line text (TX / FT); \.br\ inside a value is a line break too
