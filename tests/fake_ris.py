@@ -83,6 +83,17 @@ def exchange(host: str, port: int, chunks: list[bytes], timeout: float = 10.0, e
         return answers
 
 
+def minimal_orm(control_id: str, patient_name: str = "欧阳娜娜") -> str:
+    """Just enough of an ORM^O01 for the link and the outbox (MSH-10 is what they look at)."""
+    return (f"MSH|^~\\&|HIS|H|RIS|H|20261207100000||ORM^O01^ORM_O01|{control_id}|P|2.5\r"
+            f"PID|1||P1||{patient_name}\rORC|NW|X-1\r")
+
+
+def control_ids(messages: list[str]) -> list[str]:
+    """MSH-10 of each message."""
+    return [m.split("\r", 1)[0].split("|")[9] for m in messages]
+
+
 def oru_r01(request_id: str, parts: list[tuple[int, str]], *, control_id: str, status: str = "F",
             reported_at: datetime = datetime(2026, 12, 7, 15, 30), sending_app: str = "RIS") -> str:
     """An ORU^R01 as a RIS sends it: one OBR per part (OBR-2 "<request>-<part>"), the report text in

@@ -45,6 +45,16 @@ class StepClock(Clock):
             return self.current
 
 
+class ManualClock(Clock):
+    """Stands still until a test moves it (`clock.at += timedelta(...)`)."""
+
+    def __init__(self, at: datetime = datetime(2026, 12, 7, 10, 0, 0)):
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
 class FakeMsgIds(MsgIdAllocator):
     def __init__(self):
         self.counters: dict[str, int] = {}

@@ -36,6 +36,7 @@ PRIORITY = {Urgency.ROUTINE: "R", Urgency.URGENT: "S"}  # HL7 table 0027: R rout
 RESULT_STATUSES = ("F", "P", "C")  # HL7 table 0123: final, preliminary, corrected
 ORDER_CONTROL = {"NEW": "NW", "CANCEL": "CA"}
 MAX_CONTROL_ID = 20  # MSH-10 is ST(20) in v2.5
+ACK_TEXT = 200  # characters of MSA-3: enough for the field paths of what was wrong, not a whole report
 
 
 @dataclass(frozen=True)
@@ -301,9 +302,9 @@ def ack(message_text: str, code: Literal["AA", "AE", "AR"], text: str = "", *, a
         reply = source.create_ack(code, message_id=control_id or f"A{_msh_field(source, 10)}"[:MAX_CONTROL_ID])
     except (ValidationFailed, KeyError, IndexError):
         return "\r".join([_msh(control_id or "ACK", at, "ACK", "", "", ""),
-                          _segment("MSA", {1: code, 3: escape(text)})]) + "\r"
+                          _segment("MSA", {1: code, 3: escape(text[:ACK_TEXT])})]) + "\r"
     reply_msh = reply.segment("MSH")
     reply_msh.assign_field(hl7_time(at), 7)  # python-hl7 stamps UTC; the hospital's time is wanted
     reply_msh.assign_field(_field(msh, 18) or CHARSET, 18)
-    reply.segment("MSA").assign_field(escape(text), 3)
+    reply.segment("MSA").assign_field(escape(text[:ACK_TEXT]), 3)
     return str(reply)

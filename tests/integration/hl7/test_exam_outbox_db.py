@@ -7,35 +7,23 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from tests_fake_ris import FakeRis
+from tests_fake_ris import FakeRis, control_ids, minimal_orm
+from tests_shared_fakes import ManualClock
 
 from adapters.hl7.mllp import MllpClient
 from domain.errors import ConcurrencyConflict
-from ports.clock import Clock
 from ports.exam_link import ExamMessage, MessageState
 from services.orders.exam_dispatch import ExamDispatcher
 
 T0 = datetime(2026, 12, 7, 10, 0, 0)
 
 
-class ManualClock(Clock):
-    def __init__(self, at: datetime = T0):
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-
 def cid() -> str:
     return uuid.uuid4().hex[:20]
 
 
-def orm(control_id: str) -> str:
-    return f"MSH|^~\\&|HIS|H|RIS|H|20261207100000||ORM^O01^ORM_O01|{control_id}|P|2.5\rPID|1||P1||欧阳娜娜\r"
-
-
 def add(uow, request_id: str, control_id: str, at: datetime = T0, kind: str = "ORM_NEW") -> ExamMessage:
-    return uow.exam_messages.add(ExamMessage.new(request_id, control_id, kind, orm(control_id), at))
+    return uow.exam_messages.add(ExamMessage.new(request_id, control_id, kind, minimal_orm(control_id), at))
 
 
 def mine(messages, request_ids) -> list[ExamMessage]:
@@ -146,7 +134,7 @@ def test_the_dispatcher_over_the_database_sends_after_the_ris_comes_back(sql_uow
     with FakeRis(port=port) as ris:
         assert dispatcher.run_once() == 2
         assert dispatcher.run_once() == 0
-        assert [o.split("\r")[0].split("|")[9] for o in ris.orders] == [first, second]
+        assert control_ids(ris.orders) == [first, second]
     link.close()
     with sql_uow as uow:
         assert {m.state for m in uow.exam_messages.for_request(request)} == {MessageState.SENT}

@@ -6,33 +6,16 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
-from tests_fake_ris import FakeRis, oru_r01
-from tests_shared_fakes import fake_uow_factory
+from tests_fake_ris import FakeRis, control_ids, minimal_orm, oru_r01
+from tests_shared_fakes import ManualClock, fake_uow_factory
 
 from adapters.hl7.mllp import MllpClient, MllpServer
 from domain.errors import IllegalTransition
-from ports.clock import Clock
 from ports.exam_link import ExamMessage, MessageState
 from services.orders.exam_dispatch import ExamDispatcher, ExamResultIntake
 from services.orders.radiology_hl7 import parse_oru_r01
 
 T0 = datetime(2026, 12, 7, 10, 0, 0)
-
-
-class ManualClock(Clock):
-    def __init__(self, at: datetime = T0):
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-
-def orm(control_id: str) -> str:
-    return f"MSH|^~\\&|HIS|H|RIS|H|20261207100000||ORM^O01^ORM_O01|{control_id}|P|2.5\rORC|NW|X-1\r"
-
-
-def control_ids(texts: list[str]) -> list[str]:
-    return [t.split("\r")[0].split("|")[9] for t in texts]
 
 
 class Kit:
@@ -44,7 +27,7 @@ class Kit:
 
     def add(self, request_id: str, control_id: str, kind: str = "ORM_NEW") -> int:
         with self.uow() as uow:
-            message = uow.exam_messages.add(ExamMessage.new(request_id, control_id, kind, orm(control_id),
+            message = uow.exam_messages.add(ExamMessage.new(request_id, control_id, kind, minimal_orm(control_id),
                                                             self.clock.now()))
             uow.commit()
         return message.id
