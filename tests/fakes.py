@@ -12,6 +12,7 @@ from domain.journal import JournalEntry, JournalState
 from ports.audit import AuditEvent, AuditFilter, AuditPage, AuditTrail
 from ports.clock import Clock
 from ports.encounters import EncounterCursor, EncounterPage, EncounterRepository
+from ports.exam_link import ExamOutbox, MessageState
 from ports.journal import JournalStore, MsgIdAllocator
 from ports.platform import Platform, PlatformReply, PlatformRequest
 from ports.repositories import PersonRepository, VisitCursor, VisitFilter, VisitPage, VisitRepository
@@ -42,6 +43,16 @@ class StepClock(Clock):
         with self._lock:
             self.current += timedelta(seconds=1)
             return self.current
+
+
+class ManualClock(Clock):
+    """Stands still until a test moves it (`clock.at += timedelta(...)`)."""
+
+    def __init__(self, at: datetime = datetime(2026, 12, 7, 10, 0, 0)):
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
 
 
 class FakeMsgIds(MsgIdAllocator):
@@ -302,12 +313,97 @@ def queue_store() -> dict:
     return {"entries": {}, "events": [], "clocks": {}}
 
 
+class _ExamMessages(ExamOutbox):
+    """The RIS outbox: changes kept aside and made at commit, each checked as the database would."""
+
+    def __init__(self, store: dict):
+        self._store = store  # "messages": id -> ExamMessage, "received": control_id -> request ids, "ids": counter
+        self.pending: list = []  # (method, args), made in order at commit
+
+    def _view(self) -> dict:
+        found = {k: copy.deepcopy(v) for k, v in self._store["messages"].items()}
+        for name, args in self.pending:
+            if name == "add":
+                found[args[0].id] = copy.deepcopy(args[0])
+        return found
+
+    def add(self, message):
+        message.id = next(self._store["ids"])
+        self.pending.append(("add", (copy.deepcopy(message),)))
+        return message
+
+    def get(self, message_id):
+        return self._view().get(message_id)
+
+    def for_request(self, request_id):
+        return sorted((m for m in self._view().values() if m.request_id == request_id), key=lambda m: m.id)
+
+    def due(self, now, limit):
+        unsent = sorted((m for m in self._view().values() if m.state is not MessageState.SENT), key=lambda m: m.id)
+        heads = {}
+        for m in unsent:
+            heads.setdefault(m.request_id, m)
+        return [m for m in heads.values() if m.next_attempt_at <= now][:limit]
+
+    def claim(self, message_id, attempts, until):
+        current = self._view().get(message_id)
+        if current is None or current.attempts != attempts or current.state is MessageState.SENT:
+            return False
+        self.pending.append(("claim", (message_id, attempts, until)))
+        return True
+
+    def mark_sent(self, message_id, at, ack):
+        self.pending.append(("sent", (message_id, at, ack)))
+
+    def mark_failed(self, message_id, next_attempt_at, error):
+        self.pending.append(("failed", (message_id, next_attempt_at, error)))
+
+    def result_seen(self, control_id):
+        return control_id in self._store["received"] or any(
+            n == "record" and a[0] == control_id for n, a in self.pending)
+
+    def record_result(self, control_id, request_ids, at):
+        self.pending.append(("record", (control_id, list(request_ids), at)))
+
+    def commit(self):
+        messages, received = self._store["messages"], self._store["received"]
+        for name, args in self.pending:
+            if name == "add":
+                if any(m.control_id == args[0].control_id for m in messages.values()):
+                    raise ConcurrencyConflict(f"control id {args[0].control_id} is taken")
+                messages[args[0].id] = copy.deepcopy(args[0])
+            elif name == "claim":
+                m = messages[args[0]]
+                if m.attempts != args[1] or m.state is MessageState.SENT:
+                    raise ConcurrencyConflict(f"message {args[0]} was claimed meanwhile")
+                m.attempts, m.next_attempt_at = m.attempts + 1, args[2]
+            elif name == "sent":
+                m = messages[args[0]]
+                m.state, m.sent_at, m.ack, m.last_error = MessageState.SENT, args[1], args[2], ""
+            elif name == "failed" and messages[args[0]].state is not MessageState.SENT:
+                m = messages[args[0]]
+                m.state, m.next_attempt_at, m.last_error = MessageState.FAILED, args[1], args[2]
+            elif name == "record":
+                if args[0] in received:
+                    raise ConcurrencyConflict(f"result {args[0]} was recorded already")
+                received[args[0]] = args[1]
+        self.pending = []
+
+    def rollback(self):
+        self.pending = []
+
+
+def exam_message_store() -> dict:
+    return {"messages": {}, "received": {}, "ids": itertools.count(1)}
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Dict-backed; commit makes the same version check as the real one (last writer loses)."""
 
     def __init__(self, visits: dict, persons: dict, encounters: dict | None = None, receipts: dict | None = None,
-                 queues: dict | None = None):
+                 queues: dict | None = None, exam_messages: dict | None = None):
         self._visits, self._persons = visits, persons
+        self._exam_messages = exam_messages if exam_messages is not None else exam_message_store()
         self._encounters = {} if encounters is None else encounters
         self._receipts = {} if receipts is None else receipts
         self._queues = queues if queues is not None else queue_store()
@@ -318,6 +414,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.persons = _Persons(self._persons)
         self.encounters = _Encounters(self._encounters, self._receipts)
         self.queues = _Queues(self._queues)
+        self.exam_messages = _ExamMessages(self._exam_messages)
         return self
 
     def commit(self):
@@ -337,12 +434,14 @@ class FakeUnitOfWork(UnitOfWork):
                 self._visits[visit_id] = stored
             self.visits.loaded.clear()
             self.queues.commit()
+            self.exam_messages.commit()
 
     def rollback(self):
         self.visits.loaded.clear()
         self.encounters.loaded.clear()
         self.encounters.taken.clear()
         self.queues.rollback()
+        self.exam_messages.rollback()
 
 
 def fake_uow_factory():
@@ -351,12 +450,14 @@ def fake_uow_factory():
     encounters: dict = {}
     receipts: dict = {}
     queues = queue_store()
+    exam_messages = exam_message_store()
     lock = threading.Lock()
 
     def make() -> FakeUnitOfWork:
-        uow = FakeUnitOfWork(visits, persons, encounters, receipts, queues)
+        uow = FakeUnitOfWork(visits, persons, encounters, receipts, queues, exam_messages)
         uow._lock = lock
         return uow
 
     make.visits, make.persons, make.encounters, make.queues = visits, persons, encounters, queues
+    make.exam_messages = exam_messages
     return make

@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 
 from ports.encounters import EncounterRepository
 from ports.orders import ExamRequestRepository
+from ports.exam_link import ExamOutbox
 from ports.queues import QueueRepository
 from ports.repositories import PersonRepository, VisitRepository
 
@@ -21,6 +22,7 @@ class UnitOfWork(abc.ABC):
     encounters: EncounterRepository
     queues: QueueRepository
     exam_requests: ExamRequestRepository
+    exam_messages: ExamOutbox
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -25,6 +25,7 @@ from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.order_store import SqlExamTableStore
 from adapters.db.patient_store import SqlPatientStore
 from adapters.field_cipher import AesGcmFieldCipher
+from adapters.hl7.mllp import MllpClient, MllpServer
 from adapters.db.queue_repository import SqlQueueEvents
 from adapters.db.request_ledger import SqlRequestLedger
 from adapters.db.unit_of_work import SqlUnitOfWork
@@ -48,7 +49,8 @@ from services.diagnoses import DiagnosisSearchService
 from services.encounters import EncounterConfig, EncounterService
 from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
 from services.journal import JournalService
-from services.orders import ExamRequestService, ExamTables, read_exam_tables
+from services.orders import (ExamDispatcher, ExamRequestService, ExamResultIntake, ExamTables, RadiologyOrders,
+                             RisConfig, parse_oru_r01, read_exam_tables, report_applier)
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.patients import PatientRegistry
 from services.platform_gateway import PlatformGateway
@@ -126,6 +128,28 @@ def _streaming_downloads(platform):
         return HttpPlatform(replace(platform.settings, download_in_memory=1 << 20), platform.institution,
                             platform.catalogue, transport=platform.transport, signer=platform.signer)
     return platform
+
+
+def _exam_link(settings: Settings) -> MllpClient | None:
+    ris = settings.orders.ris
+    return MllpClient(ris.host, ris.port, ris.timeout) if ris.enabled else None
+
+
+def _exam_dispatcher(settings: Settings, uow, link, clock) -> ExamDispatcher | None:
+    ris = settings.orders.ris
+    if link is None:
+        return None
+    return ExamDispatcher(uow, link, clock, timedelta(seconds=ris.backoff), timedelta(seconds=ris.max_backoff),
+                          interval=timedelta(seconds=ris.interval))
+
+
+def _radiology(settings: Settings, encounters, patients, hospital, tables, clock, dispatcher) -> RadiologyOrders | None:
+    if dispatcher is None:
+        return None
+    ris = settings.orders.ris
+    return RadiologyOrders(encounters, patients, hospital, tables, clock,
+                           RisConfig(ris.sending_app, ris.receiving_app, settings.institution.fixmedins_code),
+                           wake=dispatcher.wake)
 
 
 class Container(containers.DeclarativeContainer):
@@ -223,7 +247,13 @@ class Container(containers.DeclarativeContainer):
     # orders: exam requests (检查申请单多部位) priced by the versioned exam-item tables, charged on the encounter
     exam_table_store = providers.Singleton(SqlExamTableStore, engine)
     exam_tables = providers.Singleton(ExamTables, exam_table_store, clock)
-    exam_requests = providers.Singleton(ExamRequestService, uow.provider, encounters, exam_tables, clock)
+    # the examining departments' system (RIS), when one is configured: ORM^O01 through the outbox, sent
+    # by the dispatcher over MLLP; ORU^R01 results back through the listener (App.start_exam_link)
+    exam_link = providers.Singleton(_exam_link, settings)
+    exam_dispatcher = providers.Singleton(_exam_dispatcher, settings, uow.provider, exam_link, clock)
+    radiology = providers.Singleton(_radiology, settings, encounters, patients, hospital_directory, exam_tables,
+                                    clock, exam_dispatcher)
+    exam_requests = providers.Singleton(ExamRequestService, uow.provider, encounters, exam_tables, clock, radiology)
 
 
 @dataclass
@@ -367,6 +397,22 @@ class App:
             self.running.append(resolver)
         return resolver
 
+    def start_exam_link(self) -> None:
+        """With a RIS configured: the dispatcher sending the outbox, and the listener of its results
+        (orders.ris.listen), in the background until close()."""
+        dispatcher = self.container.exam_dispatcher()
+        if dispatcher is None or any(getattr(w, "worker", None) is dispatcher for w in self.running):
+            return
+        dispatcher.start()
+        self.running.append(_Closing(dispatcher, self.container.exam_link().close))
+        address = self.settings.orders.ris.listen_address()
+        if address is not None:
+            intake = ExamResultIntake(parse_oru_r01, report_applier(self.exam_requests.record_report),
+                                      self.container.uow, self.clock)
+            listener = MllpServer(*address, intake, max_frame=self.settings.orders.ris.max_frame)
+            listener.start()
+            self.running.append(listener)
+
     def close(self) -> None:
         """Stop the resolver, sign every operator out (9002), store what is still held in memory
         (request_id replies, audit events), release the platform and the database; each step even if
@@ -379,6 +425,20 @@ class App:
             while self.running:
                 self.running.pop().stop()
             self.gateway.sign_out_all({o.code: o.operator() for o in self.settings.operators})
+
+
+@dataclass
+class _Closing:
+    """A background worker and what to release once it stopped."""
+
+    worker: object
+    release: object
+
+    def stop(self) -> None:
+        try:
+            self.worker.stop()
+        finally:
+            self.release()
 
 
 def bootstrap(settings: Settings, platform=None) -> App:

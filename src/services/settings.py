@@ -206,6 +206,45 @@ class QueueSettings(BaseModel):
         return QueueRules(tuple(self.priority), self.elderly_age, self.skip_places, self.no_show_after_skips)
 
 
+class RisSettings(BaseModel):
+    """The radiology / ultrasound department's system (RIS): exam requests go to it as HL7 ORM^O01 over
+    MLLP, results come back as ORU^R01 (HIS_ORDERS__RIS__...). No host: no RIS, nothing is sent."""
+
+    host: str = ""  # where the RIS takes orders; empty: disabled
+    port: int = Field(2575, ge=1, le=65535)
+    listen: str = ""  # "host:port" the results listener binds, e.g. "0.0.0.0:2576"; empty: none
+    sending_app: str = "HIS"  # MSH-3
+    receiving_app: str = "RIS"  # MSH-5
+    timeout: float = Field(10.0, gt=0)  # seconds to connect, and to wait for each ACK
+    backoff: float = Field(5.0, gt=0)  # first wait after a failed send, doubling
+    max_backoff: float = Field(300.0, gt=0)
+    interval: float = Field(2.0, gt=0)  # seconds between looks into the outbox
+    max_frame: int = Field(1 << 20, ge=1024)  # bytes of one inbound MLLP frame
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    def listen_address(self) -> tuple[str, int] | None:
+        if not self.listen:
+            return None
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]") or "0.0.0.0", int(port)
+
+    @field_validator("listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        if value:
+            host, colon, port = value.rpartition(":")
+            if not colon or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError(f"orders.ris.listen is host:port, got {value!r}")
+        return value
+
+
+class OrdersSettings(BaseModel):
+    ris: RisSettings = Field(default_factory=RisSettings)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HIS_", env_nested_delimiter="__", extra="ignore")
 
@@ -235,6 +274,7 @@ class Settings(BaseSettings):
     role_permissions: dict[str, list[str]] = Field(default_factory=dict)
     hospital: HospitalSettings = Field(default_factory=HospitalSettings)
     queues: QueueSettings = Field(default_factory=QueueSettings)
+    orders: OrdersSettings = Field(default_factory=OrdersSettings)  # HIS_ORDERS__RIS__HOST ...
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

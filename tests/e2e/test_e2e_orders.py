@@ -119,3 +119,50 @@ def test_bad_requests_are_refused_by_field_and_charge_nothing(station):
     assert journal(station, encounter.visit_id) == ["2201A"]
     err = refused(lambda: station.orders.RequestExam(ct_request(encounter.id), metadata=station.md("tech-token")))
     assert err.code() is grpc.StatusCode.PERMISSION_DENIED  # the technician performs, the doctor requests
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_requests_reach_the_ris_as_orm_and_its_oru_reports_the_part(start_stack):
+    from tests_fake_ris import FakeRis, oru_r01
+
+    from services.settings import OrdersSettings, RisSettings
+
+    listen = _free_port()
+    with FakeRis() as ris, start_stack(operators=OPERATORS, orders=OrdersSettings(ris=RisSettings(
+            host="127.0.0.1", port=ris.port, listen=f"127.0.0.1:{listen}", interval=0.2, backoff=0.2))) as stack:
+        stack.app.load_hospital_data()
+        stack.app.start_exam_link()  # as `his serve` does with a RIS configured
+        station = Station(stack)
+        encounter = station.register(station.register_self_pay_patient(), "WK01", "DR005")
+        doctor = station.md("dr005-token")
+        signed = station.orders.RequestExam(ct_request(encounter.id, diagnosis_code="R51", diagnosis_name="头痛"),
+                                            metadata=doctor).request
+        [new] = ris.wait_for(1)
+        segments = [s.split("|") for s in new.split("\r") if s]
+        assert [s[0] for s in segments if s[0] in ("ORC", "OBR")] == ["ORC", "OBR"] * 3
+        assert [s[2] for s in segments if s[0] == "OBR"] == [f"{signed.id}-{n}" for n in (1, 2, 3)]
+        assert {s[1] for s in segments if s[0] == "ORC"} == {"NW"}
+        assert "自费患者" in new and "胸部" in new  # Chinese intact on the wire
+
+        station.orders.CancelExamParts(orders.CancelExamPartsRequest(
+            exam_request_id=signed.id, part_nos=[3], reason="患者拒绝", request_id=str(uuid.uuid4())), metadata=doctor)
+        cancel = ris.wait_for(2)[1]
+        assert [(s[1], s[2]) for s in (x.split("|") for x in cancel.split("\r")) if s[0] == "ORC"] == \
+            [("CA", f"{signed.id}-3")]
+
+        result = oru_r01(signed.id, [(1, "颅内未见明显异常。\n脑室系统未见扩大。")], control_id="ORU20261207001")
+        assert "MSA|AA|ORU20261207001" in FakeRis.send_result("127.0.0.1", listen, result)
+        assert "MSA|AA" in FakeRis.send_result("127.0.0.1", listen, result)  # the same message again: no second effect
+        part = station.orders.GetExamRequest(orders.GetExamRequestRequest(request_id=signed.id),
+                                             metadata=doctor).request.parts[0]
+        assert part.state == orders.EXAM_PART_STATE_REPORTED
+        assert part.report_text == "颅内未见明显异常。\n脑室系统未见扩大。"
+        unknown = oru_r01("no-such-request", [(1, "x")], control_id="ORU20261207002")
+        assert "MSA|AE" in FakeRis.send_result("127.0.0.1", listen, unknown)

@@ -21,3 +21,16 @@ def test_a_page_token_key_is_long_enough_or_absent(monkeypatch):
     with pytest.raises(ValidationError, match="at least 16 bytes"):
         Settings()
 
+
+
+def test_the_ris_is_off_unless_configured(monkeypatch):
+    ris = Settings().orders.ris
+    assert not ris.enabled and ris.listen_address() is None
+    monkeypatch.setenv("HIS_ORDERS__RIS__HOST", "ris.hospital.local")
+    monkeypatch.setenv("HIS_ORDERS__RIS__LISTEN", "0.0.0.0:2576")
+    ris = Settings().orders.ris
+    assert ris.enabled and (ris.host, ris.port) == ("ris.hospital.local", 2575)
+    assert ris.listen_address() == ("0.0.0.0", 2576)
+    monkeypatch.setenv("HIS_ORDERS__RIS__LISTEN", "2576")
+    with pytest.raises(ValidationError, match="host:port"):
+        Settings()

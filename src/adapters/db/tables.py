@@ -271,3 +271,4 @@ from adapters.db import hospital_tables  # noqa: E402,F401
 from adapters.db import patient_tables  # noqa: E402,F401
 from adapters.db import queue_tables  # noqa: E402,F401
 from adapters.db import order_tables  # noqa: E402,F401
+from adapters.db import exam_message_tables  # noqa: E402,F401

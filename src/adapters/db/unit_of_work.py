@@ -9,6 +9,7 @@ from adapters.db.connections import Connections
 from adapters.db.encounter_store import SqlEncounterRepository
 from adapters.db.engine import statement_engine
 from adapters.db.order_store import SqlExamRequestRepository
+from adapters.db.exam_message_store import SqlExamOutbox
 from adapters.db.queue_repository import SqlQueueRepository, publish
 from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
@@ -27,6 +28,7 @@ class _Active(threading.local):
     encounters: SqlEncounterRepository | None = None
     queues: SqlQueueRepository | None = None
     exam_requests: SqlExamRequestRepository | None = None
+    exam_messages: SqlExamOutbox | None = None
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -66,6 +68,10 @@ class SqlUnitOfWork(UnitOfWork):
     def exam_requests(self) -> SqlExamRequestRepository:
         return self._require().exam_requests
 
+    @property
+    def exam_messages(self) -> SqlExamOutbox:
+        return self._require().exam_messages
+
     def _require(self) -> _Active:
         active = self._active
         if active.conn is None:
@@ -83,6 +89,7 @@ class SqlUnitOfWork(UnitOfWork):
         active.encounters = SqlEncounterRepository(active.tx)
         active.queues = SqlQueueRepository(active.tx, self._clock.now)
         active.exam_requests = SqlExamRequestRepository(active.tx)
+        active.exam_messages = SqlExamOutbox(active.tx)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -92,6 +99,7 @@ class SqlUnitOfWork(UnitOfWork):
         active.encounters = None
         active.queues = None
         active.exam_requests = None
+        active.exam_messages = None
         if conn is not None:
             visits.rolled_back()  # whatever was flushed and not committed is undone below
             encounters.rolled_back()

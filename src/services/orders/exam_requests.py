@@ -6,7 +6,8 @@ request's own write inside its commit): a request without its charges, or charge
 request, cannot be seen. For an insured encounter the charges reach the platform (2204) before that
 commit; cancelling a part re-prices the parts that remain by the table version that priced the
 request, and the encounter replaces the request's lines (2205 + a new 2204 of what remains).
-Notices to the radiology system (HL7 ORM^O01) are written into the same commit by `notify`."""
+Notices to the examining department's system (HL7 ORM^O01) are written into the same commit by
+`radiology`, when the hospital has one configured."""
 from __future__ import annotations
 
 import uuid
@@ -22,17 +23,16 @@ from ports.unit_of_work import UnitOfWork
 from services.encounters import EncounterService, OrderCharge
 from services.orders.commands import RequestExam
 from services.orders.exam_tables import ExamTables
+from services.orders.radiology import RadiologyOrders
 
 NEW, CANCEL = "NEW", "CANCEL"
-# (unit of work, the request as it will be stored, NEW or CANCEL, the part numbers concerned)
-Notify = Callable[[UnitOfWork, ExamRequest, str, list[int]], None]
 
 
 class ExamRequestService:
     def __init__(self, uow: Callable[[], UnitOfWork], encounters: EncounterService, tables: ExamTables,
-                 clock: Clock, notify: Notify | None = None):
+                 clock: Clock, radiology: RadiologyOrders | None = None):
         self.uow, self.encounters, self.tables, self.clock = uow, encounters, tables, clock
-        self.notify = notify
+        self.radiology = radiology
 
     # ---- requesting and cancelling (charges follow) ------------------------------------------
     def request_exam(self, op: Operator, cmd: RequestExam) -> ExamRequest:
@@ -71,11 +71,14 @@ class ExamRequestService:
             purpose=cmd.purpose, diagnosis_code=code, diagnosis_name=name, urgency=urgency, requested_by=op.code,
             requested_at=self.clock.now(), contrast=cmd.contrast, table_version=table.version)
 
+        ris = self.radiology.prepare(request) if self.radiology is not None else None
+
         def store(uow: UnitOfWork) -> None:
             uow.exam_requests.add(request)
-            if self.notify is not None:
-                self.notify(uow, request, NEW, [p.no for p in request.parts])
+            if ris is not None:
+                self.radiology.enqueue(uow, request, NEW, [p.no for p in request.parts], ris)
         self.encounters.set_order_charges(op, encounter.id, request.id, self._charges(request), with_order=store)
+        self._sent()
         return request
 
     def cancel_parts(self, op: Operator, request_id: str, part_nos: list[int], reason: str = "") -> ExamRequest:
@@ -92,15 +95,22 @@ class ExamRequestService:
             except NotFound as exc:
                 raise ValidationFailed([FieldViolation(f"part_nos[{i}]", str(exc))]) from None
 
+        ris = self.radiology.prepare(request) if self.radiology is not None else None
+
         def store(uow: UnitOfWork) -> None:
             stored = self._get(uow, request_id)
             for no in part_nos:
                 stored.cancel(no)  # a part performed meanwhile refuses here: nothing is stored
-            if self.notify is not None:
-                self.notify(uow, stored, CANCEL, list(part_nos))
+            if ris is not None:
+                self.radiology.enqueue(uow, stored, CANCEL, list(part_nos), ris)
         self.encounters.set_order_charges(op, request.encounter_id, request.id, self._charges(request),
                                           with_order=store)
+        self._sent()
         return self.get(request_id)
+
+    def _sent(self) -> None:
+        if self.radiology is not None:
+            self.radiology.wake()  # the dispatcher sends what the commit put in the outbox
 
     def _charges(self, request: ExamRequest) -> list[OrderCharge]:
         table = self.tables.version(request.exam_type, request.table_version).table
