@@ -10,6 +10,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Generic, TypeVar
 
+from domain.money import line_total
+
 
 class RegistrationType(str, Enum):
     ORDINARY = "ORDINARY"  # 普通
@@ -103,6 +105,28 @@ class PriceLine:
 
 
 @dataclass(frozen=True)
+class ChargeItem:
+    """院内收费项目: one item of the hospital's price list (a procedure, an exam, a material, a drug as
+    sold), with its national 医保 code. The pair (code, national_code) is what 3301 目录对照上传 tells
+    the platform (fixmedins_hilist_id ↔ med_list_codg); `list_type` is 3301's 目录类别 (dictionary
+    list_type: 101 西药中成药, 102 中药饮片, 103 自制剂, 104 民族药, 201 医疗服务项目, 301 医用耗材)."""
+
+    code: str
+    name: str
+    national_code: str
+    list_type: str
+    unit_price: Decimal
+    prcunt: str = ""  # 计价单位 (次, 部位, 张 ...)
+    spec: str = ""  # 规格
+    begndate: date | None = None  # from when the mapping holds (3301 begndate); None: the day it is uploaded
+
+    def fee_line(self, quantity: Decimal = Decimal(1)) -> FeeLine:
+        """A priced line of `quantity` of this item (the amount rounded the platform's way)."""
+        return FeeLine(self.code, self.name, self.national_code, self.unit_price, quantity,
+                       line_total(quantity, self.unit_price))
+
+
+@dataclass(frozen=True)
 class Revision:
     """One version of a record: from when, by whom, why; a retired record keeps its last data."""
 
@@ -126,6 +150,6 @@ from domain.hospital.rules import (DOCTOR_TITLES, NURSE_TITLES, check_clinic, ch
                                    check_price_line, check_staff, fee_lines)
 from domain.hospital.codec import KINDS, from_data, kind_of, to_data  # noqa: E402
 
-__all__ = ["RegistrationType", "StaffKind", "Department", "Clinic", "StaffMember", "FeeLine", "PriceLine",
+__all__ = ["RegistrationType", "StaffKind", "Department", "Clinic", "StaffMember", "FeeLine", "PriceLine", "ChargeItem",
            "Revision", "Versioned", "DOCTOR_TITLES", "NURSE_TITLES", "check_department", "check_clinic",
            "check_staff", "check_price_line", "fee_lines", "KINDS", "kind_of", "to_data", "from_data"]

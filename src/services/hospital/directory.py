@@ -15,7 +15,7 @@ from datetime import datetime
 from collections.abc import Callable, Iterable
 
 from domain.errors import NotFound
-from domain.hospital import (Clinic, Department, FeeLine, PriceLine, RegistrationType, StaffKind, StaffMember,
+from domain.hospital import (ChargeItem, Clinic, Department, FeeLine, PriceLine, RegistrationType, StaffKind, StaffMember,
                              fee_lines, from_data, kind_of, to_data)
 from domain.text import excerpt
 from ports.hospital import MasterDataStore, StoredVersion
@@ -88,6 +88,10 @@ class HospitalDirectory:
     def registration_fee(self, reg_type: RegistrationType, clinic_code: str,
                          doctor_code: str = "") -> list[FeeLine]:
         """The lines a registration of this type costs at this clinic (and doctor, for 专家)."""
+        raise NotImplementedError
+
+    def charge_item(self, code: str) -> ChargeItem:  # NotFound
+        """The 院内收费项目 in force with this code: what an order's line is priced from."""
         raise NotImplementedError
 
 
