@@ -77,6 +77,8 @@ def cmd_sim_serve(args: argparse.Namespace) -> int:
     simulator = _simulator(args)
     front = SimulatorHttpFront(simulator, host=args.host, port=args.port, paasid=args.paasid, token=args.token,
                                message_verifier=_message_verifier(args))
+    if args.rx_notify_url:
+        simulator.rx_notifier.configure(args.rx_notify_url)
     front.start()
     print(f"his sim: 医保 simulator at {front.url} (paasid {args.paasid}"
           f"{'; cainfo checked, ' + args.signing_string if args.verify_public_key else ''})", flush=True)
@@ -214,6 +216,8 @@ def parser() -> argparse.ArgumentParser:
                            help="a 2601 whose original has not arrived: refuse it as unknown (a late original "
                                 "still commits), or answer success and remember the msgid (a late original is "
                                 "refused as 报文ID重复); POST /_sim/config changes it while running")
+    sim_serve.add_argument("--rx-notify-url", default="", metavar="URL",
+                           help="the hospital's endpoint the 7102 / 7103 notices are pushed to (provisional)")
     sim_serve.add_argument("--mobile-port", type=int, default=None,
                            help="also serve the mobile-payment centre (6xxx, SM4/SM2 envelope) on this port")
     sim_serve.add_argument("--verify-public-key", metavar="BASE64",

@@ -270,3 +270,4 @@ from adapters.db import encounter_tables  # noqa: E402,F401
 from adapters.db import hospital_tables  # noqa: E402,F401
 from adapters.db import patient_tables  # noqa: E402,F401
 from adapters.db import queue_tables  # noqa: E402,F401
+from adapters.db import prescription_tables  # noqa: E402,F401
