@@ -48,6 +48,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         app.close()
         print(f"his serve: the hospital data file cannot be loaded: {exc}", file=sys.stderr, flush=True)
         return 1
+    try:
+        app.load_formulary()  # the drug list; codes the synced national catalogue lacks are logged
+        notices = app.start_notice_endpoint()  # 7102 / 7103 pushed by the platform, when configured
+    except Exception as exc:  # noqa: BLE001 - a bad drug list or a busy port stops the start, said plainly
+        server.stop(None)
+        app.close()
+        print(f"his serve: prescriptions cannot start: {exc}", file=sys.stderr, flush=True)
+        return 1
+    if notices is not None:
+        print(f"his: 7102/7103 notices received at {notices.url}", flush=True)
     if settings.resolver.enabled:
         # its first pass at once, in the background (a platform slow to answer must not hold the
         # server's start), then on a schedule for as long as it runs; each pass logs what it settled

@@ -39,6 +39,7 @@ class RxState(str, Enum):
     REVOKED = "REVOKED"  # 7104
 
 
+MAX_ROUTE, MAX_NOTE = 50, 200  # what 7101's medc_way_dscr (100) and tcmherb_foote (200) can carry
 CIRCULATING = frozenset({RxState.UPLOADED, RxState.APPROVED, RxState.REFUSED})  # out, nothing bought yet
 
 
@@ -249,6 +250,10 @@ def prescribe(formulary: Formulary, limits: RxLimits, category: RxCategory, chro
             violations.append(FieldViolation(f"{at}.days", f"{given.days} days is more than the {allowed} a "
                                                            f"{category.value}{' chronic' if chronic else ''} "
                                                            "prescription allows"))
+        if len(given.route) > MAX_ROUTE:
+            violations.append(FieldViolation(f"{at}.route", f"at most {MAX_ROUTE} characters"))
+        if len(given.note) > MAX_NOTE:
+            violations.append(FieldViolation(f"{at}.note", f"at most {MAX_NOTE} characters"))
         if drug is not None and drug.controlled and category is not RxCategory.NARCOTIC:
             violations.append(FieldViolation(f"{at}.drug_code", f"{drug.generic_name} is 麻精: it needs a "
                                                                 "NARCOTIC prescription"))

@@ -14,6 +14,7 @@ _REGISTRATION = "/his.v1.RegistrationService/"
 _ADMIN = "/his.v1.AdminService/"
 _PATIENT = "/his.v1.PatientService/"
 _QUEUE = "/his.v1.QueueService/"
+_PRESCRIPTION = "/his.v1.PrescriptionService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -68,6 +69,13 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _QUEUE + "StartConsultation": "queue.operate",
     _QUEUE + "FinishConsultation": "queue.operate",
     _QUEUE + "MarkNoShow": "queue.operate",
+    _PRESCRIPTION + "CreatePrescription": "prescription.write",
+    _PRESCRIPTION + "SignPrescription": "prescription.write",
+    _PRESCRIPTION + "CirculatePrescription": "prescription.write",
+    _PRESCRIPTION + "RevokePrescription": "prescription.write",
+    _PRESCRIPTION + "GetPrescription": "prescription.read",
+    _PRESCRIPTION + "ListPrescriptions": "prescription.read",
+    _PRESCRIPTION + "SearchDrugs": "prescription.read",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:

@@ -20,6 +20,7 @@ from his.v1 import (audit_pb2, audit_pb2_grpc, doctor_station_pb2, doctor_statio
 from his.v1 import registration_pb2, registration_pb2_grpc
 from his.v1 import patients_pb2, patients_pb2_grpc
 from his.v1 import queues_pb2, queues_pb2_grpc
+from his.v1 import prescriptions_pb2, prescriptions_pb2_grpc
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
@@ -43,6 +44,7 @@ from services.grpc.patient_servicer import PatientServicer
 from services.grpc.page_tokens import PageTokens
 from services.grpc.platform_servicer import PlatformServicer
 from services.grpc.registration_servicer import RegistrationServicer
+from services.grpc.prescription_servicer import PrescriptionServicer
 from services.grpc.queue_servicer import QueueServicer
 from services.grpc.request_guard import RequestGuard
 
@@ -59,6 +61,7 @@ REGISTRATION_SERVICE_NAME = registration_pb2.DESCRIPTOR.services_by_name["Regist
 ADMIN_SERVICE_NAME = admin_pb2.DESCRIPTOR.services_by_name["AdminService"].full_name
 PATIENT_SERVICE_NAME = patients_pb2.DESCRIPTOR.services_by_name["PatientService"].full_name
 QUEUE_SERVICE_NAME = queues_pb2.DESCRIPTOR.services_by_name["QueueService"].full_name
+PRESCRIPTION_SERVICE_NAME = prescriptions_pb2.DESCRIPTOR.services_by_name["PrescriptionService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -86,7 +89,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  access: AccessPolicy | None = None, audit: AuditTrail | None = None,
                  diagnoses: DiagnosisSearchService | None = None,
                  encounters=None, hospital=None, patients: PatientRegistry | None = None,
-                 queues: QueueService | None = None) -> tuple[grpc.Server, int]:
+                 queues: QueueService | None = None, prescriptions=None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -104,7 +107,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     served as his.v1.AdminService when given; `patients`: the patient index, served as
     his.v1.PatientService when given; `queues`: the clinic queues, served as
     his.v1.QueueService (each WatchQueue stream holds a worker thread while open: size max_workers
-    for the screens and stations). Raises AddressUnavailable when the
+    for the screens and stations); `prescriptions`: a PrescriptionService, served as
+    his.v1.PrescriptionService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
@@ -151,6 +155,10 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     if queues is not None:
         queues_pb2_grpc.add_QueueServiceServicer_to_server(QueueServicer(queues), server)
         names = (*names, QUEUE_SERVICE_NAME)
+    if prescriptions is not None:
+        prescriptions_pb2_grpc.add_PrescriptionServiceServicer_to_server(
+            PrescriptionServicer(prescriptions, zone), server)
+        names = (*names, PRESCRIPTION_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):

@@ -31,6 +31,7 @@ from services.prescriptions import rx_translation as tr
 log = logging.getLogger(__name__)
 
 UPLOAD, REVIEW, PURCHASE, REVOKE = "7101", "7102", "7103", "7104"
+MAX_TEXT, MAX_CODE, MAX_NAME = 200, 30, 50
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,10 @@ class PrescriptionService:
     # ---- writing -----------------------------------------------------------------------------
     def create(self, op: Operator, cmd: NewPrescription) -> Prescription:
         violations: list[FieldViolation] = []
+        if len(cmd.diagnosis) > MAX_TEXT:
+            violations.append(FieldViolation("diagnosis", f"at most {MAX_TEXT} characters"))
+        if len(cmd.doctor_code) > MAX_CODE:
+            violations.append(FieldViolation("doctor_code", f"at most {MAX_CODE} characters"))
         try:
             category = RxCategory(cmd.category)
         except ValueError:
@@ -126,9 +131,9 @@ class PrescriptionService:
         """处方流转: 7101 with its file and signatures; hi_rxno kept from the reply."""
         rx = self.get(rx_id)
         rx.require_circulable()
-        if not cmd.pharmacist_name.strip():
-            raise ValidationFailed([FieldViolation("pharmacist_name", "is required: 7101 names the pharmacist "
-                                                                      "who checked the prescription")])
+        if not cmd.pharmacist_name.strip() or len(cmd.pharmacist_name) > MAX_NAME:
+            raise ValidationFailed([FieldViolation("pharmacist_name", f"is required, at most {MAX_NAME} characters: "
+                                                                      "7101 names the pharmacist who checked it")])
         encounter = self.encounters.get(rx.encounter_id)
         if not encounter.insured or not encounter.mdtrt_id:
             raise IllegalTransition(f"cannot circulate: encounter {encounter.id} has no 医保 registration "
@@ -160,8 +165,9 @@ class PrescriptionService:
             self.store.save(rx)
             return rx
         rx.require_revocable()
-        if not reason.strip():
-            raise ValidationFailed([FieldViolation("reason", "is required: 7104 says why (undo_rea)")])
+        if not reason.strip() or len(reason) > MAX_TEXT:
+            raise ValidationFailed([FieldViolation("reason", f"is required, at most {MAX_TEXT} characters: 7104 "
+                                                             "says why (undo_rea)")])
         encounter = self.encounters.get(rx.encounter_id)
         now = self.clock.now()
         payload = tr.revoke(rx, self._staff(rx.doctor_code, "doctor_code"), reason, now)
