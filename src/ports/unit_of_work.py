@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from ports.encounters import EncounterRepository
+from ports.orders import ExamRequestRepository
 from ports.queues import QueueRepository
 from ports.repositories import PersonRepository, VisitRepository
 
@@ -19,6 +20,7 @@ class UnitOfWork(abc.ABC):
     persons: PersonRepository
     encounters: EncounterRepository
     queues: QueueRepository
+    exam_requests: ExamRequestRepository
 
     def __enter__(self) -> UnitOfWork:
         return self

@@ -22,6 +22,7 @@ from adapters.db.engine import make_engine, make_session_factory
 from adapters.db.hospital_store import SqlMasterDataStore
 from adapters.db.instances import SqlInstanceRegistry
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
+from adapters.db.order_store import SqlExamTableStore
 from adapters.db.patient_store import SqlPatientStore
 from adapters.db.prescription_store import SqlPrescriptionStore
 from adapters.field_cipher import AesGcmFieldCipher
@@ -48,6 +49,7 @@ from services.diagnoses import DiagnosisSearchService
 from services.encounters import EncounterConfig, EncounterService
 from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
 from services.journal import JournalService
+from services.orders import ExamRequestService, ExamTables, read_exam_tables
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.patients import PatientRegistry
 from services.platform_gateway import PlatformGateway
@@ -219,7 +221,12 @@ class Container(containers.DeclarativeContainer):
     # encounters: registration, charges, payments, 门诊流转, over the other contexts' public APIs
     encounters = providers.Singleton(
         EncounterService, uow.provider, outpatient, hospital_directory, patients, clinic_queues, clock,
-        providers.Callable(lambda s: EncounterConfig(transfer=s.encounters.transfer.rules()), settings))
+        providers.Callable(lambda s: EncounterConfig(transfer=s.encounters.transfer.rules(),
+                                                     upload_at=s.encounters.upload_at), settings))
+    # orders: exam requests (检查申请单多部位) priced by the versioned exam-item tables, charged on the encounter
+    exam_table_store = providers.Singleton(SqlExamTableStore, engine)
+    exam_tables = providers.Singleton(ExamTables, exam_table_store, clock)
+    exam_requests = providers.Singleton(ExamRequestService, uow.provider, encounters, exam_tables, clock)
     # prescriptions and 处方流转: the formulary read once per process (App.load_formulary), the
     # prescriptions in their table, charges through the encounters' public API
     formulary = providers.Singleton(lambda s, catalog: load_formulary(s.prescriptions.formulary_file, catalog),
@@ -286,10 +293,28 @@ class App:
             path = str(demo_file())
         system, records = self.settings.system_operator.operator(), read_data_file(path)
         reason = f"loaded from {path.rsplit('/', 1)[-1]}"
+        self.load_exam_tables()
         try:
             return self.hospital_admin.load(records, system, reason)
         except ConcurrencyConflict:  # another server starting on the same database loaded it first
             return self.hospital_admin.load(records, system, reason)
+
+    def load_exam_tables(self, path: str = "") -> list:
+        """The exam-item tables at start, as the hospital's data: `path`, else hospital.exam_tables_file,
+        else the demo tables into a database that has none. Returns the versions written."""
+        path = path or self.settings.hospital.exam_tables_file
+        system, tables = self.settings.system_operator.operator(), self.container.exam_tables()
+        for attempt in range(2):
+            try:
+                if path:
+                    return tables.load(read_exam_tables(path), system, f"loaded from {path.rsplit('/', 1)[-1]}")
+                if self.settings.hospital.load_demo_when_empty:
+                    return tables.load_demo_if_empty(system)
+                return []
+            except ConcurrencyConflict:  # another server starting on the same database loaded it first
+                if attempt:
+                    raise
+        return []
 
     @property
     def patients(self) -> PatientRegistry:
@@ -332,6 +357,10 @@ class App:
                                   port=int(port), path=self.settings.prescriptions.notify_path).start()
         self.running.append(endpoint)
         return endpoint
+
+    @property
+    def exam_requests(self) -> ExamRequestService:
+        return self.container.exam_requests()
 
     @property
     def ledger(self) -> RequestLedger:

@@ -135,6 +135,9 @@ class TransferSettings(BaseModel):
 
 class EncounterSettings(BaseModel):
     transfer: TransferSettings = Field(default_factory=TransferSettings)
+    # an insured encounter's order lines go to the platform (2204) when the doctor signs ("SIGN"), so
+    # the cashier and the doctor see the platform's classification early; or only when paid ("PAYMENT")
+    upload_at: Literal["SIGN", "PAYMENT"] = "SIGN"
 
 
 class PatientSettings(BaseModel):
@@ -177,6 +180,8 @@ class HospitalSettings(BaseModel):
     """The hospital master data: its file at start, and how fresh each process's cache stays."""
 
     data_file: str = ""  # loaded at every start when set (changes become versions); empty: the demo set, once
+    # the exam-item tables (检查项目价表, one per exam type) likewise: {"exam_tables": [...]}
+    exam_tables_file: str = ""
     load_demo_when_empty: bool = True  # an empty database gets the demo hospital's departments, staff, prices
     # a change made by another server process is seen here within this many seconds (0: at every lookup)
     cache_check_every: float = Field(1.0, ge=0)

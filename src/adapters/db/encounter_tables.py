@@ -96,6 +96,9 @@ encounter_charges = Table(
     Column("added_at", DateTime, nullable=False),
     Column("registration_fee", Boolean, nullable=False),
     _text("payment_id", ID),
+    _text("order_id", ID),
+    _text("order_item"),
+    Column("withdrawn_at", DateTime, nullable=True),
     PrimaryKeyConstraint("encounter_id", "line_no"),
 )
 
@@ -113,6 +116,7 @@ encounter_payments = Table(
     _text("refund_of", ID),
     _text("reason", 500),
     _text("setl_id", ID),
+    _text("visit_id", ID),
     Column("fund_amount", money(), nullable=False),
     _text("chrg_bchno", ID),
 )

@@ -270,4 +270,5 @@ from adapters.db import encounter_tables  # noqa: E402,F401
 from adapters.db import hospital_tables  # noqa: E402,F401
 from adapters.db import patient_tables  # noqa: E402,F401
 from adapters.db import queue_tables  # noqa: E402,F401
+from adapters.db import order_tables  # noqa: E402,F401
 from adapters.db import prescription_tables  # noqa: E402,F401

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine
 from adapters.db.connections import Connections
 from adapters.db.encounter_store import SqlEncounterRepository
 from adapters.db.engine import statement_engine
+from adapters.db.order_store import SqlExamRequestRepository
 from adapters.db.queue_repository import SqlQueueRepository, publish
 from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
@@ -25,6 +26,7 @@ class _Active(threading.local):
     persons: SqlPersonRepository | None = None
     encounters: SqlEncounterRepository | None = None
     queues: SqlQueueRepository | None = None
+    exam_requests: SqlExamRequestRepository | None = None
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -60,6 +62,10 @@ class SqlUnitOfWork(UnitOfWork):
     def queues(self) -> SqlQueueRepository:
         return self._require().queues
 
+    @property
+    def exam_requests(self) -> SqlExamRequestRepository:
+        return self._require().exam_requests
+
     def _require(self) -> _Active:
         active = self._active
         if active.conn is None:
@@ -76,17 +82,20 @@ class SqlUnitOfWork(UnitOfWork):
         active.persons = SqlPersonRepository(active.tx, self._clock.now)
         active.encounters = SqlEncounterRepository(active.tx)
         active.queues = SqlQueueRepository(active.tx, self._clock.now)
+        active.exam_requests = SqlExamRequestRepository(active.tx)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         active = self._active
-        conn, visits, encounters = active.conn, active.visits, active.encounters
+        conn, visits, encounters, exams = active.conn, active.visits, active.encounters, active.exam_requests
         active.conn = active.tx = active.visits = active.persons = None
         active.encounters = None
         active.queues = None
+        active.exam_requests = None
         if conn is not None:
             visits.rolled_back()  # whatever was flushed and not committed is undone below
             encounters.rolled_back()
+            exams.rolled_back()
             self._connections.release(conn)  # rolled back
         if is_conflict(exc):
             raise ConcurrencyConflict("a record with the same key was written by someone else") from exc
@@ -97,6 +106,7 @@ class SqlUnitOfWork(UnitOfWork):
             active.persons.flush()  # before the visits: a visit may name a person
             active.visits.flush()
             active.encounters.flush()  # after the visits: an encounter names its 医保 visit
+            active.exam_requests.flush()
             active.conn.commit()
             active.tx.ended()
         except BaseException as err:
@@ -106,6 +116,7 @@ class SqlUnitOfWork(UnitOfWork):
             raise
         active.visits.committed()
         active.encounters.committed()
+        active.exam_requests.committed()
         publish(self._queue_signal, active.queues.committed())
 
     def rollback(self) -> None:
@@ -115,4 +126,5 @@ class SqlUnitOfWork(UnitOfWork):
         active.visits.rolled_back()
         active.persons.rolled_back()
         active.encounters.rolled_back()
+        active.exam_requests.rolled_back()
         active.queues.rolled_back()

@@ -111,12 +111,13 @@ class Charge:
     withdrawn_at: datetime | None = None  # taken off the bill unpaid (its order changed); kept, not deleted
 
     @classmethod
-    def priced(cls, line, leg_seq: int, at: datetime, registration_fee: bool = False) -> Charge:
+    def priced(cls, line, leg_seq: int, at: datetime, registration_fee: bool = False,
+               order_item: str = "") -> Charge:
         """A charge of a priced line (the directory's FeeLine, or a line a caller gives: item_code,
         item_name, national_code, unit_price, quantity, amount); numbered when added."""
         return cls(line_no=0, item_code=line.item_code, item_name=line.item_name, national_code=line.national_code,
                    unit_price=line.unit_price, quantity=line.quantity, amount=line.amount, leg_seq=leg_seq,
-                   added_at=at, registration_fee=registration_fee)
+                   added_at=at, registration_fee=registration_fee, order_item=order_item)
 
     def violations(self, where: str) -> list[FieldViolation]:
         found = []
@@ -150,6 +151,7 @@ class Payment:
     refund_of: str = ""  # a refund: the payment it gives back part of
     reason: str = ""
     setl_id: str = ""  # insured: the 2207 settlement
+    visit_id: str = ""  # insured: the 医保 registration it was settled under (one settlement each)
     fund_amount: Decimal = ZERO  # insured: what the funds and the personal account paid
     chrg_bchno: str = ""  # insured: the batch uploaded with 2204
 
@@ -218,8 +220,15 @@ class Encounter:
         days = [leg.started_at.date() for leg in self.legs if leg.visit_id and leg.visit_id == self.visit_id]
         return min(days, default=self.day)
 
+    def in_force(self) -> list[Charge]:
+        """The lines on the bill: every line but those withdrawn unpaid when their order changed."""
+        return [c for c in self.charges if c.withdrawn_at is None]
+
     def unpaid(self) -> list[Charge]:
-        return [c for c in self.charges if not c.payment_id]
+        return [c for c in self.in_force() if not c.payment_id]
+
+    def order_lines(self, order_id: str) -> list[Charge]:
+        return [c for c in self.in_force() if c.order_id == order_id]
 
     def outstanding(self) -> Decimal:
         return money(sum((c.amount for c in self.unpaid()), ZERO))
@@ -234,7 +243,7 @@ class Encounter:
         return money(sum((p.amount for p in self.payments if p.refund_of == payment_id), ZERO))
 
     def total_charged(self) -> Decimal:
-        return money(sum((c.amount for c in self.charges), ZERO))
+        return money(sum((c.amount for c in self.in_force()), ZERO))
 
     def total_paid(self) -> Decimal:
         """What the patient paid, net of refunds."""
@@ -257,6 +266,37 @@ class Encounter:
         for n, charge in enumerate(charges, next_no):
             charge.line_no = n
             self.charges.append(charge)
+
+    def replace_order_lines(self, order_id: str, lines: list[Charge], at: datetime,
+                            field_name: str = "charges") -> tuple[list[Charge], list[Charge]]:
+        """The order's lines become `lines`: a line equal to one in force (same piece of the order,
+        item, price, quantity) keeps its number, the others in force are withdrawn (kept, marked),
+        the rest added. A paid line cannot change: refused when `lines` would drop or alter it.
+        Returns (withdrawn, added)."""
+        self.require_open("change an order's charges")
+        found = [v for i, c in enumerate(lines) for v in c.violations(f"{field_name}[{i}]")]
+        if found:
+            raise ValidationFailed(found)
+        current = self.order_lines(order_id)
+        wanted = list(lines)
+        kept: list[Charge] = []
+        for line in current:
+            twin = next((n for n in wanted if _same_line(n, line)), None)
+            if twin is not None:
+                wanted.remove(twin)
+                kept.append(line)
+            elif line.payment_id:
+                raise IllegalTransition(f"line {line.line_no} ({line.item_name}) of order {order_id} is paid: "
+                                        "refund it (self-pay) or cancel its settlement (医保) before the order "
+                                        "changes it")
+        withdrawn = [c for c in current if c not in kept]
+        for line in withdrawn:
+            line.withdrawn_at = at
+        next_no = max((c.line_no for c in self.charges), default=0) + 1
+        for n, line in enumerate(wanted, next_no):
+            line.line_no, line.order_id = n, order_id
+            self.charges.append(line)
+        return withdrawn, wanted
 
     def take_payment(self, payment: Payment, amount_given: Decimal | None) -> list[Charge]:
         """Pay every unpaid line; `amount_given` (what the screen showed), when given, must be the
@@ -342,6 +382,11 @@ class Encounter:
                                     "cancelling")
         self.state, self.cancelled_at = EncounterState.CANCELLED, at
         self.current_leg().ended_at = at
+
+
+def _same_line(a: Charge, b: Charge) -> bool:
+    return (a.order_item, a.item_code, a.national_code, a.unit_price, a.quantity, a.amount) == \
+        (b.order_item, b.item_code, b.national_code, b.unit_price, b.quantity, b.amount)
 
 
 @dataclass(frozen=True)

@@ -73,12 +73,15 @@ class ExamRequest:
     requested_by: str
     requested_at: datetime
     contrast: ContrastAnswers | None = None
+    diagnosis_name: str = ""
+    table_version: int = 0  # the version of the exam-item table that priced it
     version: int = 0
 
     @staticmethod
     def create(id: str, encounter_id: str, table: ExamTable, parts: list[RequestedPart], *, clinical_summary: str,
                purpose: str, diagnosis_code: str, urgency: Urgency, requested_by: str, requested_at: datetime,
-               contrast: ContrastAnswers | None = None) -> ExamRequest:
+               contrast: ContrastAnswers | None = None, diagnosis_name: str = "",
+               table_version: int = 0) -> ExamRequest:
         """A request, checked whole: every part priced by the table (so it can be charged), the
         clinical fields given, and for an enhanced part the contrast questions answered and consent signed."""
         violations: list[FieldViolation] = []
@@ -100,7 +103,7 @@ class ExamRequest:
         return ExamRequest(id, encounter_id, table.exam_type,
                            [ExamPart(i + 1, p.part_code, p.method) for i, p in enumerate(parts)],
                            clinical_summary.strip(), purpose.strip(), diagnosis_code.strip(), urgency, requested_by,
-                           requested_at, contrast)
+                           requested_at, contrast, diagnosis_name.strip(), table_version)
 
     def part(self, no: int) -> ExamPart:
         found = next((p for p in self.parts if p.no == no), None)

@@ -30,10 +30,15 @@ CANCELLABLE_ENTRY = frozenset({QueueState.WAITING, QueueState.CALLED, QueueState
 REGISTERED_STATES = (VisitState.REGISTERED, VisitState.SETTLING, VisitState.SETTLED)
 
 
+UPLOAD_AT_SIGNING = "SIGN"  # an insured encounter's order lines go to the platform (2204) when signed
+UPLOAD_AT_PAYMENT = "PAYMENT"  # ... or only when paid
+
+
 @dataclass(frozen=True)
 class EncounterConfig:
     transfer: TransferRules = field(default_factory=TransferRules)
     psn_setlway: str = "01"  # 2207 按项目结算
+    upload_at: str = UPLOAD_AT_SIGNING
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,13 @@ from domain.money import ZERO, money
 from domain.operator import Operator
 from domain.text import excerpt
 from domain.settlement import SettlementState
-from domain.visit import FeeState
 from ports.unit_of_work import UnitOfWork
-from services.encounters import insurance_translation as yb
 from services.encounters.commands import ChargeInput, PayEncounter, RefundPayment
-from services.encounters.core import EncounterCore
-from services.outpatient import OutpatientService
+from services.encounters.core import UPLOAD_AT_SIGNING
+from services.encounters.fee_batches import FeeBatches, lines_of
 
-class PaymentUseCases(EncounterCore):
+
+class PaymentUseCases(FeeBatches):
     # ---- charges and payments --------------------------------------------------------------
     def add_charges(self, op: Operator, encounter_id: str, lines: list[ChargeInput]) -> Encounter:
         now = self.clock.now()
@@ -48,48 +47,37 @@ class PaymentUseCases(EncounterCore):
         due = encounter.unpaid()
         visit = self.outpatient.get_visit(encounter.visit_id)
         recorded = {p.chrg_bchno for p in encounter.payments}
-        chrg_bchno = ""
-        for batch in dict.fromkeys(f.chrg_bchno for f in visit.fees if f.chrg_bchno not in recorded):
-            lines = _lines_of(visit, batch)
-            settled = next((s for s in visit.settlements if s.chrg_bchno == batch
-                            and s.state is SettlementState.ACTIVE), None)
-            if settled is not None:  # settled on an earlier call whose recording was lost: recorded now, not paid twice
-                cash = money(settled.psn_cash_pay or ZERO)
-                return self._record_payment(op, cmd, method, lines, money((settled.medfee_sumamt or ZERO) - cash),
-                                            settled.setl_id or "", batch, cash)
-            if visit.batch_state(batch) is FeeState.UPLOADED:
-                if lines == [c.line_no for c in due] and not chrg_bchno:
-                    chrg_bchno = batch  # uploaded before, never settled: the same lines, settled now
-                else:
-                    self.outpatient.cancel_fees(op, encounter.visit_id, batch)
-        if not chrg_bchno:
-            place = self._place_of(encounter.current_leg())
-            chrg_bchno = uuid.uuid4().hex[:20].upper()
-            self.outpatient.upload_fees(op, encounter.visit_id,
-                                        yb.fee_items(due, chrg_bchno, place.dept, place.doctor))
-        preview = self.outpatient.pre_settle(op, encounter.visit_id, chrg_bchno, cmd.acct_used,
-                                             self.config.psn_setlway)
+        lost = next((s for s in visit.settlements if s.state is SettlementState.ACTIVE and s.chrg_bchno
+                     and s.chrg_bchno not in recorded), None)
+        if lost is not None:  # settled on an earlier call whose recording was lost: recorded now, not paid twice
+            cash = money(lost.psn_cash_pay or ZERO)
+            return self._record_payment(op, cmd, method, lines_of(visit, lost.chrg_bchno),
+                                        money((lost.medfee_sumamt or ZERO) - cash), lost.setl_id or "",
+                                        lost.chrg_bchno, cash, visit.id)
+        chrg_bchno = self._upload_unpaid(op, encounter)  # one live batch, equal to the lines due
+        visit_id = encounter.visit_id  # the registration they went to (a new one once the last was settled)
+        preview = self.outpatient.pre_settle(op, visit_id, chrg_bchno, cmd.acct_used, self.config.psn_setlway)
         cash = money(preview.psn_cash_pay or ZERO)
         if cmd.amount is not None and money(cmd.amount) != cash:
-            self.outpatient.cancel_fees(op, encounter.visit_id, chrg_bchno)  # nothing settled: the batch goes
+            if self.config.upload_at != UPLOAD_AT_SIGNING:
+                self.outpatient.cancel_fees(op, visit_id, chrg_bchno)  # nothing settled: the batch goes
             raise ValidationFailed([FieldViolation("amount", f"{money(cmd.amount)} is not the patient's part "
                                                              f"{cash} of this settlement")])
-        _visit, settlement = self.outpatient.settle(op, encounter.visit_id, chrg_bchno, cmd.acct_used,
-                                                    self.config.psn_setlway)
+        _visit, settlement = self.outpatient.settle(op, visit_id, chrg_bchno, cmd.acct_used, self.config.psn_setlway)
         cash = money(settlement.psn_cash_pay or ZERO)
         fund = money((settlement.medfee_sumamt or ZERO) - cash)
         return self._record_payment(op, cmd, method, [c.line_no for c in due], fund, settlement.setl_id or "",
-                                    chrg_bchno, cash)
+                                    chrg_bchno, cash, visit_id)
 
     def _record_payment(self, op: Operator, cmd: PayEncounter, method: PaymentMethod, lines: list[int],
-                        fund: object, setl_id: str, chrg_bchno: str, cash) -> Payment:
+                        fund: object, setl_id: str, chrg_bchno: str, cash, visit_id: str = "") -> Payment:
         holder: dict = {}
 
         def take(encounter: Encounter, uow: UnitOfWork) -> None:
             now = self.clock.now()
             payment = Payment(id=str(uuid.uuid4()), receipt_no="", kind=PaymentKind.PAYMENT, method=method,
                               reference=cmd.reference, amount=ZERO, at=now, operator_code=op.code,
-                              setl_id=setl_id, fund_amount=fund, chrg_bchno=chrg_bchno)
+                              setl_id=setl_id, fund_amount=fund, chrg_bchno=chrg_bchno, visit_id=visit_id)
             if setl_id:  # settled already: these lines are what the settlement covered, whatever came since
                 for charge in encounter.charges:
                     if charge.line_no in lines:
@@ -127,12 +115,6 @@ class PaymentUseCases(EncounterCore):
             holder["refund"] = refund
         self._apply(cmd.encounter_id, give_back, require_open=False)
         return holder["refund"]
-
-
-def _lines_of(visit, chrg_bchno: str) -> list[int]:
-    """The encounter's line numbers a 2204 batch carried (its rows are numbered batch-line)."""
-    return sorted(int(f.feedetl_sn.rpartition("-")[2]) for f in visit.batch(chrg_bchno)
-                  if f.feedetl_sn.startswith(chrg_bchno + "-") and f.feedetl_sn.rpartition("-")[2].isdigit())
 
 
 def _method(value: str, field_name: str) -> PaymentMethod:

@@ -43,7 +43,8 @@ class EncounterReads(EncounterCore):
                 record.clinic_names[leg.clinic_code] = self._clinic_name(leg.clinic_code)
                 if leg.doctor_code:
                     record.doctor_names[leg.doctor_code] = self._staff_name(leg.doctor_code)
-            for visit_id in dict.fromkeys(leg.visit_id for leg in encounter.legs if leg.visit_id):
+            registrations = [leg.visit_id for leg in encounter.legs] + [p.visit_id for p in encounter.payments]
+            for visit_id in dict.fromkeys(v for v in registrations if v):
                 try:
                     record.settlements += self.outpatient.get_visit(visit_id).settlements
                 except NotFound:

@@ -1,7 +1,7 @@
 """Prescriptions (处方) and their circulation (处方流转): one row per prescription, the document whole.
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014 (given as 0013; re-chained here after merging main, which brought 0014)
 Created: 2026-12-07
 
 Frozen on purpose, like 0001: no application imports.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
