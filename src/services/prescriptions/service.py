@@ -189,28 +189,27 @@ class PrescriptionService:
 
     # ---- helpers -----------------------------------------------------------------------------
     def _notice(self, hi_rxno: str, apply: Callable[[Prescription], bool]) -> bool:
-        for attempt in range(2):
+        def load() -> Prescription:
             rx = self.store.by_hi_rxno(hi_rxno)
             if rx is None:
                 raise NotFound(f"no prescription with hi_rxno {excerpt(hi_rxno)}")
-            if not apply(rx):
-                return False
-            try:
-                self.store.save(rx)
-                return True
-            except ConcurrencyConflict:
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+            return rx
+        return self._saved(load, apply)[1]
 
     def _change(self, rx_id: str, apply: Callable[[Prescription], None]) -> Prescription:
-        """Apply to a fresh read and save; tried again once on a concurrent change."""
+        return self._saved(lambda: self.get(rx_id), lambda rx: apply(rx) is None)[0]
+
+    def _saved(self, load: Callable[[], Prescription],
+               apply: Callable[[Prescription], bool]) -> tuple[Prescription, bool]:
+        """Apply to a fresh read and save when it changed something; tried again once on a
+        concurrent change."""
         for attempt in range(2):
-            rx = self.get(rx_id)
-            apply(rx)
+            rx = load()
+            if not apply(rx):
+                return rx, False
             try:
                 self.store.save(rx)
-                return rx
+                return rx, True
             except ConcurrencyConflict:
                 if attempt:
                     raise
