@@ -34,6 +34,7 @@ _register("tests_shared_fakes", Path(__file__).with_name("fakes.py"))  # the sto
 _register("tests_grpc_fakes", Path(__file__).parent / "grpc" / "fakes.py")  # the use cases' fakes, for the gRPC layer
 _register("tests_doctor_station_fakes", Path(__file__).with_name("fakes_doctor_station.py"))  # the called contexts' fakes
 _register("tests_fake_ris", Path(__file__).with_name("fake_ris.py"))  # a radiology system on a real MLLP socket
+_register("tests_fake_pharmacy", Path(__file__).with_name("fake_pharmacy.py"))  # a pharmacy playing 处方流转
 
 
 def _configured_url() -> str:

@@ -105,6 +105,17 @@ for _role, _queue_grants in {"registrar": ("queue.read",), "viewer": ("queue.rea
                              "doctor": ("queue.read", "queue.operate"), "nurse": ("queue.read", "queue.operate"),
                              "clerk": ("queue.read", "queue.operate")}.items():
     BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_queue_grants)
+# Prescriptions: the doctor writes, signs, circulates (7101) and revokes (7104) them; the stations
+# that meet the patient read them (a clerk does everything at the demo's one window).
+PERMISSIONS.update({
+    "prescription.read": "read prescriptions and the hospital's drug list",
+    "prescription.write": "write, sign, circulate (7101) and revoke (7104) prescriptions",
+})
+for _role, _rx_grants in {"doctor": ("prescription.read", "prescription.write"), "nurse": ("prescription.read",),
+                          "cashier": ("prescription.read",), "insurance_office": ("prescription.read",),
+                          "auditor": ("prescription.read",), "viewer": ("prescription.read",),
+                          "clerk": ("prescription.read", "prescription.write")}.items():
+    BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_rx_grants)
 
 # The doctor's orders: doctors request and cancel (charges follow), the examining departments (医技:
 # radiology, ultrasound) book, perform and report, the windows and nurses read what was ordered.

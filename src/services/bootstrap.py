@@ -24,6 +24,7 @@ from adapters.db.instances import SqlInstanceRegistry
 from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.order_store import SqlExamTableStore
 from adapters.db.patient_store import SqlPatientStore
+from adapters.db.prescription_store import SqlPrescriptionStore
 from adapters.field_cipher import AesGcmFieldCipher
 from adapters.hl7.mllp import MllpClient, MllpServer
 from adapters.db.queue_repository import SqlQueueEvents
@@ -54,6 +55,8 @@ from services.orders import (ExamDispatcher, ExamRequestService, ExamResultIntak
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.patients import PatientRegistry
 from services.platform_gateway import PlatformGateway
+from services.prescriptions import (NOTICE_INFNOS, FormularyLoad, PrescriptionConfig, PrescriptionService,
+                                    load_formulary)
 from services.queues import ClinicQueues, QueueHub, QueueService
 from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
@@ -254,6 +257,17 @@ class Container(containers.DeclarativeContainer):
     radiology = providers.Singleton(_radiology, settings, encounters, patients, hospital_directory, exam_tables,
                                     clock, exam_dispatcher)
     exam_requests = providers.Singleton(ExamRequestService, uow.provider, encounters, exam_tables, clock, radiology)
+    # prescriptions and 处方流转: the formulary read once per process (App.load_formulary), the
+    # prescriptions in their table, charges through the encounters' public API
+    formulary = providers.Singleton(lambda s, catalog: load_formulary(s.prescriptions.formulary_file, catalog),
+                                    settings, catalog_store)
+    prescription_store = providers.Singleton(SqlPrescriptionStore, connections)
+    prescriptions = providers.Singleton(
+        PrescriptionService, prescription_store, providers.Callable(lambda f: lambda: f.formulary, formulary),
+        encounters, patients, hospital_directory, gateway, clock,
+        providers.Callable(lambda s: PrescriptionConfig(
+            limits=s.prescriptions.limits(), valid_days=s.prescriptions.valid_days,
+            approved_codes=frozenset(s.prescriptions.approved_codes)), settings))
 
 
 @dataclass
@@ -349,6 +363,32 @@ class App:
         return self.container.encounters()
 
     @property
+    def prescriptions(self) -> PrescriptionService:
+        return self.container.prescriptions()
+
+    def load_formulary(self) -> FormularyLoad:
+        """The drug list, read at start (prescriptions.formulary_file, else the demo hospital's); drugs
+        the synced national catalogue does not know are in its `problems` (and logged)."""
+        return self.container.formulary()
+
+    def start_notice_endpoint(self, address: str = ""):
+        """Serve the endpoint the platform pushes 7102 / 7103 to (provisional transport) at `address`
+        or prescriptions.notify_address ("host:port"; port 0 picks one), until close(). None when
+        neither names one."""
+        from adapters.yb_notify import NoticeEndpoint
+
+        address = address or self.settings.prescriptions.notify_address
+        if not address:
+            return None
+        host, _, port = address.rpartition(":")
+        rx = self.prescriptions
+        endpoint = NoticeEndpoint(dict(zip(NOTICE_INFNOS, (rx.record_review, rx.record_purchase))),
+                                  self.container.catalogue(), self.clock.now, host=host or "127.0.0.1",
+                                  port=int(port), path=self.settings.prescriptions.notify_path).start()
+        self.running.append(endpoint)
+        return endpoint
+
+    @property
     def exam_requests(self) -> ExamRequestService:
         return self.container.exam_requests()
 
@@ -385,7 +425,8 @@ class App:
                             access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses,
                             hospital=(self.hospital_admin, self.hospital_directory), patients=self.patients,
                             queues=self.queues, encounters=self.encounters,
-                            orders=(self.exam_requests, self.container.exam_tables()))
+                            orders=(self.exam_requests, self.container.exam_tables()),
+                            prescriptions=self.prescriptions)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

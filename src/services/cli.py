@@ -48,6 +48,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         app.close()
         print(f"his serve: the hospital data file cannot be loaded: {exc}", file=sys.stderr, flush=True)
         return 1
+    try:
+        app.load_formulary()  # the drug list; codes the synced national catalogue lacks are logged
+        notices = app.start_notice_endpoint()  # 7102 / 7103 pushed by the platform, when configured
+    except Exception as exc:  # noqa: BLE001 - a bad drug list or a busy port stops the start, said plainly
+        server.stop(None)
+        app.close()
+        print(f"his serve: prescriptions cannot start: {exc}", file=sys.stderr, flush=True)
+        return 1
+    if notices is not None:
+        print(f"his: 7102/7103 notices received at {notices.url}", flush=True)
     if settings.resolver.enabled:
         # its first pass at once, in the background (a platform slow to answer must not hold the
         # server's start), then on a schedule for as long as it runs; each pass logs what it settled
@@ -78,6 +88,8 @@ def cmd_sim_serve(args: argparse.Namespace) -> int:
     simulator = _simulator(args)
     front = SimulatorHttpFront(simulator, host=args.host, port=args.port, paasid=args.paasid, token=args.token,
                                message_verifier=_message_verifier(args))
+    if args.rx_notify_url:
+        simulator.rx_notifier.configure(args.rx_notify_url)
     front.start()
     print(f"his sim: 医保 simulator at {front.url} (paasid {args.paasid}"
           f"{'; cainfo checked, ' + args.signing_string if args.verify_public_key else ''})", flush=True)
@@ -215,6 +227,8 @@ def parser() -> argparse.ArgumentParser:
                            help="a 2601 whose original has not arrived: refuse it as unknown (a late original "
                                 "still commits), or answer success and remember the msgid (a late original is "
                                 "refused as 报文ID重复); POST /_sim/config changes it while running")
+    sim_serve.add_argument("--rx-notify-url", default="", metavar="URL",
+                           help="the hospital's endpoint the 7102 / 7103 notices are pushed to (provisional)")
     sim_serve.add_argument("--mobile-port", type=int, default=None,
                            help="also serve the mobile-payment centre (6xxx, SM4/SM2 envelope) on this port")
     sim_serve.add_argument("--verify-public-key", metavar="BASE64",

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from domain.encounters import OldRegistration, TransferRules
 from domain.institution import Institution
 from domain.operator import Operator
+from domain.prescriptions import DrugKind, RxCategory, RxLimits
 from domain.queues import QueueRules
 from services.access import AccessPolicy
 
@@ -245,6 +246,39 @@ class OrdersSettings(BaseModel):
     ris: RisSettings = Field(default_factory=RisSettings)
 
 
+class PrescriptionSettings(BaseModel):
+    """Prescriptions and 处方流转. Limits: days' supply by category (ORDINARY 普通, EMERGENCY 急诊,
+    PEDIATRIC 儿科, NARCOTIC 麻精), of a chronic-disease prescription, drugs per prescription by kind
+    (WESTERN 西药中成药, HERBAL 中药饮片). `notify_address`: host:port of the endpoint the platform
+    pushes 7102 / 7103 to (provisional transport; "" = not served), path `notify_path`."""
+
+    formulary_file: str = ""  # the hospital's drug list (JSON); empty: the demo hospital's
+    days: dict[str, int] = Field(default_factory=lambda: {"ORDINARY": 7, "EMERGENCY": 3, "PEDIATRIC": 7,
+                                                          "NARCOTIC": 3})
+    chronic_days: int = Field(30, ge=1, le=366)
+    max_items: dict[str, int] = Field(default_factory=lambda: {"WESTERN": 5, "HERBAL": 30})
+    valid_days: int = Field(3, ge=1, le=30)  # 处方有效天数 of a circulated prescription
+    approved_codes: list[str] = Field(default_factory=lambda: ["1"])  # rx_chk_stas_codg read as 审核通过
+    notify_address: str = ""
+    notify_path: str = "/yb/notify"
+
+    @model_validator(mode="after")
+    def _known_limits(self) -> PrescriptionSettings:
+        self.limits()  # a misspelt category or kind is refused at start-up
+        return self
+
+    def limits(self) -> RxLimits:
+        defaults = RxLimits()
+        try:
+            days = {**defaults.days, **{RxCategory(k): int(v) for k, v in self.days.items()}}
+            items = {**defaults.max_items, **{DrugKind(k): int(v) for k, v in self.max_items.items()}}
+        except ValueError as exc:
+            raise ValueError(f"prescriptions: {exc}") from None
+        if min((*days.values(), *items.values())) < 1:
+            raise ValueError("prescriptions: days and max_items must be at least 1")
+        return RxLimits(days=days, chronic_days=self.chronic_days, max_items=items)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HIS_", env_nested_delimiter="__", extra="ignore")
 
@@ -275,6 +309,7 @@ class Settings(BaseSettings):
     hospital: HospitalSettings = Field(default_factory=HospitalSettings)
     queues: QueueSettings = Field(default_factory=QueueSettings)
     orders: OrdersSettings = Field(default_factory=OrdersSettings)  # HIS_ORDERS__RIS__HOST ...
+    prescriptions: PrescriptionSettings = Field(default_factory=PrescriptionSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

@@ -45,11 +45,13 @@ def test_built_in_roles_fit_their_jobs():
     assert policy.allows("doctor", "visit.diagnose") and not policy.allows("doctor", "person.read")
     assert policy.permissions("nurse") == {"visit.read", "fees.upload", "diagnosis.read", "encounter.read",
                                            "encounter.charge", "masterdata.read", "queue.read", "queue.operate",
-                                           "order.read"}
+                                           "order.read", "prescription.read"}
     # the doctor station's diagnosis search: the roles at the station and at the registration window
     assert policy.roles_with("diagnosis.read") == {"doctor", "nurse", "clerk", "admin", "system", "registrar"}
     assert policy.permissions("viewer") == {"visit.read", "catalogue.read", "encounter.read", "masterdata.read",
-                                            "queue.read", "order.read"}
+                                            "queue.read", "order.read", "prescription.read"}
+    # prescriptions: written (signed, circulated, revoked) at the doctor station only
+    assert policy.roles_with("prescription.write") == {"doctor", "clerk", "admin", "system"}
     # the clinic queues: screens and windows watch, the doctor station calls
     assert policy.roles_with("queue.operate") == {"doctor", "nurse", "clerk", "admin", "system"}
     assert policy.roles_with("queue.read") == {"doctor", "nurse", "clerk", "admin", "system", "registrar", "viewer"}

@@ -158,7 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(200, {"code": 0, "msg": "added", "fault": fault.as_dict()})
 
     def _config(self) -> dict:
-        return {"code": 0, "unknown_reversal": self.server.front.simulator.unknown_reversal}
+        simulator = self.server.front.simulator
+        return {"code": 0, "unknown_reversal": simulator.unknown_reversal, "rx_notify_url": simulator.rx_notifier.url}
 
     def _set_config(self, body: bytes) -> None:
         simulator = self.server.front.simulator
@@ -166,11 +167,15 @@ class _Handler(BaseHTTPRequestHandler):
             spec = wire.parse_json(body or b"{}")
             if not isinstance(spec, dict):
                 raise ValueError("the body must be a JSON object")
-            unknown = sorted(set(spec) - {"unknown_reversal"})
+            unknown = sorted(set(spec) - {"unknown_reversal", "rx_notify_url"})
             if unknown:
                 raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
             if "unknown_reversal" in spec:
                 simulator.unknown_reversal = spec["unknown_reversal"]
+            if "rx_notify_url" in spec:  # where 7102 / 7103 are pushed (the hospital's endpoint)
+                if not isinstance(spec["rx_notify_url"], str):
+                    raise ValueError("rx_notify_url must be a URL string")
+                simulator.rx_notifier.configure(spec["rx_notify_url"])
         except ValueError as exc:
             self._send_json(400, {"code": 400, "msg": f"bad config: {exc}"})
             return

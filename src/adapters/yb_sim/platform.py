@@ -17,10 +17,12 @@ from adapters.yb_sim.demo_items import DemoItem, demo_items
 from adapters.yb_sim.echo import shown
 from adapters.yb_sim.faults import COMMITTING, ODDLY_WRITTEN, FaultPlan, oddly_written
 from adapters.yb_sim.handlers import HANDLERS, Call
+from adapters.yb_sim.handlers.prescription import take_notices
 from adapters.yb_sim.handlers.reversal import REFUSE, UNKNOWN_REVERSAL
 from adapters.yb_sim.late import LateCommits
 from adapters.yb_sim.person_spec import person_from_spec
 from adapters.yb_sim.policy import Policy
+from adapters.yb_sim.rx_notify import RxNotifier
 from adapters.yb_sim.state import Message, Person, SimState
 from domain.money import ZERO
 from ports.catalogue import Catalogue, decode_output, load_catalogue, validate_request
@@ -46,6 +48,8 @@ class SimulatorPlatform(Platform):
         self.faults = FaultPlan()
         self.unknown_reversal = unknown_reversal
         self.late = LateCommits(self.process)
+        # 7102 / 7103 pushed to the hospital (configure(url) to send them; provisional transport)
+        self.rx_notifier = RxNotifier(self.faults, self.clock.now, admdvs)
         self._lock = threading.RLock()
         self._state = SimState(admdvs, self.clock.now())
         if seed_demo:
@@ -139,6 +143,8 @@ class SimulatorPlatform(Platform):
                 record.refused = True
                 raise
             record.psn_no, record.undo = call.psn_no, call.undo
+            for infno, notice in take_notices(self._state):
+                self.rx_notifier.notify(infno, notice)
             inf_refmsgid = self._state.ids.inf_refmsgid(now)
         output, problems = decode_output(tx, raw)
         if problems:

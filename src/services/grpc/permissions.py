@@ -15,6 +15,7 @@ _ADMIN = "/his.v1.AdminService/"
 _PATIENT = "/his.v1.PatientService/"
 _QUEUE = "/his.v1.QueueService/"
 _ORDER = "/his.v1.OrderService/"
+_PRESCRIPTION = "/his.v1.PrescriptionService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -77,6 +78,13 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _ORDER + "ScheduleExamPart": "exam.operate",
     _ORDER + "RecordExamPerformed": "exam.operate",
     _ORDER + "RecordExamReport": "exam.operate",
+    _PRESCRIPTION + "CreatePrescription": "prescription.write",
+    _PRESCRIPTION + "SignPrescription": "prescription.write",
+    _PRESCRIPTION + "CirculatePrescription": "prescription.write",
+    _PRESCRIPTION + "RevokePrescription": "prescription.write",
+    _PRESCRIPTION + "GetPrescription": "prescription.read",
+    _PRESCRIPTION + "ListPrescriptions": "prescription.read",
+    _PRESCRIPTION + "SearchDrugs": "prescription.read",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:

@@ -21,6 +21,7 @@ from his.v1 import registration_pb2, registration_pb2_grpc
 from his.v1 import patients_pb2, patients_pb2_grpc
 from his.v1 import queues_pb2, queues_pb2_grpc
 from his.v1 import orders_pb2, orders_pb2_grpc
+from his.v1 import prescriptions_pb2, prescriptions_pb2_grpc
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
@@ -45,6 +46,7 @@ from services.grpc.patient_servicer import PatientServicer
 from services.grpc.page_tokens import PageTokens
 from services.grpc.platform_servicer import PlatformServicer
 from services.grpc.registration_servicer import RegistrationServicer
+from services.grpc.prescription_servicer import PrescriptionServicer
 from services.grpc.queue_servicer import QueueServicer
 from services.grpc.request_guard import RequestGuard
 
@@ -62,6 +64,7 @@ ADMIN_SERVICE_NAME = admin_pb2.DESCRIPTOR.services_by_name["AdminService"].full_
 PATIENT_SERVICE_NAME = patients_pb2.DESCRIPTOR.services_by_name["PatientService"].full_name
 QUEUE_SERVICE_NAME = queues_pb2.DESCRIPTOR.services_by_name["QueueService"].full_name
 ORDER_SERVICE_NAME = orders_pb2.DESCRIPTOR.services_by_name["OrderService"].full_name
+PRESCRIPTION_SERVICE_NAME = prescriptions_pb2.DESCRIPTOR.services_by_name["PrescriptionService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -89,7 +92,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  access: AccessPolicy | None = None, audit: AuditTrail | None = None,
                  diagnoses: DiagnosisSearchService | None = None,
                  encounters=None, hospital=None, patients: PatientRegistry | None = None,
-                 queues: QueueService | None = None, orders=None) -> tuple[grpc.Server, int]:
+                 queues: QueueService | None = None, orders=None,
+                 prescriptions=None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -108,7 +112,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     his.v1.PatientService when given; `queues`: the clinic queues, served as
     his.v1.QueueService (each WatchQueue stream holds a worker thread while open: size max_workers
     for the screens and stations); `orders`: (ExamRequestService, ExamTables), served with `encounters`
-    as his.v1.OrderService. Raises AddressUnavailable when the
+    as his.v1.OrderService; `prescriptions`: a PrescriptionService, served as
+    his.v1.PrescriptionService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
@@ -158,6 +163,10 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     if orders is not None and encounters is not None:
         orders_pb2_grpc.add_OrderServiceServicer_to_server(OrderServicer(*orders, encounters, zone), server)
         names = (*names, ORDER_SERVICE_NAME)
+    if prescriptions is not None:
+        prescriptions_pb2_grpc.add_PrescriptionServiceServicer_to_server(
+            PrescriptionServicer(prescriptions, zone), server)
+        names = (*names, PRESCRIPTION_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):

@@ -328,7 +328,7 @@ def test_reversal_before_a_late_original_over_http(http: HttpHis, sim, mode: str
 
 
 def test_config_faults_listing_and_bad_requests(front: SimulatorHttpFront, sim):
-    assert control(front, "GET", "config").json() == {"code": 0, "unknown_reversal": "refuse"}
+    assert control(front, "GET", "config").json() == {"code": 0, "unknown_reversal": "refuse", "rx_notify_url": ""}
     for bad in ({"unknown_reversal": "forget"}, {"unknown_reversal": "remember", "colour": "red"}):
         response = control(front, "POST", "config", bad)
         assert response.status_code == 400 and "bad config" in response.json()["msg"]

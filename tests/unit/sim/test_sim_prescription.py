@@ -117,3 +117,37 @@ def test_person_token_downloads_their_only_prescription(his: Driver):
     upload(his, psn_no=P_RESIDENT, hosp_rxno="RX-B")
     his.refused("7203", by_token, "请指定auth_rxno")
     his.refused("7203", {"data": {"epc_token": "EPCNOPE", "insuplc_admdvs": "420106"}}, "令牌无效")
+
+
+def _sale(hi_rxno: str, psn_no: str = P_WORKER) -> dict:
+    who = person_by_no(psn_no)
+    return {"druginfo": {"psn_no": psn_no, "mdtrt_cert_type": "02", "mdtrt_cert_no": who.certno,
+                         "begntime": "2025-06-16 11:00:00", "medfee_sumamt": "20.00",
+                         "insutype": who.accounts[0].insutype, "acct_used_flag": "1", "med_type": "41"},
+            "drugdetail": [{"feedetl_sn": "S1", "rxno": hi_rxno, "rx_circ_flag": "1",
+                            "fee_ocur_time": "2025-06-16 11:00:00", "med_list_codg": JIA, "medins_list_codg": "YD1",
+                            "det_item_fee_sumamt": "20.00", "cnt": "2", "pric": "10.00"}]}
+
+
+def test_the_pharmacy_side_queues_the_hospitals_notices(his: Driver, sim):
+    hi_rxno = upload(his)
+    his.call("7204", audit(hi_rxno))
+    assert [(n["infno"], n["input"]["data"]["hi_rxno"], n["input"]["data"]["fixmedins_code"])
+            for n in sim.rx_notifier.pending()] == [("7102", hi_rxno, "P42010600001")]
+    setl = his.call("2102", _sale(hi_rxno)).output["setlinfo"]
+    purchase_notice = sim.rx_notifier.pending()[-1]
+    assert purchase_notice["infno"] == "7103"
+    data = purchase_notice["input"]["data"]
+    assert (data["hi_rxno"], data["fund_pay_sumamt"], data["psn_part_amt"]) == \
+        (hi_rxno, setl["fund_pay_sumamt"], setl["psn_part_amt"])
+    assert [(r["drug_genname"], str(r["drug_totlcnt"])) for r in purchase_notice["input"]["seltdelts"]] == \
+        [("阿莫西林胶囊", "2")]
+    his.refused("7104", revoke(hi_rxno), "已购药")  # a sale dispenses it
+
+
+def test_a_sale_naming_a_revoked_prescription_is_refused_before_anything_is_booked(his: Driver, sim):
+    hi_rxno = upload(his, hosp_rxno="RX-S")
+    his.call("7104", revoke(hi_rxno))
+    balance = sim.balance(P_WORKER, "310")
+    his.refused("2102", _sale(hi_rxno), "已撤销")
+    assert sim.balance(P_WORKER, "310") == balance and sim.rx_notifier.pending() == []

@@ -15,6 +15,7 @@ from adapters.yb_sim.handlers.filings import chronic_filing
 from adapters.yb_sim.handlers.inpatient_state import (CHRONIC_MED_TYPES, PHARMACY_CLR_TYPE, keep_extras,
                                                       parse_time)
 from adapters.yb_sim.handlers.outpatient import check_certificate
+from adapters.yb_sim.handlers.prescription import circulated_rows, dispense
 from adapters.yb_sim.handlers.settlement import (book_settlement, compute_fees, setldetail_rows, setlinfo_of,
                                                  undo_settle)
 from adapters.yb_sim.policy import InsutypeRule
@@ -92,6 +93,7 @@ def pre_settle(call: Call) -> dict:
 
 def settle(call: Call) -> dict:
     who, account, rule, fees, rows, result = _prepare(call)
+    prescriptions = circulated_rows(call, rows)
     purchase = _purchase(call, call.state.ids.mdtrt_id(), who, account)
     info = _info(call, purchase, who, account, result)
     details = setldetail_rows(rule, result, account.balc)
@@ -110,6 +112,7 @@ def settle(call: Call) -> dict:
     call.state.settlements[setl_id] = record
     purchase.setl_ids.append(setl_id)
     call.undo = ("pharmacy_settle", setl_id)
+    dispense(call, prescriptions, info)
     return _reply(call, info, details, fees)
 
 

@@ -9,7 +9,12 @@ Conventions where the spec says nothing:
   * 7201's epc_qrcd (27 characters at most) is either a hi_rxno (a prescription's own QR code)
     or a person's certno (an ID-card scan); the epc_token it returns is good for 7203;
   * 7202 lists the person's prescriptions that are uploaded and still valid (valid_end_time);
-  * the institution's code and name are not in a 7101 body, so 7202/7203 echo them as null.
+  * the institution's code and name are not in a 7101 body, so 7202/7203 echo them as null;
+  * the hospital hears of the pharmacy's side by the platform's pushes (rx_notify, provisional):
+    a 7204 审核 queues a 7102 notice, a 药店结算 (2102/2102A) whose drug rows name an uploaded
+    hi_rxno as rxno with rx_circ_flag 1 dispenses it and queues a 7103 notice (the settlement's
+    amounts, its rows for that prescription). 7204 carries no pharmacy code: the notice names
+    PHARMACY below.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from adapters.yb_sim.handlers.common import Call, number, person, refuse, shape,
 from domain.money import ZERO, money
 
 UPLOADED, DISPENSED, REVOKED = "uploaded", "dispensed", "revoked"
+PHARMACY = ("P42010600001", "模拟定点药店")  # fixmedins_code / fixmedins_name of the 7102 it pushes
 LABELS = {UPLOADED: "已上传", DISPENSED: "已购药", REVOKED: "已撤销"}
 
 
@@ -47,6 +53,17 @@ class RxState:
     tokens: dict[str, tuple[str, str]] = field(default_factory=dict)  # epc_token -> (psn_no, hi_rxno or "")
     prefix: str = field(default_factory=lambda: secrets.token_hex(3).upper())
     seq: itertools.count = field(default_factory=lambda: itertools.count(1))
+    outbox: list[tuple[str, dict]] = field(default_factory=list)  # (7102 | 7103, input) for the hospital
+
+
+def take_notices(state) -> list[tuple[str, dict]]:
+    """The notices for the hospital that the last call queued (SimulatorPlatform hands them to
+    its RxNotifier)."""
+    section = state.sections.get("prescription")
+    if section is None or not section.outbox:
+        return []
+    taken, section.outbox = section.outbox, []
+    return taken
 
 
 def _state(call: Call) -> RxState:
@@ -91,10 +108,58 @@ def upload(call: Call) -> dict:
 
 
 def feedback(call: Call) -> dict:
-    """7102 审核结果反馈 and 7204 审核: recorded on a prescription not yet closed."""
+    """7102 审核结果反馈 and 7204 审核: recorded on a prescription not yet closed; a pharmacy's 7204
+    is pushed on to the hospital as a 7102."""
     rx = _rx(call, UPLOADED)
-    rx.feedback.append(dict(call.node("data"), infno=call.request.infno, received=call.now_text))
+    data = call.node("data")
+    rx.feedback.append(dict(data, infno=call.request.infno, received=call.now_text))
+    if call.request.infno == "7204":
+        notice = {k: data.get(k) for k in ("hi_rxno", "phar_cert_type", "phar_certno", "phar_name",
+                                           "phar_prac_cert_no", "rchk_phar_cert_type", "rchk_phar_certno",
+                                           "rchk_phar_name", "rx_chk_stas_codg", "rx_chk_opnn", "rx_chk_time")
+                  if data.get(k) not in (None, "")}
+        notice.update(fixmedins_code=PHARMACY[0], fixmedins_name=PHARMACY[1])
+        _state(call).outbox.append(("7102", {"data": notice}))
     return {}
+
+
+def circulated_rows(call: Call, rows: list[dict]) -> dict[str, list[dict]]:
+    """The drug rows of a 药店结算 that fill a circulated prescription (rxno = its hi_rxno,
+    rx_circ_flag 1), by hi_rxno; refused before anything is booked unless each is still usable."""
+    found: dict[str, list[dict]] = {}
+    for row in rows:
+        if text(row.get("rx_circ_flag")) == "1" and text(row.get("rxno")):
+            found.setdefault(text(row.get("rxno")), []).append(row)
+    for hi_rxno in found:
+        rx = _state(call).rxs.get(hi_rxno)
+        if rx is None:
+            refuse(f"外购处方[{hi_rxno}]不存在")
+        if not _usable(call, rx):
+            refuse(f"处方[{hi_rxno}]{LABELS[rx.status] if rx.status != UPLOADED else '已过有效期'}，不能购药")
+    return found
+
+
+def dispense(call: Call, by_rx: dict[str, list[dict]], setlinfo: dict) -> None:
+    """A 药店结算 filled these prescriptions: dispensed, and a 7103 queued for the hospital for each
+    (the settlement's amounts: one settlement, one prescription, as pharmacies settle them)."""
+    for hi_rxno, rows in by_rx.items():
+        rx = _state(call).rxs[hi_rxno]
+        drugs = {text(d.get("med_list_codg")): d for d in rx.drugs}
+        seltdelts = []
+        for row in rows:
+            drug = drugs.get(text(row.get("med_list_codg")), {})
+            seltdelts.append({"medins_drug_no": row.get("medins_list_codg"), "drug_genname": drug.get("drug_genname"),
+                              "drug_prodname": drug.get("drug_prodname"),
+                              "drug_dosform": drug.get("drug_dosform") or "未知", "drug_spec": drug.get("drug_spec") or "未知",
+                              "drug_totlcnt": row.get("cnt"), "prdr_name": drug.get("prdr_name") or "未知",
+                              "pric": row.get("pric"), "total_unit": drug.get("drug_cnt_unit") or "未知",
+                              "sumamt": row.get("det_item_fee_sumamt")})
+        data = {"hi_rxno": hi_rxno, **{k: setlinfo.get(k) for k in ("fund_pay_sumamt", "psn_part_amt", "acct_pay",
+                                                                      "psn_cash_pay")},
+                "setl_time": setlinfo.get("setl_time") or call.now_text}
+        rx.purchase = dict(data, seltdelts=seltdelts, received=call.now_text)
+        rx.status = DISPENSED
+        _state(call).outbox.append(("7103", {"data": data, "seltdelts": seltdelts}))
 
 
 def purchase(call: Call) -> dict:
