@@ -18,6 +18,8 @@ class ReportLabDocumentRenderer:
 
     def __init__(self, font_file: Path | str | None = None):
         font_file = Path(font_file) if font_file is not None else FONT_FILE
+        if not font_file.is_file():  # at start-up, not at the first print
+            raise FileNotFoundError(f"font file for printed documents not found: {font_file}")
         # one registry name per file: reportlab's font registry is process-wide
         self._font = FONT if font_file == FONT_FILE else (
             "Custom-" + sha1(str(font_file.resolve()).encode()).hexdigest()[:12])

@@ -6,7 +6,7 @@ Font: WenQuanYi Micro Hei, shipped in fonts/ and embedded (subset) into each PDF
 CID font STSong-Light would need no file, but it is not embedded: the viewer must bring a Chinese font
 (Acrobat's Asian font pack, fontconfig's substitute), so the same PDF prints boxes on a machine without
 one, and text extraction depends on the reader knowing Adobe's GB1 CMaps. An embedded TrueType subset
-with its ToUnicode map shows and copies the same everywhere; a form with 40 parts adds ~100 KB.
+with its ToUnicode map shows and copies the same everywhere, at ~40 KB a form.
 """
 from __future__ import annotations
 
@@ -55,27 +55,26 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a
                           "\u2066-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff]")
 # Characters the shipped font maps to an empty glyph (they would print as nothing: 37.8℃ as "37.8 "),
 # written the way that prints: the compatibility forms, or the vowel without its tone mark.
-_EMPTY_IN_FONT = str.maketrans({"℃": "°C", "℉": "°F", "Å": "Å", "Ⅴ": "V", "Ⅹ": "X", "∼": "~", "‾": "¯",
-                                "ǎ": "a", "ǐ": "i", "ǒ": "o", "ǔ": "u", "ǘ": "ü", "ǚ": "ü", "ǜ": "ü"})
+_EMPTY_IN_FONT = str.maketrans({"℃": "°C", "℉": "°F", "\u212b": "\u00c5", "\u2164": "V", "\u2169": "X",
+                                "∼": "~", "‾": "¯", "ǎ": "a", "ǐ": "i", "ǒ": "o", "ǔ": "u", "ǘ": "ü", "ǚ": "ü",
+                                "ǜ": "ü"})
 CELL_LIMIT = 300  # characters of one table cell or header value: a row must fit on a page
+
+
+def _printable(text: str, limit: int | None) -> str:
+    text = _UNPRINTABLE.sub("", text).translate(_EMPTY_IN_FONT)
+    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
 
 
 def plain(text: str, limit: int | None = None) -> str:
     """Text as it is printed: one line, unprintable characters dropped, cut to `limit` with an ellipsis."""
-    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
-    text = _UNPRINTABLE.sub("", text).translate(_EMPTY_IN_FONT)
-    if limit is not None and len(text) > limit:
-        text = text[:limit - 1] + "…"
-    return text
+    return _printable(text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "), limit)
 
 
 def markup(text: str, limit: int | None = None) -> str:
     """Free text as Paragraph markup: reportlab parses `<b>`, `&amp;` and the like in a Paragraph, so
     the text is escaped; its line breaks are kept as breaks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = _UNPRINTABLE.sub("", text).translate(_EMPTY_IN_FONT)
-    if limit is not None and len(text) > limit:
-        text = text[:limit - 1] + "…"
+    text = _printable(text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "), limit)
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return escaped.replace("\n", "<br/>")
 

@@ -89,6 +89,19 @@ def test_the_request_number_is_printed_and_scans_as_code128_and_qr(renderer):
     assert barcodes(pdf) == {"Code128": REQUEST_NO, "QRCode": REQUEST_NO}
 
 
+def test_a_request_number_beyond_ascii_is_printed_and_only_in_the_qr_code(renderer):
+    # Code128 carries ASCII only: reportlab would drop 检查 and the bars would scan as another number
+    pdf = renderer.exam_request_form(replace(ct_form(THREE_PARTS), request_no="检查-0012"))
+
+    assert "检查-0012" in read(pdf)[1][0]
+    assert barcodes(pdf) == {"QRCode": "检查-0012"}
+
+
+def test_a_font_file_that_is_not_there_fails_when_the_renderer_is_made_not_at_the_first_print(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing.ttf"):
+        ReportLabDocumentRenderer(font_file=tmp_path / "missing.ttf")
+
+
 def test_every_font_is_embedded(renderer):
     reader, _ = read(renderer.exam_request_form(ct_form(THREE_PARTS)))
 
