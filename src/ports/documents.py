@@ -1,0 +1,60 @@
+"""Printed documents: what goes on a page, as plain text and amounts, and the renderer that lays it out.
+
+The forms carry display text, not domain objects: the service that prints decides the wording (性别 "女",
+年龄 "3岁2月", 方式 "平扫+增强", 状态 "已登记"), masks what must be masked, and formats nothing the printer
+should decide differently later. A renderer only lays out; it turns none of it into anything else.
+The settlement slips and the clearing form of the 医保 side are meant to join this module.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class PrintedPatient:
+    name: str
+    sex: str  # "男" / "女" / "未知"
+    age: str  # as the hospital writes it: "45岁", "3岁2月", "18天"
+    patient_id: str  # the HIS's patient number (病人ID)
+    card_no: str  # 就诊卡号 / 门诊号, as the clinic knows the patient
+    coverage: str  # "医保 职工基本医疗保险", "自费"
+
+
+@dataclass(frozen=True)
+class PrintedExamPart:
+    no: int  # the part's number in the request (kept when another part is cancelled)
+    part: str  # body part name: "头颅", "胸部"
+    method: str  # "平扫", "增强", "平扫+增强"
+    state: str  # "已申请", "已预约", "已取消" ...
+    amount: Decimal | None = None  # the part's charges; None prints an empty cell
+
+
+@dataclass(frozen=True)
+class ExamRequestForm:
+    """One 检查申请单: one exam type over several body parts."""
+    hospital_name: str
+    title: str  # "CT检查申请单"
+    request_no: str  # printed as text and as Code128 + QR
+    printed_at: datetime  # the hospital's wall time (injected Clock)
+    patient: PrintedPatient
+    department: str  # 开单科室 / 诊室
+    doctor: str  # 申请医生
+    requested_at: datetime
+    urgency: str  # "普通", "急诊"
+    exam_type: str  # "CT"
+    parts: tuple[PrintedExamPart, ...]
+    clinical_summary: str  # 病史摘要: free text, may be long and carry line breaks
+    purpose: str  # 检查目的
+    diagnosis_code: str  # ICD-10 of 临床诊断
+    diagnosis_name: str
+    contrast_answers: tuple[str, ...] | None  # 对比剂/过敏 questions, one printed line each; None: no contrast study
+    total_amount: Decimal | None  # None prints no total (the charges are not priced yet)
+
+
+class DocumentRenderer(Protocol):
+    """Lays a form out as a printable document (PDF bytes)."""
+
+    def exam_request_form(self, form: ExamRequestForm) -> bytes: ...
