@@ -123,13 +123,16 @@ PERMISSIONS.update({
     "order.read": "read exam requests and the exam-item tables",
     "order.write": "request exams and cancel their parts (charges follow; insured: 2204 / 2205)",
     "exam.operate": "schedule, perform and report the parts of exam requests (the examining department)",
+    "order.print": "print an exam request form (it carries the patient's name, age and coverage)",
 })
 BUILT_IN_ROLES["technician"] = ("encounter.read", "patient.read", "masterdata.read", "order.read",
-                                "exam.operate")  # 医技
-for _role, _order_grants in {"doctor": ("order.read", "order.write"), "nurse": ("order.read",),
+                                "exam.operate", "order.print")  # 医技
+for _role, _order_grants in {"doctor": ("order.read", "order.write", "order.print"),
+                             "nurse": ("order.read", "order.print"),
                              "registrar": ("order.read",), "cashier": ("order.read",),
                              "insurance_office": ("order.read",), "auditor": ("order.read",),
-                             "viewer": ("order.read",), "clerk": ("order.read", "order.write", "exam.operate")}.items():
+                             "viewer": ("order.read",),
+                             "clerk": ("order.read", "order.write", "exam.operate", "order.print")}.items():
     BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_order_grants)
 
 

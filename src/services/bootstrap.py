@@ -27,6 +27,7 @@ from adapters.db.patient_store import SqlPatientStore
 from adapters.db.prescription_store import SqlPrescriptionStore
 from adapters.field_cipher import AesGcmFieldCipher
 from adapters.hl7.mllp import MllpClient, MllpServer
+from adapters.pdf import ReportLabDocumentRenderer
 from adapters.db.queue_repository import SqlQueueEvents
 from adapters.db.request_ledger import SqlRequestLedger
 from adapters.db.unit_of_work import SqlUnitOfWork
@@ -50,8 +51,8 @@ from services.diagnoses import DiagnosisSearchService
 from services.encounters import EncounterConfig, EncounterService
 from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
 from services.journal import JournalService
-from services.orders import (ExamDispatcher, ExamRequestService, ExamResultIntake, ExamTables, RadiologyOrders,
-                             RisConfig, parse_oru_r01, read_exam_tables, report_applier)
+from services.orders import (ExamDispatcher, ExamForms, ExamRequestService, ExamResultIntake, ExamTables,
+                             RadiologyOrders, RisConfig, parse_oru_r01, read_exam_tables, report_applier)
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.patients import PatientRegistry
 from services.platform_gateway import PlatformGateway
@@ -257,6 +258,10 @@ class Container(containers.DeclarativeContainer):
     radiology = providers.Singleton(_radiology, settings, encounters, patients, hospital_directory, exam_tables,
                                     clock, exam_dispatcher)
     exam_requests = providers.Singleton(ExamRequestService, uow.provider, encounters, exam_tables, clock, radiology)
+    documents = providers.Singleton(ReportLabDocumentRenderer)  # the embedded font is read once, at first print
+    exam_forms = providers.Singleton(
+        ExamForms, providers.Callable(lambda r: r.get, exam_requests), encounters, patients, hospital_directory,
+        exam_tables, documents, clock, providers.Callable(lambda s: s.institution.fixmedins_name, settings))
     # prescriptions and 处方流转: the formulary read once per process (App.load_formulary), the
     # prescriptions in their table, charges through the encounters' public API
     formulary = providers.Singleton(lambda s, catalog: load_formulary(s.prescriptions.formulary_file, catalog),
@@ -425,7 +430,7 @@ class App:
                             access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses,
                             hospital=(self.hospital_admin, self.hospital_directory), patients=self.patients,
                             queues=self.queues, encounters=self.encounters,
-                            orders=(self.exam_requests, self.container.exam_tables()),
+                            orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms()),
                             prescriptions=self.prescriptions)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:

@@ -166,3 +166,28 @@ def test_requests_reach_the_ris_as_orm_and_its_oru_reports_the_part(start_stack)
         assert part.report_text == "颅内未见明显异常。\n脑室系统未见扩大。"
         unknown = oru_r01("no-such-request", [(1, "x")], control_id="ORU20261207002")
         assert "MSA|AE" in FakeRis.send_result("127.0.0.1", listen, unknown)
+
+
+def test_the_request_form_prints_with_its_chinese_text_and_parts(station):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    patient = station.insured_patient()
+    encounter = station.register_insured(patient, "WK01", "DR005")
+    doctor = station.md("dr005-token")
+    signed = station.orders.RequestExam(ct_request(encounter.id, diagnosis_code="R51", diagnosis_name="头痛"),
+                                        metadata=doctor).request
+    station.orders.CancelExamParts(orders.CancelExamPartsRequest(
+        exam_request_id=signed.id, part_nos=[3], request_id=str(uuid.uuid4())), metadata=doctor)
+    printed = station.orders.PrintExamRequest(orders.PrintExamRequestRequest(request_id=signed.id), metadata=doctor)
+    assert printed.content_type == "application/pdf" and printed.pdf.startswith(b"%PDF")
+    pdf = PdfReader(BytesIO(printed.pdf))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert len(pdf.pages) == 1
+    for expected in ("武汉市示范医院", "CT检查申请单", "头颅", "胸部", "上腹部", "平扫+增强", "已取消", "刘刚", "外科",
+                     "医保 职工基本医疗保险", "头痛", "反复头痛伴胸闷一周", signed.id):
+        assert expected in text, expected
+    err = refused(lambda: station.orders.PrintExamRequest(orders.PrintExamRequestRequest(request_id=signed.id),
+                                                          metadata=station.md("screen-token")))
+    assert err.code() is grpc.StatusCode.PERMISSION_DENIED  # a queue screen reads orders, it prints no patient data

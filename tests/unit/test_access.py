@@ -45,7 +45,7 @@ def test_built_in_roles_fit_their_jobs():
     assert policy.allows("doctor", "visit.diagnose") and not policy.allows("doctor", "person.read")
     assert policy.permissions("nurse") == {"visit.read", "fees.upload", "diagnosis.read", "encounter.read",
                                            "encounter.charge", "masterdata.read", "queue.read", "queue.operate",
-                                           "order.read", "prescription.read"}
+                                           "order.read", "order.print", "prescription.read"}
     # the doctor station's diagnosis search: the roles at the station and at the registration window
     assert policy.roles_with("diagnosis.read") == {"doctor", "nurse", "clerk", "admin", "system", "registrar"}
     assert policy.permissions("viewer") == {"visit.read", "catalogue.read", "encounter.read", "masterdata.read",

@@ -303,3 +303,19 @@ class RecordExamReportResponse(_message.Message):
     REQUEST_FIELD_NUMBER: _ClassVar[int]
     request: ExamRequest
     def __init__(self, request: _Optional[_Union[ExamRequest, _Mapping]] = ...) -> None: ...
+
+class PrintExamRequestRequest(_message.Message):
+    __slots__ = ("request_id",)
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    def __init__(self, request_id: _Optional[str] = ...) -> None: ...
+
+class PrintExamRequestResponse(_message.Message):
+    __slots__ = ("pdf", "content_type", "file_name")
+    PDF_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    pdf: bytes
+    content_type: str
+    file_name: str
+    def __init__(self, pdf: _Optional[bytes] = ..., content_type: _Optional[str] = ..., file_name: _Optional[str] = ...) -> None: ...

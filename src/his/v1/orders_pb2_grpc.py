@@ -74,6 +74,11 @@ class OrderServiceStub:
                 request_serializer=his_dot_v1_dot_orders__pb2.RecordExamReportRequest.SerializeToString,
                 response_deserializer=his_dot_v1_dot_orders__pb2.RecordExamReportResponse.FromString,
                 _registered_method=True)
+        self.PrintExamRequest = channel.unary_unary(
+                '/his.v1.OrderService/PrintExamRequest',
+                request_serializer=his_dot_v1_dot_orders__pb2.PrintExamRequestRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_orders__pb2.PrintExamRequestResponse.FromString,
+                _registered_method=True)
 
 
 class OrderServiceServicer:
@@ -132,6 +137,14 @@ class OrderServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PrintExamRequest(self, request, context):
+        """The 检查申请单 as a PDF: A4, the Chinese text in an embedded font, the request number as Code128 and
+        QR, the parts with their methods, states and amounts; further pages repeat the header.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OrderServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -174,6 +187,11 @@ def add_OrderServiceServicer_to_server(servicer, server):
                     servicer.RecordExamReport,
                     request_deserializer=his_dot_v1_dot_orders__pb2.RecordExamReportRequest.FromString,
                     response_serializer=his_dot_v1_dot_orders__pb2.RecordExamReportResponse.SerializeToString,
+            ),
+            'PrintExamRequest': grpc.unary_unary_rpc_method_handler(
+                    servicer.PrintExamRequest,
+                    request_deserializer=his_dot_v1_dot_orders__pb2.PrintExamRequestRequest.FromString,
+                    response_serializer=his_dot_v1_dot_orders__pb2.PrintExamRequestResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -392,6 +410,33 @@ class OrderService:
             '/his.v1.OrderService/RecordExamReport',
             his_dot_v1_dot_orders__pb2.RecordExamReportRequest.SerializeToString,
             his_dot_v1_dot_orders__pb2.RecordExamReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PrintExamRequest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.OrderService/PrintExamRequest',
+            his_dot_v1_dot_orders__pb2.PrintExamRequestRequest.SerializeToString,
+            his_dot_v1_dot_orders__pb2.PrintExamRequestResponse.FromString,
             options,
             channel_credentials,
             insecure,

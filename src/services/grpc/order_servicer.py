@@ -12,15 +12,16 @@ from his.v1 import orders_pb2_grpc
 from services.encounters import EncounterService
 from services.grpc import mappers as m
 from services.grpc.auth import current_operator
-from services.orders import ExamRequestService, ExamTables, PartInput, RequestExam
+from services.orders import ExamForms, ExamRequestService, ExamTables, PartInput, RequestExam
 
 _UNIT_PRICE_SCALE, _QUANTITY_SCALE = 6, 4
 
 
 class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
-    def __init__(self, exams: ExamRequestService, tables: ExamTables, encounters: EncounterService,
+    def __init__(self, exams: ExamRequestService, tables: ExamTables, forms: ExamForms, encounters: EncounterService,
                  zone: str | ZoneInfo = m.DEFAULT_ZONE):
-        self.exams, self.tables, self.encounters, self.zone = exams, tables, encounters, m.zone_of(zone)
+        self.exams, self.tables, self.forms, self.encounters = exams, tables, forms, encounters
+        self.zone = m.zone_of(zone)
 
     def ListExamTables(self, request, context):
         current_operator()
@@ -78,6 +79,12 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
         m.required(request, "exam_request_id", "part_no")
         done = self.exams.record_report(request.exam_request_id, request.part_no, request.report_text)
         return pb.RecordExamReportResponse(request=self._request(done))
+
+    def PrintExamRequest(self, request, context):
+        current_operator()
+        m.required(request, "request_id")
+        return pb.PrintExamRequestResponse(pdf=self.forms.pdf(request.request_id), content_type="application/pdf",
+                                           file_name=f"exam-request-{request.request_id}.pdf")
 
     # ---- domain -> proto -----------------------------------------------------------------------
     def _request(self, r: ExamRequest, lines: list[Charge] | None = None) -> pb.ExamRequest:

@@ -78,6 +78,7 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _ORDER + "ScheduleExamPart": "exam.operate",
     _ORDER + "RecordExamPerformed": "exam.operate",
     _ORDER + "RecordExamReport": "exam.operate",
+    _ORDER + "PrintExamRequest": "order.print",
     _PRESCRIPTION + "CreatePrescription": "prescription.write",
     _PRESCRIPTION + "SignPrescription": "prescription.write",
     _PRESCRIPTION + "CirculatePrescription": "prescription.write",
