@@ -19,6 +19,8 @@ OPERATORS = [*DEMO_OPERATORS,
              OperatorToken(token="dr001-token", code="DR001", name="王建国", role="doctor"),
              OperatorToken(token="dr002-token", code="DR002", name="李明", role="doctor"),
              OperatorToken(token="dr005-token", code="DR005", name="刘刚", role="doctor"),
+             OperatorToken(token="dr006-token", code="DR006", name="赵芳", role="doctor"),
+             OperatorToken(token="dr007-token", code="DR007", name="孙急", role="doctor"),
              OperatorToken(token="screen-token", code="SCR1", name="候诊屏", role="viewer"),
              OperatorToken(token="tech-token", code="T001", name="放射技师", role="technician"),
              OperatorToken(token="cashier-token", code="C001", name="收费员", role="cashier")]

@@ -16,14 +16,14 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from test_e2e_doctor_station import OPERATORS, WORKER, Station
+from station_kit import OPERATORS, WORKER, Station
 
 from his.v1 import prescriptions_pb2 as rx
 from his.v1 import prescriptions_pb2_grpc
 from his.v1 import registration_pb2 as reg
 
 FakePharmacy = sys.modules["tests_fake_pharmacy"].FakePharmacy
-DOCTOR = "dr001-token"
+DOCTOR = "dr006-token"  # 儿科 (EK01): the queue tests call patients at 内科 on the same database
 
 
 class RxStation(Station):
@@ -91,7 +91,7 @@ def _sent(station, visit_id: str) -> list[str]:
 
 
 def _insured_and_diagnosed(station) -> reg.Encounter:
-    encounter = station.register_insured(station.insured_patient(), "NK01", "DR001")
+    encounter = station.register_insured(station.insured_patient(), "EK01", "DR006")
     return station.diagnose(encounter.id, DOCTOR)
 
 
@@ -132,11 +132,11 @@ def test_circulated_approved_and_bought_then_another_revoked_and_the_bought_one_
 
 
 def test_a_self_pay_patients_prescription_is_charged_on_the_encounter(station):
-    encounter = station.register(station.register_self_pay_patient(), "NK02", "DR002")
+    encounter = station.register(station.register_self_pay_patient(), "JZ01", "DR007")
     drafted = station.prescribe(encounter.id, ("YP0001", "0.5", "tid", 5))
     signed = station.rx.SignPrescription(rx.SignPrescriptionRequest(prescription_id=drafted.id,
                                                                    request_id=str(uuid.uuid4())),
-                                         metadata=station.md("dr002-token")).prescription
+                                         metadata=station.md("dr007-token")).prescription
     assert signed.state == rx.PRESCRIPTION_STATE_SIGNED
     charged = station.encounter(encounter.id)
     assert Decimal(charged.total_charged) == Decimal("11.00") + Decimal("25.60")  # 2 boxes of 阿莫西林
@@ -148,7 +148,7 @@ def test_a_self_pay_patients_prescription_is_charged_on_the_encounter(station):
 
 
 def test_bad_lines_are_named_by_path_and_nothing_is_stored(station):
-    encounter = station.register(station.register_self_pay_patient(), "NK02", "DR002")
+    encounter = station.register(station.register_self_pay_patient(), "JZ01", "DR007")
     with pytest.raises(grpc.RpcError) as refused:
         station.prescribe(encounter.id, ("YP0001", "0.5", "tid", 3), ("NOPE", "1", "tid", 3),
                           ("YP0002", "0.5", "hourly", 30), category=rx.PRESCRIPTION_CATEGORY_EMERGENCY)

@@ -20,7 +20,7 @@ from services.prescriptions import NewPrescription
 
 FakePharmacy = sys.modules["tests_fake_pharmacy"].FakePharmacy
 CLERK = Operator("1001", "演示收费员")
-DOCTOR = Operator("DR001", "王建国", role="doctor")
+DOCTOR = Operator("DR006", "赵芳", role="doctor")  # 儿科: the queue tests keep 内科 to themselves
 WORKER = next(p for p in demo_persons() if p.psn_no == "42010620000000000001")
 
 
@@ -38,7 +38,7 @@ class Clinic:
     def insured_encounter(self, diagnosed: bool = True):
         patient = self.app.patients.read_insurance(CLERK, "02", WORKER.certno)
         e = self.app.encounters.register(CLERK, RegisterEncounter(
-            patient_id=patient.id, clinic_code="NK01", reg_type="ORDINARY", doctor_code="DR001", coverage="INSURED",
+            patient_id=patient.id, clinic_code="EK01", reg_type="ORDINARY", doctor_code="DR006", coverage="INSURED",
             insutype="310", med_type="11", mdtrt_cert_type="02", mdtrt_cert_no=WORKER.certno))
         if diagnosed:
             e = self.app.encounters.record_diagnoses(DOCTOR, e.id, [DiagnosisInput("J00.x00", "急性鼻咽炎", main=True)])
@@ -49,7 +49,7 @@ class Clinic:
             name="自费患者", gender="1", birth_date=date(1985, 1, 1),
             identifiers=(Identifier(IdentifierKind.VISIT_CARD, f"JZK{uuid.uuid4().hex[:12].upper()}"),)))
         return self.app.encounters.register(CLERK, RegisterEncounter(
-            patient_id=patient.id, clinic_code="NK01", reg_type="ORDINARY", doctor_code="DR001"))
+            patient_id=patient.id, clinic_code="EK01", reg_type="ORDINARY", doctor_code="DR006"))
 
     def prescribe(self, encounter_id: str, *lines: LineInput, category: str = "ORDINARY"):
         return self.rx.create(DOCTOR, NewPrescription(encounter_id, category, list(lines) or [line()]))
