@@ -86,7 +86,7 @@ def test_a_three_part_ct_charged_by_the_rule_cancelled_in_part_and_settled(stati
     assert err.code() is grpc.StatusCode.FAILED_PRECONDITION and "REPORTED" in err.details()
 
 
-def test_the_same_request_id_twice_is_one_request(station):
+def test_the_same_request_id_twice_is_one_request_and_a_self_pay_patient_pays_it_locally(station):
     patient = station.register_self_pay_patient()
     encounter = station.register(patient, "WK01", "DR005")
     request = ct_request(encounter.id, diagnosis_code="R51", diagnosis_name="头痛")
@@ -97,6 +97,11 @@ def test_the_same_request_id_twice_is_one_request(station):
                                              metadata=station.md("cashier-token")).requests
     assert [r.id for r in listed] == [first.id]
     assert station.encounter(encounter.id).outstanding == "816.00"  # self-pay: on the bill, nothing sent
+    paid = station.registration.PayEncounter(reg.PayEncounterRequest(
+        encounter_id=encounter.id, method=reg.PAYMENT_METHOD_CASH, amount="816.00", request_id=str(uuid.uuid4())),
+        metadata=station.md("cashier-token")).payment
+    assert paid.amount == "816.00" and paid.receipt_no and not paid.setl_id  # paid locally, with a receipt
+    assert not encounter.mdtrt_id  # no 医保 registration: nothing of it went to the platform
 
 
 def test_bad_requests_are_refused_by_field_and_charge_nothing(station):
