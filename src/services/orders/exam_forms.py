@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from domain.errors import NotFound
 from domain.orders import ExamMethod, ExamRequest, PartState, Urgency
 from domain.patients import IdentifierKind
 from ports.catalogue import Catalogue, load_catalogue
@@ -15,6 +14,7 @@ from ports.documents import DocumentRenderer, ExamRequestForm, PrintedExamPart, 
 from services.encounters import EncounterService
 from services.hospital import HospitalDirectory
 from services.orders.exam_tables import ExamTables
+from services.orders.names import name_of
 from services.patients import PatientRegistry
 
 METHODS = {ExamMethod.PLAIN: "平扫", ExamMethod.CONTRAST: "增强", ExamMethod.PLAIN_AND_CONTRAST: "平扫+增强"}
@@ -64,19 +64,12 @@ class ExamForms:
                                    age=_age(patient.birth_date, now.date()), patient_id=patient.id,
                                    card_no=encounter.ipt_otp_no or patient.identifier(IdentifierKind.VISIT_CARD) or "",
                                    coverage=coverage),
-            department=self._name(self.hospital.clinic, leg.clinic_code),
-            doctor=self._name(self.hospital.staff, request.requested_by) or request.requested_by,
+            department=name_of(self.hospital.clinic, leg.clinic_code),
+            doctor=name_of(self.hospital.staff, request.requested_by) or request.requested_by,
             requested_at=request.requested_at, urgency=URGENCY[request.urgency], exam_type=request.exam_type,
             parts=parts, clinical_summary=request.clinical_summary, purpose=request.purpose,
             diagnosis_code=request.diagnosis_code, diagnosis_name=request.diagnosis_name,
             contrast_answers=contrast, total_amount=sum((c.amount for c in lines), Decimal(0)))
-
-    @staticmethod
-    def _name(lookup, code: str) -> str:
-        try:
-            return lookup(code).name
-        except NotFound:
-            return ""
 
 
 def _age(born: date | None, today: date) -> str:

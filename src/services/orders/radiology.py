@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from domain.errors import NotFound
 from domain.orders import ExamRequest
 from ports.clock import Clock
 from ports.exam_link import ExamMessage
@@ -19,6 +18,7 @@ from ports.unit_of_work import UnitOfWork
 from services.encounters import EncounterService
 from services.hospital import HospitalDirectory
 from services.orders.exam_tables import ExamTables
+from services.orders.names import name_of
 from services.orders.radiology_hl7 import ExamOrderContext, ExamResult, orm_o01
 from services.patients import PatientRegistry
 
@@ -50,8 +50,8 @@ class RadiologyOrders:
         return ExamOrderContext(
             patient_id=patient.id, patient_name=patient.name, sex=_SEX.get(patient.gender, "U"),
             birth_date=patient.birth_date, encounter_id=encounter.id, clinic_code=leg.clinic_code,
-            clinic_name=self._name(self.hospital.clinic, leg.clinic_code), doctor_code=request.requested_by,
-            doctor_name=self._name(self.hospital.staff, request.requested_by),
+            clinic_name=name_of(self.hospital.clinic, leg.clinic_code), doctor_code=request.requested_by,
+            doctor_name=name_of(self.hospital.staff, request.requested_by),
             part_names={p.part_code: p.part_name for p in table.parts}, exam_type_name=table.name,
             hospital_code=self.config.hospital_code)
 
@@ -62,13 +62,6 @@ class RadiologyOrders:
         text = orm_o01(request, ctx, control_id, action, parts, at=now, sending_app=self.config.sending_app,
                        receiving_app=self.config.receiving_app)
         uow.exam_messages.add(ExamMessage.new(request.id, control_id, f"ORM_{action}", text, now))
-
-    @staticmethod
-    def _name(lookup, code: str) -> str:
-        try:
-            return lookup(code).name
-        except NotFound:
-            return ""
 
 
 def report_applier(record_report: Callable[..., object]) -> Callable[[ExamResult], None]:
