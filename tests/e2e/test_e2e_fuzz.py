@@ -40,7 +40,7 @@ SERVICES = [outpatient_pb2.DESCRIPTOR.services_by_name["OutpatientService"],
 METHODS = [(s, m) for s in SERVICES for m in s.methods if not m.server_streaming]
 WATCHED = (t.visits, t.fee_items, t.settlements, t.diagnoses, t.journal, t.request_ids, t.persons,
            pt.patients, pt.patient_identifiers, et.encounters, et.encounter_payments, qt.queue_entries,
-           qt.queue_events, ht.hospital_records)
+           qt.queue_events, ht.hospital_records, ht.hospital_item_mappings)
 NASTY = ["", " ", "\x00", "a\x00b", "\x1b[31mred", "\u202eevil", "\u2066x\u2069", "\ufeff1", "1e309", "1E+2", "NaN",
          "-Infinity", "-0", "0x10", "1_000", "１２", "9" * 40, "9" * 5000, "x" * 100_001, "💊" * 30, "B1",
          "'; DROP TABLE visits;--", "../../../etc/passwd", "%s%n", "{\"data\":{}}", "[" * 2000, "2201a", "1101",
