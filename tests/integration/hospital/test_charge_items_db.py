@@ -14,25 +14,13 @@ from sqlalchemy import func, select
 from adapters.db import tables as t
 from adapters.db.hospital_store import SqlMasterDataStore
 from adapters.yb_sim.handlers.institution_admin import mapped_codes, mapping
-from adapters.yb_sim.platform import SimulatorPlatform
 from domain.errors import IllegalTransition, NotFound
 from domain.hospital import ChargeItem
 from domain.journal import JournalState
 from domain.operator import Operator
 from ports.hospital import ChargeItemMapping
-from services.bootstrap import bootstrap
-from services.settings import Settings
 
 ADMIN = Operator(code="ADM1", name="管理员", role="admin")
-
-
-@pytest.fixture(scope="module")
-def app(database_url):
-    sim = SimulatorPlatform()
-    app = bootstrap(Settings(database_url=database_url), platform=sim)
-    app.sim = sim
-    yield app
-    app.close()
 
 
 def _item(prefix: str, national: str = "210300001000000", list_type: str = "201", **more) -> ChargeItem:

@@ -11,14 +11,11 @@ import pytest
 
 from adapters.db.hospital_store import SqlMasterDataStore
 from adapters.yb_sim.handlers.institution_admin import department as sim_department
-from adapters.yb_sim.platform import SimulatorPlatform
 from domain.errors import ConcurrencyConflict, IllegalTransition, NotFound, ValidationFailed
 from domain.hospital import Clinic, Department, PriceLine, RegistrationType, StaffKind, StaffMember
 from domain.operator import Operator
 from ports.hospital import StoredVersion
-from services.bootstrap import bootstrap
 from services.hospital import CachedHospitalDirectory, demo_file
-from services.settings import Settings
 
 ADMIN = Operator(code="ADM1", name="管理员", role="admin")
 R = RegistrationType
@@ -26,15 +23,6 @@ R = RegistrationType
 
 def _code(prefix: str) -> str:
     return prefix + uuid.uuid4().hex[:8].upper()
-
-
-@pytest.fixture(scope="module")
-def app(database_url):
-    sim = SimulatorPlatform()
-    app = bootstrap(Settings(database_url=database_url), platform=sim)
-    app.sim = sim
-    yield app
-    app.close()
 
 
 def _dept(code: str, **more) -> Department:

@@ -17,8 +17,7 @@ from domain.hospital import ChargeItem, check_charge_item, from_data, to_data
 from domain.institution import Institution
 from ports.catalogue import load_catalogue
 from services.errors import PlatformRejected
-from services.hospital import (CachedHospitalDirectory, HospitalAdmin, demo_directory, demo_file, parse_data,
-                               read_data_file)
+from services.hospital import HospitalAdmin, demo_directory, demo_file, parse_data, read_data_file
 from services.platform_gateway import PlatformGateway
 
 shared = sys.modules["tests_shared_fakes"]
@@ -69,16 +68,6 @@ def test_the_data_file_names_a_bad_charge_item_by_its_place():
     assert _fields(caught.value.violations) == [
         "charge_items[1].list_type", "charge_items[1].unit_price", "charge_items[1].begndate",
         "charge_items[2].colour", "charge_items[2].national_code"]
-
-
-@pytest.fixture
-def directory(store, ticks):
-    return CachedHospitalDirectory(store, check_every=1.0, monotonic=ticks)
-
-
-@pytest.fixture
-def admin(store, directory, clock):
-    return HospitalAdmin(store, directory, clock)
 
 
 def test_a_load_is_all_or_nothing_and_names_the_charge_item_s_place(admin, store, admin_op):
