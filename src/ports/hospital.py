@@ -13,7 +13,7 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class StoredVersion:
-    kind: str  # department / clinic / staff / price_line (domain.hospital.KINDS)
+    kind: str  # department / clinic / staff / price_line / charge_item (domain.hospital.KINDS)
     code: str
     version: int
     valid_from: datetime
@@ -34,6 +34,23 @@ class DepartmentUpload:
     yb_dept_code: str  # hosp_dept_codg as uploaded
     name: str  # hosp_dept_name as uploaded: 3403 must name it again
     msgid: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True)
+class ChargeItemMapping:
+    """Where a 院内收费项目's 目录对照 stands on the platform: uploaded (3301) or revoked (3302), with
+    the national code and list_type as sent (3302 must name them again, and a change of either
+    means revoking this mapping before uploading the new one)."""
+
+    code: str  # fixmedins_hilist_id
+    state: str  # UPLOADED / REVOKED
+    national_code: str  # med_list_codg as uploaded
+    list_type: str  # as uploaded
+    name: str  # fixmedins_hilist_name as uploaded
+    begndate: str  # as uploaded, "yyyy-MM-dd"
+    msgid: str  # of the last call that succeeded for it (3301 or 3302)
     at: datetime
     by: str
 
@@ -65,3 +82,11 @@ class MasterDataStore(abc.ABC):
 
     @abc.abstractmethod
     def record_department_upload(self, upload: DepartmentUpload) -> None: ...
+
+    @abc.abstractmethod
+    def charge_item_mappings(self, codes: list[str] | None = None) -> dict[str, ChargeItemMapping]:
+        """The mapping state of these items (those never sent are absent); None: of every item."""
+
+    @abc.abstractmethod
+    def record_charge_item_mappings(self, mappings: list[ChargeItemMapping]) -> None:
+        """Replace the state of each item named (all of them in one transaction)."""

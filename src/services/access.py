@@ -93,9 +93,9 @@ for _role, _granted in _ENCOUNTER_GRANTS.items():
 # Hospital master data (科室, 诊室, staff, prices): every job reads it, admin changes it, admin and the
 # 医保办 upload departments to the platform (3401/3402/3403).
 PERMISSIONS.update({
-    "masterdata.read": "read the hospital master data (departments, clinics, staff, registration prices)",
+    "masterdata.read": "read the hospital master data (departments, clinics, staff, registration prices, charge items)",
     "masterdata.write": "create, change and retire master data (each change a new version)",
-    "masterdata.upload": "upload departments to the platform (3401 / 3402 / 3403)",
+    "masterdata.upload": "upload departments to the platform (3401 / 3402 / 3403), map charge items (3301 / 3302)",
 })
 for _role in ("registrar", "doctor", "nurse", "cashier", "insurance_office", "auditor", "viewer", "clerk"):
     BUILT_IN_ROLES[_role] += ("masterdata.read",)

@@ -66,7 +66,8 @@ def add_hospital_commands(sub, db_option) -> None:
     hospital = sub.add_parser("hospital", help="the hospital master data").add_subparsers(
         dest="hospital_command", required=True)
     load = hospital.add_parser("load", help="load a master data file (JSON: departments, clinics, staff, "
-                                            "price_lines); changes become new versions, all or nothing")
+                                            "price_lines, charge_items); changes become new versions, all or "
+                                            "nothing")
     load.add_argument("file")
     db_option(load)
     load.set_defaults(func=cmd_hospital_load)

@@ -1,6 +1,7 @@
 """AdminService end to end: the server `his serve` runs, on the test database, with the simulator as the
 platform: records created, changed, retired and read back with their history; prices asked; bad
-input named by the request's paths with nothing changed; roles; request_id; a department uploaded."""
+input named by the request's paths with nothing changed; roles; request_id; a department uploaded;
+charge items and their 目录对照 (3301/3302)."""
 from __future__ import annotations
 
 import uuid
@@ -10,7 +11,7 @@ import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from adapters.yb_sim.handlers.institution_admin import department as sim_department
+from adapters.yb_sim.handlers.institution_admin import department as sim_department, mapped_codes
 from adapters.yb_sim.platform import SimulatorPlatform
 from his.v1 import admin_pb2 as pb
 from his.v1 import admin_pb2_grpc
@@ -202,3 +203,94 @@ def test_upload_department_over_the_simulator(served, hospital):
     assert err.code() is grpc.StatusCode.FAILED_PRECONDITION
     err = _refusal(api.UploadDepartment, pb.UploadDepartmentRequest(code="NOPE"), metadata=as_("admin"))
     assert err.code() is grpc.StatusCode.NOT_FOUND
+
+
+def _charge_item(code: str, **more) -> pb.ChargeItem:
+    fields = dict(code=code, name="CT增强扫描(每部位)", national_code="210300002000000", list_type="201",
+                  unit_price="300", prcunt="部位")
+    return pb.ChargeItem(**{**fields, **more})
+
+
+def test_charge_items_round_trip_with_their_history(api):
+    code = _code("JC-CT-")
+    made = api.CreateChargeItem(pb.CreateChargeItemRequest(charge_item=_charge_item(code), reason="新增"),
+                                metadata=as_("admin")).charge_item
+    assert (made.unit_price, made.begndate, made.revision.version) == ("300.000000", "", 1)
+    api.UpdateChargeItem(pb.UpdateChargeItemRequest(charge_item=_charge_item(code, unit_price="320.50",
+                                                                              begndate="2026-01-01"),
+                                                    reason="调价", expected_version=1), metadata=as_("admin"))
+    listed = {c.code: c for c in api.ListChargeItems(pb.ListChargeItemsRequest(),
+                                                     metadata=as_("doctor")).charge_items}
+    assert (listed[code].unit_price, listed[code].begndate, listed[code].mapping.state,
+            listed[code].mapping.current) == ("320.500000", "2026-01-01", "NOT_UPLOADED", False)
+    history = api.GetHistory(pb.GetHistoryRequest(kind=pb.RECORD_KIND_CHARGE_ITEM, code=code),
+                             metadata=as_("viewer")).versions
+    assert [(v.charge_item.unit_price, v.charge_item.revision.reason) for v in history] == [
+        ("300.000000", "新增"), ("320.500000", "调价")]
+    err = _refusal(api.CreateChargeItem, pb.CreateChargeItemRequest(
+        charge_item=_charge_item(_code("X"), list_type="105", unit_price="1e2", begndate="2026-02-30"), reason="x"),
+        metadata=as_("admin"))
+    assert _bad_fields(err) == ["charge_item.unit_price", "charge_item.begndate"]
+    err = _refusal(api.CreateChargeItem, pb.CreateChargeItemRequest(
+        charge_item=_charge_item("CT 01", list_type="105", national_code=""), reason=""), metadata=as_("admin"))
+    assert _bad_fields(err) == ["charge_item.code", "charge_item.national_code", "charge_item.list_type", "reason"]
+    err = _refusal(api.CreateChargeItem, pb.CreateChargeItemRequest(charge_item=_charge_item("A" * 31), reason="x"),
+                   metadata=as_("admin"))
+    assert _bad_fields(err) == ["charge_item.code"]
+    longest = _code("JC-").ljust(30, "9")  # 3301's fixmedins_hilist_id holds 30
+    assert api.CreateChargeItem(pb.CreateChargeItemRequest(charge_item=_charge_item(longest), reason="新增"),
+                                metadata=as_("admin")).charge_item.code == longest
+    err = _refusal(api.CreateChargeItem, pb.CreateChargeItemRequest(charge_item=_charge_item(_code("X")), reason="x"),
+                   metadata=as_("doctor"))
+    assert err.code() is grpc.StatusCode.PERMISSION_DENIED
+    retired = api.RetireChargeItem(pb.RetireRequest(code=code, reason="停用"), metadata=as_("admin")).charge_item
+    assert retired.revision.retired
+    assert code not in [c.code for c in api.ListChargeItems(pb.ListChargeItemsRequest(),
+                                                            metadata=as_("viewer")).charge_items]
+
+
+def test_charge_item_mappings_go_to_the_simulator_and_show_in_the_list(served):
+    api, sim = served
+    code, other = _code("JC-MR-"), _code("CL-FL-")
+    api.CreateChargeItem(pb.CreateChargeItemRequest(charge_item=_charge_item(code), reason="新增"),
+                         metadata=as_("admin"))
+    api.CreateChargeItem(pb.CreateChargeItemRequest(charge_item=_charge_item(
+        other, name="医用X射线胶片", national_code="C07020101", list_type="301", prcunt="张"), reason="新增"),
+        metadata=as_("admin"))
+    err = _refusal(api.UploadChargeItemMappings, pb.UploadChargeItemMappingsRequest(codes=[code]),
+                   metadata=as_("doctor"))
+    assert err.code() is grpc.StatusCode.PERMISSION_DENIED
+    done = api.UploadChargeItemMappings(pb.UploadChargeItemMappingsRequest(codes=[code, other],
+                                                                           request_id=str(uuid.uuid4())),
+                                        metadata=as_("insurance_office")).items
+    assert [(d.code, list(d.infnos), d.mapping.state, d.mapping.current) for d in done] == [
+        (code, ["3301"], "UPLOADED", True), (other, ["3301"], "UPLOADED", True)]
+    assert mapped_codes(sim._state, other) == {"C07020101"}
+
+    api.UpdateChargeItem(pb.UpdateChargeItemRequest(charge_item=_charge_item(code, national_code="210300001000000"),
+                                                    reason="对照有误"), metadata=as_("admin"))
+    stale = {c.code: c.mapping for c in api.ListChargeItems(pb.ListChargeItemsRequest(needs_upload=True),
+                                                            metadata=as_("viewer")).charge_items}
+    assert (stale[code].state, stale[code].national_code, stale[code].current) == (
+        "UPLOADED", "210300002000000", False) and other not in stale
+    [again] = api.UploadChargeItemMappings(pb.UploadChargeItemMappingsRequest(codes=[code]),
+                                           metadata=as_("admin")).items
+    assert list(again.infnos) == ["3302", "3301"] and again.mapping.national_code == "210300001000000"
+    assert mapped_codes(sim._state, code) == {"210300001000000"}
+
+    revoked = api.RevokeChargeItemMapping(pb.RevokeChargeItemMappingRequest(code=other), metadata=as_("admin"))
+    assert revoked.mapping.state == "REVOKED" and revoked.mapping.msgid
+    assert mapped_codes(sim._state, other) == set()
+    err = _refusal(api.RevokeChargeItemMapping, pb.RevokeChargeItemMappingRequest(code=other), metadata=as_("admin"))
+    assert err.code() is grpc.StatusCode.FAILED_PRECONDITION  # revoked already: nothing sent
+    err = _refusal(api.UploadChargeItemMappings, pb.UploadChargeItemMappingsRequest(codes=[code, "NOPE"]),
+                   metadata=as_("admin"))
+    assert err.code() is grpc.StatusCode.NOT_FOUND and "NOPE" in err.details()
+    err = _refusal(api.UploadChargeItemMappings, pb.UploadChargeItemMappingsRequest(codes=[code, code, ""]),
+                   metadata=as_("admin"))
+    assert _bad_fields(err) == ["codes[1]", "codes[2]"]
+    api.RetireChargeItem(pb.RetireRequest(code=other, reason="停用"), metadata=as_("admin"))
+    err = _refusal(api.UploadChargeItemMappings, pb.UploadChargeItemMappingsRequest(codes=[other]),
+                   metadata=as_("admin"))
+    assert err.code() is grpc.StatusCode.FAILED_PRECONDITION and "retired" in err.details()
+    assert mapped_codes(sim._state, other) == set()

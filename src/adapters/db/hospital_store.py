@@ -5,12 +5,13 @@ import json
 
 from sqlalchemy import Engine, and_, func, insert, select, update
 
-from adapters.db.hospital_tables import hospital_dept_uploads, hospital_generation, hospital_records
+from adapters.db.hospital_tables import (hospital_dept_uploads, hospital_generation, hospital_item_mappings,
+                                         hospital_records)
 from adapters.db.repositories import is_conflict
 from domain.errors import ConcurrencyConflict
-from ports.hospital import DepartmentUpload, MasterDataStore, StoredVersion
+from ports.hospital import ChargeItemMapping, DepartmentUpload, MasterDataStore, StoredVersion
 
-R, G, U = hospital_records.c, hospital_generation.c, hospital_dept_uploads.c
+R, G, U, M = hospital_records.c, hospital_generation.c, hospital_dept_uploads.c, hospital_item_mappings.c
 
 
 def _version(row) -> StoredVersion:
@@ -74,3 +75,18 @@ class SqlMasterDataStore(MasterDataStore):
             done = conn.execute(update(hospital_dept_uploads).where(U.dept_code == upload.dept_code).values(values))
             if done.rowcount == 0:
                 conn.execute(insert(hospital_dept_uploads).values(values))
+
+    def charge_item_mappings(self, codes: list[str] | None = None) -> dict[str, ChargeItemMapping]:
+        stmt = select(hospital_item_mappings)
+        if codes is not None:
+            stmt = stmt.where(M.code.in_(list(codes)))
+        with self._engine.connect() as conn:
+            return {row.code: ChargeItemMapping(**row._mapping) for row in conn.execute(stmt)}
+
+    def record_charge_item_mappings(self, mappings: list[ChargeItemMapping]) -> None:
+        with self._engine.begin() as conn:
+            for mapping in mappings:
+                values = dict(mapping.__dict__)
+                done = conn.execute(update(hospital_item_mappings).where(M.code == mapping.code).values(values))
+                if done.rowcount == 0:
+                    conn.execute(insert(hospital_item_mappings).values(values))

@@ -4,7 +4,8 @@ hospital_records holds every version of every record (kind, code, version): appe
 updated. `data` is the record as JSON text (master data is read whole into memory, never searched
 by its fields in SQL). hospital_generation is one row whose counter every append advances, in the
 same transaction: the cheap question "has anything changed?" of every process's cache.
-hospital_dept_uploads: where each department stands on the platform (3401/3402/3403).
+hospital_dept_uploads: where each department stands on the platform (3401/3402/3403);
+hospital_item_mappings: where each charge item's 目录对照 stands (3301/3302).
 """
 from __future__ import annotations
 
@@ -41,6 +42,19 @@ hospital_dept_uploads = Table(
     Column("begntime", String(19), nullable=False),
     Column("yb_dept_code", String(32), nullable=False),
     Column("name", String(200), nullable=False),
+    Column("msgid", String(40), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("by", String(64), nullable=False),
+)
+
+hospital_item_mappings = Table(
+    "hospital_item_mappings", metadata,
+    Column("code", String(32), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("national_code", String(50), nullable=False),
+    Column("list_type", String(8), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("begndate", String(10), nullable=False),
     Column("msgid", String(40), nullable=False),
     Column("at", DateTime, nullable=False),
     Column("by", String(64), nullable=False),

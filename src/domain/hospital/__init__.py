@@ -146,10 +146,11 @@ class Versioned(Generic[T]):
     revision: Revision
 
 
-from domain.hospital.rules import (DOCTOR_TITLES, NURSE_TITLES, check_clinic, check_department,  # noqa: E402
-                                   check_price_line, check_staff, fee_lines)
+from domain.hospital.rules import (DOCTOR_TITLES, LIST_TYPES, NURSE_TITLES, check_charge_item,  # noqa: E402
+                                   check_clinic, check_department, check_price_line, check_staff, fee_lines)
 from domain.hospital.codec import KINDS, from_data, kind_of, to_data  # noqa: E402
 
 __all__ = ["RegistrationType", "StaffKind", "Department", "Clinic", "StaffMember", "FeeLine", "PriceLine", "ChargeItem",
            "Revision", "Versioned", "DOCTOR_TITLES", "NURSE_TITLES", "check_department", "check_clinic",
-           "check_staff", "check_price_line", "fee_lines", "KINDS", "kind_of", "to_data", "from_data"]
+           "check_staff", "check_price_line", "check_charge_item", "LIST_TYPES", "fee_lines", "KINDS", "kind_of",
+           "to_data", "from_data"]

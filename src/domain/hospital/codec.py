@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from domain import hospital as model
 
-KINDS = ("department", "clinic", "staff", "price_line")
+KINDS = ("department", "clinic", "staff", "price_line", "charge_item")
 _TYPES = {"department": model.Department, "clinic": model.Clinic, "staff": model.StaffMember,
-          "price_line": model.PriceLine}
+          "price_line": model.PriceLine, "charge_item": model.ChargeItem}
 _KIND_OF = {cls: kind for kind, cls in _TYPES.items()}
 
 
@@ -46,7 +46,7 @@ def from_data(kind: str, data: dict):
         raw = data[f.name]
         if f.name in ("unit_price", "quantity"):
             raw = Decimal(raw)
-        elif f.name in ("begntime", "dept_estbdat"):
+        elif f.name in ("begntime", "dept_estbdat", "begndate"):
             raw = date.fromisoformat(raw) if raw else None
         elif f.name == "clinic_codes":
             raw = tuple(raw)

@@ -15,6 +15,11 @@ from domain.money import money, quantize
 from domain.text import describe_forbidden, excerpt, forbidden_character
 
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,15}")  # our own codes: short, no spaces (≤ 16, as the API)
+# a 院内收费项目's code is 3301's fixmedins_hilist_id (≤ 30): price lists carry longer codes than 科室
+CHARGE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,29}")
+# 3301 目录类别 (dictionary list_type of the platform), kept here: the domain reads no files
+LIST_TYPES = {"101": "西药中成药", "102": "中药饮片", "103": "自制剂", "104": "民族药", "201": "医疗服务项目",
+              "301": "医用耗材"}
 # 科别: the national caty dictionary's shape, A03 内科, A03.04 心血管内科专业 (the project carries no list)
 CATY = re.compile(r"A\d{2}(\.\d{2}){0,2}")
 YB_STAFF_CODE = {"DOCTOR": re.compile(r"D\d{12}"), "NURSE": re.compile(r"N\d{12}")}  # 医保医师/护士代码
@@ -38,12 +43,13 @@ def _text(found: list, name: str, value: str, limit: int, required: bool = True,
         found.append(FieldViolation(name, describe_forbidden(value, at)))
 
 
-def _code(found: list, name: str, value: str, required: bool = True) -> None:
+def _code(found: list, name: str, value: str, required: bool = True, pattern: re.Pattern = CODE,
+          limit: int = 16) -> None:
     if not value:
         if required:
             found.append(FieldViolation(name, "is required"))
-    elif not CODE.fullmatch(value):
-        found.append(FieldViolation(name, f"{excerpt(value)} is not a code: 1 to 16 letters, digits, '.', '_' "
+    elif not pattern.fullmatch(value):
+        found.append(FieldViolation(name, f"{excerpt(value)} is not a code: 1 to {limit} letters, digits, '.', '_' "
                                           "or '-', starting with a letter or digit"))
 
 
@@ -120,14 +126,35 @@ def _decimal(found: list, name: str, value, scale: int, positive: bool) -> None:
         found.append(FieldViolation(name, f"must be below {MAX_PRICE}"))
 
 
+def _national_code(found: list, value: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9]{1,50}", value or ""):
+        found.append(FieldViolation("national_code", f"{excerpt(value)} is not a national 医保 item code"
+                                    if value else "is required (the national 医保 code of the item)"))
+
+
+def check_charge_item(c) -> list[FieldViolation]:
+    """A 院内收费项目 as 3301 takes it: fixmedins_hilist_id ≤ 30, its name ≤ 100, med_list_codg ≤ 50,
+    list_type of the dictionary; the price like a price line's (six places, not negative)."""
+    found: list[FieldViolation] = []
+    _code(found, "code", c.code, pattern=CHARGE_CODE, limit=30)
+    _text(found, "name", c.name, NAME_MAX)
+    _national_code(found, c.national_code)
+    if c.list_type not in LIST_TYPES:
+        found.append(FieldViolation("list_type", f"{excerpt(c.list_type)} is not a 目录类别; one of "
+                                                 + ", ".join(f"{k} {v}" for k, v in LIST_TYPES.items())
+                                    if c.list_type else "is required (目录类别: 101 … 301)"))
+    _decimal(found, "unit_price", c.unit_price, PRICE_SCALE, positive=False)
+    _text(found, "prcunt", c.prcunt, 100, required=False)
+    _text(found, "spec", c.spec, 200, required=False)
+    return found
+
+
 def check_price_line(p) -> list[FieldViolation]:
     found: list[FieldViolation] = []
     _code(found, "code", p.code)
     _code(found, "item_code", p.item_code)
     _text(found, "item_name", p.item_name, NAME_MAX)
-    if not re.fullmatch(r"[A-Za-z0-9]{1,50}", p.national_code or ""):
-        found.append(FieldViolation("national_code", f"{excerpt(p.national_code)} is not a national 医保 item code"
-                                    if p.national_code else "is required (the national 医保 code of the item)"))
+    _national_code(found, p.national_code)
     _decimal(found, "unit_price", p.unit_price, PRICE_SCALE, positive=False)
     _decimal(found, "quantity", p.quantity, QUANTITY_SCALE, positive=True)
     _code(found, "clinic_code", p.clinic_code, required=False)

@@ -17,6 +17,7 @@ class RecordKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     RECORD_KIND_CLINIC: _ClassVar[RecordKind]
     RECORD_KIND_STAFF: _ClassVar[RecordKind]
     RECORD_KIND_PRICE_LINE: _ClassVar[RecordKind]
+    RECORD_KIND_CHARGE_ITEM: _ClassVar[RecordKind]
 
 class StaffKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -42,6 +43,7 @@ RECORD_KIND_DEPARTMENT: RecordKind
 RECORD_KIND_CLINIC: RecordKind
 RECORD_KIND_STAFF: RecordKind
 RECORD_KIND_PRICE_LINE: RecordKind
+RECORD_KIND_CHARGE_ITEM: RecordKind
 STAFF_KIND_UNSPECIFIED: StaffKind
 STAFF_KIND_DOCTOR: StaffKind
 STAFF_KIND_NURSE: StaffKind
@@ -165,6 +167,50 @@ class PriceLine(_message.Message):
     seq: int
     revision: Revision
     def __init__(self, code: _Optional[str] = ..., registration_type: _Optional[_Union[RegistrationType, str]] = ..., item_code: _Optional[str] = ..., item_name: _Optional[str] = ..., national_code: _Optional[str] = ..., unit_price: _Optional[str] = ..., quantity: _Optional[str] = ..., clinic_code: _Optional[str] = ..., dept_code: _Optional[str] = ..., doctor_title: _Optional[str] = ..., seq: _Optional[int] = ..., revision: _Optional[_Union[Revision, _Mapping]] = ...) -> None: ...
+
+class ChargeItem(_message.Message):
+    __slots__ = ("code", "name", "national_code", "list_type", "unit_price", "prcunt", "spec", "begndate", "mapping", "revision")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NATIONAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    LIST_TYPE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_PRICE_FIELD_NUMBER: _ClassVar[int]
+    PRCUNT_FIELD_NUMBER: _ClassVar[int]
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    BEGNDATE_FIELD_NUMBER: _ClassVar[int]
+    MAPPING_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    name: str
+    national_code: str
+    list_type: str
+    unit_price: str
+    prcunt: str
+    spec: str
+    begndate: str
+    mapping: ChargeItemMapping
+    revision: Revision
+    def __init__(self, code: _Optional[str] = ..., name: _Optional[str] = ..., national_code: _Optional[str] = ..., list_type: _Optional[str] = ..., unit_price: _Optional[str] = ..., prcunt: _Optional[str] = ..., spec: _Optional[str] = ..., begndate: _Optional[str] = ..., mapping: _Optional[_Union[ChargeItemMapping, _Mapping]] = ..., revision: _Optional[_Union[Revision, _Mapping]] = ...) -> None: ...
+
+class ChargeItemMapping(_message.Message):
+    __slots__ = ("state", "national_code", "list_type", "begndate", "at", "by", "msgid", "current")
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    NATIONAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    LIST_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BEGNDATE_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    BY_FIELD_NUMBER: _ClassVar[int]
+    MSGID_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_FIELD_NUMBER: _ClassVar[int]
+    state: str
+    national_code: str
+    list_type: str
+    begndate: str
+    at: _timestamp_pb2.Timestamp
+    by: str
+    msgid: str
+    current: bool
+    def __init__(self, state: _Optional[str] = ..., national_code: _Optional[str] = ..., list_type: _Optional[str] = ..., begndate: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., by: _Optional[str] = ..., msgid: _Optional[str] = ..., current: _Optional[bool] = ...) -> None: ...
 
 class FeeLine(_message.Message):
     __slots__ = ("item_code", "item_name", "national_code", "unit_price", "quantity", "amount")
@@ -346,6 +392,48 @@ class PriceLineResponse(_message.Message):
     price_line: PriceLine
     def __init__(self, price_line: _Optional[_Union[PriceLine, _Mapping]] = ...) -> None: ...
 
+class ListChargeItemsRequest(_message.Message):
+    __slots__ = ("include_retired", "needs_upload")
+    INCLUDE_RETIRED_FIELD_NUMBER: _ClassVar[int]
+    NEEDS_UPLOAD_FIELD_NUMBER: _ClassVar[int]
+    include_retired: bool
+    needs_upload: bool
+    def __init__(self, include_retired: _Optional[bool] = ..., needs_upload: _Optional[bool] = ...) -> None: ...
+
+class ListChargeItemsResponse(_message.Message):
+    __slots__ = ("charge_items",)
+    CHARGE_ITEMS_FIELD_NUMBER: _ClassVar[int]
+    charge_items: _containers.RepeatedCompositeFieldContainer[ChargeItem]
+    def __init__(self, charge_items: _Optional[_Iterable[_Union[ChargeItem, _Mapping]]] = ...) -> None: ...
+
+class CreateChargeItemRequest(_message.Message):
+    __slots__ = ("charge_item", "reason", "request_id")
+    CHARGE_ITEM_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    charge_item: ChargeItem
+    reason: str
+    request_id: str
+    def __init__(self, charge_item: _Optional[_Union[ChargeItem, _Mapping]] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class UpdateChargeItemRequest(_message.Message):
+    __slots__ = ("charge_item", "reason", "expected_version", "request_id")
+    CHARGE_ITEM_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    charge_item: ChargeItem
+    reason: str
+    expected_version: int
+    request_id: str
+    def __init__(self, charge_item: _Optional[_Union[ChargeItem, _Mapping]] = ..., reason: _Optional[str] = ..., expected_version: _Optional[int] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ChargeItemResponse(_message.Message):
+    __slots__ = ("charge_item",)
+    CHARGE_ITEM_FIELD_NUMBER: _ClassVar[int]
+    charge_item: ChargeItem
+    def __init__(self, charge_item: _Optional[_Union[ChargeItem, _Mapping]] = ...) -> None: ...
+
 class RetireRequest(_message.Message):
     __slots__ = ("code", "reason", "expected_version", "request_id")
     CODE_FIELD_NUMBER: _ClassVar[int]
@@ -367,16 +455,18 @@ class GetHistoryRequest(_message.Message):
     def __init__(self, kind: _Optional[_Union[RecordKind, str]] = ..., code: _Optional[str] = ...) -> None: ...
 
 class HistoryEntry(_message.Message):
-    __slots__ = ("department", "clinic", "staff", "price_line")
+    __slots__ = ("department", "clinic", "staff", "price_line", "charge_item")
     DEPARTMENT_FIELD_NUMBER: _ClassVar[int]
     CLINIC_FIELD_NUMBER: _ClassVar[int]
     STAFF_FIELD_NUMBER: _ClassVar[int]
     PRICE_LINE_FIELD_NUMBER: _ClassVar[int]
+    CHARGE_ITEM_FIELD_NUMBER: _ClassVar[int]
     department: Department
     clinic: Clinic
     staff: StaffMember
     price_line: PriceLine
-    def __init__(self, department: _Optional[_Union[Department, _Mapping]] = ..., clinic: _Optional[_Union[Clinic, _Mapping]] = ..., staff: _Optional[_Union[StaffMember, _Mapping]] = ..., price_line: _Optional[_Union[PriceLine, _Mapping]] = ...) -> None: ...
+    charge_item: ChargeItem
+    def __init__(self, department: _Optional[_Union[Department, _Mapping]] = ..., clinic: _Optional[_Union[Clinic, _Mapping]] = ..., staff: _Optional[_Union[StaffMember, _Mapping]] = ..., price_line: _Optional[_Union[PriceLine, _Mapping]] = ..., charge_item: _Optional[_Union[ChargeItem, _Mapping]] = ...) -> None: ...
 
 class GetHistoryResponse(_message.Message):
     __slots__ = ("versions",)
@@ -421,3 +511,41 @@ class UploadDepartmentResponse(_message.Message):
     state: str
     msgid: str
     def __init__(self, infno: _Optional[str] = ..., state: _Optional[str] = ..., msgid: _Optional[str] = ...) -> None: ...
+
+class UploadChargeItemMappingsRequest(_message.Message):
+    __slots__ = ("codes", "request_id")
+    CODES_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    codes: _containers.RepeatedScalarFieldContainer[str]
+    request_id: str
+    def __init__(self, codes: _Optional[_Iterable[str]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ChargeItemMappingUpload(_message.Message):
+    __slots__ = ("code", "infnos", "mapping")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    INFNOS_FIELD_NUMBER: _ClassVar[int]
+    MAPPING_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    infnos: _containers.RepeatedScalarFieldContainer[str]
+    mapping: ChargeItemMapping
+    def __init__(self, code: _Optional[str] = ..., infnos: _Optional[_Iterable[str]] = ..., mapping: _Optional[_Union[ChargeItemMapping, _Mapping]] = ...) -> None: ...
+
+class UploadChargeItemMappingsResponse(_message.Message):
+    __slots__ = ("items",)
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[ChargeItemMappingUpload]
+    def __init__(self, items: _Optional[_Iterable[_Union[ChargeItemMappingUpload, _Mapping]]] = ...) -> None: ...
+
+class RevokeChargeItemMappingRequest(_message.Message):
+    __slots__ = ("code", "request_id")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    request_id: str
+    def __init__(self, code: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RevokeChargeItemMappingResponse(_message.Message):
+    __slots__ = ("mapping",)
+    MAPPING_FIELD_NUMBER: _ClassVar[int]
+    mapping: ChargeItemMapping
+    def __init__(self, mapping: _Optional[_Union[ChargeItemMapping, _Mapping]] = ...) -> None: ...

@@ -114,6 +114,26 @@ class AdminServiceStub:
                 request_serializer=his_dot_v1_dot_admin__pb2.RetireRequest.SerializeToString,
                 response_deserializer=his_dot_v1_dot_admin__pb2.PriceLineResponse.FromString,
                 _registered_method=True)
+        self.ListChargeItems = channel.unary_unary(
+                '/his.v1.AdminService/ListChargeItems',
+                request_serializer=his_dot_v1_dot_admin__pb2.ListChargeItemsRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_admin__pb2.ListChargeItemsResponse.FromString,
+                _registered_method=True)
+        self.CreateChargeItem = channel.unary_unary(
+                '/his.v1.AdminService/CreateChargeItem',
+                request_serializer=his_dot_v1_dot_admin__pb2.CreateChargeItemRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_admin__pb2.ChargeItemResponse.FromString,
+                _registered_method=True)
+        self.UpdateChargeItem = channel.unary_unary(
+                '/his.v1.AdminService/UpdateChargeItem',
+                request_serializer=his_dot_v1_dot_admin__pb2.UpdateChargeItemRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_admin__pb2.ChargeItemResponse.FromString,
+                _registered_method=True)
+        self.RetireChargeItem = channel.unary_unary(
+                '/his.v1.AdminService/RetireChargeItem',
+                request_serializer=his_dot_v1_dot_admin__pb2.RetireRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_admin__pb2.ChargeItemResponse.FromString,
+                _registered_method=True)
         self.GetHistory = channel.unary_unary(
                 '/his.v1.AdminService/GetHistory',
                 request_serializer=his_dot_v1_dot_admin__pb2.GetHistoryRequest.SerializeToString,
@@ -128,6 +148,16 @@ class AdminServiceStub:
                 '/his.v1.AdminService/UploadDepartment',
                 request_serializer=his_dot_v1_dot_admin__pb2.UploadDepartmentRequest.SerializeToString,
                 response_deserializer=his_dot_v1_dot_admin__pb2.UploadDepartmentResponse.FromString,
+                _registered_method=True)
+        self.UploadChargeItemMappings = channel.unary_unary(
+                '/his.v1.AdminService/UploadChargeItemMappings',
+                request_serializer=his_dot_v1_dot_admin__pb2.UploadChargeItemMappingsRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_admin__pb2.UploadChargeItemMappingsResponse.FromString,
+                _registered_method=True)
+        self.RevokeChargeItemMapping = channel.unary_unary(
+                '/his.v1.AdminService/RevokeChargeItemMapping',
+                request_serializer=his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingResponse.FromString,
                 _registered_method=True)
 
 
@@ -230,6 +260,32 @@ class AdminServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListChargeItems(self, request, context):
+        """院内收费项目: the hospital's price list, each item with its national 医保 code; ListChargeItems
+        shows where each item's 目录对照 stands on the platform.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateChargeItem(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateChargeItem(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetireChargeItem(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetHistory(self, request, context):
         """Every version of one record, oldest first.
         """
@@ -246,6 +302,24 @@ class AdminServiceServicer:
 
     def UploadDepartment(self, request, context):
         """科室信息上传 3401 / 科室信息变更 3402 / 科室信息撤销 3403 through the platform gateway (journaled).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UploadChargeItemMappings(self, request, context):
+        """目录对照上传 3301 for the named charge items (none named: every item in force whose mapping is not
+        current), preceded by 目录对照撤销 3302 for an item mapped under another national code or list
+        type. Checked whole before anything is sent (NOT_FOUND for an unknown code, FAILED_PRECONDITION
+        for a retired item); journaled; each batch of 100 rows kept as soon as the platform accepts it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeChargeItemMapping(self, request, context):
+        """目录对照撤销 3302 of one item's mapping as it was uploaded (a retired item's too);
+        FAILED_PRECONDITION, nothing sent, when the item is not mapped on the platform.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -334,6 +408,26 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     request_deserializer=his_dot_v1_dot_admin__pb2.RetireRequest.FromString,
                     response_serializer=his_dot_v1_dot_admin__pb2.PriceLineResponse.SerializeToString,
             ),
+            'ListChargeItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListChargeItems,
+                    request_deserializer=his_dot_v1_dot_admin__pb2.ListChargeItemsRequest.FromString,
+                    response_serializer=his_dot_v1_dot_admin__pb2.ListChargeItemsResponse.SerializeToString,
+            ),
+            'CreateChargeItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateChargeItem,
+                    request_deserializer=his_dot_v1_dot_admin__pb2.CreateChargeItemRequest.FromString,
+                    response_serializer=his_dot_v1_dot_admin__pb2.ChargeItemResponse.SerializeToString,
+            ),
+            'UpdateChargeItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateChargeItem,
+                    request_deserializer=his_dot_v1_dot_admin__pb2.UpdateChargeItemRequest.FromString,
+                    response_serializer=his_dot_v1_dot_admin__pb2.ChargeItemResponse.SerializeToString,
+            ),
+            'RetireChargeItem': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetireChargeItem,
+                    request_deserializer=his_dot_v1_dot_admin__pb2.RetireRequest.FromString,
+                    response_serializer=his_dot_v1_dot_admin__pb2.ChargeItemResponse.SerializeToString,
+            ),
             'GetHistory': grpc.unary_unary_rpc_method_handler(
                     servicer.GetHistory,
                     request_deserializer=his_dot_v1_dot_admin__pb2.GetHistoryRequest.FromString,
@@ -348,6 +442,16 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.UploadDepartment,
                     request_deserializer=his_dot_v1_dot_admin__pb2.UploadDepartmentRequest.FromString,
                     response_serializer=his_dot_v1_dot_admin__pb2.UploadDepartmentResponse.SerializeToString,
+            ),
+            'UploadChargeItemMappings': grpc.unary_unary_rpc_method_handler(
+                    servicer.UploadChargeItemMappings,
+                    request_deserializer=his_dot_v1_dot_admin__pb2.UploadChargeItemMappingsRequest.FromString,
+                    response_serializer=his_dot_v1_dot_admin__pb2.UploadChargeItemMappingsResponse.SerializeToString,
+            ),
+            'RevokeChargeItemMapping': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeChargeItemMapping,
+                    request_deserializer=his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingRequest.FromString,
+                    response_serializer=his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -793,6 +897,114 @@ class AdminService:
             _registered_method=True)
 
     @staticmethod
+    def ListChargeItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.AdminService/ListChargeItems',
+            his_dot_v1_dot_admin__pb2.ListChargeItemsRequest.SerializeToString,
+            his_dot_v1_dot_admin__pb2.ListChargeItemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateChargeItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.AdminService/CreateChargeItem',
+            his_dot_v1_dot_admin__pb2.CreateChargeItemRequest.SerializeToString,
+            his_dot_v1_dot_admin__pb2.ChargeItemResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateChargeItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.AdminService/UpdateChargeItem',
+            his_dot_v1_dot_admin__pb2.UpdateChargeItemRequest.SerializeToString,
+            his_dot_v1_dot_admin__pb2.ChargeItemResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetireChargeItem(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.AdminService/RetireChargeItem',
+            his_dot_v1_dot_admin__pb2.RetireRequest.SerializeToString,
+            his_dot_v1_dot_admin__pb2.ChargeItemResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetHistory(request,
             target,
             options=(),
@@ -863,6 +1075,60 @@ class AdminService:
             '/his.v1.AdminService/UploadDepartment',
             his_dot_v1_dot_admin__pb2.UploadDepartmentRequest.SerializeToString,
             his_dot_v1_dot_admin__pb2.UploadDepartmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadChargeItemMappings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.AdminService/UploadChargeItemMappings',
+            his_dot_v1_dot_admin__pb2.UploadChargeItemMappingsRequest.SerializeToString,
+            his_dot_v1_dot_admin__pb2.UploadChargeItemMappingsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeChargeItemMapping(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.AdminService/RevokeChargeItemMapping',
+            his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingRequest.SerializeToString,
+            his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -11,17 +11,17 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from domain.errors import FieldViolation, ValidationFailed
-from domain.hospital import (Clinic, Department, PriceLine, RegistrationType, StaffKind, StaffMember,
+from domain.hospital import (ChargeItem, Clinic, Department, PriceLine, RegistrationType, StaffKind, StaffMember,
                              Versioned)
 from domain.money import money
 from his.v1 import admin_pb2 as pb
 from his.v1 import admin_pb2_grpc
 from services.grpc import mappers
 from services.grpc.auth import current_operator
-from services.hospital import HospitalAdmin, HospitalDirectory
+from services.hospital import HospitalAdmin, HospitalDirectory, mapping_is_current
 
 _KINDS = {pb.RECORD_KIND_DEPARTMENT: "department", pb.RECORD_KIND_CLINIC: "clinic", pb.RECORD_KIND_STAFF: "staff",
-          pb.RECORD_KIND_PRICE_LINE: "price_line"}
+          pb.RECORD_KIND_PRICE_LINE: "price_line", pb.RECORD_KIND_CHARGE_ITEM: "charge_item"}
 _STAFF_KINDS = {pb.STAFF_KIND_DOCTOR: StaffKind.DOCTOR, pb.STAFF_KIND_NURSE: StaffKind.NURSE}
 _REG_TYPES = {pb.REGISTRATION_TYPE_ORDINARY: RegistrationType.ORDINARY,
               pb.REGISTRATION_TYPE_EXPERT: RegistrationType.EXPERT,
@@ -29,7 +29,7 @@ _REG_TYPES = {pb.REGISTRATION_TYPE_ORDINARY: RegistrationType.ORDINARY,
 _ACTIONS = {pb.UPLOAD_ACTION_AUTO: "AUTO", pb.UPLOAD_ACTION_UPLOAD: "3401", pb.UPLOAD_ACTION_CHANGE: "3402",
             pb.UPLOAD_ACTION_REVOKE: "3403"}
 # the fields of the record messages: a violation naming one of these is the record's, under its request field
-_RECORD_FIELDS = {f.name for m in (pb.Department, pb.Clinic, pb.StaffMember, pb.PriceLine)
+_RECORD_FIELDS = {f.name for m in (pb.Department, pb.Clinic, pb.StaffMember, pb.PriceLine, pb.ChargeItem)
                   for f in m.DESCRIPTOR.fields} | {"reg_type"}
 
 
@@ -103,6 +103,24 @@ class _Mapping:
                             quantity=mappers.decimal_to_str(p.quantity, mappers.CNT_SCALE), clinic_code=p.clinic_code,
                             dept_code=p.dept_code, doctor_title=p.doctor_title, seq=p.seq, revision=self.revision(v))
 
+    def charge_item(self, v: Versioned, mapping=None, listed: bool = False) -> pb.ChargeItem:
+        """`listed`: with where its mapping stands (`mapping`: the store's, None when never sent)."""
+        c: ChargeItem = v.value
+        out = pb.ChargeItem(code=c.code, name=c.name, national_code=c.national_code, list_type=c.list_type,
+                            unit_price=mappers.decimal_to_str(c.unit_price, mappers.PRIC_SCALE), prcunt=c.prcunt,
+                            spec=c.spec, begndate=c.begndate.isoformat() if c.begndate else "",
+                            revision=self.revision(v))
+        if listed:
+            out.mapping.CopyFrom(self.mapping(mapping, mapping_is_current(c, mapping)))
+        return out
+
+    def mapping(self, m, current: bool) -> pb.ChargeItemMapping:
+        if m is None:
+            return pb.ChargeItemMapping(state="NOT_UPLOADED")
+        return pb.ChargeItemMapping(state=m.state, national_code=m.national_code, list_type=m.list_type,
+                                    begndate=m.begndate, at=mappers.to_timestamp(m.at, self.zone), by=m.by,
+                                    msgid=m.msgid, current=current)
+
 
 def department_from(m: pb.Department, at: str) -> Department:
     bad: list[FieldViolation] = []
@@ -139,6 +157,16 @@ def price_line_from(m: pb.PriceLine, at: str) -> PriceLine:
     return PriceLine(code=m.code, reg_type=_REG_TYPES[m.registration_type], item_code=m.item_code,
                      item_name=m.item_name, national_code=m.national_code, unit_price=price, quantity=quantity,
                      clinic_code=m.clinic_code, dept_code=m.dept_code, doctor_title=m.doctor_title, seq=m.seq)
+
+
+def charge_item_from(m: pb.ChargeItem, at: str) -> ChargeItem:
+    bad: list[FieldViolation] = []
+    price = _decimal(m.unit_price, at + "unit_price", mappers.PRIC_SCALE, bad)
+    begndate = _date(m.begndate, at + "begndate", bad)
+    if bad:
+        raise ValidationFailed(bad)
+    return ChargeItem(code=m.code, name=m.name, national_code=m.national_code, list_type=m.list_type,
+                      unit_price=price, prcunt=m.prcunt, spec=m.spec, begndate=begndate)
 
 
 class AdminServicer(admin_pb2_grpc.AdminServiceServicer):
@@ -221,6 +249,24 @@ class AdminServicer(admin_pb2_grpc.AdminServiceServicer):
     def RetirePriceLine(self, request, context):
         return pb.PriceLineResponse(price_line=self._retire(request, "price_line"))
 
+    def ListChargeItems(self, request, context):
+        items = self.admin.list("charge_item", request.include_retired)
+        mappings = self.admin.charge_item_mappings()
+        if request.needs_upload:
+            items = [v for v in items
+                     if not v.revision.retired and not mapping_is_current(v.value, mappings.get(v.value.code))]
+        return pb.ListChargeItemsResponse(charge_items=[
+            self.out.charge_item(v, mappings.get(v.value.code), listed=True) for v in items])
+
+    def CreateChargeItem(self, request, context):
+        return pb.ChargeItemResponse(charge_item=self._create(request, "charge_item", charge_item_from, "charge_item"))
+
+    def UpdateChargeItem(self, request, context):
+        return pb.ChargeItemResponse(charge_item=self._update(request, "charge_item", charge_item_from, "charge_item"))
+
+    def RetireChargeItem(self, request, context):
+        return pb.ChargeItemResponse(charge_item=self._retire(request, "charge_item"))
+
     def GetHistory(self, request, context):
         bad = [] if request.kind in _KINDS else [FieldViolation("kind", "is required: a RECORD_KIND")]
         bad += [] if request.code else [FieldViolation("code", "is required")]
@@ -251,3 +297,16 @@ class AdminServicer(admin_pb2_grpc.AdminServiceServicer):
             raise ValidationFailed([FieldViolation("action", "is not an UploadAction")])
         done = self.admin.upload_department(current_operator(), request.code, _ACTIONS[request.action])
         return pb.UploadDepartmentResponse(infno=done.infno, state=done.state, msgid=done.msgid)
+
+    def UploadChargeItemMappings(self, request, context):
+        done = self.admin.upload_charge_item_mappings(current_operator(), list(request.codes))
+        return pb.UploadChargeItemMappingsResponse(items=[
+            pb.ChargeItemMappingUpload(code=d.code, infnos=list(d.infnos),
+                                       mapping=self.out.mapping(d.mapping, d.mapping is not None and
+                                                                d.mapping.state == "UPLOADED"))
+            for d in done])
+
+    def RevokeChargeItemMapping(self, request, context):
+        mappers.required(request, "code")
+        done = self.admin.revoke_charge_item_mapping(current_operator(), request.code)
+        return pb.RevokeChargeItemMappingResponse(mapping=self.out.mapping(done, False))

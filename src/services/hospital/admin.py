@@ -12,20 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from domain.errors import AlreadyExists, FieldViolation, IllegalTransition, NotFound, ValidationFailed
-from domain.hospital import (KINDS, Department, Revision, Versioned, check_clinic, check_department,
-                             check_price_line, check_staff, from_data, kind_of, to_data)
+from domain.hospital import (KINDS, ChargeItem, Department, Revision, Versioned, check_charge_item, check_clinic,
+                             check_department, check_price_line, check_staff, from_data, kind_of, to_data)
 from domain.operator import Operator
 from domain.text import excerpt
 from ports.clock import Clock
-from ports.hospital import DepartmentUpload, MasterDataStore, StoredVersion
-from services.hospital import dept_upload
+from ports.hospital import ChargeItemMapping, DepartmentUpload, MasterDataStore, StoredVersion
+from services.hospital import dept_upload, item_mapping
 from services.hospital.directory import CachedHospitalDirectory
 
 REASON_MAX = 128
+MAX_MAPPING_CODES = 1000  # items named in one UploadChargeItemMappings (none named: all that need it)
 _CHECKS = {"department": check_department, "clinic": check_clinic, "staff": check_staff,
-           "price_line": check_price_line}
-SECTIONS = {"department": "departments", "clinic": "clinics", "staff": "staff", "price_line": "price_lines"}
-_NAMES = {"department": "department", "clinic": "clinic", "staff": "staff member", "price_line": "price line"}
+           "price_line": check_price_line, "charge_item": check_charge_item}
+SECTIONS = {"department": "departments", "clinic": "clinics", "staff": "staff", "price_line": "price_lines",
+            "charge_item": "charge_items"}
+_NAMES = {"department": "department", "clinic": "clinic", "staff": "staff member", "price_line": "price line",
+          "charge_item": "charge item"}
 
 
 @dataclass(frozen=True)
@@ -288,8 +291,120 @@ class HospitalAdmin:
         working = [s for s in snap.staff.values() if clinics.intersection(s.clinic_codes)]
         return (sum(1 for s in working if s.kind.value == "DOCTOR"), sum(1 for s in working if s.kind.value == "NURSE"))
 
+    # ---- 目录对照 (3301 / 3302) ----------------------------------------------------------------
+    def charge_item_mappings(self, codes: list[str] | None = None) -> dict[str, ChargeItemMapping]:
+        """Where the items' mappings stand on the platform (items never sent are absent); None: all."""
+        return self.store.charge_item_mappings(codes)
+
+    def upload_charge_item_mappings(self, operator: Operator, codes: list[str] | tuple = ()
+                                    ) -> list[item_mapping.MappingUpload]:
+        """Map the named charge items to their national codes on the platform (3301), or, none
+        named, every item in force whose mapping is not current. An item mapped under another
+        national code or list type is revoked first (3302, as it was uploaded), then uploaded again.
+        Everything is checked before anything is sent: an unknown code is NotFound, a retired item
+        IllegalTransition; a named item already mapped as it is comes back with nothing sent (none
+        named: only the items sent come back). Rows go in batches of 100; each batch's outcome is
+        kept as soon as the platform accepts it."""
+        codes = list(codes)
+        self._check_codes(codes)
+        _, versions = self.store.current()
+        stored = {v.code: v for v in versions if v.kind == "charge_item"}
+        if codes:
+            unknown = [c for c in codes if c not in stored]
+            if unknown:
+                raise NotFound(f"no charge item {', '.join(excerpt(c) for c in unknown[:5])}"
+                               f"{' …' if len(unknown) > 5 else ''}")
+            retired = next((c for c in codes if stored[c].retired), None)
+            if retired is not None:
+                raise self._upload_state(retired, "is retired: its mapping can only be revoked (3302)", "charge_item")
+            items = [from_data("charge_item", stored[c].data) for c in codes]
+            mappings = self.store.charge_item_mappings(codes)
+        else:
+            mappings = self.store.charge_item_mappings()
+            items = [item for item in (from_data("charge_item", v.data) for _, v in sorted(stored.items())
+                                       if not v.retired)
+                     if not item_mapping.is_current(item, mappings.get(item.code))]
+        stale = [mappings[i.code] for i in items if item_mapping.needs_revoking(i, mappings.get(i.code))]
+        fresh = [i for i in items if not item_mapping.is_current(i, mappings.get(i.code))]
+        fixmedins_code, today = self.gateway.institution.fixmedins_code, self.clock.now().date()
+        revokes = item_mapping.batches([item_mapping.revoke_row(m, fixmedins_code) for m in stale])
+        uploads = item_mapping.batches([item_mapping.upload_row(i, today) for i in fresh])
+        for infno, payloads in (("3302", revokes), ("3301", uploads)):
+            for payload in payloads:
+                self._check_payload(infno, payload)
+        sent: dict[str, list[str]] = {i.code: [] for i in items}
+        for payload in revokes:
+            done = self._send_mappings(operator, "3302", payload, {m.code: m for m in stale})
+            for m in done:
+                mappings[m.code] = m
+                sent[m.code].append("3302")
+        by_code = {i.code: i for i in fresh}
+        for payload in uploads:
+            for m in self._send_mappings(operator, "3301", payload, by_code):
+                mappings[m.code] = m
+                sent[m.code].append("3301")
+        return [item_mapping.MappingUpload(i.code, tuple(sent[i.code]), mappings.get(i.code)) for i in items]
+
+    def revoke_charge_item_mapping(self, operator: Operator, code: str) -> ChargeItemMapping:
+        """3302 for the item's mapping as it was uploaded (a retired item's too). NotFound for an
+        unknown item; IllegalTransition, nothing sent, when it is not mapped on the platform."""
+        if self.store.latest("charge_item", code) is None:
+            raise NotFound(f"no charge item {excerpt(code)}")
+        mapping = self.store.charge_item_mappings([code]).get(code)
+        if mapping is None or mapping.state != item_mapping.UPLOADED:
+            raise self._upload_state(code, "is not mapped on the platform (never uploaded, or revoked already)",
+                                     "charge_item")
+        payload = {"data": [item_mapping.revoke_row(mapping, self.gateway.institution.fixmedins_code)]}
+        self._check_payload("3302", payload)
+        return self._send_mappings(operator, "3302", payload, {code: mapping})[0]
+
     @staticmethod
-    def _upload_state(code: str, why: str) -> IllegalTransition:
-        error = IllegalTransition(f"department {code}: {why}")
-        error.subject = f"department/{code}"
+    def _check_codes(codes: list[str]) -> None:
+        if len(codes) > MAX_MAPPING_CODES:
+            raise ValidationFailed([FieldViolation("codes", f"at most {MAX_MAPPING_CODES} codes a call "
+                                                            f"({len(codes)}); name none for all that need it")])
+        bad, seen = [], set()
+        for i, code in enumerate(codes):
+            if not code:
+                bad.append(FieldViolation(f"codes[{i}]", "is empty"))
+            elif code in seen:
+                bad.append(FieldViolation(f"codes[{i}]", f"{excerpt(code)} is listed twice"))
+            seen.add(code)
+        if bad:
+            raise ValidationFailed(bad)
+
+    def _check_payload(self, infno: str, payload: dict) -> None:
+        """The catalogue's refusal of a row named by the item it came from (the item's rules keep
+        within 3301's, so this is a last guard)."""
+        try:
+            self.gateway.check(infno, payload)
+        except ValidationFailed as exc:
+            rows = payload["data"]
+
+            def item(field: str) -> str:
+                at = field.split("]")[0].rpartition("[")[2]
+                return rows[int(at)]["fixmedins_hilist_id"] if at.isdigit() and int(at) < len(rows) else "?"
+            raise ValidationFailed([FieldViolation("codes", f"charge item {item(v.field)}: {v.field.split('.')[-1]} "
+                                                            f"{v.description} (set it with UpdateChargeItem)")
+                                    for v in exc.violations]) from exc
+
+    def _send_mappings(self, operator: Operator, infno: str, payload: dict, sources: dict) -> list[ChargeItemMapping]:
+        """Send one batch; keep each row's new state (`sources`: the items, or the mappings revoked, by code)."""
+        receipt = self.gateway.send(operator, infno, payload)
+        now, done = self.clock.now(), []
+        for row in payload["data"]:
+            source = sources[row["fixmedins_hilist_id"]]
+            if infno == "3302":
+                done.append(replace(source, state=item_mapping.REVOKED, msgid=receipt.msgid, at=now, by=operator.code))
+            else:
+                item: ChargeItem = source
+                done.append(ChargeItemMapping(item.code, item_mapping.UPLOADED, item.national_code, item.list_type,
+                                              item.name, row["begndate"], receipt.msgid, now, operator.code))
+        self.store.record_charge_item_mappings(done)
+        return done
+
+    @staticmethod
+    def _upload_state(code: str, why: str, kind: str = "department") -> IllegalTransition:
+        error = IllegalTransition(f"{_NAMES[kind]} {code}: {why}")
+        error.subject = f"{kind}/{code}"
         return error

@@ -33,8 +33,9 @@ class Snapshot:
         self.clinics: dict[str, Clinic] = {}
         self.staff: dict[str, StaffMember] = {}
         self.price_lines: dict[str, PriceLine] = {}
+        self.charge_items: dict[str, ChargeItem] = {}
         books = {"department": self.departments, "clinic": self.clinics, "staff": self.staff,
-                 "price_line": self.price_lines}
+                 "price_line": self.price_lines, "charge_item": self.charge_items}
         for v in versions:
             if not v.retired:
                 books[v.kind][v.code] = from_data(v.kind, v.data)
@@ -55,6 +56,12 @@ class Snapshot:
         found = self.staff.get(code)
         if found is None:
             raise NotFound(f"no staff member {excerpt(code)}")
+        return found
+
+    def charge_item(self, code: str) -> ChargeItem:
+        found = self.charge_items.get(code)
+        if found is None:
+            raise NotFound(f"no charge item {excerpt(code)} in force")
         return found
 
     def registration_fee(self, reg_type, clinic_code: str, doctor_code: str = "") -> list[FeeLine]:
@@ -111,6 +118,9 @@ class _SnapshotLookups(HospitalDirectory):
     def registration_fee(self, reg_type: RegistrationType, clinic_code: str, doctor_code: str = "") -> list[FeeLine]:
         """NotFound for an unknown clinic or doctor, a staff code that is no doctor, or no price."""
         return self.snapshot().registration_fee(reg_type, clinic_code, doctor_code)
+
+    def charge_item(self, code: str) -> ChargeItem:
+        return self.snapshot().charge_item(code)
 
 
 class StaticHospitalDirectory(_SnapshotLookups):

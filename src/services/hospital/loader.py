@@ -1,6 +1,7 @@
-"""The hospital data file: JSON with the sections departments, clinics, staff and price_lines, each a
-list of records named by the model's fields (see data/demo_hospital.json). Read into records with
-every mistake named by its place (`clinics[3].dept_code`); applying them is HospitalAdmin.load.
+"""The hospital data file: JSON with the sections departments, clinics, staff, price_lines and
+charge_items (the 院内收费项目), each a list of records named by the model's fields (see
+data/demo_hospital.json). Read into records with every mistake named by its place
+(`clinics[3].dept_code`); applying them is HospitalAdmin.load.
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from importlib import resources
 from pathlib import Path
 
 from domain.errors import FieldViolation, ValidationFailed
-from domain.hospital import Clinic, Department, PriceLine, RegistrationType, StaffKind, StaffMember
+from domain.hospital import ChargeItem, Clinic, Department, PriceLine, RegistrationType, StaffKind, StaffMember
 from domain.text import excerpt
 
-SECTIONS = {"departments": Department, "clinics": Clinic, "staff": StaffMember, "price_lines": PriceLine}
+SECTIONS = {"departments": Department, "clinics": Clinic, "staff": StaffMember, "price_lines": PriceLine,
+            "charge_items": ChargeItem}
 MAX_FILE = 20 << 20
 _ENUMS = {"kind": StaffKind, "reg_type": RegistrationType}
 
@@ -71,7 +73,8 @@ def _field_value(cls, f: dataclasses.Field, raw, at: str, bad: list):
 
 
 def parse(document) -> list:
-    """The records of a parsed JSON document, departments first, then clinics, staff, price lines."""
+    """The records of a parsed JSON document, departments first, then clinics, staff, price lines,
+    charge items."""
     if not isinstance(document, dict):
         raise ValidationFailed([FieldViolation("", "the file must hold one JSON object")], subject="hospital data")
     bad: list[FieldViolation] = [FieldViolation(key, f"is not a section; known: {', '.join(SECTIONS)}")

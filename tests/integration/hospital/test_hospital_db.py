@@ -11,14 +11,11 @@ import pytest
 
 from adapters.db.hospital_store import SqlMasterDataStore
 from adapters.yb_sim.handlers.institution_admin import department as sim_department
-from adapters.yb_sim.platform import SimulatorPlatform
 from domain.errors import ConcurrencyConflict, IllegalTransition, NotFound, ValidationFailed
 from domain.hospital import Clinic, Department, PriceLine, RegistrationType, StaffKind, StaffMember
 from domain.operator import Operator
 from ports.hospital import StoredVersion
-from services.bootstrap import bootstrap
 from services.hospital import CachedHospitalDirectory, demo_file
-from services.settings import Settings
 
 ADMIN = Operator(code="ADM1", name="管理员", role="admin")
 R = RegistrationType
@@ -26,15 +23,6 @@ R = RegistrationType
 
 def _code(prefix: str) -> str:
     return prefix + uuid.uuid4().hex[:8].upper()
-
-
-@pytest.fixture(scope="module")
-def app(database_url):
-    sim = SimulatorPlatform()
-    app = bootstrap(Settings(database_url=database_url), platform=sim)
-    app.sim = sim
-    yield app
-    app.close()
 
 
 def _dept(code: str, **more) -> Department:
@@ -89,7 +77,7 @@ def test_a_refused_change_writes_nothing(app):
 def test_the_demo_file_loads_once_and_answers_each_registration_type(app):
     app.load_hospital_data(str(demo_file()))
     again = app.load_hospital_data(str(demo_file()))
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 32)  # 6 + 8 + 10 + 8 records, as they were
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 53)  # 6 + 8 + 10 + 8 + 21 records, as they were
     fee = lambda *args: [str(f.amount) for f in app.hospital_directory.registration_fee(*args)]  # noqa: E731
     assert fee(R.ORDINARY, "NK02") == ["1.00", "10.00"]
     assert fee(R.EXPERT, "XNK01", "DR004") == ["1.00", "35.00"]
@@ -151,7 +139,7 @@ def test_his_hospital_load(database_url, tmp_path, capsys):
     assert main(["hospital", "load", str(demo_file()), "--database-url", database_url]) == 0
     capsys.readouterr()  # the first load creates whatever the database lacked
     assert main(["hospital", "load", str(demo_file()), "--database-url", database_url]) == 0
-    assert "0 created, 0 updated, 32 unchanged" in capsys.readouterr().out
+    assert "0 created, 0 updated, 53 unchanged" in capsys.readouterr().out
     bad = tmp_path / "bad.json"
     bad.write_text('{"clinics": [{"code": "X1", "name": "x", "dept_code": "NOPE"}]}', encoding="utf-8")
     assert main(["hospital", "load", str(bad), "--database-url", database_url]) == 1

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from services.hospital import CachedHospitalDirectory, HospitalAdmin
+
 
 def _kit():
     """hospitalkit.py under a name of its own (a bare import could find another folder's module)."""
@@ -38,3 +40,13 @@ def ticks():
 @pytest.fixture
 def admin_op():
     return kit.ADMIN
+
+
+@pytest.fixture
+def directory(store, ticks):
+    return CachedHospitalDirectory(store, check_every=1.0, monotonic=ticks)
+
+
+@pytest.fixture
+def admin(store, directory, clock):
+    return HospitalAdmin(store, directory, clock)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from domain.errors import ConcurrencyConflict
 from domain.operator import Operator
-from ports.hospital import DepartmentUpload, MasterDataStore, StoredVersion
+from ports.hospital import ChargeItemMapping, DepartmentUpload, MasterDataStore, StoredVersion
 
 
 class MemoryMasterDataStore(MasterDataStore):
@@ -14,6 +14,7 @@ class MemoryMasterDataStore(MasterDataStore):
         self.gen = 0
         self.generation_reads = self.current_reads = 0
         self.uploads: dict[str, DepartmentUpload] = {}
+        self.mappings: dict[str, ChargeItemMapping] = {}
 
     def generation(self) -> int:
         self.generation_reads += 1
@@ -46,6 +47,12 @@ class MemoryMasterDataStore(MasterDataStore):
 
     def record_department_upload(self, upload):
         self.uploads[upload.dept_code] = upload
+
+    def charge_item_mappings(self, codes=None):
+        return {c: m for c, m in self.mappings.items() if codes is None or c in codes}
+
+    def record_charge_item_mappings(self, mappings):
+        self.mappings.update((m.code, m) for m in mappings)
 
 
 ADMIN = Operator(code="ADM1", name="管理员", role="admin")

@@ -18,16 +18,6 @@ FEE = PriceLine("P1", RegistrationType.ORDINARY, "GH", "挂号费", "00110100001
 
 
 @pytest.fixture
-def directory(store, ticks):
-    return CachedHospitalDirectory(store, check_every=1.0, monotonic=ticks)
-
-
-@pytest.fixture
-def admin(store, directory, clock):
-    return HospitalAdmin(store, directory, clock)
-
-
-@pytest.fixture
 def seeded(admin, admin_op):
     for record in (NK, C1, DR, FEE):
         admin.create(record, admin_op, "开业")
