@@ -52,7 +52,8 @@ from services.encounters import EncounterConfig, EncounterService
 from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
 from services.journal import JournalService
 from services.orders import (ExamDispatcher, ExamForms, ExamRequestService, ExamResultIntake, ExamTables,
-                             RadiologyOrders, RisConfig, parse_oru_r01, read_exam_tables, report_applier)
+                             ItemOrders, RadiologyOrders, RisConfig, parse_oru_r01, read_exam_tables,
+                             report_applier)
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.patients import PatientRegistry
 from services.platform_gateway import PlatformGateway
@@ -259,6 +260,8 @@ class Container(containers.DeclarativeContainer):
     radiology = providers.Singleton(_radiology, settings, encounters, patients, hospital_directory, exam_tables,
                                     clock, exam_dispatcher)
     exam_requests = providers.Singleton(ExamRequestService, uow.provider, encounters, exam_tables, clock, radiology)
+    item_orders = providers.Singleton(ItemOrders, encounters,
+                                      providers.Callable(lambda d: d.charge_item, hospital_directory))
     documents = providers.Singleton(ReportLabDocumentRenderer)  # the embedded font is read once, at first print
     exam_forms = providers.Singleton(
         ExamForms, providers.Callable(lambda r: r.get, exam_requests), encounters, patients, hospital_directory,
@@ -434,7 +437,8 @@ class App:
                             access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses,
                             hospital=(self.hospital_admin, self.hospital_directory), patients=self.patients,
                             queues=self.queues, encounters=self.encounters,
-                            orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms()),
+                            orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms(),
+                                    self.container.item_orders()),
                             prescriptions=self.prescriptions)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
