@@ -52,7 +52,8 @@ from services.encounters import EncounterConfig, EncounterService
 from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
 from services.journal import JournalService
 from services.orders import (ExamDispatcher, ExamForms, ExamRequestService, ExamResultIntake, ExamTables,
-                             RadiologyOrders, RisConfig, parse_oru_r01, read_exam_tables, report_applier)
+                             ItemOrders, RadiologyOrders, RisConfig, parse_oru_r01, read_exam_tables,
+                             report_applier)
 from services.outpatient import OutpatientConfig, OutpatientService
 from services.patients import PatientRegistry
 from services.platform_gateway import PlatformGateway
@@ -250,7 +251,8 @@ class Container(containers.DeclarativeContainer):
                                                      upload_at=s.encounters.upload_at), settings))
     # orders: exam requests (检查申请单多部位) priced by the versioned exam-item tables, charged on the encounter
     exam_table_store = providers.Singleton(SqlExamTableStore, engine)
-    exam_tables = providers.Singleton(ExamTables, exam_table_store, clock)
+    exam_tables = providers.Singleton(ExamTables, exam_table_store, clock,
+                                      providers.Callable(lambda d: d.charge_item, hospital_directory))
     # the examining departments' system (RIS), when one is configured: ORM^O01 through the outbox, sent
     # by the dispatcher over MLLP; ORU^R01 results back through the listener (App.start_exam_link)
     exam_link = providers.Singleton(_exam_link, settings)
@@ -258,6 +260,8 @@ class Container(containers.DeclarativeContainer):
     radiology = providers.Singleton(_radiology, settings, encounters, patients, hospital_directory, exam_tables,
                                     clock, exam_dispatcher)
     exam_requests = providers.Singleton(ExamRequestService, uow.provider, encounters, exam_tables, clock, radiology)
+    item_orders = providers.Singleton(ItemOrders, encounters,
+                                      providers.Callable(lambda d: d.charge_item, hospital_directory))
     documents = providers.Singleton(ReportLabDocumentRenderer)  # the embedded font is read once, at first print
     exam_forms = providers.Singleton(
         ExamForms, providers.Callable(lambda r: r.get, exam_requests), encounters, patients, hospital_directory,
@@ -320,19 +324,22 @@ class App:
     def load_hospital_data(self, path: str = "") -> LoadResult | None:
         """The master data file at start: `path`, else the setting hospital.data_file (loaded each
         start: new and changed records become versions, the rest stays), else the demo hospital's
-        file when no master data exists yet. None when nothing was to be loaded."""
+        file when no master data exists yet. None when nothing was to be loaded. The exam-item tables
+        follow (load_exam_tables), their items being the price list's."""
         path = path or self.settings.hospital.data_file
         if not path:
             if not self.settings.hospital.load_demo_when_empty or self.container.hospital_store().current()[1]:
+                self.load_exam_tables()
                 return None
             path = str(demo_file())
         system, records = self.settings.system_operator.operator(), read_data_file(path)
         reason = f"loaded from {path.rsplit('/', 1)[-1]}"
-        self.load_exam_tables()
         try:
-            return self.hospital_admin.load(records, system, reason)
+            result = self.hospital_admin.load(records, system, reason)
         except ConcurrencyConflict:  # another server starting on the same database loaded it first
-            return self.hospital_admin.load(records, system, reason)
+            result = self.hospital_admin.load(records, system, reason)
+        self.load_exam_tables()  # after the price list its items come from
+        return result
 
     def load_exam_tables(self, path: str = "") -> list:
         """The exam-item tables at start, as the hospital's data: `path`, else hospital.exam_tables_file,
@@ -430,7 +437,8 @@ class App:
                             access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses,
                             hospital=(self.hospital_admin, self.hospital_directory), patients=self.patients,
                             queues=self.queues, encounters=self.encounters,
-                            orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms()),
+                            orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms(),
+                                    self.container.item_orders()),
                             prescriptions=self.prescriptions)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:

@@ -319,3 +319,47 @@ class PrintExamRequestResponse(_message.Message):
     content_type: str
     file_name: str
     def __init__(self, pdf: _Optional[bytes] = ..., content_type: _Optional[str] = ..., file_name: _Optional[str] = ...) -> None: ...
+
+class OrderedItem(_message.Message):
+    __slots__ = ("item_code", "quantity")
+    ITEM_CODE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    item_code: str
+    quantity: str
+    def __init__(self, item_code: _Optional[str] = ..., quantity: _Optional[str] = ...) -> None: ...
+
+class OrderChargeItemsRequest(_message.Message):
+    __slots__ = ("encounter_id", "items", "order_id", "request_id")
+    ENCOUNTER_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    encounter_id: str
+    items: _containers.RepeatedCompositeFieldContainer[OrderedItem]
+    order_id: str
+    request_id: str
+    def __init__(self, encounter_id: _Optional[str] = ..., items: _Optional[_Iterable[_Union[OrderedItem, _Mapping]]] = ..., order_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class OrderChargeItemsResponse(_message.Message):
+    __slots__ = ("order_id", "charges", "total")
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CHARGES_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    charges: _containers.RepeatedCompositeFieldContainer[_registration_pb2.Charge]
+    total: str
+    def __init__(self, order_id: _Optional[str] = ..., charges: _Optional[_Iterable[_Union[_registration_pb2.Charge, _Mapping]]] = ..., total: _Optional[str] = ...) -> None: ...
+
+class CancelChargeItemOrderRequest(_message.Message):
+    __slots__ = ("encounter_id", "order_id", "request_id")
+    ENCOUNTER_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    encounter_id: str
+    order_id: str
+    request_id: str
+    def __init__(self, encounter_id: _Optional[str] = ..., order_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CancelChargeItemOrderResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

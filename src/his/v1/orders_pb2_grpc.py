@@ -79,6 +79,16 @@ class OrderServiceStub:
                 request_serializer=his_dot_v1_dot_orders__pb2.PrintExamRequestRequest.SerializeToString,
                 response_deserializer=his_dot_v1_dot_orders__pb2.PrintExamRequestResponse.FromString,
                 _registered_method=True)
+        self.OrderChargeItems = channel.unary_unary(
+                '/his.v1.OrderService/OrderChargeItems',
+                request_serializer=his_dot_v1_dot_orders__pb2.OrderChargeItemsRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_orders__pb2.OrderChargeItemsResponse.FromString,
+                _registered_method=True)
+        self.CancelChargeItemOrder = channel.unary_unary(
+                '/his.v1.OrderService/CancelChargeItemOrder',
+                request_serializer=his_dot_v1_dot_orders__pb2.CancelChargeItemOrderRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_orders__pb2.CancelChargeItemOrderResponse.FromString,
+                _registered_method=True)
 
 
 class OrderServiceServicer:
@@ -145,6 +155,22 @@ class OrderServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def OrderChargeItems(self, request, context):
+        """Plain charge items (治疗, 材料) from the price list (院内收费项目: 医疗服务项目 and 医用耗材; drugs are
+        prescribed, exams requested): a new order, or (order_id given) an earlier one changed to these items.
+        Its lines go on the bill like every order's (INSURED: uploaded when signed, 2205 + 2204 on a change).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelChargeItemOrder(self, request, context):
+        """Withdraw a charge-item order's lines (none paid).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OrderServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -192,6 +218,16 @@ def add_OrderServiceServicer_to_server(servicer, server):
                     servicer.PrintExamRequest,
                     request_deserializer=his_dot_v1_dot_orders__pb2.PrintExamRequestRequest.FromString,
                     response_serializer=his_dot_v1_dot_orders__pb2.PrintExamRequestResponse.SerializeToString,
+            ),
+            'OrderChargeItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.OrderChargeItems,
+                    request_deserializer=his_dot_v1_dot_orders__pb2.OrderChargeItemsRequest.FromString,
+                    response_serializer=his_dot_v1_dot_orders__pb2.OrderChargeItemsResponse.SerializeToString,
+            ),
+            'CancelChargeItemOrder': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelChargeItemOrder,
+                    request_deserializer=his_dot_v1_dot_orders__pb2.CancelChargeItemOrderRequest.FromString,
+                    response_serializer=his_dot_v1_dot_orders__pb2.CancelChargeItemOrderResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -437,6 +473,60 @@ class OrderService:
             '/his.v1.OrderService/PrintExamRequest',
             his_dot_v1_dot_orders__pb2.PrintExamRequestRequest.SerializeToString,
             his_dot_v1_dot_orders__pb2.PrintExamRequestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OrderChargeItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.OrderService/OrderChargeItems',
+            his_dot_v1_dot_orders__pb2.OrderChargeItemsRequest.SerializeToString,
+            his_dot_v1_dot_orders__pb2.OrderChargeItemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelChargeItemOrder(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.OrderService/CancelChargeItemOrder',
+            his_dot_v1_dot_orders__pb2.CancelChargeItemOrderRequest.SerializeToString,
+            his_dot_v1_dot_orders__pb2.CancelChargeItemOrderResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -9,18 +9,20 @@ from domain.errors import FieldViolation, NotFound, ValidationFailed
 from domain.orders import ContrastAnswers, ExamRequest, PricedItem
 from his.v1 import orders_pb2 as pb
 from his.v1 import orders_pb2_grpc
+from his.v1 import registration_pb2 as reg_pb
 from services.encounters import EncounterService
 from services.grpc import mappers as m
 from services.grpc.auth import current_operator
-from services.orders import ExamForms, ExamRequestService, ExamTables, PartInput, RequestExam
+from services.orders import (ExamForms, ExamRequestService, ExamTables, ItemInput, ItemOrders, PartInput,
+                             RequestExam)
 
 _UNIT_PRICE_SCALE, _QUANTITY_SCALE = 6, 4
 
 
 class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
-    def __init__(self, exams: ExamRequestService, tables: ExamTables, forms: ExamForms, encounters: EncounterService,
-                 zone: str | ZoneInfo = m.DEFAULT_ZONE):
-        self.exams, self.tables, self.forms, self.encounters = exams, tables, forms, encounters
+    def __init__(self, exams: ExamRequestService, tables: ExamTables, forms: ExamForms, items: ItemOrders,
+                 encounters: EncounterService, zone: str | ZoneInfo = m.DEFAULT_ZONE):
+        self.exams, self.tables, self.forms, self.items, self.encounters = exams, tables, forms, items, encounters
         self.zone = m.zone_of(zone)
 
     def ListExamTables(self, request, context):
@@ -86,6 +88,25 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
         return pb.PrintExamRequestResponse(pdf=self.forms.pdf(request.request_id), content_type="application/pdf",
                                            file_name=f"exam-request-{request.request_id}.pdf")
 
+    def OrderChargeItems(self, request, context):
+        op = current_operator()
+        m.required(request, "encounter_id")
+        violations: list[FieldViolation] = []
+        items = [ItemInput(i.item_code, _quantity(i.quantity, f"items[{n}].quantity", violations))
+                 for n, i in enumerate(request.items)]
+        if violations:
+            raise ValidationFailed(violations)
+        order_id, encounter = self.items.order(op, request.encounter_id, items, request.order_id)
+        lines = encounter.order_lines(order_id)
+        return pb.OrderChargeItemsResponse(order_id=order_id, charges=[self._charge(c) for c in lines],
+                                           total=m.money_to_str(sum((c.amount for c in lines), Decimal(0))))
+
+    def CancelChargeItemOrder(self, request, context):
+        op = current_operator()
+        m.required(request, "encounter_id", "order_id")
+        self.items.cancel(op, request.encounter_id, request.order_id)
+        return pb.CancelChargeItemOrderResponse()
+
     # ---- domain -> proto -----------------------------------------------------------------------
     def _request(self, r: ExamRequest, lines: list[Charge] | None = None) -> pb.ExamRequest:
         z = self.zone
@@ -116,15 +137,16 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
             m._set_time(part, "scheduled_for", p.scheduled_for, z)
             m._set_time(part, "performed_at", p.performed_at, z)
             m._set_time(part, "reported_at", p.reported_at, z)
-        for c in lines:
-            row = msg.charges.add(line_no=c.line_no, item_code=c.item_code, item_name=c.item_name,
-                                  national_code=c.national_code,
-                                  unit_price=m.decimal_to_str(c.unit_price, _UNIT_PRICE_SCALE),
-                                  quantity=m.decimal_to_str(c.quantity, _QUANTITY_SCALE),
-                                  amount=m.money_to_str(c.amount), leg_seq=c.leg_seq, payment_id=c.payment_id,
-                                  order_id=c.order_id, order_item=c.order_item)
-            m._set_time(row, "added_at", c.added_at, z)
+        msg.charges.extend(self._charge(c) for c in lines)
         return msg
+
+    def _charge(self, c: Charge) -> reg_pb.Charge:
+        row = reg_pb.Charge(line_no=c.line_no, item_code=c.item_code, item_name=c.item_name,
+                            national_code=c.national_code, unit_price=m.decimal_to_str(c.unit_price, _UNIT_PRICE_SCALE),
+                            quantity=m.decimal_to_str(c.quantity, _QUANTITY_SCALE), amount=m.money_to_str(c.amount),
+                            leg_seq=c.leg_seq, payment_id=c.payment_id, order_id=c.order_id, order_item=c.order_item)
+        m._set_time(row, "added_at", c.added_at, self.zone)
+        return row
 
 
 def _method_name(number: int, field: str, violations: list[FieldViolation]) -> str:
@@ -136,6 +158,16 @@ def _method_name(number: int, field: str, violations: list[FieldViolation]) -> s
         violations.append(FieldViolation(field, "is required: one of PLAIN, CONTRAST, PLAIN_AND_CONTRAST"))
         return ""
     return name[len("EXAM_METHOD_"):]
+
+
+def _quantity(text: str, field: str, violations: list[FieldViolation]) -> Decimal:
+    if not text.strip():
+        return Decimal(1)
+    found = m.decimal_violation(text, field, _QUANTITY_SCALE)
+    if found:
+        violations.append(found)
+        return Decimal(1)
+    return Decimal(text.strip())
 
 
 def _urgency_name(number: int) -> str:

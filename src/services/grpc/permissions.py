@@ -83,6 +83,8 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _ORDER + "RecordExamPerformed": "exam.operate",
     _ORDER + "RecordExamReport": "exam.operate",
     _ORDER + "PrintExamRequest": "order.print",
+    _ORDER + "OrderChargeItems": "order.write",
+    _ORDER + "CancelChargeItemOrder": "order.write",
     _PRESCRIPTION + "CreatePrescription": "prescription.write",
     _PRESCRIPTION + "SignPrescription": "prescription.write",
     _PRESCRIPTION + "CirculatePrescription": "prescription.write",

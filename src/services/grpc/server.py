@@ -111,7 +111,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     served as his.v1.AdminService when given; `patients`: the patient index, served as
     his.v1.PatientService when given; `queues`: the clinic queues, served as
     his.v1.QueueService (each WatchQueue stream holds a worker thread while open: size max_workers
-    for the screens and stations); `orders`: (ExamRequestService, ExamTables, ExamForms), served with `encounters`
+    for the screens and stations); `orders`: (ExamRequestService, ExamTables, ExamForms, ItemOrders), served with `encounters`
     as his.v1.OrderService; `prescriptions`: a PrescriptionService, served as
     his.v1.PrescriptionService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
