@@ -196,3 +196,21 @@ def test_the_request_form_prints_with_its_chinese_text_and_parts(station):
     err = refused(lambda: station.orders.PrintExamRequest(orders.PrintExamRequestRequest(request_id=signed.id),
                                                           metadata=station.md("screen-token")))
     assert err.code() is grpc.StatusCode.PERMISSION_DENIED  # a queue screen reads orders, it prints no patient data
+
+
+def test_plain_charge_items_are_ordered_from_the_price_list_and_withdrawn(station):
+    encounter = station.register(station.register_self_pay_patient(), "WK01", "DR005")
+    doctor = station.md("dr005-token")
+    ordered = station.orders.OrderChargeItems(orders.OrderChargeItemsRequest(
+        encounter_id=encounter.id, request_id=str(uuid.uuid4()),
+        items=[orders.OrderedItem(item_code="ZL-JZ-001", quantity="2"), orders.OrderedItem(item_code="CL-SB-001")]),
+        metadata=doctor)
+    assert [(c.item_name, c.quantity, c.amount) for c in ordered.charges] == [
+        ("静脉注射", "2.0000", "10.00"), ("医用脱脂纱布", "1.0000", "2.00")]
+    assert ordered.total == "12.00" and station.encounter(encounter.id).outstanding == "23.00"
+    err = refused(lambda: station.orders.OrderChargeItems(orders.OrderChargeItemsRequest(
+        encounter_id=encounter.id, items=[orders.OrderedItem(item_code="YP-DY-001")]), metadata=doctor))
+    assert err.code() is grpc.StatusCode.INVALID_ARGUMENT and "items[0].item_code" in err.details()
+    station.orders.CancelChargeItemOrder(orders.CancelChargeItemOrderRequest(
+        encounter_id=encounter.id, order_id=ordered.order_id, request_id=str(uuid.uuid4())), metadata=doctor)
+    assert station.encounter(encounter.id).outstanding == "11.00"

@@ -52,9 +52,10 @@ def _item_slots(table: dict) -> Iterator[tuple[str, dict, str | int]]:
         yield f"once_per_request[{k}]", table["once_per_request"], k
 
 
-def priced(table: dict, charge_item: Callable[[str], ChargeItem], where: str = "") -> dict:
+def priced(table: dict, charge_item: Callable[[str], ChargeItem], where: str = "", strict: bool = True) -> dict:
     """The table with each item's name, national code and price taken from the price list by its
-    item_code; an unknown code, or a price given here, is named by its path."""
+    item_code; an unknown code, or (strict: a table as given) another price given here, is named by its
+    path. Not strict: a stored version's items, read again from the list as it is now."""
     resolved = json.loads(json.dumps(table))
     violations: list[FieldViolation] = []
     for path, container, key in _item_slots(resolved):
@@ -70,7 +71,7 @@ def priced(table: dict, charge_item: Callable[[str], ChargeItem], where: str = "
             violations.append(FieldViolation(f"{at}.item_code", f"{excerpt(code)} is not in the hospital's price list "
                                                                 "(院内收费项目)"))
             continue
-        for name in ("item_name", "national_code", "unit_price"):
+        for name in ("item_name", "national_code", "unit_price") if strict else ():
             if name in given and given[name] != _listed(item)[name]:
                 violations.append(FieldViolation(f"{at}.{name}", "comes from the price list (院内收费项目); leave it "
                                                                  "out or give the listed value"))
@@ -101,7 +102,7 @@ class ExamTables:
     def _fresh(self, version: ExamTableVersion) -> ExamTableVersion:
         """The version in force, made anew from the price list when the list changed since."""
         try:
-            now = priced(version.data, self.charge_item)
+            now = priced(version.data, self.charge_item, strict=False)
         except ValidationFailed as err:
             raise IllegalTransition(f"the exam-item table {version.exam_type} names items the price list no longer "
                                     f"has ({err.violations[0].field}): load a table without them") from None
