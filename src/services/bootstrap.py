@@ -47,6 +47,7 @@ from ports.queues import QueueSignal
 from ports.request_ledger import RequestLedger
 from ports.unit_of_work import RequestScope
 from services.catalog_sync import CatalogSyncService, JournalWithoutBodies
+from services.code_check import NationalCodeCheck, formulary_drugs, price_list
 from services.diagnoses import DiagnosisSearchService
 from services.encounters import EncounterConfig, EncounterService
 from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
@@ -277,6 +278,10 @@ class Container(containers.DeclarativeContainer):
         providers.Callable(lambda s: PrescriptionConfig(
             limits=s.prescriptions.limits(), valid_days=s.prescriptions.valid_days,
             approved_codes=frozenset(s.prescriptions.approved_codes)), settings))
+    # the price list's and the formulary's national codes against the platform's 医保目录 (1312)
+    code_check = providers.Singleton(
+        lambda g, c, admin, rx: NationalCodeCheck(g, c, price_list(admin), formulary_drugs(lambda: rx.formulary)),
+        gateway, clock, hospital_admin, prescriptions)
 
 
 @dataclass
@@ -435,7 +440,8 @@ class App:
                             request_scope=self.request_scope, ledger=self.ledger, clock=self.clock,
                             page_token_key=s.page_token_key.encode() or None, credentials=credentials,
                             access=s.access_policy(), audit=self.audit_trail, diagnoses=self.diagnoses,
-                            hospital=(self.hospital_admin, self.hospital_directory), patients=self.patients,
+                            hospital=(self.hospital_admin, self.hospital_directory, self.container.code_check()),
+                            patients=self.patients,
                             queues=self.queues, encounters=self.encounters,
                             orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms(),
                                     self.container.item_orders()),

@@ -549,3 +549,37 @@ class RevokeChargeItemMappingResponse(_message.Message):
     MAPPING_FIELD_NUMBER: _ClassVar[int]
     mapping: ChargeItemMapping
     def __init__(self, mapping: _Optional[_Union[ChargeItemMapping, _Mapping]] = ...) -> None: ...
+
+class CheckNationalCodesRequest(_message.Message):
+    __slots__ = ("problems_only",)
+    PROBLEMS_ONLY_FIELD_NUMBER: _ClassVar[int]
+    problems_only: bool
+    def __init__(self, problems_only: _Optional[bool] = ...) -> None: ...
+
+class NationalCodeFinding(_message.Message):
+    __slots__ = ("source", "code", "name", "national_code", "list_type", "status", "hilist_name", "hilist_list_type")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NATIONAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    LIST_TYPE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    HILIST_NAME_FIELD_NUMBER: _ClassVar[int]
+    HILIST_LIST_TYPE_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    code: str
+    name: str
+    national_code: str
+    list_type: str
+    status: str
+    hilist_name: str
+    hilist_list_type: str
+    def __init__(self, source: _Optional[str] = ..., code: _Optional[str] = ..., name: _Optional[str] = ..., national_code: _Optional[str] = ..., list_type: _Optional[str] = ..., status: _Optional[str] = ..., hilist_name: _Optional[str] = ..., hilist_list_type: _Optional[str] = ...) -> None: ...
+
+class CheckNationalCodesResponse(_message.Message):
+    __slots__ = ("findings", "checked")
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    CHECKED_FIELD_NUMBER: _ClassVar[int]
+    findings: _containers.RepeatedCompositeFieldContainer[NationalCodeFinding]
+    checked: int
+    def __init__(self, findings: _Optional[_Iterable[_Union[NationalCodeFinding, _Mapping]]] = ..., checked: _Optional[int] = ...) -> None: ...

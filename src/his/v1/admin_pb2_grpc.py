@@ -159,6 +159,11 @@ class AdminServiceStub:
                 request_serializer=his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingRequest.SerializeToString,
                 response_deserializer=his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingResponse.FromString,
                 _registered_method=True)
+        self.CheckNationalCodes = channel.unary_unary(
+                '/his.v1.AdminService/CheckNationalCodes',
+                request_serializer=his_dot_v1_dot_admin__pb2.CheckNationalCodesRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_admin__pb2.CheckNationalCodesResponse.FromString,
+                _registered_method=True)
 
 
 class AdminServiceServicer:
@@ -325,6 +330,15 @@ class AdminServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CheckNationalCodes(self, request, context):
+        """The national codes of the price list (院内收费项目) and of the formulary (院内药品目录) against the
+        platform's 医保目录 (1312 医保目录信息查询, in force today): each entry with what the platform says of its
+        code (UNKNOWN, NOT_IN_FORCE, LIST_TYPE_DIFFERS or OK). One 1312 per distinct code, journaled.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AdminServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -452,6 +466,11 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.RevokeChargeItemMapping,
                     request_deserializer=his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingRequest.FromString,
                     response_serializer=his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingResponse.SerializeToString,
+            ),
+            'CheckNationalCodes': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckNationalCodes,
+                    request_deserializer=his_dot_v1_dot_admin__pb2.CheckNationalCodesRequest.FromString,
+                    response_serializer=his_dot_v1_dot_admin__pb2.CheckNationalCodesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1129,6 +1148,33 @@ class AdminService:
             '/his.v1.AdminService/RevokeChargeItemMapping',
             his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingRequest.SerializeToString,
             his_dot_v1_dot_admin__pb2.RevokeChargeItemMappingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckNationalCodes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.AdminService/CheckNationalCodes',
+            his_dot_v1_dot_admin__pb2.CheckNationalCodesRequest.SerializeToString,
+            his_dot_v1_dot_admin__pb2.CheckNationalCodesResponse.FromString,
             options,
             channel_credentials,
             insecure,

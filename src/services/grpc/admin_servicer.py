@@ -10,12 +10,13 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from domain.errors import FieldViolation, ValidationFailed
+from domain.errors import FieldViolation, IllegalTransition, ValidationFailed
 from domain.hospital import (ChargeItem, Clinic, Department, PriceLine, RegistrationType, StaffKind, StaffMember,
                              Versioned)
 from domain.money import money
 from his.v1 import admin_pb2 as pb
 from his.v1 import admin_pb2_grpc
+from services.code_check import CodeStatus, NationalCodeCheck
 from services.grpc import mappers
 from services.grpc.auth import current_operator
 from services.hospital import HospitalAdmin, HospitalDirectory, mapping_is_current
@@ -170,8 +171,21 @@ def charge_item_from(m: pb.ChargeItem, at: str) -> ChargeItem:
 
 
 class AdminServicer(admin_pb2_grpc.AdminServiceServicer):
-    def __init__(self, admin: HospitalAdmin, directory: HospitalDirectory, zone: ZoneInfo):
-        self.admin, self.directory, self.out = admin, directory, _Mapping(zone)
+    def __init__(self, admin: HospitalAdmin, directory: HospitalDirectory, zone: ZoneInfo,
+                 code_check: NationalCodeCheck | None = None):
+        self.admin, self.directory, self.out, self.code_check = admin, directory, _Mapping(zone), code_check
+
+    def CheckNationalCodes(self, request, context):
+        op = current_operator()
+        if self.code_check is None:
+            raise IllegalTransition("no platform is configured for checking national codes (1312)")
+        found = self.code_check.check(op)
+        return pb.CheckNationalCodesResponse(checked=len(found), findings=[
+            pb.NationalCodeFinding(source=f.listed.source, code=f.listed.code, name=f.listed.name,
+                                   national_code=f.listed.national_code, list_type=f.listed.list_type,
+                                   status=f.status.value, hilist_name=f.hilist_name,
+                                   hilist_list_type=f.hilist_list_type)
+            for f in found if not (request.problems_only and f.status is CodeStatus.OK)])
 
     # the same four calls for each kind of record
     def _create(self, request, field: str, parse, kind: str):

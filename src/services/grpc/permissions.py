@@ -55,6 +55,7 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _ADMIN + "GetHistory": "masterdata.read",
     _ADMIN + "GetRegistrationFee": "masterdata.read",
     _ADMIN + "UploadDepartment": "masterdata.upload",
+    _ADMIN + "CheckNationalCodes": "masterdata.upload",
     _ADMIN + "ListChargeItems": "masterdata.read",
     **{_ADMIN + f"{verb}ChargeItem": "masterdata.write" for verb in ("Create", "Update", "Retire")},
     _ADMIN + "UploadChargeItemMappings": "masterdata.upload",

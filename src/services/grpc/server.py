@@ -107,7 +107,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     (default: the built-in roles); `audit`: the audit trail every call is recorded in, also served
     as his.v1.AuditService (without one, nothing is recorded); `diagnoses`: the diagnosis search,
     served as his.v1.DoctorStationService when given; `encounters`: an EncounterService, served as
-    his.v1.RegistrationService when given; `hospital`: (HospitalAdmin, HospitalDirectory),
+    his.v1.RegistrationService when given; `hospital`: (HospitalAdmin, HospitalDirectory[, NationalCodeCheck]),
     served as his.v1.AdminService when given; `patients`: the patient index, served as
     his.v1.PatientService when given; `queues`: the clinic queues, served as
     his.v1.QueueService (each WatchQueue stream holds a worker thread while open: size max_workers
@@ -151,7 +151,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
             RegistrationServicer(encounters, zone, page_tokens), server)
         names = (*names, REGISTRATION_SERVICE_NAME)
     if hospital is not None:
-        admin_pb2_grpc.add_AdminServiceServicer_to_server(AdminServicer(*hospital, zone), server)
+        admin_pb2_grpc.add_AdminServiceServicer_to_server(
+            AdminServicer(hospital[0], hospital[1], zone, *hospital[2:]), server)
         names = (*names, ADMIN_SERVICE_NAME)
     if patients is not None:
         patients_pb2_grpc.add_PatientServiceServicer_to_server(
