@@ -80,6 +80,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    timeout = 15  # seconds a peer may stall mid-request before its connection is dropped (no thread held for ever)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         log.debug("notice endpoint: " + format, *args)
@@ -89,11 +90,20 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.split("?", 1)[0].rstrip("/") != endpoint.path:
             self._send(404, {"infcode": -1, "err_msg": "not found"})
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self._send(400, {"infcode": -1, "err_msg": "Content-Length 不是数字"})
+            return
         if length > MAX_BODY:
             self._send(413, {"infcode": -1, "err_msg": "报文过大"})
             return
-        body = self.rfile.read(length) if length > 0 else b""
+        try:
+            body = self.rfile.read(length) if length > 0 else b""
+        except OSError:  # the peer stalled past `timeout` or went away: nothing to answer
+            return
+        if len(body) < length:  # cut short: never act on part of a notice
+            return
         self._send(200, answer_notice(body, endpoint.handlers, endpoint.catalogue, endpoint.now))
 
     def _send(self, status: int, value: object) -> None:
@@ -102,7 +112,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", _JSON)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            log.info("notice endpoint: the sender left before its answer")
 
 
 class NoticeEndpoint:

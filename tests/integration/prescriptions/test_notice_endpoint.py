@@ -85,3 +85,19 @@ def test_a_purchase_of_a_revoked_prescription_is_refused(clinic, endpoint):
     answer = post(endpoint.url, envelope("7103", purchase))
     assert answer["infcode"] == -1 and "REVOKED" in answer["err_msg"]
     assert clinic.rx.get(rx.id).purchase is None
+
+
+def test_a_malformed_or_stalled_request_holds_nothing_and_the_next_one_is_answered(endpoint):
+    import socket
+
+    host, port = endpoint.host, endpoint.port
+    with socket.create_connection((host, port), timeout=10) as bad:
+        bad.sendall(b"POST /yb/notify HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
+        assert bad.recv(200).split(b"\r\n", 1)[0].endswith(b"400 Bad Request")  # answered, not crashed
+    stalled = socket.create_connection((host, port), timeout=10)  # says 100 bytes, sends 5, then waits
+    stalled.sendall(b"POST /yb/notify HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"in")
+    try:
+        reply = post(endpoint.url, envelope("7102", {"data": {}}))  # another sender meanwhile
+        assert reply["infcode"] == -1  # answered (the input is refused), not queued behind the stalled one
+    finally:
+        stalled.close()
