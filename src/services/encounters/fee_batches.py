@@ -12,7 +12,7 @@ from domain.errors import IllegalTransition
 from domain.operator import Operator
 from domain.visit import Visit, VisitState
 from services.encounters import insurance_translation as yb
-from services.encounters.core import EncounterCore, lines_of, link_visit, live_batches, recorded_batches
+from services.encounters.core import EncounterCore, link_visit, live_batches, recorded_batches
 
 
 class FeeBatches(EncounterCore):
@@ -23,8 +23,7 @@ class FeeBatches(EncounterCore):
         due = encounter.unpaid()
         visit = self._registration_for_fees(op, encounter) if due else self.outpatient.get_visit(encounter.visit_id)
         live = live_batches(visit, recorded_batches(encounter))
-        wanted = [c.line_no for c in due]
-        if len(live) == 1 and lines_of(visit, live[0]) == wanted:
+        if len(live) == 1 and _carries(visit, live[0], due):
             return live[0]
         for batch in live:
             self.outpatient.cancel_fees(op, visit.id, batch)
@@ -64,3 +63,11 @@ class FeeBatches(EncounterCore):
         encounter.version = updated.version
         return renewed
 
+
+def _carries(visit: Visit, chrg_bchno: str, due: list) -> bool:
+    """The batch holds exactly these lines: the same numbers with the same items, quantities and
+    amounts (a number alone could be another line's, should a batch have been uploaded for lines
+    whose storing then failed)."""
+    held = sorted((f.feedetl_sn, f.medins_list_codg, f.cnt, f.det_item_fee_sumamt) for f in visit.batch(chrg_bchno))
+    wanted = sorted((f"{chrg_bchno}-{c.line_no}", c.item_code, c.quantity, c.amount) for c in due)
+    return held == wanted

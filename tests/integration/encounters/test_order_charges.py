@@ -135,3 +135,21 @@ def test_a_transfer_to_a_new_registration_takes_the_unpaid_lines_along(world, si
     assert ok_codes(world.app, moved.visit_id) == ["2201A", "2204"]
     assert live_on_platform(simulator, e.mdtrt_id) == []
     assert sum(D(x) for x in live_on_platform(simulator, moved.mdtrt_id)) == moved.outstanding() == D("516.00")
+
+
+def test_a_live_batch_with_the_same_line_numbers_but_other_items_is_replaced(world, simulator):
+    from services.encounters import insurance_translation as yb
+
+    e = world.register_insured()
+    # as if an earlier signing had uploaded lines 3-4 and then failed to store them
+    stray = [c for c in world.service.set_order_charges(DOCTOR, e.id, "EXAM-0", CT[:2]).charges if c.order_id]
+    world.service.set_order_charges(DOCTOR, e.id, "EXAM-0", [])  # withdrawn: the platform's batch goes too
+    dept, doctor = world.directory.department("NK"), world.directory.staff("D001")
+    batch = "STRAYBATCH0000000001"
+    registration_fee = [c for c in e.charges]
+    renumbered = [replace(c, line_no=n) for c, n in zip(stray, (5, 6))]
+    world.app.outpatient.upload_fees(OP, e.visit_id, yb.fee_items(registration_fee + renumbered, batch, dept, doctor))
+    signed = world.service.set_order_charges(DOCTOR, e.id, "EXAM-1", [CT[4], CT[3]])  # lines 5 and 6: film, dye
+    assert [c.line_no for c in signed.order_lines("EXAM-1")] == [5, 6]
+    assert ok_codes(world.app, e.visit_id)[-2:] == ["2205", "2204"]  # same numbers, other items: uploaded anew
+    assert sorted(live_on_platform(simulator, e.mdtrt_id)) == sorted(["1.00", "10.00", "25.00", "80.00"])
