@@ -144,6 +144,9 @@ def test_a_live_batch_with_the_same_line_numbers_but_other_items_is_replaced(wor
     # as if an earlier signing had uploaded lines 3-4 and then failed to store them
     stray = [c for c in world.service.set_order_charges(DOCTOR, e.id, "EXAM-0", CT[:2]).charges if c.order_id]
     world.service.set_order_charges(DOCTOR, e.id, "EXAM-0", [])  # withdrawn: the platform's batch goes too
+    visit = world.app.outpatient.get_visit(e.visit_id)
+    for batch in {f.chrg_bchno for f in visit.fees if f.state.value == "UPLOADED"}:
+        world.app.outpatient.cancel_fees(OP, e.visit_id, batch)  # nothing live: the stray batch below is the one
     dept, doctor = world.directory.department("NK"), world.directory.staff("D001")
     batch = "STRAYBATCH0000000001"
     registration_fee = [c for c in e.charges]
