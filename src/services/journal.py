@@ -175,16 +175,22 @@ class JournalService:
                 visit = uow.visits.get(visit_id)
                 if visit is None or visit.state is not VisitState.SETTLING or visit.settling_since != since:
                     continue
-                if last is None or last.state in (JournalState.FAILED, JournalState.REVERSED):
-                    visit.abandon_settlement()
-                elif last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
-                    settlement = settlement_from_output(last.reply, visit.settling_batch, self.settlement_rules)
-                    visit.complete_settlement(settlement)
-                else:
+                if not self._judge_claim(visit, last, visit.settling_batch):
                     continue
                 uow.commit()
                 log.warning("visit %s left SETTLING brought in line with %s", visit_id,
                             f"journal entry {last.id} ({last.state.value})" if last else "its claim (no 2207 sent)")
+
+    def _judge_claim(self, record, last: JournalEntry | None, batch: str) -> bool:
+        """A visit or stay still SETTLING, by its claim's call: none sent, refused or reversed →
+        released; accepted → its settlement recorded from the journaled reply. False: nothing to do yet."""
+        if last is None or last.state in (JournalState.FAILED, JournalState.REVERSED):
+            record.abandon_settlement()
+        elif last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
+            record.complete_settlement(settlement_from_output(last.reply, batch, self.settlement_rules))
+        else:
+            return False
+        return True
 
     def _claims_call(self, record_id: str, codes: frozenset, since, now, owner_alive,
                      belongs: Callable[[JournalEntry], bool] = lambda e: True) -> tuple[bool, JournalEntry | None]:
@@ -210,11 +216,7 @@ class JournalService:
                 adm = uow.admissions.get(admission_id)
                 if adm is None or adm.state is not AdmissionState.SETTLING or adm.settling_since != since:
                     continue
-                if last is None or last.state in (JournalState.FAILED, JournalState.REVERSED):
-                    adm.abandon_settlement()
-                elif last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
-                    adm.complete_settlement(settlement_from_output(last.reply, "", self.settlement_rules))
-                else:
+                if not self._judge_claim(adm, last, ""):
                     continue
                 uow.commit()
                 log.warning("admission %s left SETTLING brought in line with %s", admission_id,

@@ -59,14 +59,19 @@ def _one(node: object) -> dict:
 
 
 # ---- 2201 / 2201A ------------------------------------------------------------------------------
-def _registration_query(written: dict, earlier: Earlier) -> dict | None:
-    data = _one(written.get("data"))
+def _visits_of_the_day(data: dict, number: str, med_type: str) -> dict | None:
+    """5201 for the person's visits of the day the write began, when it names the person and the
+    hospital's number (`number`: the field that carries it)."""
     begntime = str(data.get("begntime") or "")
-    if not (data.get("psn_no") and data.get("ipt_otp_no") and len(begntime) >= 10):
+    if not (data.get("psn_no") and data.get(number) and len(begntime) >= 10):
         return None
     day = begntime[:10]
     return {"data": {"psn_no": data["psn_no"], "begntime": f"{day} 00:00:00", "endtime": f"{day} 23:59:59",
-                     "med_type": data.get("med_type") or "11", "mdtrt_id": ""}}
+                     "med_type": data.get("med_type") or med_type, "mdtrt_id": ""}}
+
+
+def _registration_query(written: dict, earlier: Earlier) -> dict | None:
+    return _visits_of_the_day(_one(written.get("data")), "ipt_otp_no", "11")
 
 
 def _judge_registration(written: dict, output: dict, earlier: Earlier) -> Verdict:
@@ -164,13 +169,7 @@ def _judge_fee_cancellation(written: dict, output: dict, earlier: Earlier) -> Ve
 
 # ---- 2401 ----------------------------------------------------------------------------------------
 def _admission_query(written: dict, earlier: Earlier) -> dict | None:
-    info = _one(written.get("mdtrtinfo"))
-    begntime = str(info.get("begntime") or "")
-    if not (info.get("psn_no") and info.get("ipt_no") and len(begntime) >= 10):
-        return None
-    day = begntime[:10]
-    return {"data": {"psn_no": info["psn_no"], "begntime": f"{day} 00:00:00", "endtime": f"{day} 23:59:59",
-                     "med_type": info.get("med_type") or "21", "mdtrt_id": ""}}
+    return _visits_of_the_day(_one(written.get("mdtrtinfo")), "ipt_no", "21")
 
 
 def _judge_admission(written: dict, output: dict, earlier: Earlier) -> Verdict:
