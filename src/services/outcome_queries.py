@@ -19,6 +19,9 @@ fails, or an answer that fits neither case, leaves the entry uncertain for an op
 - 2401 入院办理: 5201 lists the person's stays begun that day; ours is the valid one carrying our 住院号
   (ipt_no, unique per hospital and stay). 2401 could be undone by 冲正, but an admission that took
   effect is kept rather than undone and made again (the patient is on the ward): its query comes first.
+- 2402 出院办理 / 2405 出院撤销 / 2404 入院撤销: 5201 lists the stay (the day of its 2401, which the
+  journal holds) with 在院状态 inhosp_stas 0 once discharged, 1 when in hospital again; a cancelled
+  stay is left out or listed with vali_flag 0.
 - 2301 住院费用明细上传: 5204, as for 2204 (the reply rows are the same).
 - 2302 住院费用明细撤销: 5204; the rows named all gone proves the cancellation, all there proves nothing yet.
 - 6202 支付下单 / 6401 费用明细上传撤销: 6301 医保订单结算结果查询 shows the order's status (ordStas).
@@ -188,6 +191,46 @@ def _judge_admission(written: dict, output: dict, earlier: Earlier) -> Verdict:
                    {"result": {"mdtrt_id": mdtrt_id}})
 
 
+# ---- 2402 / 2404 / 2405 --------------------------------------------------------------------------
+def _stay_query(written: dict, earlier: Earlier) -> dict | None:
+    node = _one(written.get("dscginfo") or written.get("data"))
+    admitted = [_one(w.get("mdtrtinfo")) for w in earlier.get("2401", [])]
+    asked = _visits_of_the_day(admitted[-1], "ipt_no", "21") if admitted else None
+    if asked is None or not (node.get("psn_no") and node.get("mdtrt_id")):
+        return None  # the admission is not in this journal: nothing says which day to look at
+    asked["data"]["mdtrt_id"] = node["mdtrt_id"]
+    return asked
+
+
+def _stay_rows(written: dict, output: dict) -> tuple[str, list[dict]]:
+    mdtrt_id = str(_one(written.get("dscginfo") or written.get("data")).get("mdtrt_id"))
+    return mdtrt_id, [row for row in output.get("mdtrtinfo") or [] if str(row.get("mdtrt_id") or "") == mdtrt_id]
+
+
+def _judge_in_hospital(now_in: str, done: str):
+    """2402 (now_in "0": discharged) or 2405 (now_in "1": in hospital again) by the stay's inhosp_stas."""
+    def judge(written: dict, output: dict, earlier: Earlier) -> Verdict:
+        mdtrt_id, rows = _stay_rows(written, output)
+        valid = [row for row in rows if str(row.get("vali_flag") or "1") != "0"]
+        if len(valid) != 1:
+            return Verdict(None, f"5201 lists {len(valid)} valid stays {mdtrt_id}")
+        status = str(valid[0].get("inhosp_stas") or "")
+        if status == now_in:
+            return Verdict(True, f"5201 shows stay {mdtrt_id} with inhosp_stas {status}: {done}", {})
+        if status in ("0", "1"):
+            return Verdict(False, f"5201 shows stay {mdtrt_id} with inhosp_stas {status}: not {done}")
+        return Verdict(None, f"5201 shows stay {mdtrt_id} with inhosp_stas {status or '(none)'}")
+    return judge
+
+
+def _judge_stay_cancellation(written: dict, output: dict, earlier: Earlier) -> Verdict:
+    mdtrt_id, rows = _stay_rows(written, output)
+    if any(str(row.get("vali_flag") or "1") != "0" for row in rows):
+        return Verdict(False, f"5201 still lists stay {mdtrt_id} as valid: the admission was not cancelled")
+    return Verdict(True, f"5201 {'lists it as invalid' if rows else 'no longer lists it'}: stay {mdtrt_id} "
+                         "is cancelled", {})
+
+
 # ---- 2302 ----------------------------------------------------------------------------------------
 def _inpatient_fee_cancellation_query(written: dict, earlier: Earlier) -> dict | None:
     first = _one(written.get("data"))
@@ -258,6 +301,9 @@ OUTCOME_QUERIES: dict[str, OutcomeQuery] = {
     "2202": OutcomeQuery("5201", _cancellation_query, _judge_cancellation),
     "2205": OutcomeQuery("5204", _fee_cancellation_query, _judge_fee_cancellation),
     "2401": OutcomeQuery("5201", _admission_query, _judge_admission, preferred=True),
+    "2402": OutcomeQuery("5201", _stay_query, _judge_in_hospital("0", "discharged")),
+    "2405": OutcomeQuery("5201", _stay_query, _judge_in_hospital("1", "back in hospital")),
+    "2404": OutcomeQuery("5201", _stay_query, _judge_stay_cancellation),
     "2301": OutcomeQuery("5204", _fee_query, _judge_fees),
     "2302": OutcomeQuery("5204", _inpatient_fee_cancellation_query, _judge_inpatient_fee_cancellation),
 }

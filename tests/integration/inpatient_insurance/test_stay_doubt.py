@@ -133,3 +133,36 @@ def test_a_claim_whose_2304_was_never_sent_is_released_once_no_call_can_still_be
     assert app.inpatient_insurance.get(adm.id).state is AdmissionState.DISCHARGED
     adm, _ = app.inpatient_insurance.settle(OP, adm.id)
     assert adm.state is AdmissionState.SETTLED
+
+
+def test_discharge_cancellations_and_fees_in_doubt_are_proven_by_their_queries(app, simulator):
+    """2301 / 2302 by 5204, 2402 / 2405 / 2404 by 5201: each reply lost after the platform acted, each
+    recorded as the platform holds it, and the stay goes on."""
+    service = app.inpatient_insurance
+    adm = admit(app)
+    simulator.faults.add("2301", "timeout_after_commit", 1, 0)
+    adm = service.upload_fees(OP, adm.id, day_fees(0))
+    assert len(adm.fees) == 2 and all(f.chrgitm_lv for f in adm.fees)
+    simulator.faults.add("2402", "timeout_after_commit", 1, 0)
+    adm = service.discharge(OP, adm.id, discharge_command())
+    assert adm.state is AdmissionState.DISCHARGED
+    simulator.faults.add("2405", "timeout_after_commit", 1, 0)
+    adm = service.cancel_discharge(OP, adm.id)
+    assert adm.state is AdmissionState.ADMITTED
+    simulator.faults.add("2302", "timeout_after_commit", 1, 0)
+    adm = service.cancel_fees(OP, adm.id, [f.feedetl_sn for f in adm.fees])
+    simulator.faults.add("2404", "timeout_after_commit", 1, 0)
+    adm = service.cancel_admission(OP, adm.id)
+    assert adm.state is AdmissionState.CANCELLED and simulator.visit(adm.mdtrt_id).cancelled
+    proven = {e.infno: e.resolution[:4] for e in app.journal.for_visit(adm.id) if e.state is JournalState.CONFIRMED}
+    assert proven == {"2301": "5204", "2402": "5201", "2405": "5201", "2302": "5204", "2404": "5201"}
+
+
+def test_a_discharge_lost_on_the_way_is_proven_absent_and_safe_to_repeat(app, simulator):
+    adm = admit(app)
+    simulator.faults.add("2402", "drop_before_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable) as err:
+        app.inpatient_insurance.discharge(OP, adm.id, discharge_command())
+    assert err.value.outcome == "not_applied"
+    assert app.inpatient_insurance.get(adm.id).state is AdmissionState.ADMITTED
+    assert app.inpatient_insurance.discharge(OP, adm.id, discharge_command()).state is AdmissionState.DISCHARGED
