@@ -7,8 +7,9 @@ import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from domain.errors import ConcurrencyConflict
+from domain.errors import ConcurrencyConflict, IllegalTransition
 from domain.journal import JournalEntry, JournalState
+from ports.admissions import AdmissionRepository
 from ports.audit import AuditEvent, AuditFilter, AuditPage, AuditTrail
 from ports.clock import Clock
 from ports.encounters import EncounterCursor, EncounterPage, EncounterRepository
@@ -179,6 +180,62 @@ class _Visits(VisitRepository):
 
     def in_state(self, state, limit=1000):
         return [self.get(v.id) for v in self.store.values() if v.state is state][:limit]
+
+
+class _Admissions(AdmissionRepository):
+    """Hands out copies; commit writes them back under the same version and 住院号 checks as SQL."""
+
+    def __init__(self, store: dict):
+        self.store = store
+        self.loaded: dict = {}  # admission id -> (version seen or None when new, working copy or None: discarded)
+
+    def add(self, admission):
+        self.loaded[admission.id] = (None, admission)
+
+    def attach(self, admission):
+        self.loaded[admission.id] = (admission.version, admission)
+
+    def get(self, admission_id):
+        if admission_id in self.loaded:
+            return self.loaded[admission_id][1]
+        found = self.store.get(admission_id)
+        if found is None:
+            return None
+        working = copy.deepcopy(found)
+        self.loaded[admission_id] = (found.version, working)
+        return working
+
+    def by_ipt_no(self, ipt_no):
+        found = next((a for a in self.store.values() if a.ipt_no == ipt_no), None)
+        return self.get(found.id) if found else None
+
+    def by_mdtrt_id(self, mdtrt_id):
+        found = next((a for a in self.store.values() if mdtrt_id and a.mdtrt_id == mdtrt_id), None)
+        return self.get(found.id) if found else None
+
+    def discard(self, admission):
+        if admission.state.value != "REGISTERING":
+            raise IllegalTransition(f"admission {admission.id} is {admission.state.value}")
+        self.loaded[admission.id] = (self.loaded.get(admission.id, (admission.version, admission))[0], None)
+
+    def in_state(self, state, limit=1000):
+        return [self.get(a.id) for a in sorted(self.store.values(), key=lambda a: a.begntime) if a.state is state][:limit]
+
+    def commit(self):
+        for admission_id, (seen, admission) in self.loaded.items():
+            current = self.store.get(admission_id)
+            if current is not None and seen is not None and current.version != seen:
+                raise ConcurrencyConflict(f"admission {admission_id} changed meanwhile")
+            if current is not None and seen is None:
+                raise ConcurrencyConflict(f"admission {admission_id} exists")
+            if admission is None:
+                self.store.pop(admission_id, None)
+                continue
+            if any(a.ipt_no == admission.ipt_no and a.id != admission_id for a in self.store.values()):
+                raise ConcurrencyConflict(f"住院号 {admission.ipt_no} is taken")
+            admission.version = (seen or 0) + 1
+            self.store[admission_id] = copy.deepcopy(admission)
+        self.loaded.clear()
 
 
 class _Persons(PersonRepository):
@@ -401,8 +458,9 @@ class FakeUnitOfWork(UnitOfWork):
     """Dict-backed; commit makes the same version check as the real one (last writer loses)."""
 
     def __init__(self, visits: dict, persons: dict, encounters: dict | None = None, receipts: dict | None = None,
-                 queues: dict | None = None, exam_messages: dict | None = None):
+                 queues: dict | None = None, exam_messages: dict | None = None, admissions: dict | None = None):
         self._visits, self._persons = visits, persons
+        self._admissions = {} if admissions is None else admissions
         self._exam_messages = exam_messages if exam_messages is not None else exam_message_store()
         self._encounters = {} if encounters is None else encounters
         self._receipts = {} if receipts is None else receipts
@@ -415,6 +473,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.encounters = _Encounters(self._encounters, self._receipts)
         self.queues = _Queues(self._queues)
         self.exam_messages = _ExamMessages(self._exam_messages)
+        self.admissions = _Admissions(self._admissions)
         return self
 
     def commit(self):
@@ -433,11 +492,13 @@ class FakeUnitOfWork(UnitOfWork):
                 stored.version = (seen or 0) + 1
                 self._visits[visit_id] = stored
             self.visits.loaded.clear()
+            self.admissions.commit()
             self.queues.commit()
             self.exam_messages.commit()
 
     def rollback(self):
         self.visits.loaded.clear()
+        self.admissions.loaded.clear()
         self.encounters.loaded.clear()
         self.encounters.taken.clear()
         self.queues.rollback()
@@ -451,13 +512,15 @@ def fake_uow_factory():
     receipts: dict = {}
     queues = queue_store()
     exam_messages = exam_message_store()
+    admissions: dict = {}
     lock = threading.Lock()
 
     def make() -> FakeUnitOfWork:
-        uow = FakeUnitOfWork(visits, persons, encounters, receipts, queues, exam_messages)
+        uow = FakeUnitOfWork(visits, persons, encounters, receipts, queues, exam_messages, admissions)
         uow._lock = lock
         return uow
 
     make.visits, make.persons, make.encounters, make.queues = visits, persons, encounters, queues
     make.exam_messages = exam_messages
+    make.admissions = admissions
     return make

@@ -5,6 +5,7 @@ import abc
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
+from ports.admissions import AdmissionRepository
 from ports.encounters import EncounterRepository
 from ports.orders import ExamRequestRepository
 from ports.exam_link import ExamOutbox
@@ -23,6 +24,7 @@ class UnitOfWork(abc.ABC):
     queues: QueueRepository
     exam_requests: ExamRequestRepository
     exam_messages: ExamOutbox
+    admissions: AdmissionRepository
 
     def __enter__(self) -> UnitOfWork:
         return self

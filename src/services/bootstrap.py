@@ -56,6 +56,7 @@ from services.orders import (ExamDispatcher, ExamForms, ExamRequestService, Exam
                              ItemOrders, RadiologyOrders, RisConfig, parse_oru_r01, read_exam_tables,
                              report_applier)
 from services.outpatient import OutpatientConfig, OutpatientService
+from services.inpatient_insurance import InpatientInsuranceConfig, InpatientInsuranceService
 from services.patients import PatientRegistry
 from services.platform_gateway import PlatformGateway
 from services.prescriptions import (NOTICE_INFNOS, FormularyLoad, PrescriptionConfig, PrescriptionService,
@@ -201,6 +202,9 @@ class Container(containers.DeclarativeContainer):
         OutpatientService, uow.provider, gateway, clock,
         providers.Callable(lambda s, rules: OutpatientConfig(s.register_infno, s.visit_info_infno, rules),
                            settings, settlement_rules))
+    inpatient_insurance = providers.Singleton(
+        InpatientInsuranceService, uow.provider, gateway, clock,
+        providers.Callable(lambda rules: InpatientInsuranceConfig(rules), settlement_rules))
     journal = providers.Singleton(
         JournalService, journal_store, gateway, uow.provider, clock,
         providers.Callable(lambda s: s.system_operator.operator(), settings),
@@ -297,6 +301,10 @@ class App:
     @property
     def journal(self) -> JournalService:
         return self.container.journal()
+
+    @property
+    def inpatient_insurance(self) -> InpatientInsuranceService:
+        return self.container.inpatient_insurance()
 
     @property
     def resolver(self) -> Resolver:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from domain.admission import AdmissionState
 from domain.errors import IllegalTransition, NotFound, ValidationFailed
 from domain.journal import JournalEntry, JournalState
 from domain.operator import Operator
@@ -15,6 +16,7 @@ from ports.clock import Clock
 from ports.journal import JournalStore
 from ports.unit_of_work import UnitOfWork
 from services import personal_data
+from services.inpatient_insurance import ADMISSION_CODES, INPATIENT_SETTLEMENT_CODES, discard_admission_claim
 from services.outpatient import discard_claim
 from services.platform_gateway import PlatformGateway
 from services.translation.fees import fees_from_upload
@@ -53,6 +55,7 @@ class JournalService:
         self.pending_grace = pending_grace
         self.backoff, self.max_backoff = backoff, max_backoff  # between attempts at an entry still open
         self._unjournaled: dict[str, object] = {}  # REGISTERING visits without a 2201 yet -> first seen
+        self._unjournaled_admissions: dict[str, object] = {}  # REGISTERING stays without a 2401 yet -> first seen
 
     def unresolved(self) -> list[JournalEntry]:
         return self.journal.unresolved()
@@ -114,6 +117,8 @@ class JournalService:
         if holding():
             self._finish_settling_visits(now, owner_alive)
             self._finish_registering_visits(now, owner_alive)
+            self._finish_settling_admissions(now, owner_alive)
+            self._finish_registering_admissions(now, owner_alive)
         return SweepReport(settled=settled, still_open=still_open)
 
     def finish_for(self, owner: str, since) -> int:
@@ -162,30 +167,108 @@ class JournalService:
         with self.uow() as uow:
             stuck = [(v.id, v.settling_batch, v.settling_since) for v in uow.visits.in_state(VisitState.SETTLING)]
         for visit_id, batch, since in stuck:
-            settles = [e for e in self.journal.for_visit(visit_id) if e.infno in SETTLEMENT_CODES
-                       and _batch_of(e) == batch and (since is None or e.created_at >= since)]
-            if settles:
-                last = settles[-1]
-                if not self._left_behind(last, now, owner_alive):
-                    continue  # in flight, or being recorded by its process
-            elif since is None or since >= now - RECORDING_TAKES_AT_MOST:
-                continue  # claimed, its 2207 not journaled yet
-            else:
-                last = None  # its process stopped between the claim and sending: nothing was sent
+            decided, last = self._claims_call(visit_id, SETTLEMENT_CODES, since, now, owner_alive,
+                                              lambda e: _batch_of(e) == batch)
+            if not decided:
+                continue
             with self.uow() as uow:
                 visit = uow.visits.get(visit_id)
                 if visit is None or visit.state is not VisitState.SETTLING or visit.settling_since != since:
                     continue
-                if last is None or last.state in (JournalState.FAILED, JournalState.REVERSED):
-                    visit.abandon_settlement()
-                elif last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
-                    settlement = settlement_from_output(last.reply, visit.settling_batch, self.settlement_rules)
-                    visit.complete_settlement(settlement)
-                else:
+                if not self._judge_claim(visit, last, visit.settling_batch):
                     continue
                 uow.commit()
                 log.warning("visit %s left SETTLING brought in line with %s", visit_id,
                             f"journal entry {last.id} ({last.state.value})" if last else "its claim (no 2207 sent)")
+
+    def _judge_claim(self, record, last: JournalEntry | None, batch: str) -> bool:
+        """A visit or stay still SETTLING, by its claim's call: none sent, refused or reversed →
+        released; accepted → its settlement recorded from the journaled reply. False: nothing to do yet."""
+        if last is None or last.state in (JournalState.FAILED, JournalState.REVERSED):
+            record.abandon_settlement()
+        elif last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
+            record.complete_settlement(settlement_from_output(last.reply, batch, self.settlement_rules))
+        else:
+            return False
+        return True
+
+    def _claims_call(self, record_id: str, codes: frozenset, since, now, owner_alive,
+                     belongs: Callable[[JournalEntry], bool] = lambda e: True) -> tuple[bool, JournalEntry | None]:
+        """Whether a claim taken at `since` can be judged now, and by which call: the claim's own last
+        call of `codes` (sent since the claim), or None when its process stopped before sending."""
+        sent = [e for e in self.journal.for_visit(record_id) if e.infno in codes and belongs(e)
+                and (since is None or e.created_at >= since)]
+        if sent:
+            return self._left_behind(sent[-1], now, owner_alive), sent[-1]  # else in flight, or being recorded
+        if since is None or since >= now - RECORDING_TAKES_AT_MOST:
+            return False, None  # claimed, its call not journaled yet
+        return True, None
+
+    def _finish_settling_admissions(self, now, owner_alive: Callable[[str], bool | None]) -> None:
+        """A stay left SETTLING, judged by its claim's own 2304 as a visit by its 2207."""
+        with self.uow() as uow:
+            stuck = [(a.id, a.settling_since) for a in uow.admissions.in_state(AdmissionState.SETTLING)]
+        for admission_id, since in stuck:
+            decided, last = self._claims_call(admission_id, INPATIENT_SETTLEMENT_CODES, since, now, owner_alive)
+            if not decided:
+                continue
+            with self.uow() as uow:
+                adm = uow.admissions.get(admission_id)
+                if adm is None or adm.state is not AdmissionState.SETTLING or adm.settling_since != since:
+                    continue
+                if not self._judge_claim(adm, last, ""):
+                    continue
+                uow.commit()
+                log.warning("admission %s left SETTLING brought in line with %s", admission_id,
+                            f"journal entry {last.id} ({last.state.value})" if last else "its claim (no 2304 sent)")
+
+    def _finish_registering_admissions(self, now, owner_alive: Callable[[str], bool | None]) -> None:
+        """A stay left REGISTERING, judged by its last 2401 as a visit by its 2201."""
+        with self.uow() as uow:
+            stuck = [a.id for a in uow.admissions.in_state(AdmissionState.REGISTERING)]
+        unjournaled = {}
+        for admission_id in stuck:
+            sent = [e for e in self.journal.for_visit(admission_id) if e.infno in ADMISSION_CODES]
+            last = sent[-1] if sent else None
+            if last is None:
+                unjournaled[admission_id] = first_seen = self._unjournaled_admissions.get(admission_id, now)
+                if first_seen < now - RECORDING_TAKES_AT_MOST:
+                    discard_admission_claim(self.uow, admission_id)
+                    unjournaled.pop(admission_id)
+            elif not self._left_behind(last, now, owner_alive):
+                continue
+            elif last.state in (JournalState.OK, JournalState.CONFIRMED) and last.reply:
+                self._adopt_admission(last)
+            elif last.state in (JournalState.FAILED, JournalState.REVERSED):
+                discard_admission_claim(self.uow, admission_id)
+        self._unjournaled_admissions = unjournaled
+
+    def _adopt_admission(self, entry: JournalEntry) -> bool:
+        """A 2401 the platform took (answered, or proven by 5201) that its stay does not show yet."""
+        mdtrt_id = str(((entry.reply or {}).get("result") or {}).get("mdtrt_id") or "")
+        with self.uow() as uow:
+            adm = uow.admissions.get(entry.visit_id)
+            if adm is None or adm.state is not AdmissionState.REGISTERING:
+                return False  # recorded when the call returned
+            adm.complete_admission(mdtrt_id)
+            uow.commit()
+        log.warning("2401 of journal entry %s shown applied by the platform: admission %s recorded as mdtrt_id %s",
+                    entry.id, entry.visit_id, mdtrt_id)
+        return True
+
+    def _settle_admission(self, entry: JournalEntry, state: JournalState) -> None:
+        """What a settled doubt means for the stay it belongs to."""
+        undone = state in (JournalState.FAILED, JournalState.REVERSED)
+        if undone and entry.infno in INPATIENT_SETTLEMENT_CODES:
+            with self.uow() as uow:
+                adm = uow.admissions.get(entry.visit_id)
+                if adm is not None and adm.state is AdmissionState.SETTLING:
+                    adm.abandon_settlement()
+                    uow.commit()
+        elif undone and entry.infno in ADMISSION_CODES:
+            discard_admission_claim(self.uow, entry.visit_id)
+        elif state is JournalState.CONFIRMED and entry.infno in ADMISSION_CODES:
+            self._adopt_admission(self.get(entry.id))
 
     def _resolve(self, entry: JournalEntry, operator: Operator) -> None:
         with personal_data.scope():  # the entry's person masked in whatever its resolution logs
@@ -209,6 +292,8 @@ class JournalService:
             self._discard_claim(entry.visit_id)
         if state is JournalState.CONFIRMED and entry.visit_id:
             self._adopt(self.get(entry.id))
+        if entry.visit_id and entry.infno in ADMISSION_CODES | INPATIENT_SETTLEMENT_CODES:
+            self._settle_admission(entry, state)
 
     def _adopt(self, entry: JournalEntry) -> bool:
         """A write the platform proved it took, which the HIS never recorded (its process died, or the

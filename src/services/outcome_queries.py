@@ -16,6 +16,14 @@ fails, or an answer that fits neither case, leaves the entry uncertain for an op
   nothing until the 2202 can no longer arrive.
 - 2205 门诊费用明细撤销: 5204 lists the rows still held; the batch's rows (known from the 2204s the
   platform took) all gone proves the cancellation, all there proves nothing yet.
+- 2401 入院办理: 5201 lists the person's stays begun that day; ours is the valid one carrying our 住院号
+  (ipt_no, unique per hospital and stay). 2401 could be undone by 冲正, but an admission that took
+  effect is kept rather than undone and made again (the patient is on the ward): its query comes first.
+- 2402 出院办理 / 2405 出院撤销 / 2404 入院撤销: 5201 lists the stay (the day of its 2401, which the
+  journal holds) with 在院状态 inhosp_stas 0 once discharged, 1 when in hospital again; a cancelled
+  stay is left out or listed with vali_flag 0.
+- 2301 住院费用明细上传: 5204, as for 2204 (the reply rows are the same).
+- 2302 住院费用明细撤销: 5204; the rows named all gone proves the cancellation, all there proves nothing yet.
 - 6202 支付下单 / 6401 费用明细上传撤销: 6301 医保订单结算结果查询 shows the order's status (ordStas).
   6301 needs the payer's identity, which 6202 / 6401 carry only when the HIS sends their optional
   idNo / userName / idType; without them the entry stays uncertain.
@@ -43,6 +51,8 @@ class OutcomeQuery:
     # a transaction code to the inputs of the writes of the same visit the platform took before.
     payload: Callable[[dict, Earlier], dict | None]
     judge: Callable[[dict, dict, Earlier], Verdict]  # (the write's input, the query's output, earlier) -> verdict
+    # asked before 冲正 even when the write is reversible: what took effect is better kept than undone
+    preferred: bool = False
 
 
 def _one(node: object) -> dict:
@@ -52,14 +62,19 @@ def _one(node: object) -> dict:
 
 
 # ---- 2201 / 2201A ------------------------------------------------------------------------------
-def _registration_query(written: dict, earlier: Earlier) -> dict | None:
-    data = _one(written.get("data"))
+def _visits_of_the_day(data: dict, number: str, med_type: str) -> dict | None:
+    """5201 for the person's visits of the day the write began, when it names the person and the
+    hospital's number (`number`: the field that carries it)."""
     begntime = str(data.get("begntime") or "")
-    if not (data.get("psn_no") and data.get("ipt_otp_no") and len(begntime) >= 10):
+    if not (data.get("psn_no") and data.get(number) and len(begntime) >= 10):
         return None
     day = begntime[:10]
     return {"data": {"psn_no": data["psn_no"], "begntime": f"{day} 00:00:00", "endtime": f"{day} 23:59:59",
-                     "med_type": data.get("med_type") or "11", "mdtrt_id": ""}}
+                     "med_type": data.get("med_type") or med_type, "mdtrt_id": ""}}
+
+
+def _registration_query(written: dict, earlier: Earlier) -> dict | None:
+    return _visits_of_the_day(_one(written.get("data")), "ipt_otp_no", "11")
 
 
 def _judge_registration(written: dict, output: dict, earlier: Earlier) -> Verdict:
@@ -155,6 +170,87 @@ def _judge_fee_cancellation(written: dict, output: dict, earlier: Earlier) -> Ve
     return Verdict(None, f"5204 shows {len(present)} of the batch's {len(ours)} rows")
 
 
+# ---- 2401 ----------------------------------------------------------------------------------------
+def _admission_query(written: dict, earlier: Earlier) -> dict | None:
+    return _visits_of_the_day(_one(written.get("mdtrtinfo")), "ipt_no", "21")
+
+
+def _judge_admission(written: dict, output: dict, earlier: Earlier) -> Verdict:
+    ours = str(_one(written.get("mdtrtinfo"))["ipt_no"])
+    # a stay cancelled by 2404 is listed with vali_flag 0: it is not the one in doubt
+    found = [row for row in output.get("mdtrtinfo") or [] if str(row.get("ipt_otp_no") or "") == ours
+             and str(row.get("vali_flag") or "1") != "0"]
+    if not found:
+        return Verdict(False, f"5201 lists no valid stay with 住院号 {ours}: the admission was not made")
+    if len(found) > 1:
+        return Verdict(None, f"5201 lists {len(found)} stays with 住院号 {ours}")
+    mdtrt_id = str(found[0].get("mdtrt_id") or "")
+    if not mdtrt_id:
+        return Verdict(None, f"5201 lists the stay with 住院号 {ours} without a mdtrt_id")
+    return Verdict(True, f"5201 lists the stay with 住院号 {ours}: admitted as mdtrt_id {mdtrt_id}",
+                   {"result": {"mdtrt_id": mdtrt_id}})
+
+
+# ---- 2402 / 2404 / 2405 --------------------------------------------------------------------------
+def _stay_query(written: dict, earlier: Earlier) -> dict | None:
+    node = _one(written.get("dscginfo") or written.get("data"))
+    admitted = [_one(w.get("mdtrtinfo")) for w in earlier.get("2401", [])]
+    asked = _visits_of_the_day(admitted[-1], "ipt_no", "21") if admitted else None
+    if asked is None or not (node.get("psn_no") and node.get("mdtrt_id")):
+        return None  # the admission is not in this journal: nothing says which day to look at
+    asked["data"]["mdtrt_id"] = node["mdtrt_id"]
+    return asked
+
+
+def _stay_rows(written: dict, output: dict) -> tuple[str, list[dict]]:
+    mdtrt_id = str(_one(written.get("dscginfo") or written.get("data")).get("mdtrt_id"))
+    return mdtrt_id, [row for row in output.get("mdtrtinfo") or [] if str(row.get("mdtrt_id") or "") == mdtrt_id]
+
+
+def _judge_in_hospital(now_in: str, done: str):
+    """2402 (now_in "0": discharged) or 2405 (now_in "1": in hospital again) by the stay's inhosp_stas."""
+    def judge(written: dict, output: dict, earlier: Earlier) -> Verdict:
+        mdtrt_id, rows = _stay_rows(written, output)
+        valid = [row for row in rows if str(row.get("vali_flag") or "1") != "0"]
+        if len(valid) != 1:
+            return Verdict(None, f"5201 lists {len(valid)} valid stays {mdtrt_id}")
+        status = str(valid[0].get("inhosp_stas") or "")
+        if status == now_in:
+            return Verdict(True, f"5201 shows stay {mdtrt_id} with inhosp_stas {status}: {done}", {})
+        if status in ("0", "1"):
+            return Verdict(False, f"5201 shows stay {mdtrt_id} with inhosp_stas {status}: not {done}")
+        return Verdict(None, f"5201 shows stay {mdtrt_id} with inhosp_stas {status or '(none)'}")
+    return judge
+
+
+def _judge_stay_cancellation(written: dict, output: dict, earlier: Earlier) -> Verdict:
+    mdtrt_id, rows = _stay_rows(written, output)
+    if any(str(row.get("vali_flag") or "1") != "0" for row in rows):
+        return Verdict(False, f"5201 still lists stay {mdtrt_id} as valid: the admission was not cancelled")
+    return Verdict(True, f"5201 {'lists it as invalid' if rows else 'no longer lists it'}: stay {mdtrt_id} "
+                         "is cancelled", {})
+
+
+# ---- 2302 ----------------------------------------------------------------------------------------
+def _inpatient_fee_cancellation_query(written: dict, earlier: Earlier) -> dict | None:
+    first = _one(written.get("data"))
+    if not (first.get("psn_no") and first.get("mdtrt_id")):
+        return None
+    return {"data": {"psn_no": first["psn_no"], "mdtrt_id": first["mdtrt_id"], "setl_id": ""}}
+
+
+def _judge_inpatient_fee_cancellation(written: dict, output: dict, earlier: Earlier) -> Verdict:
+    rows = written.get("data")
+    ours = [str(r.get("feedetl_sn")) for r in (rows if isinstance(rows, list) else [rows]) if isinstance(r, dict)]
+    held = {str(r.get("feedetl_sn")) for r in output.get("output") or [] if isinstance(r, dict)}
+    present = [sn for sn in ours if sn in held]
+    if not present:
+        return Verdict(True, f"5204 shows none of the {len(ours)} rows: they are cancelled", {})
+    if len(present) == len(ours):
+        return Verdict(False, f"5204 still shows all {len(ours)} rows: they were not cancelled")
+    return Verdict(None, f"5204 shows {len(present)} of the {len(ours)} rows")
+
+
 # ---- 6202 / 6401 (移动支付) -----------------------------------------------------------------------
 # ordStas groups (the national mobile-pay list): 0 saved, 1-2 processing, 3-6 settled, 7-11 refunded in
 # whole or part (so it had been paid), 12 revoked, 13 closed, 14-16 failed.
@@ -204,4 +300,10 @@ OUTCOME_QUERIES: dict[str, OutcomeQuery] = {
     "2204": OutcomeQuery("5204", _fee_query, _judge_fees),
     "2202": OutcomeQuery("5201", _cancellation_query, _judge_cancellation),
     "2205": OutcomeQuery("5204", _fee_cancellation_query, _judge_fee_cancellation),
+    "2401": OutcomeQuery("5201", _admission_query, _judge_admission, preferred=True),
+    "2402": OutcomeQuery("5201", _stay_query, _judge_in_hospital("0", "discharged")),
+    "2405": OutcomeQuery("5201", _stay_query, _judge_in_hospital("1", "back in hospital")),
+    "2404": OutcomeQuery("5201", _stay_query, _judge_stay_cancellation),
+    "2301": OutcomeQuery("5204", _fee_query, _judge_fees),
+    "2302": OutcomeQuery("5204", _inpatient_fee_cancellation_query, _judge_inpatient_fee_cancellation),
 }

@@ -190,7 +190,7 @@ class PlatformGateway:
             self.journal.close(entry.id, JournalState.FAILED, finished_at=self.clock.now(),
                                resolution="no lasting effect possible; safe to send again")
             return JournalState.FAILED, None
-        if not tx.reversible:
+        if not tx.reversible or getattr(OUTCOME_QUERIES.get(entry.infno), "preferred", False):
             return self._resolve_by_query(entry, operator, tx)
         return self._reverse(entry, operator), None
 

@@ -5,6 +5,7 @@ import threading
 
 from sqlalchemy import Connection, Engine
 
+from adapters.db.admission_store import SqlAdmissionRepository
 from adapters.db.connections import Connections
 from adapters.db.encounter_store import SqlEncounterRepository
 from adapters.db.engine import statement_engine
@@ -29,6 +30,7 @@ class _Active(threading.local):
     queues: SqlQueueRepository | None = None
     exam_requests: SqlExamRequestRepository | None = None
     exam_messages: SqlExamOutbox | None = None
+    admissions: SqlAdmissionRepository | None = None
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -72,6 +74,10 @@ class SqlUnitOfWork(UnitOfWork):
     def exam_messages(self) -> SqlExamOutbox:
         return self._require().exam_messages
 
+    @property
+    def admissions(self) -> SqlAdmissionRepository:
+        return self._require().admissions
+
     def _require(self) -> _Active:
         active = self._active
         if active.conn is None:
@@ -90,11 +96,13 @@ class SqlUnitOfWork(UnitOfWork):
         active.queues = SqlQueueRepository(active.tx, self._clock.now)
         active.exam_requests = SqlExamRequestRepository(active.tx)
         active.exam_messages = SqlExamOutbox(active.tx)
+        active.admissions = SqlAdmissionRepository(active.tx)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         active = self._active
         conn, visits, encounters, exams = active.conn, active.visits, active.encounters, active.exam_requests
+        admissions, active.admissions = active.admissions, None
         active.conn = active.tx = active.visits = active.persons = None
         active.encounters = None
         active.queues = None
@@ -104,6 +112,7 @@ class SqlUnitOfWork(UnitOfWork):
             visits.rolled_back()  # whatever was flushed and not committed is undone below
             encounters.rolled_back()
             exams.rolled_back()
+            admissions.rolled_back()
             self._connections.release(conn)  # rolled back
         if is_conflict(exc):
             raise ConcurrencyConflict("a record with the same key was written by someone else") from exc
@@ -115,6 +124,7 @@ class SqlUnitOfWork(UnitOfWork):
             active.visits.flush()
             active.encounters.flush()  # after the visits: an encounter names its 医保 visit
             active.exam_requests.flush()
+            active.admissions.flush()
             active.conn.commit()
             active.tx.ended()
         except BaseException as err:
@@ -125,6 +135,7 @@ class SqlUnitOfWork(UnitOfWork):
         active.visits.committed()
         active.encounters.committed()
         active.exam_requests.committed()
+        active.admissions.committed()
         publish(self._queue_signal, active.queues.committed())
 
     def rollback(self) -> None:
@@ -135,4 +146,5 @@ class SqlUnitOfWork(UnitOfWork):
         active.persons.rolled_back()
         active.encounters.rolled_back()
         active.exam_requests.rolled_back()
+        active.admissions.rolled_back()
         active.queues.rolled_back()

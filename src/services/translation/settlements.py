@@ -26,7 +26,11 @@ def settlement_cancel(visit: Visit, setl_id: str) -> dict:
 
 
 def _batch_split(visit: Visit, chrg_bchno: str) -> dict[str, Decimal]:
-    rows = visit.batch(chrg_bchno)
+    return fee_split(visit.batch(chrg_bchno))
+
+
+def fee_split(rows: list) -> dict[str, Decimal]:
+    """The platform's classification totals of fee rows (as 2204 / 2301 answered them), in 2207 / 2304's names."""
     total = lambda name: money(sum((getattr(r, name) for r in rows), Decimal(0)))  # noqa: E731
     return {"fulamt_ownpay_amt": total("fulamt_ownpay_amt"), "overlmt_selfpay": total("overlmt_amt"),
             "preselfpay_amt": total("preselfpay_amt"), "inscp_scp_amt": total("inscp_scp_amt")}

@@ -1,0 +1,98 @@
+"""2401 入院办理, 2402 出院办理, 2403 入院信息变更, 2404 入院撤销, 2405 出院撤销, 2301 住院费用明细上传,
+2302 撤销, 2303 住院预结算, 2304 住院结算, 2305 住院结算撤销: a stay on the wire, and what comes back."""
+from __future__ import annotations
+
+from domain.admission import InsuredAdmission
+from domain.platform_time import DATETIME_FORMAT as DATETIME
+from domain.visit import Diagnosis, FeeItem
+from services.translation.settlements import fee_split
+
+
+def _diseinfo(adm: InsuredAdmission, diagnoses: list[Diagnosis], with_mdtrt_id: bool = True) -> list[dict]:
+    rows = []
+    for d in diagnoses:
+        row = {"psn_no": adm.psn_no, "diag_type": d.diag_type, "maindiag_flag": d.maindiag_flag,
+               "diag_srt_no": d.diag_srt_no, "diag_code": d.diag_code, "diag_name": d.diag_name,
+               "diag_dept": d.diag_dept, "dise_dor_no": d.dise_dor_no, "dise_dor_name": d.dise_dor_name,
+               "diag_time": d.diag_time.strftime(DATETIME), "vali_flag": d.vali_flag}
+        if with_mdtrt_id:
+            row["mdtrt_id"] = adm.mdtrt_id
+        rows.append(row)
+    return rows
+
+
+def _stay(adm: InsuredAdmission) -> dict:
+    """What 2401 and 2403 both carry about the stay."""
+    main = InsuredAdmission.main_diagnosis(adm.diagnoses)
+    info = {"psn_no": adm.psn_no, "begntime": adm.begntime.strftime(DATETIME),
+            "mdtrt_cert_type": adm.mdtrt_cert_type, "med_type": adm.med_type, "atddr_no": adm.atddr_no,
+            "chfpdr_name": adm.chfpdr_name, "adm_diag_dscr": adm.adm_diag_dscr or main.diag_name,
+            "adm_dept_codg": adm.dept_code, "adm_dept_name": adm.dept_name, "adm_bed": adm.adm_bed,
+            "dscg_maindiag_code": main.diag_code, "dscg_maindiag_name": main.diag_name}
+    if adm.dise_codg:
+        info.update(dise_codg=adm.dise_codg, dise_name=adm.dise_name)
+    return info
+
+
+def admission(adm: InsuredAdmission) -> dict:
+    """2401."""
+    info = dict(_stay(adm), insutype=adm.insutype, mdtrt_cert_no=adm.mdtrt_cert_no, ipt_no=adm.ipt_no)
+    return {"mdtrtinfo": info, "diseinfo": _diseinfo(adm, adm.diagnoses, with_mdtrt_id=False)}
+
+
+def admission_change(adm: InsuredAdmission) -> dict:
+    """2403: the stay as it now stands (the platform takes the whole picture again)."""
+    info = dict(_stay(adm), mdtrt_id=adm.mdtrt_id, ipt_otp_no=adm.ipt_no)
+    return {"adminfo": info, "diseinfo": _diseinfo(adm, adm.diagnoses)}
+
+
+def discharge(adm: InsuredAdmission) -> dict:
+    """2402, with the discharge diagnoses."""
+    info = {"mdtrt_id": adm.mdtrt_id, "psn_no": adm.psn_no, "insutype": adm.insutype,
+            "endtime": adm.endtime.strftime(DATETIME) if adm.endtime else "",
+            "dscg_dept_codg": adm.dscg_dept_code, "dscg_dept_name": adm.dscg_dept_name, "dscg_way": adm.dscg_way}
+    if adm.dise_codg:
+        info.update(dise_codg=adm.dise_codg, dise_name=adm.dise_name)
+    return {"dscginfo": info, "diseinfo": _diseinfo(adm, adm.discharge_diagnoses)}
+
+
+def cancellation(adm: InsuredAdmission) -> dict:
+    """2404 and 2405 carry the same."""
+    return {"data": {"mdtrt_id": adm.mdtrt_id, "psn_no": adm.psn_no}}
+
+
+def fee_upload(adm: InsuredAdmission, items: list[FeeItem]) -> dict:
+    """2301. The upload's chrg_bchno is the hospital's grouping; 2301 has no such field."""
+    return {"feedetail": [
+        {"feedetl_sn": i.feedetl_sn, "mdtrt_id": adm.mdtrt_id, "psn_no": adm.psn_no, "med_type": adm.med_type,
+         "fee_ocur_time": i.fee_ocur_time.strftime(DATETIME), "med_list_codg": i.med_list_codg,
+         "medins_list_codg": i.medins_list_codg, "det_item_fee_sumamt": i.det_item_fee_sumamt, "cnt": i.cnt,
+         "pric": i.pric, "bilg_dept_codg": i.bilg_dept_codg, "bilg_dept_name": i.bilg_dept_name,
+         "bilg_dr_codg": i.bilg_dr_codg, "bilg_dr_name": i.bilg_dr_name, "hosp_appr_flag": i.hosp_appr_flag}
+        for i in items]}
+
+
+def fee_cancel(adm: InsuredAdmission, rows: list[FeeItem]) -> dict:
+    """2302, row by row."""
+    return {"data": [{"feedetl_sn": r.feedetl_sn, "mdtrt_id": adm.mdtrt_id, "psn_no": adm.psn_no} for r in rows]}
+
+
+def settle(adm: InsuredAdmission, acct_used: bool, psn_setlway: str, invono: str = "") -> dict:
+    """2303 / 2304 (the discharge settlement, mid_setl_flag 0) over every unsettled fee row."""
+    data = {"psn_no": adm.psn_no, "mdtrt_cert_type": adm.mdtrt_cert_type, "mdtrt_cert_no": adm.mdtrt_cert_no,
+            "medfee_sumamt": adm.unsettled_total(), "psn_setlway": psn_setlway, "mdtrt_id": adm.mdtrt_id,
+            "insutype": adm.insutype, "acct_used_flag": "1" if acct_used else "0", "mid_setl_flag": "0",
+            **fee_split(adm.unsettled_fees())}
+    if invono:
+        data["invono"] = invono
+    return {"data": data}
+
+
+def settlement_cancel(adm: InsuredAdmission, setl_id: str) -> dict:
+    return {"data": {"mdtrt_id": adm.mdtrt_id, "setl_id": setl_id, "psn_no": adm.psn_no}}
+
+
+def mdtrt_id_of(output: dict) -> str:
+    """2401's reply: result.mdtrt_id."""
+    result = (output or {}).get("result")
+    return str((result if isinstance(result, dict) else {}).get("mdtrt_id") or "")
