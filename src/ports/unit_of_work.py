@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from ports.encounters import EncounterRepository
 from ports.orders import ExamRequestRepository
 from ports.exam_link import ExamOutbox
+from ports.inpatient import AdmissionOrderRepository, StayRepository, WardRepository
 from ports.queues import QueueRepository
 from ports.repositories import PersonRepository, VisitRepository
 
@@ -23,6 +24,9 @@ class UnitOfWork(abc.ABC):
     queues: QueueRepository
     exam_requests: ExamRequestRepository
     exam_messages: ExamOutbox
+    admission_orders: AdmissionOrderRepository
+    stays: StayRepository
+    wards: WardRepository
 
     def __enter__(self) -> UnitOfWork:
         return self
