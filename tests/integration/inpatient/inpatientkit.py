@@ -10,7 +10,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from adapters.yb_sim.demo_data import demo_persons
-from domain.hospital import ChargeItem, Department
 from domain.inpatient import Bed, Ward
 from domain.operator import Operator
 from services.encounters import DiagnosisInput, EncounterService, RegisterEncounter
@@ -24,27 +23,11 @@ CLERK = Operator("R001", "入院处", role="admission_clerk")
 REGISTRAR = Operator("1001", "挂号员")
 
 
-class Directory(ds.FakeDirectory):
-    """The doctor station's demo hospital, with a surgical department and the ward's price list."""
-
-    def __init__(self):
-        super().__init__()
-        self.departments["WK"] = Department("WK", "外科", "A04", "WK01")
-        self.items = {i.code: i for i in (
-            ChargeItem("CW-001", "普通床位费", "001201000010000", "201", Decimal("50.00"), "日"),
-            ChargeItem("HL-001", "二级护理", "001203000020000", "201", Decimal("18.00"), "日"),
-            ChargeItem("ZL-JZ-001", "静脉注射", "001204000010000", "201", Decimal("5.00"), "次"),
-            ChargeItem("JY-XCG-001", "血常规", "002501000010000", "201", Decimal("20.00"), "次"))}
-
-    def charge_item(self, code):
-        return ds._found(self.items, code, "charge item")
-
-
 class World:
     def __init__(self, app, beds: int = 3, insurance=None, config: InpatientConfig = InpatientConfig()):
         self.app = app
         self.clock = fakes.ManualClock(datetime(2026, 12, 7, 10, 0))
-        self.queues, self.patients, self.directory = ds.FakeQueues(), ds.FakePatients(), Directory()
+        self.queues, self.patients, self.directory = ds.FakeQueues(), ds.FakePatients(), ds.WardDirectory()
         self.encounters = EncounterService(ds.queueing(app.container.uow, self.queues), app.outpatient,
                                            self.directory, self.patients, self.queues, app.clock)
         self.uow = app.container.uow
