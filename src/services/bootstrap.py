@@ -477,7 +477,7 @@ class App:
                             queues=self.queues, encounters=self.encounters,
                             orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms(),
                                     self.container.item_orders()),
-                            prescriptions=self.prescriptions)
+                            prescriptions=self.prescriptions, inpatient=self.inpatient)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background
