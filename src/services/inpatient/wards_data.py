@@ -3,13 +3,13 @@ numbered 01, 02 ...) or a list of bed codes. Read into Ward records with every m
 place (`wards[1].beds`); the departments are checked against the hospital's master data on load."""
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
 from domain.errors import FieldViolation, ValidationFailed
 from domain.inpatient import Bed, Ward
 from domain.text import excerpt
+from services.hospital import read_document
 
 MAX_FILE = 1 << 20
 MAX_BEDS = 2000
@@ -60,13 +60,4 @@ def _bed_codes(raw, at: str, bad: list) -> list[str]:
 
 
 def read_wards(path: str | Path) -> list[Ward]:
-    path = Path(path)
-    if path.stat().st_size > MAX_FILE:
-        raise ValidationFailed([FieldViolation("", f"{path.name} is larger than {MAX_FILE >> 20} MiB")],
-                               subject="wards data")
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationFailed([FieldViolation("", f"{path.name} is not JSON text: {exc}")],
-                               subject="wards data") from None
-    return parse_wards(document)
+    return parse_wards(read_document(path, "wards data", MAX_FILE))
