@@ -14,6 +14,7 @@ from ports.audit import AuditEvent, AuditFilter, AuditPage, AuditTrail
 from ports.clock import Clock
 from ports.encounters import EncounterCursor, EncounterPage, EncounterRepository
 from ports.exam_link import ExamOutbox, MessageState
+from ports.inpatient import AdmissionOrderRepository, StayRepository, WardRepository
 from ports.journal import JournalStore, MsgIdAllocator
 from ports.platform import Platform, PlatformReply, PlatformRequest
 from ports.repositories import PersonRepository, VisitCursor, VisitFilter, VisitPage, VisitRepository
@@ -454,17 +455,159 @@ def exam_message_store() -> dict:
     return {"messages": {}, "received": {}, "ids": itertools.count(1)}
 
 
+class _Documents:
+    """Admission orders or stays: copies handed out, written back at commit with the version check
+    (and, for stays, the unique 住院号 and one live stay per admission order)."""
+
+    def __init__(self, store: dict, what: str):
+        self.store, self.what = store, what
+        self.loaded: dict = {}  # id -> (version seen or None, working copy)
+
+    def add(self, record):
+        self.loaded[record.id] = (None, record)
+
+    def get(self, record_id):
+        if record_id in self.loaded:
+            return self.loaded[record_id][1]
+        found = self.store.get(record_id)
+        if found is None:
+            return None
+        working = copy.deepcopy(found)
+        self.loaded[record_id] = (found.version, working)
+        return working
+
+    def _where(self, keep, key=None, reverse=False):
+        found = sorted((r for r in self.store.values() if keep(r)), key=key or (lambda r: r.id), reverse=reverse)
+        return [self.get(r.id) for r in found]
+
+    def check(self, unique=()):
+        for record_id, (seen, record) in self.loaded.items():
+            current = self.store.get(record_id)
+            if current is not None and current.version != seen:
+                raise ConcurrencyConflict(f"{self.what} {record_id} changed meanwhile")
+            if seen is None and current is not None:
+                raise ConcurrencyConflict(f"{self.what} {record_id} exists")
+            for key in unique:
+                mine = key(record)
+                if mine and any(key(o) == mine and o.id != record_id for o in self.store.values()):
+                    raise ConcurrencyConflict(f"{self.what} {record_id}: {mine} is taken")
+
+    def write(self):
+        for record_id, (seen, record) in self.loaded.items():
+            if self.store.get(record_id) is not None and _same(self.store[record_id], record):
+                continue
+            record.version = (seen or 0) + 1
+            self.store[record_id] = copy.deepcopy(record)
+        self.loaded.clear()
+
+
+class _AdmissionOrders(_Documents, AdmissionOrderRepository):
+    def for_encounter(self, encounter_id):
+        return self._where(lambda o: o.encounter_id == encounter_id, key=lambda o: (o.issued_at, o.id))
+
+
+def _live_order(stay):
+    return "" if stay.state.value == "CANCELLED" else stay.admission_order_id
+
+
+class _Stays(_Documents, StayRepository):
+    def __init__(self, store: dict, counters: dict):
+        super().__init__(store, "stay")
+        self.counters, self.taken = counters, {}
+
+    def by_ipt_no(self, ipt_no):
+        return next(iter(self._where(lambda s: s.ipt_no == ipt_no)), None)
+
+    def for_patient(self, patient_ids):
+        return self._where(lambda s: s.patient_id in patient_ids, key=lambda s: (s.admitted_at, s.id), reverse=True)
+
+    def for_encounter(self, encounter_id):
+        return self._where(lambda s: s.encounter_id == encounter_id, key=lambda s: (s.admitted_at, s.id))
+
+    def next_seq(self, counter, day):
+        k = (counter, day)
+        self.taken[k] = self.taken.get(k, self.counters.get(k, 0)) + 1
+        return self.taken[k]
+
+    def check(self, unique=()):
+        super().check((lambda s: s.ipt_no, _live_order))
+
+    def write(self):
+        super().write()
+        self.counters.update(self.taken)
+        self.taken.clear()
+
+
+class _Wards(WardRepository):
+    """Wards as copies; at commit each bed and waiting entry that changed is checked against the
+    version it was read at, as the rows are."""
+
+    def __init__(self, store: dict):
+        self.store = store
+        self.loaded: dict = {}  # code -> (as read, working copy)
+
+    def get(self, code):
+        if code in self.loaded:
+            return self.loaded[code][1]
+        found = self.store.get(code)
+        if found is None:
+            return None
+        self.loaded[code] = (copy.deepcopy(found), copy.deepcopy(found))
+        return self.loaded[code][1]
+
+    def all(self):
+        return [self.get(code) for code in sorted(self.store)]
+
+    def put(self, ward):
+        there = self.store.get(ward.code)
+        beds = list(there.beds) if there else []
+        beds += [replace(b, version=1) for b in ward.beds if b.code not in {x.code for x in beds}]
+        self.store[ward.code] = replace(ward, beds=copy.deepcopy(beds), waiting=list(there.waiting) if there else [])
+        self.loaded.pop(ward.code, None)
+
+    def check(self):
+        for code, (before, ward) in self.loaded.items():
+            stored = self.store[code]
+            for rows, old_rows, now_rows, key in ((ward.beds, before.beds, stored.beds, lambda b: b.code),
+                                                   (ward.waiting, before.waiting, stored.waiting, lambda w: w.id)):
+                old = {key(r): r for r in old_rows}
+                now = {key(r): r for r in now_rows}
+                for row in rows:
+                    if key(row) in old and old[key(row)] == row:
+                        continue
+                    if key(row) in now and now[key(row)].version != row.version:
+                        raise ConcurrencyConflict(f"ward {code}: {key(row)} was changed by someone else meanwhile")
+
+    def write(self):
+        for code, (_before, ward) in self.loaded.items():
+            stored = self.store[code]
+            for rows, attr, key in ((ward.beds, "beds", lambda b: b.code), (ward.waiting, "waiting", lambda w: w.id)):
+                now = {key(r): r for r in getattr(stored, attr)}
+                for row in rows:
+                    if key(row) not in now or now[key(row)] != row:
+                        row.version += 1
+                        now[key(row)] = copy.deepcopy(row)
+                setattr(stored, attr, list(now.values()))
+        self.loaded.clear()
+
+
+def inpatient_store() -> dict:
+    return {"orders": {}, "stays": {}, "wards": {}, "counters": {}}
+
+
 class FakeUnitOfWork(UnitOfWork):
     """Dict-backed; commit makes the same version check as the real one (last writer loses)."""
 
     def __init__(self, visits: dict, persons: dict, encounters: dict | None = None, receipts: dict | None = None,
-                 queues: dict | None = None, exam_messages: dict | None = None, admissions: dict | None = None):
+                 queues: dict | None = None, exam_messages: dict | None = None, admissions: dict | None = None,
+                 inpatient: dict | None = None):
         self._visits, self._persons = visits, persons
         self._admissions = {} if admissions is None else admissions
         self._exam_messages = exam_messages if exam_messages is not None else exam_message_store()
         self._encounters = {} if encounters is None else encounters
         self._receipts = {} if receipts is None else receipts
         self._queues = queues if queues is not None else queue_store()
+        self._inpatient = inpatient if inpatient is not None else inpatient_store()
         self._lock = threading.Lock()
 
     def __enter__(self):
@@ -474,10 +617,17 @@ class FakeUnitOfWork(UnitOfWork):
         self.queues = _Queues(self._queues)
         self.exam_messages = _ExamMessages(self._exam_messages)
         self.admissions = _Admissions(self._admissions)
+        self.admission_orders = _AdmissionOrders(self._inpatient["orders"], "admission order")
+        self.stays = _Stays(self._inpatient["stays"], self._inpatient["counters"])
+        self.wards = _Wards(self._inpatient["wards"])
         return self
 
     def commit(self):
         with self._lock:
+            for repository in (self.admission_orders, self.stays, self.wards):
+                repository.check()
+            for repository in (self.admission_orders, self.stays, self.wards):
+                repository.write()
             self.encounters.commit()
             for visit_id, (seen, visit) in self.visits.loaded.items():
                 current = self._visits.get(visit_id)
@@ -503,6 +653,10 @@ class FakeUnitOfWork(UnitOfWork):
         self.encounters.taken.clear()
         self.queues.rollback()
         self.exam_messages.rollback()
+        self.admission_orders.loaded.clear()
+        self.stays.loaded.clear()
+        self.stays.taken.clear()
+        self.wards.loaded.clear()
 
 
 def fake_uow_factory():
@@ -513,14 +667,16 @@ def fake_uow_factory():
     queues = queue_store()
     exam_messages = exam_message_store()
     admissions: dict = {}
+    inpatient = inpatient_store()
     lock = threading.Lock()
 
     def make() -> FakeUnitOfWork:
-        uow = FakeUnitOfWork(visits, persons, encounters, receipts, queues, exam_messages, admissions)
+        uow = FakeUnitOfWork(visits, persons, encounters, receipts, queues, exam_messages, admissions, inpatient)
         uow._lock = lock
         return uow
 
     make.visits, make.persons, make.encounters, make.queues = visits, persons, encounters, queues
     make.exam_messages = exam_messages
     make.admissions = admissions
+    make.inpatient = inpatient
     return make

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from domain.errors import IllegalTransition, NotFound
-from domain.hospital import Clinic, Department, FeeLine, RegistrationType, StaffKind, StaffMember
+from domain.hospital import ChargeItem, Clinic, Department, FeeLine, RegistrationType, StaffKind, StaffMember
 from domain.patients import InsuranceSnapshot, Patient
 from domain.queues import QueueEntry, QueueKey, QueueState
 from services.hospital import HospitalDirectory
@@ -56,6 +56,22 @@ class FakeDirectory(HospitalDirectory):
                    RegistrationType.EMERGENCY: "15.00"}[reg_type]
         return [_fee("GH01", "挂号费", "001101000010000", "1.00"),
                 _fee("ZC01", "诊查费", "001102000010000", consult)]
+
+
+class WardDirectory(FakeDirectory):
+    """The doctor station's demo hospital, with a surgical department and the ward's price list."""
+
+    def __init__(self):
+        super().__init__()
+        self.departments["WK"] = Department("WK", "外科", "A04", "WK01")
+        self.items = {i.code: i for i in (
+            ChargeItem("CW-001", "普通床位费", "001201000010000", "201", Decimal("50.00"), "日"),
+            ChargeItem("HL-001", "二级护理", "001203000020000", "201", Decimal("18.00"), "日"),
+            ChargeItem("ZL-JZ-001", "静脉注射", "001204000010000", "201", Decimal("5.00"), "次"),
+            ChargeItem("JY-XCG-001", "血常规", "002501000010000", "201", Decimal("20.00"), "次"))}
+
+    def charge_item(self, code):
+        return _found(self.items, code, "charge item")
 
 
 class FakePatients(PatientRegistry):

@@ -9,6 +9,7 @@ from ports.admissions import AdmissionRepository
 from ports.encounters import EncounterRepository
 from ports.orders import ExamRequestRepository
 from ports.exam_link import ExamOutbox
+from ports.inpatient import AdmissionOrderRepository, StayRepository, WardRepository
 from ports.queues import QueueRepository
 from ports.repositories import PersonRepository, VisitRepository
 
@@ -25,6 +26,9 @@ class UnitOfWork(abc.ABC):
     exam_requests: ExamRequestRepository
     exam_messages: ExamOutbox
     admissions: AdmissionRepository
+    admission_orders: AdmissionOrderRepository
+    stays: StayRepository
+    wards: WardRepository
 
     def __enter__(self) -> UnitOfWork:
         return self

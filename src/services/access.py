@@ -136,6 +136,27 @@ for _role, _order_grants in {"doctor": ("order.read", "order.write", "order.prin
     BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_order_grants)
 
 
+# Inpatient stays (一站式住院): the doctor issues the 住院证 and orders the discharge; the admission desk
+# (入院处) and the ward nurse admit, place, take the deposit, discharge and settle, with no cashier step.
+PERMISSIONS.update({
+    "inpatient.read": "read admission orders, stays, their charges, deposits and balance, and the wards' beds",
+    "inpatient.order": "issue, change and cancel admission orders (住院证); order the discharge",
+    "inpatient.admit": "admit with an admission order, assign beds, transfer and cancel stays",
+    "inpatient.charge": "record the ward's charges on a stay",
+    "inpatient.deposit": "take, refund and waive the deposit (预交金)",
+    "inpatient.discharge": "discharge a stay and settle it",
+})
+BUILT_IN_ROLES["admission_clerk"] = ("patient.read", "encounter.read", "masterdata.read", "inpatient.read",
+                                     "inpatient.admit", "inpatient.deposit", "inpatient.discharge")  # 入院处
+BUILT_IN_ROLES["ward_nurse"] = ("patient.read", "encounter.read", "masterdata.read", "inpatient.read",
+                                "inpatient.admit", "inpatient.charge", "inpatient.deposit",
+                                "inpatient.discharge")  # 病区护士站
+for _role, _ipt_grants in {"doctor": ("inpatient.read", "inpatient.order"),
+                           "insurance_office": ("inpatient.read",), "auditor": ("inpatient.read",),
+                           "clerk": ("inpatient.read", "inpatient.order", "inpatient.admit", "inpatient.charge",
+                                     "inpatient.deposit", "inpatient.discharge")}.items():
+    BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_ipt_grants)
+
 class UnknownRole(ValueError):
     pass
 

@@ -39,6 +39,7 @@ from adapters.yb_mobile import MobilePayPlatform, MobilePaySettings
 from adapters.yb_sim.platform import SimulatorPlatform
 from adapters.yb_sim.policy import Policy
 from domain.errors import ConcurrencyConflict
+from domain.inpatient import OrderRules
 from domain.settlement import SettlementRules
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
@@ -51,6 +52,7 @@ from services.code_check import NationalCodeCheck, formulary_drugs, price_list
 from services.diagnoses import DiagnosisSearchService
 from services.encounters import EncounterConfig, EncounterService
 from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
+from services.inpatient import InpatientConfig, InpatientService, demo_wards_file, read_wards
 from services.journal import JournalService
 from services.orders import (ExamDispatcher, ExamForms, ExamRequestService, ExamResultIntake, ExamTables,
                              ItemOrders, RadiologyOrders, RisConfig, parse_oru_r01, read_exam_tables,
@@ -282,6 +284,15 @@ class Container(containers.DeclarativeContainer):
         providers.Callable(lambda s: PrescriptionConfig(
             limits=s.prescriptions.limits(), valid_days=s.prescriptions.valid_days,
             approved_codes=frozenset(s.prescriptions.approved_codes)), settings))
+    # inpatient stays (一站式住院): 住院证, admission with no cashier step, beds, charges, deposit, settlement;
+    # the 医保 side of an insured stay plugs in as `stay_insurance` (a StayInsurance; None: not wired)
+    stay_insurance = providers.Object(None)
+    inpatient = providers.Singleton(
+        InpatientService, uow.provider, encounters, hospital_directory, patients, clock,
+        providers.Callable(lambda s: InpatientConfig(
+            orders=OrderRules(valid_days=s.inpatient.order_valid_days), default_med_type=s.inpatient.default_med_type,
+            waiver_rules=tuple(s.inpatient.waiver_rules), waiver_threshold=s.inpatient.waiver_threshold), settings),
+        stay_insurance)
     # the price list's and the formulary's national codes against the platform's 医保目录 (1312)
     code_check = providers.Singleton(
         lambda g, c, admin, rx: NationalCodeCheck(g, c, price_list(admin), formulary_drugs(lambda: rx.formulary)),
@@ -391,6 +402,27 @@ class App:
     def prescriptions(self) -> PrescriptionService:
         return self.container.prescriptions()
 
+    @property
+    def inpatient(self) -> InpatientService:
+        return self.container.inpatient()
+
+    def load_wards(self, path: str = "") -> int:
+        """The wards and beds at start, as the hospital's data (after the departments they belong to):
+        `path`, else inpatient.wards_file, else the demo wards into a database that has none. Returns how
+        many wards were written."""
+        path = path or self.settings.inpatient.wards_file
+        for attempt in range(2):
+            try:
+                if path:
+                    return self.inpatient.load_wards(read_wards(path))
+                if self.settings.hospital.load_demo_when_empty:
+                    return self.inpatient.load_wards_if_empty(read_wards(demo_wards_file()))
+                return 0
+            except ConcurrencyConflict:  # another server starting on the same database loaded them first
+                if attempt:
+                    raise
+        return 0
+
     def load_formulary(self) -> FormularyLoad:
         """The drug list, read at start (prescriptions.formulary_file, else the demo hospital's); drugs
         the synced national catalogue does not know are in its `problems` (and logged)."""
@@ -453,7 +485,7 @@ class App:
                             queues=self.queues, encounters=self.encounters,
                             orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms(),
                                     self.container.item_orders()),
-                            prescriptions=self.prescriptions)
+                            prescriptions=self.prescriptions, inpatient=self.inpatient)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

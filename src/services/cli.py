@@ -43,6 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
     try:
         app.load_hospital_data()  # the configured file, or the demo hospital into an empty database
+        app.load_wards()  # the wards and their beds, after the departments they belong to
     except Exception as exc:  # noqa: BLE001 - a bad file stops the start, said plainly
         server.stop(None)
         app.close()

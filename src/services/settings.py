@@ -8,6 +8,7 @@ import base64
 import binascii
 import os
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -279,6 +280,17 @@ class PrescriptionSettings(BaseModel):
         return RxLimits(days=days, chronic_days=self.chronic_days, max_items=items)
 
 
+class InpatientSettings(BaseModel):
+    """Inpatient stays (HIS_INPATIENT__...): the wards file, how long an unused 住院证 stays good, the
+    医疗类别 of an insured order that names none, and the deposit waivers (预交金减免) the hospital allows."""
+
+    wards_file: str = ""  # loaded at every start when set (new wards and beds added); empty: the demo wards, once
+    order_valid_days: int = Field(7, ge=0, le=90)  # days past the planned date
+    default_med_type: str = "21"  # 普通住院
+    waiver_rules: list[str] = Field(default_factory=lambda: ["GREEN_CHANNEL", "INSURED_BELOW_THRESHOLD"])
+    waiver_threshold: Decimal = Field(Decimal("1000.00"), ge=0)  # INSURED_BELOW_THRESHOLD: suggested deposit at most
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HIS_", env_nested_delimiter="__", extra="ignore")
 
@@ -310,6 +322,7 @@ class Settings(BaseSettings):
     queues: QueueSettings = Field(default_factory=QueueSettings)
     orders: OrdersSettings = Field(default_factory=OrdersSettings)  # HIS_ORDERS__RIS__HOST ...
     prescriptions: PrescriptionSettings = Field(default_factory=PrescriptionSettings)
+    inpatient: InpatientSettings = Field(default_factory=InpatientSettings)  # HIS_INPATIENT__WARDS_FILE ...
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

@@ -17,6 +17,7 @@ from adapters.db import encounter_tables as et
 from adapters.db import hospital_tables as ht
 from adapters.db import patient_tables as pt
 from adapters.db import prescription_tables as rxt
+from adapters.db import inpatient_tables as ipt
 from adapters.db import exam_message_tables as mt
 from adapters.db import order_tables as ot
 from adapters.db import queue_tables as qt
@@ -24,7 +25,7 @@ from adapters.db import tables as t
 from adapters.yb_sim.platform import SimulatorPlatform
 from his.v1 import (admin_pb2, audit_pb2, doctor_station_pb2, journal_pb2, outpatient_pb2, patients_pb2, platform_pb2,
                     queues_pb2, registration_pb2)
-from his.v1 import orders_pb2, prescriptions_pb2
+from his.v1 import inpatient_pb2, orders_pb2, prescriptions_pb2
 from services.bootstrap import bootstrap
 from services.settings import OperatorToken, Settings
 
@@ -41,13 +42,15 @@ SERVICES = [outpatient_pb2.DESCRIPTOR.services_by_name["OutpatientService"],
             doctor_station_pb2.DESCRIPTOR.services_by_name["DoctorStationService"],
             audit_pb2.DESCRIPTOR.services_by_name["AuditService"],
             prescriptions_pb2.DESCRIPTOR.services_by_name["PrescriptionService"],
-            orders_pb2.DESCRIPTOR.services_by_name["OrderService"]]
+            orders_pb2.DESCRIPTOR.services_by_name["OrderService"],
+            inpatient_pb2.DESCRIPTOR.services_by_name["InpatientService"]]
 # WatchQueue streams until cancelled: driven by the queue tests, not here
 METHODS = [(s, m) for s in SERVICES for m in s.methods if not m.server_streaming]
 WATCHED = (t.visits, t.fee_items, t.settlements, t.diagnoses, t.journal, t.request_ids, t.persons,
            pt.patients, pt.patient_identifiers, et.encounters, et.encounter_payments, qt.queue_entries,
            qt.queue_events, ht.hospital_records, ht.hospital_item_mappings, rxt.prescriptions, ot.exam_requests,
-           ot.exam_parts, ot.exam_tables, mt.exam_messages, et.encounter_charges)
+           ot.exam_parts, ot.exam_tables, mt.exam_messages, et.encounter_charges, ipt.admission_orders,
+           ipt.inpatient_stays, ipt.ward_beds, ipt.ward_waiting, ipt.inpatient_counters)
 NASTY = ["", " ", "\x00", "a\x00b", "\x1b[31mred", "\u202eevil", "\u2066x\u2069", "\ufeff1", "1e309", "1E+2", "NaN",
          "-Infinity", "-0", "0x10", "1_000", "１２", "9" * 40, "9" * 5000, "x" * 100_001, "💊" * 30, "B1",
          "'; DROP TABLE visits;--", "../../../etc/passwd", "%s%n", "{\"data\":{}}", "[" * 2000, "2201a", "1101",

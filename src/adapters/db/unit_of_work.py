@@ -11,6 +11,7 @@ from adapters.db.encounter_store import SqlEncounterRepository
 from adapters.db.engine import statement_engine
 from adapters.db.order_store import SqlExamRequestRepository
 from adapters.db.exam_message_store import SqlExamOutbox
+from adapters.db.inpatient_store import SqlAdmissionOrderRepository, SqlStayRepository, SqlWardRepository
 from adapters.db.queue_repository import SqlQueueRepository, publish
 from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
@@ -31,6 +32,9 @@ class _Active(threading.local):
     exam_requests: SqlExamRequestRepository | None = None
     exam_messages: SqlExamOutbox | None = None
     admissions: SqlAdmissionRepository | None = None
+    admission_orders: SqlAdmissionOrderRepository | None = None
+    stays: SqlStayRepository | None = None
+    wards: SqlWardRepository | None = None
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -78,6 +82,18 @@ class SqlUnitOfWork(UnitOfWork):
     def admissions(self) -> SqlAdmissionRepository:
         return self._require().admissions
 
+    @property
+    def admission_orders(self) -> SqlAdmissionOrderRepository:
+        return self._require().admission_orders
+
+    @property
+    def stays(self) -> SqlStayRepository:
+        return self._require().stays
+
+    @property
+    def wards(self) -> SqlWardRepository:
+        return self._require().wards
+
     def _require(self) -> _Active:
         active = self._active
         if active.conn is None:
@@ -97,6 +113,9 @@ class SqlUnitOfWork(UnitOfWork):
         active.exam_requests = SqlExamRequestRepository(active.tx)
         active.exam_messages = SqlExamOutbox(active.tx)
         active.admissions = SqlAdmissionRepository(active.tx)
+        active.admission_orders = SqlAdmissionOrderRepository(active.tx)
+        active.stays = SqlStayRepository(active.tx)
+        active.wards = SqlWardRepository(active.tx)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -108,11 +127,15 @@ class SqlUnitOfWork(UnitOfWork):
         active.queues = None
         active.exam_requests = None
         active.exam_messages = None
+        inpatient = (active.admission_orders, active.stays, active.wards)
+        active.admission_orders = active.stays = active.wards = None
         if conn is not None:
             visits.rolled_back()  # whatever was flushed and not committed is undone below
             encounters.rolled_back()
             exams.rolled_back()
             admissions.rolled_back()
+            for repository in inpatient:
+                repository.rolled_back()
             self._connections.release(conn)  # rolled back
         if is_conflict(exc):
             raise ConcurrencyConflict("a record with the same key was written by someone else") from exc
@@ -125,6 +148,9 @@ class SqlUnitOfWork(UnitOfWork):
             active.encounters.flush()  # after the visits: an encounter names its 医保 visit
             active.exam_requests.flush()
             active.admissions.flush()
+            active.admission_orders.flush()  # after the encounters they are issued on
+            active.stays.flush()
+            active.wards.flush()  # the beds name the stays
             active.conn.commit()
             active.tx.ended()
         except BaseException as err:
@@ -136,6 +162,9 @@ class SqlUnitOfWork(UnitOfWork):
         active.encounters.committed()
         active.exam_requests.committed()
         active.admissions.committed()
+        active.admission_orders.committed()
+        active.stays.committed()
+        active.wards.committed()
         publish(self._queue_signal, active.queues.committed())
 
     def rollback(self) -> None:
@@ -148,3 +177,6 @@ class SqlUnitOfWork(UnitOfWork):
         active.exam_requests.rolled_back()
         active.admissions.rolled_back()
         active.queues.rolled_back()
+        active.admission_orders.rolled_back()
+        active.stays.rolled_back()
+        active.wards.rolled_back()

@@ -16,6 +16,7 @@ _PATIENT = "/his.v1.PatientService/"
 _QUEUE = "/his.v1.QueueService/"
 _ORDER = "/his.v1.OrderService/"
 _PRESCRIPTION = "/his.v1.PrescriptionService/"
+_INPATIENT = "/his.v1.InpatientService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -93,6 +94,25 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _PRESCRIPTION + "GetPrescription": "prescription.read",
     _PRESCRIPTION + "ListPrescriptions": "prescription.read",
     _PRESCRIPTION + "SearchDrugs": "prescription.read",
+    _INPATIENT + "IssueAdmissionOrder": "inpatient.order",
+    _INPATIENT + "ChangeAdmissionOrder": "inpatient.order",
+    _INPATIENT + "CancelAdmissionOrder": "inpatient.order",
+    _INPATIENT + "GetAdmissionOrder": "inpatient.read",
+    _INPATIENT + "Admit": "inpatient.admit",
+    _INPATIENT + "AssignBed": "inpatient.admit",
+    _INPATIENT + "TransferStay": "inpatient.admit",
+    _INPATIENT + "CancelStay": "inpatient.admit",
+    _INPATIENT + "RecordCharges": "inpatient.charge",
+    _INPATIENT + "TakeDeposit": "inpatient.deposit",
+    _INPATIENT + "RefundDeposit": "inpatient.deposit",
+    _INPATIENT + "WaiveDeposit": "inpatient.deposit",
+    _INPATIENT + "OrderDischarge": "inpatient.order",
+    _INPATIENT + "Discharge": "inpatient.discharge",
+    _INPATIENT + "PreviewSettlement": "inpatient.read",
+    _INPATIENT + "SettleStay": "inpatient.discharge",
+    _INPATIENT + "GetStay": "inpatient.read",
+    _INPATIENT + "ListStays": "inpatient.read",
+    _INPATIENT + "GetWard": "inpatient.read",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:

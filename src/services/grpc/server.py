@@ -22,6 +22,7 @@ from his.v1 import patients_pb2, patients_pb2_grpc
 from his.v1 import queues_pb2, queues_pb2_grpc
 from his.v1 import orders_pb2, orders_pb2_grpc
 from his.v1 import prescriptions_pb2, prescriptions_pb2_grpc
+from his.v1 import inpatient_pb2, inpatient_pb2_grpc
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
@@ -47,6 +48,7 @@ from services.grpc.page_tokens import PageTokens
 from services.grpc.platform_servicer import PlatformServicer
 from services.grpc.registration_servicer import RegistrationServicer
 from services.grpc.prescription_servicer import PrescriptionServicer
+from services.grpc.inpatient_servicer import InpatientServicer
 from services.grpc.queue_servicer import QueueServicer
 from services.grpc.request_guard import RequestGuard
 
@@ -65,6 +67,7 @@ PATIENT_SERVICE_NAME = patients_pb2.DESCRIPTOR.services_by_name["PatientService"
 QUEUE_SERVICE_NAME = queues_pb2.DESCRIPTOR.services_by_name["QueueService"].full_name
 ORDER_SERVICE_NAME = orders_pb2.DESCRIPTOR.services_by_name["OrderService"].full_name
 PRESCRIPTION_SERVICE_NAME = prescriptions_pb2.DESCRIPTOR.services_by_name["PrescriptionService"].full_name
+INPATIENT_SERVICE_NAME = inpatient_pb2.DESCRIPTOR.services_by_name["InpatientService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -93,7 +96,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  diagnoses: DiagnosisSearchService | None = None,
                  encounters=None, hospital=None, patients: PatientRegistry | None = None,
                  queues: QueueService | None = None, orders=None,
-                 prescriptions=None) -> tuple[grpc.Server, int]:
+                 prescriptions=None, inpatient=None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -113,7 +116,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     his.v1.QueueService (each WatchQueue stream holds a worker thread while open: size max_workers
     for the screens and stations); `orders`: (ExamRequestService, ExamTables, ExamForms, ItemOrders), served with `encounters`
     as his.v1.OrderService; `prescriptions`: a PrescriptionService, served as
-    his.v1.PrescriptionService when given. Raises AddressUnavailable when the
+    his.v1.PrescriptionService when given; `inpatient`: an InpatientService, served as
+    his.v1.InpatientService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
@@ -168,6 +172,9 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         prescriptions_pb2_grpc.add_PrescriptionServiceServicer_to_server(
             PrescriptionServicer(prescriptions, zone), server)
         names = (*names, PRESCRIPTION_SERVICE_NAME)
+    if inpatient is not None:
+        inpatient_pb2_grpc.add_InpatientServiceServicer_to_server(InpatientServicer(inpatient, zone), server)
+        names = (*names, INPATIENT_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):

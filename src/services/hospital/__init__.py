@@ -15,7 +15,7 @@ from services.hospital.admin import SECTIONS, HospitalAdmin, LoadResult
 from services.hospital.dept_upload import ACTIONS as UPLOAD_ACTIONS
 from services.hospital.directory import CachedHospitalDirectory, HospitalDirectory, Snapshot, StaticHospitalDirectory
 from services.hospital.item_mapping import MappingUpload, is_current as mapping_is_current
-from services.hospital.loader import demo_file, parse as parse_data, read as read_data_file
+from services.hospital.loader import demo_file, parse as parse_data, read as read_data_file, read_document
 
 
 def demo_directory(path: str | Path | None = None) -> StaticHospitalDirectory:
@@ -25,4 +25,4 @@ def demo_directory(path: str | Path | None = None) -> StaticHospitalDirectory:
 
 __all__ = ["HospitalDirectory", "CachedHospitalDirectory", "StaticHospitalDirectory", "Snapshot", "HospitalAdmin",
            "LoadResult", "SECTIONS", "UPLOAD_ACTIONS", "MappingUpload", "mapping_is_current", "demo_file",
-           "demo_directory", "parse_data", "read_data_file"]
+           "demo_directory", "parse_data", "read_data_file", "read_document"]

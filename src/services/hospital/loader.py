@@ -107,15 +107,19 @@ def parse(document) -> list:
     return records
 
 
-def read(path: str | Path) -> list:
-    """The records of a data file. ValidationFailed for a file that is no JSON or holds mistakes."""
+def read_document(path: str | Path, subject: str = "hospital data", max_bytes: int = MAX_FILE):
+    """The parsed JSON of a master data file; ValidationFailed (about `subject`) for one too large or no JSON."""
     path = Path(path)
-    if path.stat().st_size > MAX_FILE:
-        raise ValidationFailed([FieldViolation("", f"{path.name} is larger than {MAX_FILE >> 20} MiB")],
-                               subject="hospital data")
+    if path.stat().st_size > max_bytes:
+        raise ValidationFailed([FieldViolation("", f"{path.name} is larger than {max_bytes >> 20} MiB")],
+                               subject=subject)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationFailed([FieldViolation("", f"{path.name} is not JSON text: {exc}")],
-                               subject="hospital data") from None
-    return parse(document)
+                               subject=subject) from None
+
+
+def read(path: str | Path) -> list:
+    """The records of a data file. ValidationFailed for a file that is no JSON or holds mistakes."""
+    return parse(read_document(path))

@@ -1,0 +1,79 @@
+"""一站式住院, self-pay, end to end: gRPC clients against `his serve`'s wiring on real sockets and the test
+database. The outpatient doctor issues the 住院证 on the visit, the ward nurse admits with a mobile-pay deposit
+(no cashier anywhere), the ward charges, the doctor orders the discharge, the nurse discharges and settles with
+the balance refunded the way the deposit came. A retried Admit (same request_id) admits once."""
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import grpc
+import pytest
+from station_kit import OPERATORS, Station, refused
+
+from his.v1 import inpatient_pb2 as ipt
+from his.v1 import inpatient_pb2_grpc
+from services.inpatient import demo_wards_file
+from services.settings import OperatorToken
+
+WARD_OPERATORS = [*OPERATORS, OperatorToken(token="ward-token", code="N101", name="病区护士", role="ward_nurse"),
+                  OperatorToken(token="adm-token", code="A101", name="入院处", role="admission_clerk")]
+
+
+@pytest.fixture
+def station(start_stack):
+    with start_stack(operators=WARD_OPERATORS) as stack:
+        stack.app.load_hospital_data()
+        stack.app.load_wards(str(demo_wards_file()))  # 内科病区 NKBQ (10 beds), 外科病区 WKBQ (8)
+        yield Station(stack)
+
+
+def test_a_self_pay_patient_is_admitted_at_the_ward_charged_discharged_and_settled_with_no_cashier(station):
+    api = inpatient_pb2_grpc.InpatientServiceStub(station.stack.channel)
+    doctor, nurse, cashier = station.md("dr001-token"), station.md("ward-token"), station.md("cashier-token")
+    encounter = station.register(station.register_self_pay_patient(), "NK01", "DR001")
+    station.diagnose(encounter.id, "dr001-token")
+
+    order = api.IssueAdmissionOrder(ipt.IssueAdmissionOrderRequest(
+        encounter_id=encounter.id, ward_code="NKBQ", condition=ipt.ADMISSION_CONDITION_URGENT,
+        suggested_deposit="2000", request_id=str(uuid.uuid4())), metadata=doctor).order
+    assert [(d.code, d.main) for d in order.diagnoses] == [("I10.x00", True)]  # from the visit
+    assert (order.dept_code, order.state) == ("NK", ipt.ADMISSION_ORDER_STATE_ISSUED)
+
+    admit = ipt.AdmitRequest(order_id=order.id, request_id=str(uuid.uuid4()), deposit=ipt.DepositInput(
+        method="MOBILE_PAY", amount="2000.00", reference="WX" + uuid.uuid4().hex[:20]))
+    assert refused(lambda: api.Admit(admit, metadata=cashier)).code() is grpc.StatusCode.PERMISSION_DENIED
+    admitted = api.Admit(admit, metadata=nurse)
+    again = api.Admit(admit, metadata=nurse)  # the same request_id: the first reply, one admission
+    stay = admitted.stay
+    assert again.stay.id == stay.id and again.deposit.receipt_no == admitted.deposit.receipt_no
+    assert (stay.state, stay.ward_code, stay.coverage) == (ipt.STAY_STATE_IN_HOSPITAL, "NKBQ", "SELF_PAY")
+    assert stay.bed_code and stay.ipt_no.startswith("ZY") and stay.balance == "2000.00"
+    board = api.GetWard(ipt.GetWardRequest(ward_code="NKBQ"), metadata=nurse).ward
+    assert next(b for b in board.beds if b.code == stay.bed_code).stay_id == stay.id
+
+    for _ in range(3):
+        stay = api.RecordCharges(ipt.RecordChargesRequest(stay_id=stay.id, request_id=str(uuid.uuid4()), lines=[
+            ipt.ChargeLine(item_code="ZL-JZ-001", quantity="2"), ipt.ChargeLine(item_code="JY-XCG-001")]),
+            metadata=nurse).stay
+    assert (stay.total_charged, stay.balance) == ("90.00", "1910.00")  # 3 × (2 × 5 + 20)
+    bad = refused(lambda: api.RecordCharges(ipt.RecordChargesRequest(
+        stay_id=stay.id, lines=[ipt.ChargeLine(item_code="ZL-JZ-001", quantity="1.00001")]), metadata=nurse))
+    assert bad.code() is grpc.StatusCode.INVALID_ARGUMENT and "lines[0].quantity" in bad.details()
+
+    api.OrderDischarge(ipt.OrderDischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=doctor)
+    stay = api.Discharge(ipt.DischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse).stay
+    assert (stay.state, stay.bed_code) == (ipt.STAY_STATE_DISCHARGED, "")
+    late = refused(lambda: api.RecordCharges(ipt.RecordChargesRequest(
+        stay_id=stay.id, lines=[ipt.ChargeLine(item_code="ZL-JZ-001")]), metadata=nurse))
+    assert late.code() is grpc.StatusCode.FAILED_PRECONDITION and "DISCHARGED" in late.details()
+
+    preview = api.PreviewSettlement(ipt.PreviewSettlementRequest(stay_id=stay.id), metadata=nurse)
+    assert (preview.total, preview.refund, preview.due) == ("90.00", "1910.00", "0.00")
+    stay = api.SettleStay(ipt.SettleStayRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse).stay
+    refund = next(d for d in stay.deposits if d.id == stay.settlement.deposit_id)
+    assert (stay.state, refund.kind, refund.amount, refund.method) == \
+        (ipt.STAY_STATE_SETTLED, "REFUND", "1910.00", "MOBILE_PAY")
+    listed = api.ListStays(ipt.ListStaysRequest(encounter_id=encounter.id), metadata=doctor).stays
+    assert [s.id for s in listed] == [stay.id]
+    assert Decimal(stay.balance) == 0
