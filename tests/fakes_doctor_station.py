@@ -65,10 +65,10 @@ class WardDirectory(FakeDirectory):
         super().__init__()
         self.departments["WK"] = Department("WK", "外科", "A04", "WK01")
         self.items = {i.code: i for i in (
-            ChargeItem("CW-001", "普通床位费", "001201000010000", "201", Decimal("50.00"), "日"),
-            ChargeItem("HL-001", "二级护理", "001203000020000", "201", Decimal("18.00"), "日"),
-            ChargeItem("ZL-JZ-001", "静脉注射", "001204000010000", "201", Decimal("5.00"), "次"),
-            ChargeItem("JY-XCG-001", "血常规", "002501000010000", "201", Decimal("20.00"), "次"))}
+            ChargeItem("CW-001", "普通床位费", "110900001000000", "201", Decimal("50.00"), "日"),
+            ChargeItem("HL-001", "二级护理", "120100004000000", "201", Decimal("18.00"), "日"),
+            ChargeItem("ZL-JZ-001", "静脉注射", "120400001000000", "201", Decimal("5.00"), "次"),
+            ChargeItem("JY-XCG-001", "血常规", "250101015000000", "201", Decimal("20.00"), "次"))}
 
     def charge_item(self, code):
         return _found(self.items, code, "charge item")

@@ -52,7 +52,8 @@ from services.code_check import NationalCodeCheck, formulary_drugs, price_list
 from services.diagnoses import DiagnosisSearchService
 from services.encounters import EncounterConfig, EncounterService
 from services.hospital import CachedHospitalDirectory, HospitalAdmin, LoadResult, demo_file, read_data_file
-from services.inpatient import InpatientConfig, InpatientService, demo_wards_file, read_wards
+from services.inpatient import (InpatientConfig, InpatientService, PlatformStayInsurance, demo_wards_file,
+                                read_wards)
 from services.journal import JournalService
 from services.orders import (ExamDispatcher, ExamForms, ExamRequestService, ExamResultIntake, ExamTables,
                              ItemOrders, RadiologyOrders, RisConfig, parse_oru_r01, read_exam_tables,
@@ -285,8 +286,9 @@ class Container(containers.DeclarativeContainer):
             limits=s.prescriptions.limits(), valid_days=s.prescriptions.valid_days,
             approved_codes=frozenset(s.prescriptions.approved_codes)), settings))
     # inpatient stays (一站式住院): 住院证, admission with no cashier step, beds, charges, deposit, settlement;
-    # the 医保 side of an insured stay plugs in as `stay_insurance` (a StayInsurance; None: not wired)
-    stay_insurance = providers.Object(None)
+    # the 医保 side of an insured stay (2401-2405, 2301-2305) plugged into the inpatient use cases
+    stay_insurance = providers.Singleton(PlatformStayInsurance, inpatient_insurance, encounters, hospital_directory,
+                                         clock)
     inpatient = providers.Singleton(
         InpatientService, uow.provider, encounters, hospital_directory, patients, clock,
         providers.Callable(lambda s: InpatientConfig(

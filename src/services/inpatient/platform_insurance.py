@@ -1,0 +1,91 @@
+"""The 医保 side of an insured stay, plugged into the inpatient use cases (the StayInsurance seam):
+the stay and its 住院证 in the platform's terms, through InpatientInsuranceService (2401-2405,
+2301-2305). The platform's record of the stay (InsuredAdmission) is the truth of what it holds; the
+stay keeps its id (yb_admission_id).
+
+The ward's charges go up (2301) at discharge, each as row `<住院号>-<line>`, billed by the attending
+doctor of the 2401: uploading is idempotent by row number, so a discharge asked for again sends only
+what the platform does not hold yet."""
+from __future__ import annotations
+
+from domain.errors import NotFound
+from domain.hospital import StaffMember
+from domain.inpatient import AdmissionDiagnosis, AdmissionOrder, InpatientStay
+from domain.money import ZERO, money
+from domain.operator import Operator
+from domain.visit import Diagnosis, FeeItem
+from ports.clock import Clock
+from services.encounters import EncounterService
+from services.hospital import HospitalDirectory
+from services.inpatient.insurance import InsuredSettlement
+from services.inpatient_insurance import AdmitPatient, ChangeAdmission, Discharge, InpatientInsuranceService
+
+
+class PlatformStayInsurance:
+    def __init__(self, insurance: InpatientInsuranceService, encounters: EncounterService,
+                 hospital: HospitalDirectory, clock: Clock):
+        self.insurance, self.encounters, self.hospital, self.clock = insurance, encounters, hospital, clock
+
+    def admit(self, op: Operator, stay: InpatientStay, order: AdmissionOrder) -> str:
+        """2401 with the credential the patient was registered with at the clinic (the encounter's)."""
+        encounter = self.encounters.get(stay.encounter_id)
+        dept, doctor = self.hospital.department(stay.dept_code), self._staff(order.issued_by)
+        admitted = self.insurance.admit(op, AdmitPatient(
+            psn_no=stay.psn_no, insutype=stay.insutype, med_type=stay.med_type,
+            mdtrt_cert_type=encounter.mdtrt_cert_type, mdtrt_cert_no=encounter.mdtrt_cert_no, ipt_no=stay.ipt_no,
+            dept_code=dept.yb_dept_code, dept_name=dept.name, caty=dept.caty,
+            atddr_no=doctor.yb_code if doctor else "", chfpdr_name=doctor.name if doctor else "",
+            adm_bed=stay.bed_code or stay.ward_code, begntime=stay.admitted_at,
+            diagnoses=_diagnoses(stay.diagnoses, dept.name, doctor.yb_code if doctor else "",
+                                 doctor.name if doctor else "", stay),
+            dise_codg=stay.dise_codg, dise_name=stay.dise_name))
+        return admitted.id
+
+    def cancel_admission(self, op: Operator, stay: InpatientStay) -> None:
+        if stay.yb_admission_id:
+            self.insurance.cancel_admission(op, stay.yb_admission_id)
+
+    def change(self, op: Operator, stay: InpatientStay) -> None:
+        dept = self.hospital.department(stay.dept_code)
+        self.insurance.change_admission(op, stay.yb_admission_id, ChangeAdmission(
+            dept_code=dept.yb_dept_code, dept_name=dept.name, caty=dept.caty,
+            adm_bed=stay.bed_code or stay.ward_code))
+
+    def discharge(self, op: Operator, stay: InpatientStay) -> None:
+        dept = self.hospital.department(stay.dept_code)
+        attending = self.insurance.get(stay.yb_admission_id)  # the doctor the platform knows the stay by
+        rows = [FeeItem(feedetl_sn=f"{stay.ipt_no}-{c.line_no}", chrg_bchno=f"{stay.ipt_no}-{c.day:%Y%m%d}",
+                        med_list_codg=c.national_code, medins_list_codg=c.item_code, medins_list_name=c.item_name,
+                        det_item_fee_sumamt=c.amount, cnt=c.quantity, pric=c.unit_price, fee_ocur_time=c.added_at,
+                        bilg_dept_codg=dept.yb_dept_code, bilg_dept_name=dept.name, bilg_dr_codg=attending.atddr_no,
+                        bilg_dr_name=attending.chfpdr_name)
+                for c in stay.charges]
+        if rows:
+            self.insurance.upload_fees(op, stay.yb_admission_id, rows)
+        diagnoses = stay.discharge_diagnoses or stay.diagnoses
+        self.insurance.discharge(op, stay.yb_admission_id, Discharge(
+            dept_code=dept.yb_dept_code, dept_name=dept.name,
+            diagnoses=_diagnoses(diagnoses, dept.name, attending.atddr_no, attending.chfpdr_name, stay)))
+
+    def settle(self, op: Operator, stay: InpatientStay) -> InsuredSettlement:
+        self.insurance.pre_settle(op, stay.yb_admission_id)
+        _admission, settlement = self.insurance.settle(op, stay.yb_admission_id)
+        total = money(settlement.medfee_sumamt or ZERO)
+        cash = money(settlement.psn_cash_pay or ZERO)
+        return InsuredSettlement(settlement.setl_id or "", total, money(total - cash), cash)
+
+    def _staff(self, code: str) -> StaffMember | None:
+        try:
+            return self.hospital.staff(code)
+        except NotFound:
+            return None
+
+
+def _diagnoses(found: list[AdmissionDiagnosis], dept_name: str, dor_no: str, dor_name: str,
+               stay: InpatientStay) -> tuple[Diagnosis, ...]:
+    """diseinfo rows of the stay's diagnoses, the first main one (or the first) marked main."""
+    main = next((d for d in found if d.main), found[0] if found else None)
+    return tuple(Diagnosis(diag_type=d.kind or "1", diag_srt_no=n, diag_code=d.code, diag_name=d.name,
+                           diag_dept=dept_name, dise_dor_no=dor_no, dise_dor_name=dor_name, diag_time=stay.admitted_at,
+                           maindiag_flag="1" if d is main else "0")
+                 for n, d in enumerate(found, 1))
