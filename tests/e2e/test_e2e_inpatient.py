@@ -1,7 +1,9 @@
 """一站式住院, self-pay, end to end: gRPC clients against `his serve`'s wiring on real sockets and the test
 database. The outpatient doctor issues the 住院证 on the visit, the ward nurse admits with a mobile-pay deposit
 (no cashier anywhere), the ward charges, the doctor orders the discharge, the nurse discharges and settles with
-the balance refunded the way the deposit came. A retried Admit (same request_id) admits once."""
+the balance refunded the way the deposit came. A retried Admit (same request_id) admits once. The same for an
+insured patient, with 2401 / 2301 / 2402 / 2303 / 2304 through the HTTP adapter and the simulator's front. The
+patients are seen at 心内科 (XNK01, DR004): the queue tests call patients at 内科 on the same database."""
 from __future__ import annotations
 
 import uuid
@@ -30,9 +32,9 @@ def station(start_stack):
 
 def test_a_self_pay_patient_is_admitted_at_the_ward_charged_discharged_and_settled_with_no_cashier(station):
     api = inpatient_pb2_grpc.InpatientServiceStub(station.stack.channel)
-    doctor, nurse, cashier = station.md("dr001-token"), station.md("ward-token"), station.md("cashier-token")
-    encounter = station.register(station.register_self_pay_patient(), "NK01", "DR001")
-    station.diagnose(encounter.id, "dr001-token")
+    doctor, nurse, cashier = station.md("dr004-token"), station.md("ward-token"), station.md("cashier-token")
+    encounter = station.register(station.register_self_pay_patient(), "XNK01", "DR004")
+    station.diagnose(encounter.id, "dr004-token")
 
     order = api.IssueAdmissionOrder(ipt.IssueAdmissionOrderRequest(
         encounter_id=encounter.id, ward_code="NKBQ", condition=ipt.ADMISSION_CONDITION_URGENT,
@@ -77,3 +79,32 @@ def test_a_self_pay_patient_is_admitted_at_the_ward_charged_discharged_and_settl
     listed = api.ListStays(ipt.ListStaysRequest(encounter_id=encounter.id), metadata=doctor).stays
     assert [s.id for s in listed] == [stay.id]
     assert Decimal(stay.balance) == 0
+
+
+def test_an_insured_patient_is_admitted_with_2401_and_settled_with_2304_against_the_deposit(station):
+    api = inpatient_pb2_grpc.InpatientServiceStub(station.stack.channel)
+    doctor, nurse = station.md("dr004-token"), station.md("ward-token")
+    encounter = station.register_insured(station.insured_patient(), "XNK01", "DR004")
+    station.diagnose(encounter.id, "dr004-token")
+    order = api.IssueAdmissionOrder(ipt.IssueAdmissionOrderRequest(
+        encounter_id=encounter.id, ward_code="NKBQ", med_type="21", suggested_deposit="3000",
+        request_id=str(uuid.uuid4())), metadata=doctor).order
+    stay = api.Admit(ipt.AdmitRequest(order_id=order.id, request_id=str(uuid.uuid4()), deposit=ipt.DepositInput(
+        method="MOBILE_PAY", amount="3000.00", reference="WX" + uuid.uuid4().hex[:20])), metadata=nurse).stay
+    assert (stay.state, stay.coverage) == (ipt.STAY_STATE_IN_HOSPITAL, "INSURED") and stay.yb_admission_id
+    for _ in range(3):  # three days on the ward
+        stay = api.RecordCharges(ipt.RecordChargesRequest(stay_id=stay.id, request_id=str(uuid.uuid4()), lines=[
+            ipt.ChargeLine(item_code="CW-001"), ipt.ChargeLine(item_code="HL-001")]), metadata=nurse).stay
+    assert stay.total_charged == "204.00"
+    api.OrderDischarge(ipt.OrderDischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=doctor)
+    api.Discharge(ipt.DischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse)
+    stay = api.SettleStay(ipt.SettleStayRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse).stay
+    admission = station.stack.app.inpatient_insurance.get(stay.yb_admission_id)
+    settled = admission.settlements[-1]
+    assert stay.settlement.setl_id == settled.setl_id and Decimal(stay.settlement.total) == settled.medfee_sumamt
+    refund = next(d for d in stay.deposits if d.id == stay.settlement.deposit_id)
+    assert Decimal(refund.amount) == Decimal("3000.00") - settled.psn_cash_pay  # only the patient's part kept
+    sent = [e.infno for e in station.stack.app.journal.for_visit(admission.id) if e.state.value == "OK"]
+    assert sent == ["2401", "2301", "2402", "2303", "2304"]
+    on_platform = station.stack.simulator.visit(admission.mdtrt_id)
+    assert sum(f.det_item_fee_sumamt for f in on_platform.fees.values()) == Decimal("204.00")
