@@ -63,6 +63,10 @@ class AdmissionUseCases(InpatientCore):
         try:
             yb_admission_id = self.insurance.admit(op, stay, order)
         except Exception as exc:
+            if getattr(exc, "outcome", "") == "unresolved":
+                # the 2401 may have taken effect: the stay stays ADMITTING, holding its bed, until the
+                # journal settles it (settle_admission): complete, or undone, never half
+                raise
             self._undo_admission(op, stay.id, f"admission undone: {excerpt(exc, 200)}")
             raise
 
@@ -215,7 +219,32 @@ class AdmissionUseCases(InpatientCore):
     # ---- reads -----------------------------------------------------------------------------
     def get(self, stay_id: str) -> InpatientStay:
         with self.uow() as uow:
-            return self._stay(uow, stay_id)
+            stay = self._stay(uow, stay_id)
+        if stay.state is StayState.ADMITTING and stay.insured:
+            return self.settle_admission(stay.id)
+        return stay
+
+    def settle_admission(self, stay_id: str) -> InpatientStay:
+        """An insured stay left ADMITTING by a 2401 in doubt follows the platform's record once the
+        journal settled it: admitted → IN_HOSPITAL (its deposit is taken at the desk afterwards);
+        never taken → undone (CANCELLED, bed freed, order usable again); still in doubt → as it is."""
+        with self.uow() as uow:
+            stay = self._stay(uow, stay_id)
+        if stay.state is not StayState.ADMITTING or not stay.insured:
+            return stay
+        outcome = self.insurance.admission_outcome(stay)
+        if outcome is None:
+            return stay
+        if not outcome:
+            def undo(stay: InpatientStay, uow: UnitOfWork) -> InpatientStay:
+                self._close(uow, stay, "the 医保 admission (2401) never took effect")
+                return stay
+            return self._apply(stay_id, undo)
+
+        def confirm(stay: InpatientStay, _uow: UnitOfWork) -> InpatientStay:
+            stay.admitted(outcome)
+            return stay
+        return self._apply(stay_id, confirm)
 
     def by_ipt_no(self, ipt_no: str) -> InpatientStay:
         with self.uow() as uow:

@@ -36,6 +36,10 @@ class StayInsurance(Protocol):
     def cancel_admission(self, op: Operator, stay: InpatientStay) -> None:
         """2404: the admission taken back (fees uploaded are cancelled first, 2302)."""
 
+    def admission_outcome(self, stay: InpatientStay) -> str | None:
+        """What became of a 2401 that was in doubt, as the journal settled it: the 医保 admission's id
+        (it took effect), "" (it did not), None (still in doubt)."""
+
     def change(self, op: Operator, stay: InpatientStay) -> None:
         """2403: the stay's department, ward or diagnoses changed (called after the change is kept)."""
 
@@ -57,6 +61,9 @@ class NotWiredInsurance:
         self._refuse(stay)
 
     def cancel_admission(self, op, stay) -> None:
+        self._refuse(stay)
+
+    def admission_outcome(self, stay) -> str | None:
         self._refuse(stay)
 
     def change(self, op, stay) -> None:

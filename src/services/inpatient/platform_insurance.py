@@ -8,6 +8,7 @@ doctor of the 2401: uploading is idempotent by row number, so a discharge asked 
 what the platform does not hold yet."""
 from __future__ import annotations
 
+from domain.admission import AdmissionState
 from domain.errors import NotFound
 from domain.hospital import StaffMember
 from domain.inpatient import AdmissionDiagnosis, AdmissionOrder, InpatientStay
@@ -40,6 +41,14 @@ class PlatformStayInsurance:
                                  doctor.name if doctor else "", stay),
             dise_codg=stay.dise_codg, dise_name=stay.dise_name))
         return admitted.id
+
+    def admission_outcome(self, stay: InpatientStay) -> str | None:
+        held = self.insurance.by_ipt_no(stay.ipt_no)
+        if held is None or held.state is AdmissionState.CANCELLED:
+            return ""  # the claim was given back: the platform never took it (or it was taken back)
+        if held.state is AdmissionState.REGISTERING:
+            return None
+        return held.id
 
     def cancel_admission(self, op: Operator, stay: InpatientStay) -> None:
         if stay.yb_admission_id:

@@ -64,3 +64,24 @@ def test_a_refused_2401_undoes_the_admission_and_frees_the_bed(insured_world, ap
     assert world.service.ward(world.nk).bed("02").state is BedState.FREE
     assert world.service.get_order(order.id).state is OrderState.ISSUED  # usable again
     assert [s.state for s in world.service.stays_of_encounter(order.encounter_id)] == [StayState.CANCELLED]
+
+
+def test_a_2401_in_doubt_keeps_the_stay_admitting_with_its_bed_until_the_journal_settles_it(insured_world, app,
+                                                                                            simulator):
+    from services.errors import PlatformUnavailable
+
+    world = insured_world
+    order = world.order(world.insured_encounter(), med_type="21")
+    simulator.faults.add("2401", "timeout_after_commit", 1, 0)  # admitted on the platform, the reply lost
+    simulator.faults.add("5201", "drop_before_commit", 1, 0)  # and the query that would prove it fails too
+    with pytest.raises(PlatformUnavailable) as err:
+        world.service.admit(NURSE, Admit(order.id, bed_code="03"))
+    assert err.value.outcome == "unresolved"
+    [stay] = world.service.stays_of_encounter(order.encounter_id)
+    assert stay.state is StayState.ADMITTING  # neither undone nor complete: never half
+    assert world.service.ward(world.nk).bed("03").stay_id == stay.id  # its bed held meanwhile
+    app.journal.resolve(err.value.journal_id)  # what the resolver does in the background
+    settled = world.service.get(stay.id)
+    assert settled.state is StayState.IN_HOSPITAL and settled.yb_admission_id
+    assert app.inpatient_insurance.get(settled.yb_admission_id).mdtrt_id
+    assert world.service.get_order(order.id).state is OrderState.USED
