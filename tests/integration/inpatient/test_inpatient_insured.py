@@ -85,3 +85,25 @@ def test_a_2401_in_doubt_keeps_the_stay_admitting_with_its_bed_until_the_journal
     assert settled.state is StayState.IN_HOSPITAL and settled.yb_admission_id
     assert app.inpatient_insurance.get(settled.yb_admission_id).mdtrt_id
     assert world.service.get_order(order.id).state is OrderState.USED
+
+
+def test_a_bed_taken_meanwhile_refuses_the_admission_before_the_platform_hears_of_it(insured_world, app):
+    from sqlalchemy import func, select
+
+    from adapters.db.tables import journal
+    from domain.errors import DomainError
+
+    def admissions_sent() -> int:
+        with app.container.engine().connect() as conn:
+            return conn.execute(select(func.count()).select_from(journal).where(journal.c.infno == "2401")).scalar_one()
+
+    world = insured_world
+    first = world.order(world.insured_encounter(), med_type="21")
+    world.service.admit(NURSE, Admit(first.id, bed_code="01"))
+    second = world.order(world.insured_encounter(), med_type="21")
+    before = admissions_sent()
+    with pytest.raises(DomainError, match="01"):
+        world.service.admit(NURSE, Admit(second.id, bed_code="01"))
+    assert admissions_sent() == before  # no 2401 for a bed that is not there
+    assert world.service.get_order(second.id).state is OrderState.ISSUED
+    assert world.service.stays_of_encounter(second.encounter_id) == []
