@@ -17,6 +17,9 @@ from services.inpatient.core import GREEN_CHANNEL, INSURED_BELOW_THRESHOLD, Inpa
 log = logging.getLogger(__name__)
 
 
+FIRST_FREE_BED_ATTEMPTS = 6  # desks admitting at once to one ward: each loss moves on to the next free bed
+
+
 class AdmissionUseCases(InpatientCore):
     def admit(self, op: Operator, cmd: Admit) -> AdmissionResult:
         """The stay from the order and its encounter, a bed or a place on the waiting list, and the deposit
@@ -45,7 +48,9 @@ class AdmissionUseCases(InpatientCore):
                 admitted_at=now, admitted_by=op.code, psn_no=encounter.psn_no, insutype=encounter.insutype,
                 med_type=order.med_type, dise_codg=order.dise_codg, dise_name=order.dise_name)
             order.use(stay.id)
-            holder["waiting"] = self._take_bed(ward, stay, order.condition, cmd.bed_code, now, "bed_code")
+            holder["tries"] = holder.get("tries", 0) + 1  # a retry lost its bed to another desk: spread out
+            holder["waiting"] = self._take_bed(ward, stay, order.condition, cmd.bed_code, now, "bed_code",
+                                               spread=holder["tries"] > 1)
             if not stay.insured:
                 stay.admitted()
                 self._open_account(uow, op, stay, order, deposit_in, cmd.waive_rule, holder)
@@ -123,13 +128,17 @@ class AdmissionUseCases(InpatientCore):
         return self._apply(stay_id, waive)
 
     def _in_one(self, work, retry: bool) -> None:
-        for attempt in range(2):
+        """`work` in one unit of work; with `retry` (no bed was named: the first free one is taken), a
+        commit that lost a bed to another desk is tried again on a fresh read of the ward, a few times,
+        since several desks admitting at once each take the ward's first free bed."""
+        attempts = FIRST_FREE_BED_ATTEMPTS if retry else 1
+        for attempt in range(1, attempts + 1):
             try:
                 with self.uow() as uow:
                     work(uow)
                     return
             except ConcurrencyConflict:
-                if attempt or not retry:
+                if attempt == attempts:
                     raise
 
     # ---- beds and the waiting list ---------------------------------------------------------

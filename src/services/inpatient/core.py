@@ -3,6 +3,7 @@ an order) in one unit of work, and the beds of a stay."""
 from __future__ import annotations
 
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -98,8 +99,10 @@ class InpatientCore:
 
     @staticmethod
     def _take_bed(ward: Ward, stay: InpatientStay, condition: Condition, bed_code: str, at: datetime,
-                  field_name: str) -> WaitingEntry | None:
-        """The bed named, else the first free bed, else a place on the ward's waiting list."""
+                  field_name: str, spread: bool = False) -> WaitingEntry | None:
+        """The bed named, else the first free bed (with `spread`: a free bed drawn from the stay's id, so
+        desks that lost the first free bed to each other do not all want the next one), else a place on
+        the ward's waiting list."""
         if bed_code:
             try:
                 bed = ward.bed(bed_code)
@@ -109,7 +112,7 @@ class InpatientCore:
             free = ward.free_beds()
             if not free:
                 return ward.enqueue(str(uuid.uuid4()), stay.id, stay.patient_id, condition, at)
-            bed = free[0]
+            bed = free[zlib.crc32(stay.id.encode()) % len(free)] if spread else free[0]
         bed.occupy(stay.id, at)
         stay.bed_code = bed.code
         return None

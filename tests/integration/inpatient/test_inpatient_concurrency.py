@@ -112,3 +112,16 @@ def test_a_stay_and_an_order_come_back_as_they_were_written(app):
         back = u.admission_orders.get(order.id)
     assert back == order and back.version == 1 and back.state is OrderState.ISSUED
     assert isinstance(back.suggested_deposit, Decimal) and back.condition is Condition.URGENT
+
+
+def test_four_desks_admitting_to_one_ward_at_once_all_get_beds(app):
+    # (no commit barrier here: the 住院号's per-day counter is taken before the commit, so desks already
+    # queue on it; whoever read the ward before the one ahead committed finds its first free bed gone)
+    world = World(app, beds=6)
+    orders = [world.order() for _ in range(4)]
+    results = run_together(*[lambda o=o: world.service.admit(NURSE, Admit(o.id)) for o in orders])
+    assert not [r for r in results if isinstance(r, Exception)], results  # a lost bed is retried, not refused
+    beds = [r.stay.bed_code for r in results]
+    assert len(set(beds)) == 4 and all(beds)
+    occupied = {b.code: b.stay_id for b in world.service.ward(world.nk).beds if b.state is BedState.OCCUPIED}
+    assert {r.stay.bed_code: r.stay.id for r in results} == occupied
