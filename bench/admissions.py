@@ -164,14 +164,15 @@ def _bare(st: env.Stack, url: str, persons: list[tuple[str, str]], clients: int)
         stay_id = str(uuid.uuid4())
         while True:
             with engine.begin() as conn:
-                taken = conn.execute(text(
+                bed = conn.execute(text(
                     "UPDATE bench_ipt_beds SET stay_id = :stay WHERE stay_id IS NULL AND bed = "
-                    "(SELECT MIN(bed) FROM bench_ipt_beds WHERE stay_id IS NULL)"), {"stay": stay_id}).rowcount
-                if taken != 1:
+                    "(SELECT MIN(bed) FROM bench_ipt_beds WHERE stay_id IS NULL) RETURNING bed"),
+                    {"stay": stay_id}).scalar()
+                if bed is None:
                     continue  # another thread took that bed first: the next free one
-                conn.execute(text("INSERT INTO bench_ipt_stays VALUES (:id, :ipt, :psn, :mdtrt, "
-                                  "(SELECT bed FROM bench_ipt_beds WHERE stay_id = :id), :at)"),
-                             {"id": stay_id, "ipt": ipt_no, "psn": psn_no, "mdtrt": mdtrt_id, "at": hospital_now()})
+                conn.execute(text("INSERT INTO bench_ipt_stays VALUES (:id, :ipt, :psn, :mdtrt, :bed, :at)"),
+                             {"id": stay_id, "ipt": ipt_no, "psn": psn_no, "mdtrt": mdtrt_id, "bed": bed,
+                              "at": hospital_now()})
                 conn.execute(text("INSERT INTO bench_ipt_deposits VALUES (:id, :stay, :amount, :ref, :at)"),
                              {"id": str(uuid.uuid4()), "stay": stay_id, "amount": str(DEPOSIT),
                               "ref": "WX" + uuid.uuid4().hex[:20], "at": hospital_now()})
