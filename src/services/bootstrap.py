@@ -287,8 +287,9 @@ class Container(containers.DeclarativeContainer):
             approved_codes=frozenset(s.prescriptions.approved_codes)), settings))
     # inpatient stays (一站式住院): 住院证, admission with no cashier step, beds, charges, deposit, settlement;
     # the 医保 side of an insured stay (2401-2405, 2301-2305) plugged into the inpatient use cases
-    stay_insurance = providers.Singleton(PlatformStayInsurance, inpatient_insurance, encounters, hospital_directory,
-                                         clock)
+    stay_insurance = providers.Singleton(
+        PlatformStayInsurance, inpatient_insurance, encounters, hospital_directory, clock, patients,
+        providers.Callable(lambda s: timedelta(hours=s.inpatient.insurance_read_max_age_hours), settings))
     inpatient = providers.Singleton(
         InpatientService, uow.provider, encounters, hospital_directory, patients, clock,
         providers.Callable(lambda s: InpatientConfig(

@@ -289,6 +289,8 @@ class InpatientSettings(BaseModel):
     default_med_type: str = "21"  # 普通住院
     waiver_rules: list[str] = Field(default_factory=lambda: ["GREEN_CHANNEL", "INSURED_BELOW_THRESHOLD"])
     waiver_threshold: Decimal = Field(Decimal("1000.00"), ge=0)  # INSURED_BELOW_THRESHOLD: suggested deposit at most
+    # an insured admission reads the insurance again (1101) before its 2401 when the last read is older than this
+    insurance_read_max_age_hours: float = Field(24.0, ge=0)
 
 
 class Settings(BaseSettings):

@@ -8,6 +8,8 @@ doctor of the 2401: uploading is idempotent by row number, so a discharge asked 
 what the platform does not hold yet."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.admission import AdmissionState
 from domain.errors import NotFound
 from domain.hospital import StaffMember
@@ -18,18 +20,23 @@ from domain.visit import Diagnosis, FeeItem
 from ports.clock import Clock
 from services.encounters import EncounterService
 from services.hospital import HospitalDirectory
+from services.patients import PatientRegistry
 from services.inpatient.insurance import InsuredSettlement
 from services.inpatient_insurance import AdmitPatient, ChangeAdmission, Discharge, InpatientInsuranceService
 
 
 class PlatformStayInsurance:
     def __init__(self, insurance: InpatientInsuranceService, encounters: EncounterService,
-                 hospital: HospitalDirectory, clock: Clock):
+                 hospital: HospitalDirectory, clock: Clock, patients: PatientRegistry | None = None,
+                 read_max_age: timedelta = timedelta(hours=24)):
         self.insurance, self.encounters, self.hospital, self.clock = insurance, encounters, hospital, clock
+        self.patients, self.read_max_age = patients, read_max_age
 
     def admit(self, op: Operator, stay: InpatientStay, order: AdmissionOrder) -> str:
-        """2401 with the credential the patient was registered with at the clinic (the encounter's)."""
+        """2401 with the credential the patient was registered with at the clinic (the encounter's),
+        after 1101 when the patient's insurance was last read longer ago than `read_max_age`."""
         encounter = self.encounters.get(stay.encounter_id)
+        self._fresh_insurance(op, stay.patient_id, encounter.mdtrt_cert_type, encounter.mdtrt_cert_no)
         dept, doctor = self.hospital.department(stay.dept_code), self._staff(order.issued_by)
         admitted = self.insurance.admit(op, AdmitPatient(
             psn_no=stay.psn_no, insutype=stay.insutype, med_type=stay.med_type,
@@ -41,6 +48,14 @@ class PlatformStayInsurance:
                                  doctor.name if doctor else "", stay),
             dise_codg=stay.dise_codg, dise_name=stay.dise_name))
         return admitted.id
+
+    def _fresh_insurance(self, op: Operator, patient_id: str, cert_type: str, cert_no: str) -> None:
+        if self.patients is None:
+            return
+        insurance = self.patients.get(patient_id).insurance
+        if insurance is not None and self.clock.now() - insurance.read_at <= self.read_max_age:
+            return
+        self.patients.read_insurance(op, cert_type, cert_no, patient_id=patient_id)  # 1101: 参保 as of today
 
     def admission_outcome(self, stay: InpatientStay) -> str | None:
         held = self.insurance.by_ipt_no(stay.ipt_no)
