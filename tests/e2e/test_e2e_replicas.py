@@ -79,6 +79,8 @@ def run_desk(run: DeskRun, replicas: list[Replica]) -> None:
             run.events.append(f"{step} on {'AB'[at]}: {said}")
             if said == "connection lost":
                 at = 1 - at  # the load balancer sends the desk to the other replica
+            elif "SETTLING" in (err.details() or ""):
+                time.sleep(0.5)  # another call's claim, held until the resolver settles it: look again shortly
             elif not said.startswith(("unresolved", "reversed", "not_applied", "repeatable", "applied")):
                 run.error = f"{step}: {said}"
                 return
