@@ -524,6 +524,9 @@ class _Stays(_Documents, StayRepository):
     def for_encounter(self, encounter_id):
         return self._where(lambda s: s.encounter_id == encounter_id, key=lambda s: (s.admitted_at, s.id))
 
+    def in_state(self, state):
+        return self._where(lambda s: s.state is state, key=lambda s: (s.admitted_at, s.id))
+
     def next_seq(self, counter, day):
         k = (counter, day)
         self.taken[k] = self.taken.get(k, self.counters.get(k, 0)) + 1

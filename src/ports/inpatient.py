@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 from datetime import date
 
-from domain.inpatient import AdmissionOrder, InpatientStay, Ward
+from domain.inpatient import AdmissionOrder, InpatientStay, StayState, Ward
 
 
 class AdmissionOrderRepository(abc.ABC):
@@ -40,6 +40,10 @@ class StayRepository(abc.ABC):
 
     @abc.abstractmethod
     def for_encounter(self, encounter_id: str) -> list[InpatientStay]: ...
+
+    @abc.abstractmethod
+    def in_state(self, state: StayState) -> list[InpatientStay]:
+        """The stays in `state`, oldest admission first (ADMITTING: the few left by a 2401 in doubt)."""
 
     @abc.abstractmethod
     def next_seq(self, counter: str, day: date) -> int:

@@ -495,6 +495,7 @@ class App:
         until close()."""
         resolver = self.resolver
         if resolver not in self.running:
+            resolver.followers = (self.inpatient.settle_admitting,)
             resolver.kind = "serve" if resolve else "cli"
             resolver.start(resolve=resolve)
             self.running.append(resolver)

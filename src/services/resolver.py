@@ -13,6 +13,7 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -46,6 +47,9 @@ class Resolver:
         self._registered = False
         self._renewed_at = None  # when this process last took or renewed the lease
         self.passes = 0  # passes this process made while holding the lease
+        # what other contexts settle once the journal has (an inpatient stay left ADMITTING by a 2401
+        # in doubt follows its 医保 admission): run after each pass, each failure logged, never fatal
+        self.followers: tuple[Callable[[], object], ...] = ()
 
     # ---- this process ----------------------------------------------------------------------
     def register(self) -> None:
@@ -90,6 +94,11 @@ class Resolver:
 
         report = self.journal.sweep(owner_alive=owner_alive, holding=self.holding)
         self._finish_for_the_dead()
+        for follow in self.followers:
+            try:
+                follow()
+            except Exception:  # noqa: BLE001 - the next pass tries again
+                log.exception("a follow-up of the resolver's pass failed")
         self.passes += 1
         if report.settled:
             log.warning("resolver settled %d doubtful platform call(s): %s; %d still open", len(report.settled),

@@ -183,6 +183,9 @@ class SqlStayRepository(_Documents, StayRepository):
     def for_encounter(self, encounter_id: str) -> list[InpatientStay]:
         return self.load(S.c.encounter_id == encounter_id, (S.c.admitted_at, S.c.id))
 
+    def in_state(self, state: StayState) -> list[InpatientStay]:
+        return self.load(S.c.state == state, (S.c.admitted_at, S.c.id))
+
     def next_seq(self, counter: str, day: date) -> int:
         conn = self._tx.writing()
         seq = conn.execute(_COUNTER_NEXT, {"c": counter, "d": day}).scalar()

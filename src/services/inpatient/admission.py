@@ -233,6 +233,19 @@ class AdmissionUseCases(InpatientCore):
             return self.settle_admission(stay.id)
         return stay
 
+    def settle_admitting(self) -> list[InpatientStay]:
+        """Every insured stay left ADMITTING (a 2401 in doubt, or a crash between the platform's answer
+        and the confirmation) follows its 医保 admission as the journal settled it; the resolver runs
+        this after each pass. Returns the stays that moved."""
+        with self.uow() as uow:
+            waiting = [s for s in uow.stays.in_state(StayState.ADMITTING) if s.insured]
+        moved = []
+        for stay in waiting:
+            settled = self.settle_admission(stay.id)
+            if settled.state is not StayState.ADMITTING:
+                moved.append(settled)
+        return moved
+
     def settle_admission(self, stay_id: str) -> InpatientStay:
         """An insured stay left ADMITTING by a 2401 in doubt follows the platform's record once the
         journal settled it: admitted → IN_HOSPITAL (its deposit is taken at the desk afterwards);

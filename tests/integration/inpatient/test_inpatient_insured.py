@@ -4,6 +4,7 @@ admission with 2401 and a mobile-pay deposit, three days of ward charges, discha
 settlement (2303 + 2304) with the funds' part offset against the deposit; a refused 2401 undoes it all."""
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from domain.inpatient import BedState, OrderState, StayState
 from domain.journal import JournalState
 from services.errors import PlatformRejected
 from services.inpatient import Admit, ChargeLineInput, DepositInput, PlatformStayInsurance, RecordCharges, SettleStay
+from services.resolver import Resolver, ResolverConfig
 
 
 @pytest.fixture
@@ -80,8 +82,14 @@ def test_a_2401_in_doubt_keeps_the_stay_admitting_with_its_bed_until_the_journal
     [stay] = world.service.stays_of_encounter(order.encounter_id)
     assert stay.state is StayState.ADMITTING  # neither undone nor complete: never half
     assert world.service.ward(world.nk).bed("03").stay_id == stay.id  # its bed held meanwhile
-    app.journal.resolve(err.value.journal_id)  # what the resolver does in the background
-    settled = world.service.get(stay.id)
+    app.journal.resolve(err.value.journal_id)  # what the resolver does in the background; then its pass
+    tag = uuid.uuid4().hex[:8]  # runs its follow-ups, which settle the stay without anyone reading it
+    resolver = Resolver(app.journal, app.container.instances(), app.clock, f"r-{tag}",
+                        ResolverConfig(interval=timedelta(seconds=1), lease_ttl=timedelta(seconds=30)),
+                        lease=f"test-{tag}")
+    resolver.followers = (world.service.settle_admitting,)
+    assert resolver.run_once() is not None
+    [settled] = world.service.stays_of_encounter(order.encounter_id)  # a listing: reading settles nothing
     assert settled.state is StayState.IN_HOSPITAL and settled.yb_admission_id
     assert app.inpatient_insurance.get(settled.yb_admission_id).mdtrt_id
     assert world.service.get_order(order.id).state is OrderState.USED
