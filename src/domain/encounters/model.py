@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
+from domain.bill_lines import append_numbered, next_line_no
 from domain.errors import FieldViolation, IllegalTransition, NotFound, ValidationFailed
 from domain.money import ZERO, line_total, money
 from domain.text import excerpt
@@ -257,15 +258,7 @@ class Encounter:
 
     def add_charges(self, charges: list[Charge], field_name: str = "charges") -> None:
         self.require_open("add charges")
-        if not charges:
-            raise ValidationFailed([FieldViolation(field_name, "at least one charge is required")])
-        found = [v for i, c in enumerate(charges) for v in c.violations(f"{field_name}[{i}]")]
-        if found:
-            raise ValidationFailed(found)
-        next_no = max((c.line_no for c in self.charges), default=0) + 1
-        for n, charge in enumerate(charges, next_no):
-            charge.line_no = n
-            self.charges.append(charge)
+        append_numbered(self.charges, charges, field_name)
 
     def replace_order_lines(self, order_id: str, lines: list[Charge], at: datetime,
                             field_name: str = "charges") -> tuple[list[Charge], list[Charge]]:
@@ -292,8 +285,7 @@ class Encounter:
         withdrawn = [c for c in current if c not in kept]
         for line in withdrawn:
             line.withdrawn_at = at
-        next_no = max((c.line_no for c in self.charges), default=0) + 1
-        for n, line in enumerate(wanted, next_no):
+        for n, line in enumerate(wanted, next_line_no(self.charges)):
             line.line_no, line.order_id = n, order_id
             self.charges.append(line)
         return withdrawn, wanted

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
+from domain.bill_lines import append_numbered
 from domain.errors import FieldViolation, IllegalTransition, NotFound, ValidationFailed
 from domain.inpatient.orders import AdmissionDiagnosis, Condition, diagnosis_violations
 from domain.money import ZERO, line_total, money
@@ -224,15 +225,7 @@ class InpatientStay:
 
     def add_charges(self, charges: list[StayCharge], field_name: str = "lines") -> None:
         self.require(_CHARGEABLE, "add charges")
-        if not charges:
-            raise ValidationFailed([FieldViolation(field_name, "at least one line is required")])
-        found = [v for i, c in enumerate(charges) for v in c.violations(f"{field_name}[{i}]")]
-        if found:
-            raise ValidationFailed(found)
-        next_no = max((c.line_no for c in self.charges), default=0) + 1
-        for n, charge in enumerate(charges, next_no):
-            charge.line_no = n
-            self.charges.append(charge)
+        append_numbered(self.charges, charges, field_name)
 
     def take_deposit(self, deposit: Deposit) -> None:
         self.require(_MONEY_STATES, "take a deposit")

@@ -9,14 +9,14 @@ from domain.errors import FieldViolation, NotFound, ValidationFailed
 from domain.orders import ContrastAnswers, ExamRequest, PricedItem
 from his.v1 import orders_pb2 as pb
 from his.v1 import orders_pb2_grpc
-from his.v1 import registration_pb2 as reg_pb
 from services.encounters import EncounterService
 from services.grpc import mappers as m
 from services.grpc.auth import current_operator
+from services.grpc.registration_servicer import charge_to_proto
 from services.orders import (ExamForms, ExamRequestService, ExamTables, ItemInput, ItemOrders, PartInput,
                              RequestExam)
 
-_UNIT_PRICE_SCALE, _QUANTITY_SCALE = 6, 4
+_QUANTITY_SCALE = 4
 
 
 class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
@@ -98,7 +98,7 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
             raise ValidationFailed(violations)
         order_id, encounter = self.items.order(op, request.encounter_id, items, request.order_id)
         lines = encounter.order_lines(order_id)
-        return pb.OrderChargeItemsResponse(order_id=order_id, charges=[self._charge(c) for c in lines],
+        return pb.OrderChargeItemsResponse(order_id=order_id, charges=[charge_to_proto(c, self.zone) for c in lines],
                                            total=m.money_to_str(sum((c.amount for c in lines), Decimal(0))))
 
     def CancelChargeItemOrder(self, request, context):
@@ -137,16 +137,8 @@ class OrderServicer(orders_pb2_grpc.OrderServiceServicer):
             m._set_time(part, "scheduled_for", p.scheduled_for, z)
             m._set_time(part, "performed_at", p.performed_at, z)
             m._set_time(part, "reported_at", p.reported_at, z)
-        msg.charges.extend(self._charge(c) for c in lines)
+        msg.charges.extend(charge_to_proto(c, self.zone) for c in lines)
         return msg
-
-    def _charge(self, c: Charge) -> reg_pb.Charge:
-        row = reg_pb.Charge(line_no=c.line_no, item_code=c.item_code, item_name=c.item_name,
-                            national_code=c.national_code, unit_price=m.decimal_to_str(c.unit_price, _UNIT_PRICE_SCALE),
-                            quantity=m.decimal_to_str(c.quantity, _QUANTITY_SCALE), amount=m.money_to_str(c.amount),
-                            leg_seq=c.leg_seq, payment_id=c.payment_id, order_id=c.order_id, order_item=c.order_item)
-        m._set_time(row, "added_at", c.added_at, self.zone)
-        return row
 
 
 def _method_name(number: int, field: str, violations: list[FieldViolation]) -> str:

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from domain.encounters import Encounter, Leg, Payment, Transfer
+from domain.encounters import Charge, Encounter, Leg, Payment, Transfer
 from domain.errors import FieldViolation, ValidationFailed
 from his.v1 import admin_pb2 as admin_pb
 from his.v1 import registration_pb2 as pb
@@ -180,16 +180,7 @@ class RegistrationServicer(registration_pb2_grpc.RegistrationServiceServicer):
             outstanding=m.money_to_str(e.outstanding()), version=e.version)
         m._set_time(msg, "registered_at", e.registered_at, z)
         m._set_time(msg, "cancelled_at", e.cancelled_at, z)
-        for c in e.charges:
-            row = msg.charges.add(line_no=c.line_no, item_code=c.item_code, item_name=c.item_name,
-                                  national_code=c.national_code,
-                                  unit_price=m.decimal_to_str(c.unit_price, _UNIT_PRICE_SCALE),
-                                  quantity=m.decimal_to_str(c.quantity, _QUANTITY_SCALE),
-                                  amount=m.money_to_str(c.amount), leg_seq=c.leg_seq,
-                                  registration_fee=c.registration_fee, payment_id=c.payment_id,
-                                  order_id=c.order_id, order_item=c.order_item)
-            m._set_time(row, "added_at", c.added_at, z)
-            m._set_time(row, "withdrawn_at", c.withdrawn_at, z)
+        msg.charges.extend(charge_to_proto(c, z) for c in e.charges)
         for d in e.diagnoses:
             row = msg.diagnoses.add(srt_no=d.srt_no, kind=d.kind, code=d.code, name=d.name, main=d.main,
                                     leg_seq=d.leg_seq, doctor_code=d.doctor_code)
@@ -223,6 +214,18 @@ class RegistrationServicer(registration_pb2_grpc.RegistrationServiceServicer):
                          chrg_bchno=p.chrg_bchno, visit_id=p.visit_id)
         m._set_time(msg, "at", p.at, self.zone)
         return msg
+
+
+def charge_to_proto(c: Charge, zone: ZoneInfo) -> pb.Charge:
+    """One line of an encounter's bill (every service that shows bill lines answers with this)."""
+    row = pb.Charge(line_no=c.line_no, item_code=c.item_code, item_name=c.item_name, national_code=c.national_code,
+                    unit_price=m.decimal_to_str(c.unit_price, _UNIT_PRICE_SCALE),
+                    quantity=m.decimal_to_str(c.quantity, _QUANTITY_SCALE), amount=m.money_to_str(c.amount),
+                    leg_seq=c.leg_seq, registration_fee=c.registration_fee, payment_id=c.payment_id,
+                    order_id=c.order_id, order_item=c.order_item)
+    m._set_time(row, "added_at", c.added_at, zone)
+    m._set_time(row, "withdrawn_at", c.withdrawn_at, zone)
+    return row
 
 
 def _decimal(text: str, field: str, scale: int, violations: list[FieldViolation]) -> Decimal:

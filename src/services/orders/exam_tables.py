@@ -89,6 +89,7 @@ def _listed(item: ChargeItem) -> dict:
 class ExamTables:
     def __init__(self, store: ExamTableStore, clock: Clock, charge_item: Callable[[str], ChargeItem]):
         self.store, self.clock, self.charge_item = store, clock, charge_item
+        self._versions: dict[tuple[str, int], ExamTableVersion] = {}  # a version never changes: read once
 
     def all(self) -> list[ExamTableVersion]:
         return [self._fresh(t) for t in self.store.current()]
@@ -116,9 +117,14 @@ class ExamTables:
         return self.version(version.exam_type, number)
 
     def version(self, exam_type: str, version: int) -> ExamTableVersion:
-        found = self.store.version(exam_type, version)
+        """The version that priced a request (every read and re-pricing of it asks): from the store once."""
+        key = (exam_type, version)
+        found = self._versions.get(key)
         if found is None:
-            raise NotFound(f"no version {version} of the exam-item table {excerpt(exam_type)}")
+            found = self.store.version(exam_type, version)
+            if found is None:
+                raise NotFound(f"no version {version} of the exam-item table {excerpt(exam_type)}")
+            self._versions[key] = found
         return found
 
     def load(self, document: dict, op: Operator, reason: str) -> list[ExamTableVersion]:
