@@ -16,12 +16,13 @@ from station_kit import refused as _refused
 
 from his.v1 import admin_pb2, queues_pb2
 from his.v1 import registration_pb2 as reg
+from services.hospital import demo_file
 
 
 @pytest.fixture
 def station(start_stack):
     with start_stack(operators=OPERATORS) as stack:
-        stack.app.load_hospital_data()  # the demo hospital, as `his serve` loads it into an empty database
+        stack.app.load_hospital_data(str(demo_file()))  # the demo hospital (whatever other tests left in the database)
         yield Station(stack)
 
 

@@ -27,6 +27,7 @@ from his.v1 import (admin_pb2, audit_pb2, doctor_station_pb2, journal_pb2, outpa
                     queues_pb2, registration_pb2)
 from his.v1 import inpatient_pb2, orders_pb2, prescriptions_pb2
 from services.bootstrap import bootstrap
+from services.hospital import demo_file
 from services.settings import OperatorToken, Settings
 
 WORKER = "42010620000000000001"
@@ -148,7 +149,7 @@ def served(database_url):
     settings = Settings(database_url=database_url, operators=[
         OperatorToken(token="fuzz-admin", code="F001", name="模糊测试", role="admin")])
     app = bootstrap(settings, platform=SimulatorPlatform())
-    app.load_hospital_data()  # the demo hospital: generated requests may name its clinics and staff
+    app.load_hospital_data(str(demo_file()))  # the demo hospital: generated requests may name its clinics and staff
     server, port = app.server(address="127.0.0.1:0", max_workers=4)  # every service, wired as `his serve` does
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_send_message_length", 64 << 20)])

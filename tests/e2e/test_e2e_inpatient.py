@@ -15,6 +15,7 @@ from station_kit import OPERATORS, Station, refused
 
 from his.v1 import inpatient_pb2 as ipt
 from his.v1 import inpatient_pb2_grpc
+from services.hospital import demo_file
 from services.inpatient import demo_wards_file
 from services.settings import OperatorToken
 
@@ -25,7 +26,7 @@ WARD_OPERATORS = [*OPERATORS, OperatorToken(token="ward-token", code="N101", nam
 @pytest.fixture
 def station(start_stack):
     with start_stack(operators=WARD_OPERATORS) as stack:
-        stack.app.load_hospital_data()
+        stack.app.load_hospital_data(str(demo_file()))
         stack.app.load_wards(str(demo_wards_file()))  # 内科病区 NKBQ (10 beds), 外科病区 WKBQ (8)
         yield Station(stack)
 

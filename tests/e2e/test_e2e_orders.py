@@ -15,6 +15,7 @@ from station_kit import OPERATORS, Station, refused
 
 from his.v1 import orders_pb2 as orders
 from his.v1 import registration_pb2 as reg
+from services.hospital import demo_file
 
 D = Decimal
 
@@ -22,7 +23,7 @@ D = Decimal
 @pytest.fixture
 def station(start_stack):
     with start_stack(operators=OPERATORS) as stack:
-        stack.app.load_hospital_data()  # the demo hospital and its exam-item tables, as `his serve` loads them
+        stack.app.load_hospital_data(str(demo_file()))  # the demo hospital and its exam-item tables
         yield Station(stack)
 
 
@@ -142,7 +143,7 @@ def test_requests_reach_the_ris_as_orm_and_its_oru_reports_the_part(start_stack)
     listen = _free_port()
     with FakeRis() as ris, start_stack(operators=OPERATORS, orders=OrdersSettings(ris=RisSettings(
             host="127.0.0.1", port=ris.port, listen=f"127.0.0.1:{listen}", interval=0.2, backoff=0.2))) as stack:
-        stack.app.load_hospital_data()
+        stack.app.load_hospital_data(str(demo_file()))
         stack.app.start_exam_link()  # as `his serve` does with a RIS configured
         station = Station(stack)
         encounter = station.register(station.register_self_pay_patient(), "WK01", "DR005")

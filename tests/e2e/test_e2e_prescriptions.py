@@ -21,6 +21,7 @@ from station_kit import OPERATORS, WORKER, Station
 from his.v1 import prescriptions_pb2 as rx
 from his.v1 import prescriptions_pb2_grpc
 from his.v1 import registration_pb2 as reg
+from services.hospital import demo_file
 
 FakePharmacy = sys.modules["tests_fake_pharmacy"].FakePharmacy
 DOCTOR = "dr006-token"  # 儿科 (EK01): the queue tests call patients at 内科 on the same database
@@ -71,7 +72,7 @@ def _configure_simulator(platform_url: str, notify_url: str) -> None:
 @pytest.fixture
 def station(start_stack):
     with start_stack(operators=OPERATORS) as stack:
-        stack.app.load_hospital_data()
+        stack.app.load_hospital_data(str(demo_file()))
         endpoint = stack.app.start_notice_endpoint("127.0.0.1:0")
         _configure_simulator(stack.app.settings.platform.url, endpoint.url)
         try:

@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 from adapters.db.tables import journal
 from domain.operator import Operator
 from services.code_check import CodeStatus
+from services.hospital import demo_file
 
 ADMIN = Operator("A001", "医保办", role="admin")
 
 
 def test_every_listed_code_is_looked_up_and_problems_are_named(app):
-    app.load_hospital_data()
+    app.load_hospital_data(str(demo_file()))
     admin = app.hospital_admin
     admin.create(ChargeItem("ZL-XX-001", "演示未知项目", "999999999999999", "201", Decimal("3.00")), ADMIN, "测试")
     gauze = admin.get("charge_item", "CL-SB-001").value

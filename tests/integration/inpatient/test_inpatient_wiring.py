@@ -9,11 +9,12 @@ import pytest
 from domain.errors import ValidationFailed
 from domain.inpatient import BedState
 from services.bootstrap import bootstrap
+from services.hospital import demo_file
 from services.settings import Settings
 
 
 def test_wards_load_from_a_file_against_the_departments_and_keep_their_beds_states(app, tmp_path):
-    app.load_hospital_data()  # the demo departments (NK 内科, WK 外科) into an empty database
+    app.load_hospital_data(str(demo_file()))  # the demo departments (NK 内科, WK 外科)
     code = f"BQ{uuid.uuid4().hex[:8]}"
     path = tmp_path / "wards.json"
     path.write_text(json.dumps({"wards": [{"code": code, "name": "内科二病区", "dept_code": "NK", "beds": 4}]}),

@@ -15,6 +15,7 @@ from domain.journal import JournalState
 from domain.operator import Operator
 from domain.orders import ContrastAnswers, PartState
 from services.encounters import DiagnosisInput, PayEncounter, RegisterEncounter
+from services.hospital import demo_file
 from services.orders import PartInput, RequestExam
 from services.patients import PatientDetails
 
@@ -26,7 +27,7 @@ WORKER = "42010620000000000001"
 
 @pytest.fixture
 def hospital(app):
-    app.load_hospital_data()  # the demo hospital and its exam-item tables, as `his serve` loads them
+    app.load_hospital_data(str(demo_file()))  # the demo hospital and its exam-item tables
     return app
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from domain.errors import ValidationFailed
 from domain.operator import Operator
 from services.cli import main
+from services.hospital import demo_file
 from services.orders import DEMO_EXAM_TABLES, PartInput, RequestExam, read_exam_tables
 
 ADMIN = Operator("A001", "信息科", role="admin")
@@ -22,7 +23,7 @@ ADMIN = Operator("A001", "信息科", role="admin")
 
 @pytest.fixture
 def app(app):
-    app.load_hospital_data()  # the price list the tables' items come from, and the demo tables
+    app.load_hospital_data(str(demo_file()))  # the price list the tables' items come from, and the demo tables
     return app
 
 
@@ -91,3 +92,22 @@ def test_items_come_from_the_price_list_and_a_price_change_makes_a_version_old_r
         current = admin.get("charge_item", "JC-CT-001")
         admin.update(replace(current.value, unit_price=listed.value.unit_price), ADMIN, "back to the demo price")
         tables.current("CT")  # the demo prices again, as a version, for the other tests on this database
+
+
+def test_a_hospital_with_its_own_price_list_starts_without_the_demo_tables(database_url, simulator, tmp_path):
+    from adapters.db import migrate
+    from services.bootstrap import bootstrap
+    from services.settings import Settings
+
+    own = json.loads(demo_file().read_text(encoding="utf-8"))
+    own["charge_items"] = [i for i in own["charge_items"] if not i["code"].startswith(("JC-", "YP-", "CL-FL"))]
+    path = tmp_path / "hospital.json"
+    path.write_text(json.dumps(own, ensure_ascii=False), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'own.db'}"  # a database of its own: what the others load stays theirs
+    migrate.upgrade(url)
+    app = bootstrap(Settings(database_url=url), platform=simulator)
+    try:
+        app.load_hospital_data(str(path))  # as `his serve` with hospital.data_file: no refusal
+        assert app.container.exam_tables().all() == []
+    finally:
+        app.container.engine().dispose()

@@ -11,6 +11,7 @@ from domain.errors import NotFound, ValidationFailed
 from domain.journal import JournalState
 from domain.operator import Operator
 from services.encounters import RegisterEncounter
+from services.hospital import demo_file
 from services.orders import ItemInput
 from services.patients import PatientDetails
 
@@ -22,7 +23,7 @@ WORKER = next(p for p in demo_persons() if p.psn_no == "42010620000000000001")
 
 @pytest.fixture
 def hospital(app):
-    app.load_hospital_data()
+    app.load_hospital_data(str(demo_file()))
     return app
 
 

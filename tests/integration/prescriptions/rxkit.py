@@ -15,6 +15,7 @@ from domain.operator import Operator
 from domain.patients import Identifier, IdentifierKind
 from domain.prescriptions import LineInput
 from services.encounters import DiagnosisInput, RegisterEncounter
+from services.hospital import demo_file
 from services.patients import PatientDetails
 from services.prescriptions import NewPrescription
 
@@ -31,7 +32,7 @@ def line(code="YP0001", dose="0.5", frequency="tid", days=3) -> LineInput:
 class Clinic:
     def __init__(self, app, simulator):
         self.app, self.simulator = app, simulator
-        app.load_hospital_data()
+        app.load_hospital_data(str(demo_file()))
         self.rx = app.prescriptions
         self.pharmacy = FakePharmacy(simulator)
 
