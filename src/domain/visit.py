@@ -210,6 +210,20 @@ class Visit:
                 row.state = FeeState.UPLOADED
         self.state = VisitState.REGISTERED
 
+    def void_settlement(self, setl_id: str) -> Settlement:
+        """Reconciliation found the platform does not hold our active settlement: as far as the
+        platform is concerned it never happened (REVERSED), and the batch may be settled again."""
+        self._require(VisitState.SETTLED, doing="void a settlement")
+        original = self.settlement(setl_id)
+        if original is not self.active_settlement():
+            raise IllegalTransition(f"settlement {excerpt(setl_id)} of visit {self.id} is not the active one")
+        original.state = SettlementState.REVERSED
+        for row in self.fees:
+            if row.chrg_bchno == original.chrg_bchno and row.state is FeeState.SETTLED:
+                row.state = FeeState.UPLOADED
+        self.state = VisitState.REGISTERED
+        return original
+
     # ---- registration -------------------------------------------------------------------
     def complete_registration(self, mdtrt_id: str) -> None:
         """The platform registered the visit (2201 answered, or a query proved it)."""

@@ -10,7 +10,7 @@ import hashlib
 import logging
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import time, timedelta
 
 from dependency_injector import containers, providers
 
@@ -25,6 +25,7 @@ from adapters.db.journal_store import SqlJournalStore, SqlMsgIdAllocator
 from adapters.db.order_store import SqlExamTableStore
 from adapters.db.patient_store import SqlPatientStore
 from adapters.db.prescription_store import SqlPrescriptionStore
+from adapters.db.reconciliation_store import SqlReconciliationStore
 from adapters.field_cipher import AesGcmFieldCipher
 from adapters.hl7.mllp import MllpClient, MllpServer
 from adapters.pdf import ReportLabDocumentRenderer
@@ -65,6 +66,8 @@ from services.platform_gateway import PlatformGateway
 from services.prescriptions import (NOTICE_INFNOS, FormularyLoad, PrescriptionConfig, PrescriptionService,
                                     load_formulary)
 from services.queues import ClinicQueues, QueueHub, QueueService
+from services.reconciliation import (EntryActions, ReconciliationConfig, ReconciliationRuns, ReconciliationSchedule,
+                                     ReconciliationService)
 from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
 from services.transactions import TransactionService
@@ -160,6 +163,16 @@ def _radiology(settings: Settings, encounters, patients, hospital, tables, clock
     return RadiologyOrders(encounters, patients, hospital, tables, clock,
                            RisConfig(ris.sending_app, ris.receiving_app, settings.institution.fixmedins_code),
                            wake=dispatcher.wake)
+
+
+def _reconciliation(settings: Settings, store, gateway, uow, journal_store, clock, catalogue, outpatient,
+                    rules) -> ReconciliationService:
+    r = settings.reconciliation
+    config = ReconciliationConfig(settings.institution.fixmedins_code, timedelta(hours=r.reversal_window_hours),
+                                  timedelta(minutes=r.doubt_minutes), r.his_mis_check)
+    runs = ReconciliationRuns(store, gateway, clock, catalogue, config)
+    actions = EntryActions(store, gateway, uow, journal_store, clock, config, outpatient.settle, rules)
+    return ReconciliationService(store, runs, actions, clock)
 
 
 class Container(containers.DeclarativeContainer):
@@ -300,6 +313,11 @@ class Container(containers.DeclarativeContainer):
     code_check = providers.Singleton(
         lambda g, c, admin, rx: NationalCodeCheck(g, c, price_list(admin), formulary_drugs(lambda: rx.formulary)),
         gateway, clock, hospital_admin, prescriptions)
+
+    # reconciliation with the platform (对账): runs, the 单边账 worklist and its actions
+    reconciliation_store = providers.Singleton(SqlReconciliationStore, connections)
+    reconciliation = providers.Singleton(_reconciliation, settings, reconciliation_store, gateway, uow.provider,
+                                         journal_store, clock, catalogue, outpatient, settlement_rules)
 
 
 @dataclass
@@ -500,6 +518,23 @@ class App:
             resolver.start(resolve=resolve)
             self.running.append(resolver)
         return resolver
+
+    @property
+    def reconciliation(self) -> ReconciliationService:
+        return self.container.reconciliation()
+
+    def start_reconciliation_schedule(self) -> ReconciliationSchedule | None:
+        """The daily reconciliation (reconciliation.schedule_at), checked in the background until
+        close(); None when no time is configured. Every server may run it: the day is claimed."""
+        r = self.settings.reconciliation
+        if not r.schedule_at or any(isinstance(w, ReconciliationSchedule) for w in self.running):
+            return None
+        schedule = ReconciliationSchedule(self.reconciliation, self.clock, self.settings.system_operator.operator(),
+                                          time.fromisoformat(r.schedule_at), r.days_back,
+                                          timedelta(seconds=r.check_every))
+        schedule.start()
+        self.running.append(schedule)
+        return schedule
 
     def start_exam_link(self) -> None:
         """With a RIS configured: the dispatcher sending the outbox, and the listener of its results

@@ -64,6 +64,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # server's start), then on a schedule for as long as it runs; each pass logs what it settled
         app.start_resolver()
     app.start_exam_link()  # with a RIS configured: exam requests out, results in
+    app.start_reconciliation_schedule()  # with reconciliation.schedule_at: the daily run after closing
     app.ledger.purge(app.clock.now() - KEPT_FOR)  # request_ids older than a week: no retry comes that late
     server.start()
     tls = " (TLS, client certificates required)" if settings.tls.require_client_cert else \

@@ -8,6 +8,7 @@ import base64
 import binascii
 import os
 import tomllib
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -293,6 +294,28 @@ class InpatientSettings(BaseModel):
     insurance_read_max_age_hours: float = Field(24.0, ge=0)
 
 
+class ReconciliationSettings(BaseModel):
+    """Reconciliation with the platform (HIS_RECONCILIATION__...): the daily run after closing, the
+    reversal window of a 单边账, when a claim left SETTLING joins the worklist, the HIS-MIS check."""
+
+    schedule_at: str = ""  # "HH:MM" (hospital time): run each day once this has passed; empty: no schedule
+    days_back: int = Field(0, ge=0, le=7)  # 0: reconcile the day itself (after closing); 1: the day before
+    check_every: float = Field(60.0, gt=0)  # seconds between the scheduler's looks
+    reversal_window_hours: float = Field(24.0, ge=0)  # 冲正 of a platform-only settlement allowed this long
+    doubt_minutes: float = Field(10.0, ge=0)  # a claim SETTLING longer than this is on the worklist
+    his_mis_check: bool = True  # compare with 5262 / 5267 besides 3201 / 3202
+
+    @field_validator("schedule_at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        if value:
+            try:
+                time.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"schedule_at {value!r} is not a time of day HH:MM") from None
+        return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HIS_", env_nested_delimiter="__", extra="ignore")
 
@@ -325,6 +348,7 @@ class Settings(BaseSettings):
     orders: OrdersSettings = Field(default_factory=OrdersSettings)  # HIS_ORDERS__RIS__HOST ...
     prescriptions: PrescriptionSettings = Field(default_factory=PrescriptionSettings)
     inpatient: InpatientSettings = Field(default_factory=InpatientSettings)  # HIS_INPATIENT__WARDS_FILE ...
+    reconciliation: ReconciliationSettings = Field(default_factory=ReconciliationSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

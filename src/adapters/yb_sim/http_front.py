@@ -100,6 +100,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._enrol(body)
         elif route.endswith("/_sim/settle"):
             self._settle(body)
+        elif route.endswith("/_sim/ledger"):
+            self._ledger(body)
         elif route == self.server.front.path:
             self._call(body)
         else:
@@ -205,6 +207,26 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, {"code": 0, "msg": "settled", "pending": 0})
         else:
             self._send_json(504, {"code": 504, "msg": "late commits still pending", "pending": simulator.late.pending()})
+
+    def _ledger(self, body: bytes) -> None:
+        """Make the ledger disagree with the HIS (ledger_faults): {"setl_id": ..., "forget": true} or
+        {"setl_id": ..., "amounts": {"medfee_sumamt": "12.00", ...}}."""
+        simulator = self.server.front.simulator
+        try:
+            spec = wire.parse_json(body or b"{}")
+            setl_id = str(spec.get("setl_id") or "")
+            if spec.get("forget") is True:
+                simulator.forget_settlement(setl_id)
+                self._send_json(200, {"code": 0, "msg": "forgotten", "setl_id": setl_id})
+                return
+            amounts = spec.get("amounts")
+            if not isinstance(amounts, dict) or not amounts:
+                raise ValueError("give forget: true or amounts: {name: value}")
+            simulator.alter_settlement(setl_id, **amounts)
+        except (ValueError, TypeError, AttributeError) as exc:
+            self._send_json(400, {"code": 400, "msg": f"bad ledger change: {exc}"})
+            return
+        self._send_json(200, {"code": 0, "msg": "altered", "setl_id": setl_id})
 
     # ---- the platform call -----------------------------------------------------------------
     def _call(self, body: bytes) -> None:

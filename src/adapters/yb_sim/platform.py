@@ -14,6 +14,7 @@ from pathlib import Path
 
 from adapters.yb_sim.demo_data import demo_persons
 from adapters.yb_sim.demo_items import DemoItem, demo_items
+from adapters.yb_sim import ledger_faults
 from adapters.yb_sim.echo import shown
 from adapters.yb_sim.faults import COMMITTING, ODDLY_WRITTEN, FaultPlan, oddly_written
 from adapters.yb_sim.handlers import HANDLERS, Call
@@ -200,6 +201,16 @@ class SimulatorPlatform(Platform):
         with self._lock:
             found = self._state.visits.get(mdtrt_id)
             return copy.deepcopy(found)
+
+    def forget_settlement(self, setl_id: str) -> None:
+        """The platform loses a settlement in force (ledger_faults.forget): the HIS holds it alone."""
+        with self._lock:
+            ledger_faults.forget(self._state, setl_id)
+
+    def alter_settlement(self, setl_id: str, **amounts) -> dict:
+        """The platform's figures of a settlement replaced (ledger_faults.alter): amounts differ."""
+        with self._lock:
+            return copy.deepcopy(ledger_faults.alter(self._state, setl_id, amounts))
 
     def invalidate_sign_ins(self, operator_code: str | None = None) -> None:
         """Make the platform forget sign-ins (as after its nightly reset): callers must sign in again."""
