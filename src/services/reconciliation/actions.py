@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from domain.admission import AdmissionState
 from domain.errors import IllegalTransition, NotFound
@@ -123,16 +122,12 @@ class EntryActions:
     def _platforms_settlement_of(self, op: Operator, entry: OneSidedEntry) -> str:
         """The platform's settlement in force for an entry's mdtrt_id, "" when it lists none."""
         first = (entry.setl_time or self.clock.now()).date()
-        rows = self._listed(op, entry.mdtrt_id, entry.psn_no, first, self.clock.now().date())
-        active = [r for r in rows if not r.refund and r.amounts.medfee_sumamt >= 0]
-        return active[-1].setl_id if active else ""
-
-    def _listed(self, op: Operator, mdtrt_id: str, psn_no: str, first: date, last: date):
-        payload = wire.settlements_of_visit(mdtrt_id, psn_no, first, last)
-        rows = []
+        payload = wire.settlements_of_visit(entry.mdtrt_id, entry.psn_no, first, self.clock.now().date())
+        held = []
         for infno in ("5262", "5267"):
-            rows += wire.listed_settlements(self.gateway.call(op, infno, payload, CallContext(psn_no=psn_no)))
-        return [r for r in rows if r.mdtrt_id == mdtrt_id]
+            out = self.gateway.call(op, infno, payload, CallContext(psn_no=entry.psn_no, mdtrt_id=entry.mdtrt_id))
+            held += wire.in_force(out, entry.mdtrt_id)
+        return held[-1] if held else ""
 
     def _close_twins(self, op: Operator, entry: OneSidedEntry, setl_id: str, where: str) -> None:
         """The other entry a recorded settlement settles: the claim left SETTLING, or the platform's one."""

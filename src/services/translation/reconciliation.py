@@ -179,6 +179,13 @@ def listed_settlements(output: dict) -> list[LedgerRow]:
     return [platform_row(r) for r in _rows(node.get("setlinfo")) if r.get("setl_id")]
 
 
+def in_force(output: dict, mdtrt_id: str) -> list[str]:
+    """The setl_ids of a visit's settlements still in force (退费结算标志 0) a 5262 / 5267 answered."""
+    node = output.get("data") if isinstance(output.get("data"), dict) else output
+    return [str(r["setl_id"]) for r in _rows(node.get("setlinfo"))
+            if r.get("setl_id") and str(r.get("mdtrt_id") or "") == mdtrt_id and str(r.get("refd_setl_flag")) == "0"]
+
+
 def _money(value: object) -> Decimal:
     if value is None or value == "":
         return ZERO
