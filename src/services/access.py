@@ -157,6 +157,16 @@ for _role, _ipt_grants in {"doctor": ("inpatient.read", "inpatient.order"),
                                      "inpatient.deposit", "inpatient.discharge")}.items():
     BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_ipt_grants)
 
+# Reconciliation with the platform (对账): the 医保办 runs it and works the 单边账 list; the 稽核 reads it.
+PERMISSIONS.update({
+    "reconciliation.read": "read reconciliation runs and the 单边账 worklist",
+    "reconciliation.run": "reconcile days with the platform (3201 / 3202 / 5262 / 5267)",
+    "reconciliation.resolve": "act on a 单边账: 冲正 (2601), record the platform's settlement, settle again (2207), confirm",
+})
+BUILT_IN_ROLES["insurance_office"] += ("reconciliation.read", "reconciliation.run", "reconciliation.resolve")
+BUILT_IN_ROLES["clerk"] += ("reconciliation.read", "reconciliation.run", "reconciliation.resolve")  # the demo's one window
+BUILT_IN_ROLES["auditor"] += ("reconciliation.read",)
+
 class UnknownRole(ValueError):
     pass
 

@@ -57,6 +57,9 @@ def test_built_in_roles_fit_their_jobs():
     assert policy.roles_with("queue.read") == {"doctor", "nurse", "clerk", "admin", "system", "registrar", "viewer"}
     assert policy.allows("insurance_office", "journal.resolve") and policy.allows("insurance_office", "audit.read")
     assert policy.allows("auditor", "audit.read") and not policy.allows("auditor", "settlement.cancel")
+    # reconciliation: the 医保办 runs it and works the 单边账 list, the 稽核 reads it
+    assert policy.roles_with("reconciliation.resolve") == {"insurance_office", "clerk", "admin", "system"}
+    assert policy.allows("auditor", "reconciliation.read") and not policy.allows("auditor", "reconciliation.run")
     # the roles configurations already use keep what they could do, and clerk does not read the trail
     assert policy.permissions("clerk") == set(PERMISSIONS) - {"audit.read", "masterdata.write", "masterdata.upload"}
     assert policy.permissions("admin") == policy.permissions("system") == set(PERMISSIONS)

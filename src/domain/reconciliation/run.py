@@ -69,6 +69,7 @@ class ReconciliationRun:
 def period(first: date | None, last: date | None, today: date) -> tuple[date, date]:
     """The inclusive days of a run; refused (field errors) when backwards, in the future or too long.
     No first day: today; no last day: the first."""
+    given_last = last is not None
     first = first or today
     last = last or first
     problems = []
@@ -78,7 +79,7 @@ def period(first: date | None, last: date | None, today: date) -> tuple[date, da
         problems.append(FieldViolation("last_day", f"{last} is before first_day {first}"))
     elif last - first > timedelta(days=MAX_DAYS - 1):
         problems.append(FieldViolation("last_day", f"a run covers at most {MAX_DAYS} days"))
-    if last > today and last >= first:
+    if given_last and last > today and last >= first:
         problems.append(FieldViolation("last_day", f"{last} is in the future (today is {today})"))
     if problems:
         raise ValidationFailed(problems)

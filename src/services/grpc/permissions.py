@@ -115,6 +115,16 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _INPATIENT + "GetWard": "inpatient.read",
 }
 
+# reconciliation with the platform (对账) and its 单边账 worklist
+_RECONCILIATION = "/his.v1.ReconciliationService/"
+METHOD_PERMISSIONS.update({
+    _RECONCILIATION + "RunReconciliation": "reconciliation.run",
+    _RECONCILIATION + "GetReconciliationRun": "reconciliation.read",
+    _RECONCILIATION + "ListReconciliationRuns": "reconciliation.read",
+    _RECONCILIATION + "ListOneSidedEntries": "reconciliation.read",
+    _RECONCILIATION + "ResolveOneSidedEntry": "reconciliation.resolve",
+})
+
 # A request field that, when set, asks for more than the method's permission covers:
 # method -> (field, the further permission it needs)
 FIELD_PERMISSIONS: dict[str, tuple[str, str]] = {
