@@ -36,13 +36,14 @@ class DayClock:
         self.at += timedelta(minutes=minutes)
 
 
-def fresh_day() -> date:
-    """A day of its own for each test: its settlements are the only ones of that day."""
-    return date(2030, 1, 1) + timedelta(days=next(_DAYS) * 3)
+def fresh_day(past: bool = False) -> date:
+    """A day of its own for each test: its settlements are the only ones of that day (`past`: one
+    before any real today, for what runs on the system clock)."""
+    return date(2019 if past else 2030, 1, 1) + timedelta(days=next(_DAYS) * 3)
 
 
-def make_app(database_url: str, **reconciliation):
-    clock = DayClock(fresh_day())
+def make_app(database_url: str, past: bool = False, **reconciliation):
+    clock = DayClock(fresh_day(past))
     simulator = SimulatorPlatform(clock=clock)
     settings = Settings(database_url=database_url, reconciliation=reconciliation)
     app = bootstrap(settings, platform=simulator)
