@@ -66,8 +66,8 @@ from services.platform_gateway import PlatformGateway
 from services.prescriptions import (NOTICE_INFNOS, FormularyLoad, PrescriptionConfig, PrescriptionService,
                                     load_formulary)
 from services.queues import ClinicQueues, QueueHub, QueueService
-from services.reconciliation import (EntryActions, ReconciliationConfig, ReconciliationRuns, ReconciliationSchedule,
-                                     ReconciliationService)
+from services.reconciliation import (EntryActions, ReadsWithoutBodies, ReconciliationConfig, ReconciliationRuns,
+                                     ReconciliationSchedule, ReconciliationService)
 from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
 from services.transactions import TransactionService
@@ -165,12 +165,12 @@ def _radiology(settings: Settings, encounters, patients, hospital, tables, clock
                            wake=dispatcher.wake)
 
 
-def _reconciliation(settings: Settings, store, gateway, uow, journal_store, clock, catalogue, outpatient,
+def _reconciliation(settings: Settings, store, gateway, reads, uow, journal_store, clock, catalogue, outpatient,
                     rules) -> ReconciliationService:
     r = settings.reconciliation
     config = ReconciliationConfig(settings.institution.fixmedins_code, timedelta(hours=r.reversal_window_hours),
                                   timedelta(minutes=r.doubt_minutes), r.his_mis_check)
-    runs = ReconciliationRuns(store, gateway, clock, catalogue, config)
+    runs = ReconciliationRuns(store, reads, clock, catalogue, config)
     actions = EntryActions(store, gateway, uow, journal_store, clock, config, outpatient.settle, rules)
     return ReconciliationService(store, runs, actions, clock)
 
@@ -316,8 +316,14 @@ class Container(containers.DeclarativeContainer):
 
     # reconciliation with the platform (对账): runs, the 单边账 worklist and its actions
     reconciliation_store = providers.Singleton(SqlReconciliationStore, connections)
-    reconciliation = providers.Singleton(_reconciliation, settings, reconciliation_store, gateway, uow.provider,
-                                         journal_store, clock, catalogue, outpatient, settlement_rules)
+    # its runs read through a gateway of their own: a day's listing (5262 / 5267) and result file (9102)
+    # are journaled by their size (ReadsWithoutBodies); its actions go through the main gateway
+    reconciliation_gateway = providers.Singleton(
+        PlatformGateway, routed, providers.Singleton(ReadsWithoutBodies, journal_store), msgids, clock, catalogue,
+        institution, instance_id, in_flight_margin)
+    reconciliation = providers.Singleton(_reconciliation, settings, reconciliation_store, gateway,
+                                         reconciliation_gateway, uow.provider, journal_store, clock, catalogue,
+                                         outpatient, settlement_rules)
 
 
 @dataclass
@@ -564,7 +570,9 @@ class App:
             later.callback(c.queue_hub().close)  # WatchQueue streams end before the database goes
             while self.running:
                 self.running.pop().stop()
-            self.gateway.sign_out_all({o.code: o.operator() for o in self.settings.operators})
+            operators = {o.code: o.operator() for o in self.settings.operators}
+            later.callback(c.reconciliation_gateway().sign_out_all, operators)  # what reconciliation signed in
+            self.gateway.sign_out_all(operators)
 
 
 @dataclass

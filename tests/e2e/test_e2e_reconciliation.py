@@ -100,6 +100,7 @@ def test_a_run_finds_the_planted_entries_and_each_action_shrinks_the_list(stack)
     resolves = [e for e in trail if e.method.endswith("/ResolveOneSidedEntry")]
     assert len(resolves) == 3 and {e.outcome for e in resolves} == {"OK"}
 
+    clock.tick()
     again = api.RunReconciliation(rc.RunReconciliationRequest(first_day=day), metadata=OFFICE)
     # what is left: the arithmetic note of the figures taken over from the platform
     assert {e.kind for e in again.entries} <= {rc.ONE_SIDED_ENTRY_KIND_ARITHMETIC}

@@ -8,6 +8,7 @@ platform asked, the findings written last.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import secrets
 from dataclasses import dataclass
@@ -35,8 +36,13 @@ class ReconciliationConfig:
     his_mis_check: bool = True  # also compare with 5262 / 5267 (settlements by time range)
 
 
-def new_id(prefix: str, at: datetime, n: int = 0) -> str:
-    """Sortable by time (and by n within one instant), unique by its random tail."""
+_RUNS = itertools.count()
+
+
+def new_id(prefix: str, at: datetime, n: int | None = None) -> str:
+    """Sortable by time (and within one instant by n, by default this process's count), unique by
+    its random tail."""
+    n = next(_RUNS) % 1_000_000 if n is None else n
     return f"{prefix}{at:%Y%m%d%H%M%S}{n:06d}{secrets.token_hex(3)}"
 
 

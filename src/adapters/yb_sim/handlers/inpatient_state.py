@@ -93,6 +93,11 @@ def in_hospital(state: SimState, psn_no: str) -> Admission | None:
 def parse_time(value: object, end_of_day: bool = False) -> datetime | None:
     """yyyy-MM-dd HH:mm:ss or yyyy-MM-dd (a bare date ends the day when it closes a range)."""
     raw = text(value)
+    if len(raw) == 19 and raw[10] == " " and raw[13] == raw[16] == ":":  # TIME, parsed in C: 5262 reads every row
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            return None
     try:
         return datetime.strptime(raw, TIME)
     except ValueError:

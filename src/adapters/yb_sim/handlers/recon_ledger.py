@@ -64,8 +64,11 @@ LABELS = {"medfee_sumamt": "医疗费总额", "fund_pay_sumamt": "基金支付�
 
 
 def day_of(s: Settlement) -> date | None:
+    when = text(s.setlinfo.get("setl_time"))
+    if len(when) != 19 or when[10] != " ":  # yyyy-MM-dd HH:mm:ss (TIME); fromisoformat: a day of 20,000 rows
+        return None
     try:
-        return datetime.strptime(text(s.setlinfo.get("setl_time")), TIME).date()
+        return datetime.fromisoformat(when).date()
     except ValueError:
         return None  # no usable time: it cannot belong to any period
 
