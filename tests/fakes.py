@@ -527,6 +527,10 @@ class _Stays(_Documents, StayRepository):
     def in_state(self, state):
         return self._where(lambda s: s.state is state, key=lambda s: (s.admitted_at, s.id))
 
+    def on_ward(self, ward_code):
+        return self._where(lambda s: s.ward_code == ward_code and s.state.value in ("IN_HOSPITAL", "DISCHARGING"),
+                           key=lambda s: (s.admitted_at, s.id))
+
     def next_seq(self, counter, day):
         k = (counter, day)
         self.taken[k] = self.taken.get(k, self.counters.get(k, 0)) + 1

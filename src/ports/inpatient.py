@@ -46,6 +46,10 @@ class StayRepository(abc.ABC):
         """The stays in `state`, oldest admission first (ADMITTING: the few left by a 2401 in doubt)."""
 
     @abc.abstractmethod
+    def on_ward(self, ward_code: str) -> list[InpatientStay]:
+        """The stays on the ward now (IN_HOSPITAL, DISCHARGING), oldest admission first."""
+
+    @abc.abstractmethod
     def next_seq(self, counter: str, day: date) -> int:
         """The next number of the day's sequence `counter` (住院号 "ipt_no", 预交金 receipts "deposit"),
         taken in this unit of work: gap-free, a rollback gives it back."""

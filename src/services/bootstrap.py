@@ -294,7 +294,8 @@ class Container(containers.DeclarativeContainer):
         InpatientService, uow.provider, encounters, hospital_directory, patients, clock,
         providers.Callable(lambda s: InpatientConfig(
             orders=OrderRules(valid_days=s.inpatient.order_valid_days), default_med_type=s.inpatient.default_med_type,
-            waiver_rules=tuple(s.inpatient.waiver_rules), waiver_threshold=s.inpatient.waiver_threshold), settings),
+            waiver_rules=tuple(s.inpatient.waiver_rules), waiver_threshold=s.inpatient.waiver_threshold,
+            hospital_name=s.institution.fixmedins_name), settings),
         stay_insurance)
     # the price list's and the formulary's national codes against the platform's 医保目录 (1312)
     code_check = providers.Singleton(

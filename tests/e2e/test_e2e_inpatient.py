@@ -109,3 +109,57 @@ def test_an_insured_patient_is_admitted_with_2401_and_settled_with_2304_against_
     assert sent == ["2401", "2301", "2402", "2303", "2304"]
     on_platform = station.stack.simulator.visit(admission.mdtrt_id)
     assert sum(f.det_item_fee_sumamt for f in on_platform.fees.values()) == Decimal("204.00")
+
+
+def test_an_insured_stay_is_corrected_after_settlement_in_the_platforms_order_over_grpc(station):
+    """2305 → 2405 → 2302 → 2402 → 2303/2304 through the HTTP adapter, each step a retry-safe RPC; the ward
+    sees the stay's balance, the preview shows the split, the slip prints it, 2406/2407 go through."""
+    api = inpatient_pb2_grpc.InpatientServiceStub(station.stack.channel)
+    doctor, nurse, clerk = station.md("dr004-token"), station.md("ward-token"), station.md("adm-token")
+    encounter = station.register_insured(station.insured_patient(), "XNK01", "DR004")
+    station.diagnose(encounter.id, "dr004-token")
+    order = api.IssueAdmissionOrder(ipt.IssueAdmissionOrderRequest(
+        encounter_id=encounter.id, ward_code="NKBQ", med_type="21", request_id=str(uuid.uuid4())),
+        metadata=doctor).order
+    stay = api.Admit(ipt.AdmitRequest(order_id=order.id, request_id=str(uuid.uuid4()), deposit=ipt.DepositInput(
+        method="CASH", amount="500.00")), metadata=nurse).stay
+    stay = api.RecordCharges(ipt.RecordChargesRequest(stay_id=stay.id, request_id=str(uuid.uuid4()), lines=[
+        ipt.ChargeLine(item_code="CW-001"), ipt.ChargeLine(item_code="HL-001")]), metadata=nurse).stay
+    on_ward = api.ListStays(ipt.ListStaysRequest(ward_code="NKBQ"), metadata=nurse).stays
+    assert next(s.balance for s in on_ward if s.id == stay.id) == "432.00"  # 500 − 68
+    marked = api.MarkSpecialAttribute(ipt.MarkSpecialAttributeRequest(
+        stay_id=stay.id, flag_type="1", flag="01", request_id=str(uuid.uuid4())), metadata=nurse).stay
+    listed = api.ListSpecialAttributes(ipt.ListSpecialAttributesRequest(stay_id=stay.id), metadata=nurse).attributes
+    assert [a.detl_id for a in listed] == [marked.special_attributes[0].detl_id]
+
+    def discharge_and_settle():
+        api.OrderDischarge(ipt.OrderDischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())),
+                           metadata=doctor)
+        api.Discharge(ipt.DischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse)
+        preview = api.PreviewSettlement(ipt.PreviewSettlementRequest(stay_id=stay.id), metadata=clerk)
+        assert Decimal(preview.fund_amount) + Decimal(preview.cash) == Decimal(preview.total)
+        assert preview.insured.medfee_sumamt == preview.total
+        return preview, api.SettleStay(ipt.SettleStayRequest(stay_id=stay.id, request_id=str(uuid.uuid4())),
+                                       metadata=clerk).stay
+
+    _preview, settled = discharge_and_settle()
+    slip = api.GetSettlementSlip(ipt.GetSettlementSlipRequest(stay_id=stay.id), metadata=clerk)
+    assert slip.insured.setl_id == settled.settlement.setl_id and slip.insured.fund_payments
+    assert slip.total == "68.00" and slip.hospital_name
+
+    cancel = ipt.CancelStaySettlementRequest(stay_id=stay.id, reason="费用更正", request_id=str(uuid.uuid4()))
+    assert refused(lambda: api.CancelStaySettlement(cancel, metadata=nurse)).code() is \
+        grpc.StatusCode.PERMISSION_DENIED  # the ward does not undo settlements
+    reopened = api.CancelStaySettlement(cancel, metadata=clerk).stay
+    again = api.CancelStaySettlement(cancel, metadata=clerk).stay  # the same request_id: one 2305
+    assert again.state == reopened.state == ipt.STAY_STATE_DISCHARGED
+    assert [p.setl_id for p in reopened.past_settlements] == [settled.settlement.setl_id]
+    api.RecallStay(ipt.RecallStayRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse)
+    withdrawn = api.WithdrawCharges(ipt.WithdrawChargesRequest(
+        stay_id=stay.id, line_nos=[2], reason="护理费记错", request_id=str(uuid.uuid4())), metadata=nurse).stay
+    assert withdrawn.charges[1].HasField("withdrawn_at") and withdrawn.total_charged == "50.00"
+    _preview, resettled = discharge_and_settle()
+    assert resettled.settlement.total == "50.00" and resettled.balance == "0.00"
+    admission = station.stack.app.inpatient_insurance.get(stay.yb_admission_id)
+    sent = [e.infno for e in station.stack.app.journal.for_visit(admission.id) if e.state.value == "OK"]
+    assert sent.count("2305") == 1 and sent[-7:] == ["2305", "2405", "2302", "2402", "2303", "2303", "2304"]

@@ -186,6 +186,10 @@ class SqlStayRepository(_Documents, StayRepository):
     def in_state(self, state: StayState) -> list[InpatientStay]:
         return self.load(S.c.state == state, (S.c.admitted_at, S.c.id))
 
+    def on_ward(self, ward_code: str) -> list[InpatientStay]:
+        live = S.c.state.in_([StayState.IN_HOSPITAL, StayState.DISCHARGING])
+        return self.load((S.c.ward_code == ward_code) & live, (S.c.admitted_at, S.c.id))
+
     def next_seq(self, counter: str, day: date) -> int:
         conn = self._tx.writing()
         seq = conn.execute(_COUNTER_NEXT, {"c": counter, "d": day}).scalar()

@@ -113,6 +113,13 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _INPATIENT + "GetStay": "inpatient.read",
     _INPATIENT + "ListStays": "inpatient.read",
     _INPATIENT + "GetWard": "inpatient.read",
+    _INPATIENT + "WithdrawCharges": "inpatient.charge",
+    _INPATIENT + "ChangeStayDiagnoses": "inpatient.order",
+    _INPATIENT + "RecallStay": "inpatient.discharge",
+    _INPATIENT + "CancelStaySettlement": "inpatient.unsettle",
+    _INPATIENT + "GetSettlementSlip": "inpatient.read",
+    _INPATIENT + "MarkSpecialAttribute": "inpatient.attributes",
+    _INPATIENT + "ListSpecialAttributes": "inpatient.read",
 }
 
 # A request field that, when set, asks for more than the method's permission covers:

@@ -207,7 +207,7 @@ class AdmissionUseCases(InpatientCore):
         usable again. Insured: the 医保 admission is taken back first (2404)."""
         stay = self.get(stay_id)
         self._require_active(stay, "cancel")
-        if stay.charges or stay.total_deposited() != ZERO:
+        if stay.live_charges() or stay.total_deposited() != ZERO:
             stay.cancel(self.clock.now(), reason)  # raises, saying what is in the way
         if stay.insured and stay.yb_admission_id:
             self.insurance.cancel_admission(op, stay)
