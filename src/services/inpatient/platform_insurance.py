@@ -67,8 +67,8 @@ class PlatformStayInsurance:
         return held.id
 
     def cancel_admission(self, op: Operator, stay: InpatientStay) -> None:
-        if stay.yb_admission_id:
-            self.insurance.cancel_admission(op, stay.yb_admission_id)
+        if stay.yb_admission_id and self.insurance.get(stay.yb_admission_id).state is not AdmissionState.CANCELLED:
+            self.insurance.cancel_admission(op, stay.yb_admission_id)  # else: taken back already (a retry)
 
     def change(self, op: Operator, stay: InpatientStay) -> None:
         """2403 with where the stay lies now and its diagnoses as they stand."""
@@ -88,14 +88,19 @@ class PlatformStayInsurance:
                         bilg_dept_codg=dept.yb_dept_code, bilg_dept_name=dept.name, bilg_dr_codg=attending.atddr_no,
                         bilg_dr_name=attending.chfpdr_name)
                 for c in stay.live_charges()]
-        if rows:
+        if rows and attending.state in (AdmissionState.ADMITTED, AdmissionState.DISCHARGED):
             self.insurance.upload_fees(op, stay.yb_admission_id, rows)
+        if attending.state is not AdmissionState.ADMITTED:
+            return  # discharged already: a retry of a discharge whose hospital side failed after the 2402
         diagnoses = stay.discharge_diagnoses or stay.diagnoses
         self.insurance.discharge(op, stay.yb_admission_id, Discharge(
             dept_code=dept.yb_dept_code, dept_name=dept.name,
             diagnoses=_diagnoses(diagnoses, dept.name, attending.atddr_no, attending.chfpdr_name, stay)))
 
     def settle(self, op: Operator, stay: InpatientStay) -> InsuredSettlement:
+        held = self.insurance.get(stay.yb_admission_id)
+        if held.state is AdmissionState.SETTLED and held.active_settlement() is not None:
+            return _split(held.active_settlement())  # a retry: the platform settled it already, once
         self.insurance.pre_settle(op, stay.yb_admission_id)
         _admission, settlement = self.insurance.settle(op, stay.yb_admission_id)
         return _split(settlement)

@@ -172,3 +172,19 @@ def test_the_ward_sees_its_stays_with_their_running_balances(app):
     assert [s.id for s in world.service.ward_stays(world.nk)] == [poor.id]
     with pytest.raises(ValidationFailed):
         world.service.ward_stays("NO-SUCH-WARD")
+
+
+def test_a_discharge_and_a_settlement_asked_again_after_the_platform_took_them_are_not_sent_twice(insured_world,
+                                                                                                 app):
+    """The hospital's side of a step failed after the platform's (the 2402 / 2304 went through and were
+    recorded on the 医保 admission): asked again, the step completes from what the platform holds."""
+    world = insured_world
+    stay = charged_stay(world, insured=True, bed="03")
+    world.service.order_discharge(DOCTOR, stay.id)
+    world.service.insurance.discharge(NURSE, world.service.get(stay.id))  # the platform's part only
+    left = world.service.discharge(NURSE, stay.id)
+    assert left.state is StayState.DISCHARGED
+    world.service.insurance.settle(CLERK, left)  # again the platform's part only
+    settled = world.service.settle(CLERK, SettleStay(stay.id))
+    assert settled.state is StayState.SETTLED and settled.balance() == ZERO
+    assert sent(app, settled) == ["2401", "2301", "2402", "2303", "2304"]
