@@ -39,7 +39,8 @@ class StayRepository(abc.ABC):
         """The stays of these patient ids, newest first."""
 
     @abc.abstractmethod
-    def for_encounter(self, encounter_id: str) -> list[InpatientStay]: ...
+    def for_encounters(self, encounter_ids: list[str]) -> list[InpatientStay]:
+        """The stays of these encounters, oldest admission first."""
 
     @abc.abstractmethod
     def in_state(self, state: StayState) -> list[InpatientStay]:

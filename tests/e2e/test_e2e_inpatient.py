@@ -15,6 +15,8 @@ from station_kit import OPERATORS, Station, refused
 
 from his.v1 import inpatient_pb2 as ipt
 from his.v1 import inpatient_pb2_grpc
+from his.v1 import registration_pb2 as reg
+from his.v1 import registration_pb2_grpc
 from services.hospital import demo_file
 from services.inpatient import demo_wards_file
 from services.settings import OperatorToken
@@ -127,6 +129,10 @@ def test_an_insured_stay_is_corrected_after_settlement_in_the_platforms_order_ov
         ipt.ChargeLine(item_code="CW-001"), ipt.ChargeLine(item_code="HL-001")]), metadata=nurse).stay
     on_ward = api.ListStays(ipt.ListStaysRequest(ward_code="NKBQ"), metadata=nurse).stays
     assert next(s.balance for s in on_ward if s.id == stay.id) == "432.00"  # 500 − 68
+    history = registration_pb2_grpc.RegistrationServiceStub(station.stack.channel).ListEncounters(
+        reg.ListEncountersRequest(patient_id=encounter.patient_id), metadata=doctor).entries
+    [entry] = [e for e in history if e.encounter.id == encounter.id]  # the visit shows the stay it led to
+    assert [(s.id, s.ipt_no, s.state) for s in entry.stays] == [(stay.id, stay.ipt_no, ipt.STAY_STATE_IN_HOSPITAL)]
     marked = api.MarkSpecialAttribute(ipt.MarkSpecialAttributeRequest(
         stay_id=stay.id, flag_type="1", flag="01", request_id=str(uuid.uuid4())), metadata=nurse).stay
     listed = api.ListSpecialAttributes(ipt.ListSpecialAttributesRequest(stay_id=stay.id), metadata=nurse).attributes

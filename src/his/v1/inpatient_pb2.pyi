@@ -411,6 +411,32 @@ class Stay(_message.Message):
     last_bed: str
     def __init__(self, id: _Optional[str] = ..., ipt_no: _Optional[str] = ..., patient_id: _Optional[str] = ..., encounter_id: _Optional[str] = ..., admission_order_id: _Optional[str] = ..., dept_code: _Optional[str] = ..., ward_code: _Optional[str] = ..., bed_code: _Optional[str] = ..., state: _Optional[_Union[StayState, str]] = ..., condition: _Optional[_Union[AdmissionCondition, str]] = ..., coverage: _Optional[str] = ..., diagnoses: _Optional[_Iterable[_Union[AdmissionDiagnosis, _Mapping]]] = ..., discharge_diagnoses: _Optional[_Iterable[_Union[AdmissionDiagnosis, _Mapping]]] = ..., admitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., admitted_by: _Optional[str] = ..., discharged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., psn_no: _Optional[str] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., yb_admission_id: _Optional[str] = ..., deposit_waived: _Optional[str] = ..., transfers: _Optional[_Iterable[_Union[WardTransfer, _Mapping]]] = ..., charges: _Optional[_Iterable[_Union[StayCharge, _Mapping]]] = ..., deposits: _Optional[_Iterable[_Union[Deposit, _Mapping]]] = ..., total_charged: _Optional[str] = ..., total_deposited: _Optional[str] = ..., balance: _Optional[str] = ..., settlement: _Optional[_Union[StaySettlement, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., past_settlements: _Optional[_Iterable[_Union[StaySettlement, _Mapping]]] = ..., special_attributes: _Optional[_Iterable[_Union[SpecialAttribute, _Mapping]]] = ..., recalls: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., last_bed: _Optional[str] = ...) -> None: ...
 
+class StaySummary(_message.Message):
+    __slots__ = ("id", "ipt_no", "state", "dept_code", "ward_code", "bed_code", "coverage", "admitted_at", "discharged_at", "total_charged", "balance")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    IPT_NO_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    DEPT_CODE_FIELD_NUMBER: _ClassVar[int]
+    WARD_CODE_FIELD_NUMBER: _ClassVar[int]
+    BED_CODE_FIELD_NUMBER: _ClassVar[int]
+    COVERAGE_FIELD_NUMBER: _ClassVar[int]
+    ADMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    DISCHARGED_AT_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_CHARGED_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    ipt_no: str
+    state: StayState
+    dept_code: str
+    ward_code: str
+    bed_code: str
+    coverage: str
+    admitted_at: _timestamp_pb2.Timestamp
+    discharged_at: _timestamp_pb2.Timestamp
+    total_charged: str
+    balance: str
+    def __init__(self, id: _Optional[str] = ..., ipt_no: _Optional[str] = ..., state: _Optional[_Union[StayState, str]] = ..., dept_code: _Optional[str] = ..., ward_code: _Optional[str] = ..., bed_code: _Optional[str] = ..., coverage: _Optional[str] = ..., admitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., discharged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., total_charged: _Optional[str] = ..., balance: _Optional[str] = ...) -> None: ...
+
 class StayResponse(_message.Message):
     __slots__ = ("stay",)
     STAY_FIELD_NUMBER: _ClassVar[int]

@@ -305,6 +305,16 @@ class InpatientServicer(inpatient_pb2_grpc.InpatientServiceServicer):
                        waiting=[self._waiting(e) for e in w.queue()])
 
 
+def stay_summary(s: InpatientStay, zone: ZoneInfo) -> pb.StaySummary:
+    msg = pb.StaySummary(id=s.id, ipt_no=s.ipt_no, state=pb.StayState.Value(f"STAY_STATE_{s.state.value}"),
+                         dept_code=s.dept_code, ward_code=s.ward_code, bed_code=s.bed_code, coverage=s.coverage.value,
+                         admitted_at=m.to_timestamp(s.admitted_at, zone),
+                         total_charged=m.money_to_str(s.total_charged()), balance=m.money_to_str(s.balance()))
+    if s.discharged_at is not None:
+        msg.discharged_at.CopyFrom(m.to_timestamp(s.discharged_at, zone))
+    return msg
+
+
 def _diagnosis(d) -> pb.AdmissionDiagnosis:
     return pb.AdmissionDiagnosis(code=d.code, name=d.name, main=d.main, kind=d.kind)
 

@@ -152,7 +152,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         names = (*names, DOCTOR_STATION_SERVICE_NAME)
     if encounters is not None:
         registration_pb2_grpc.add_RegistrationServiceServicer_to_server(
-            RegistrationServicer(encounters, zone, page_tokens), server)
+            RegistrationServicer(encounters, zone, page_tokens,
+                                 inpatient.stays_of_encounters if inpatient is not None else None), server)
         names = (*names, REGISTRATION_SERVICE_NAME)
     if hospital is not None:
         admin_pb2_grpc.add_AdminServiceServicer_to_server(
