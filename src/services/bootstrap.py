@@ -67,6 +67,7 @@ from services.prescriptions import (NOTICE_INFNOS, FormularyLoad, PrescriptionCo
 from services.queues import ClinicQueues, QueueHub, QueueService
 from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
+from services.settlement_slips import SettlementSlips
 from services.transactions import TransactionService
 
 log = logging.getLogger(__name__)
@@ -297,6 +298,10 @@ class Container(containers.DeclarativeContainer):
             waiver_rules=tuple(s.inpatient.waiver_rules), waiver_threshold=s.inpatient.waiver_threshold,
             hospital_name=s.institution.fixmedins_name), settings),
         stay_insurance)
+    # 结算单 of outpatient settlements and of stays, printed by the hospital (YH03's fields are not published)
+    settlement_slips = providers.Singleton(
+        SettlementSlips, outpatient, inpatient, inpatient_insurance, hospital_directory, documents, clock,
+        providers.Callable(lambda s: s.institution.fixmedins_name, settings), catalogue)
     # the price list's and the formulary's national codes against the platform's 医保目录 (1312)
     code_check = providers.Singleton(
         lambda g, c, admin, rx: NationalCodeCheck(g, c, price_list(admin), formulary_drugs(lambda: rx.formulary)),
@@ -489,7 +494,8 @@ class App:
                             queues=self.queues, encounters=self.encounters,
                             orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms(),
                                     self.container.item_orders()),
-                            prescriptions=self.prescriptions, inpatient=self.inpatient)
+                            prescriptions=self.prescriptions, inpatient=self.inpatient,
+                            slips=self.container.settlement_slips())
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

@@ -169,3 +169,51 @@ def test_an_insured_stay_is_corrected_after_settlement_in_the_platforms_order_ov
     admission = station.stack.app.inpatient_insurance.get(stay.yb_admission_id)
     sent = [e.infno for e in station.stack.app.journal.for_visit(admission.id) if e.state.value == "OK"]
     assert sent.count("2305") == 1 and sent[-7:] == ["2305", "2405", "2302", "2402", "2303", "2303", "2304"]
+
+
+def test_settlement_slips_print_over_grpc_for_an_outpatient_visit_and_a_stay(station):
+    """结算单 as PDFs: the outpatient visit's (OutpatientService) once its registration is paid through 医保, and
+    a self-pay stay's (InpatientService); the cashier's role is not needed to print either."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from his.v1 import outpatient_pb2, outpatient_pb2_grpc
+
+    def text(pdf: bytes) -> str:
+        return "".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages).replace(" ", "")
+
+    encounter = station.register_insured(station.insured_patient(), "XNK01", "DR004")
+    station.diagnose(encounter.id, "dr004-token")
+    station.registration.PayEncounter(reg.PayEncounterRequest(
+        encounter_id=encounter.id, method=reg.PAYMENT_METHOD_CASH, use_personal_account=True,
+        request_id=str(uuid.uuid4())), metadata=station.md("dr004-token"))
+    visit = station.stack.app.outpatient.get_visit(station.encounter(encounter.id).visit_id)
+    settlement = visit.active_settlement()
+    outpatient = outpatient_pb2_grpc.OutpatientServiceStub(station.stack.channel)
+    printed = outpatient.PrintSettlementSlip(outpatient_pb2.PrintSettlementSlipRequest(
+        visit_id=visit.mdtrt_id), metadata=station.md("dr004-token"))
+    assert printed.content_type == "application/pdf" and printed.pdf.startswith(b"%PDF")
+    slip = text(printed.pdf)
+    assert "医疗保障基金结算单（门诊）" in slip and settlement.setl_id in slip
+    assert f"{settlement.medfee_sumamt:,.2f}" in slip
+    missing = refused(lambda: outpatient.PrintSettlementSlip(outpatient_pb2.PrintSettlementSlipRequest(
+        visit_id=visit.id, setl_id="NO-SUCH"), metadata=station.md("dr004-token")))
+    assert missing.code() is grpc.StatusCode.NOT_FOUND
+
+    api = inpatient_pb2_grpc.InpatientServiceStub(station.stack.channel)
+    doctor, nurse = station.md("dr004-token"), station.md("ward-token")
+    self_pay = station.register(station.register_self_pay_patient(), "XNK01", "DR004")
+    station.diagnose(self_pay.id, "dr004-token")
+    order = api.IssueAdmissionOrder(ipt.IssueAdmissionOrderRequest(
+        encounter_id=self_pay.id, ward_code="NKBQ", request_id=str(uuid.uuid4())), metadata=doctor).order
+    stay = api.Admit(ipt.AdmitRequest(order_id=order.id, request_id=str(uuid.uuid4()), deposit=ipt.DepositInput(
+        method="CASH", amount="300.00")), metadata=nurse).stay
+    api.RecordCharges(ipt.RecordChargesRequest(stay_id=stay.id, request_id=str(uuid.uuid4()), lines=[
+        ipt.ChargeLine(item_code="CW-001")]), metadata=nurse)
+    api.OrderDischarge(ipt.OrderDischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=doctor)
+    api.Discharge(ipt.DischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse)
+    api.SettleStay(ipt.SettleStayRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse)
+    printed = api.PrintSettlementSlip(ipt.GetSettlementSlipRequest(stay_id=stay.id), metadata=nurse)
+    slip = text(printed.pdf)
+    assert "住院结算单（自费）" in slip and stay.ipt_no in slip and "250.00" in slip  # 300 − 50 back

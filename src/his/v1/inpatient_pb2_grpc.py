@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from his.v1 import common_pb2 as his_dot_v1_dot_common__pb2
 from his.v1 import inpatient_pb2 as his_dot_v1_dot_inpatient__pb2
 
 GRPC_GENERATED_VERSION = '1.85.4'
@@ -138,6 +139,11 @@ class InpatientServiceStub:
                 '/his.v1.InpatientService/GetSettlementSlip',
                 request_serializer=his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.SerializeToString,
                 response_deserializer=his_dot_v1_dot_inpatient__pb2.SettlementSlip.FromString,
+                _registered_method=True)
+        self.PrintSettlementSlip = channel.unary_unary(
+                '/his.v1.InpatientService/PrintSettlementSlip',
+                request_serializer=his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_common__pb2.PrintedDocument.FromString,
                 _registered_method=True)
         self.MarkSpecialAttribute = channel.unary_unary(
                 '/his.v1.InpatientService/MarkSpecialAttribute',
@@ -309,8 +315,14 @@ class InpatientServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetSettlementSlip(self, request, context):
-        """结算单: what the settlement slip prints.
+        """结算单: what the settlement slip prints, as data and as a PDF.
         """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PrintSettlementSlip(self, request, context):
+        """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -456,6 +468,11 @@ def add_InpatientServiceServicer_to_server(servicer, server):
                     servicer.GetSettlementSlip,
                     request_deserializer=his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.FromString,
                     response_serializer=his_dot_v1_dot_inpatient__pb2.SettlementSlip.SerializeToString,
+            ),
+            'PrintSettlementSlip': grpc.unary_unary_rpc_method_handler(
+                    servicer.PrintSettlementSlip,
+                    request_deserializer=his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.FromString,
+                    response_serializer=his_dot_v1_dot_common__pb2.PrintedDocument.SerializeToString,
             ),
             'MarkSpecialAttribute': grpc.unary_unary_rpc_method_handler(
                     servicer.MarkSpecialAttribute,
@@ -1050,6 +1067,33 @@ class InpatientService:
             '/his.v1.InpatientService/GetSettlementSlip',
             his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.SerializeToString,
             his_dot_v1_dot_inpatient__pb2.SettlementSlip.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PrintSettlementSlip(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.InpatientService/PrintSettlementSlip',
+            his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.SerializeToString,
+            his_dot_v1_dot_common__pb2.PrintedDocument.FromString,
             options,
             channel_credentials,
             insecure,

@@ -5,9 +5,12 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import grpc
+
 from domain.errors import FieldViolation, ValidationFailed
 from domain.inpatient import AdmissionOrder, Deposit, InpatientStay, StaySettlement, WaitingEntry, Ward
 from domain.text import excerpt
+from his.v1 import common_pb2
 from his.v1 import inpatient_pb2 as pb
 from his.v1 import inpatient_pb2_grpc
 from services.grpc import mappers as m
@@ -21,8 +24,9 @@ _QUANTITY_SCALE = 4
 
 
 class InpatientServicer(inpatient_pb2_grpc.InpatientServiceServicer):
-    def __init__(self, inpatient: InpatientService, zone: str | ZoneInfo = m.DEFAULT_ZONE):
-        self.inpatient, self.zone = inpatient, m.zone_of(zone)
+    def __init__(self, inpatient: InpatientService, zone: str | ZoneInfo = m.DEFAULT_ZONE, slips=None):
+        """`slips`: SettlementSlips (PrintSettlementSlip is UNIMPLEMENTED without)."""
+        self.inpatient, self.zone, self.slips = inpatient, m.zone_of(zone), slips
 
     # ---- 住院证 ----------------------------------------------------------------------------------
     def IssueAdmissionOrder(self, request, context):
@@ -183,6 +187,14 @@ class InpatientServicer(inpatient_pb2_grpc.InpatientServiceServicer):
         if slip.detail is not None:
             reply.insured.CopyFrom(m.settlement_to_proto(slip.detail, self.zone))
         return reply
+
+    def PrintSettlementSlip(self, request, context):
+        current_operator()
+        m.required(request, "stay_id")
+        if self.slips is None:
+            context.abort(grpc.StatusCode.UNIMPLEMENTED, "settlement slips are not served here")
+        return common_pb2.PrintedDocument(pdf=self.slips.stay_pdf(request.stay_id), content_type="application/pdf",
+                                          file_name=f"settlement-slip-{request.stay_id}.pdf")
 
     # ---- 就医特殊属性 ------------------------------------------------------------------------------
     def MarkSpecialAttribute(self, request, context):

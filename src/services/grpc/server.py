@@ -96,7 +96,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  diagnoses: DiagnosisSearchService | None = None,
                  encounters=None, hospital=None, patients: PatientRegistry | None = None,
                  queues: QueueService | None = None, orders=None,
-                 prescriptions=None, inpatient=None) -> tuple[grpc.Server, int]:
+                 prescriptions=None, inpatient=None, slips=None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -138,7 +138,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                       *([ScopeInterceptor(request_scope)] if request_scope is not None else []),
                       *([IdempotencyInterceptor(ledger, clock)] if ledger is not None else [])])
     outpatient_pb2_grpc.add_OutpatientServiceServicer_to_server(
-        OutpatientServicer(outpatient, journal, zone, page_tokens=page_tokens), server)
+        OutpatientServicer(outpatient, journal, zone, page_tokens=page_tokens, slips=slips), server)
     journal_pb2_grpc.add_JournalServiceServicer_to_server(JournalServicer(journal, zone), server)
     names = SERVICE_NAMES
     if platform is not None:
@@ -174,7 +174,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
             PrescriptionServicer(prescriptions, zone), server)
         names = (*names, PRESCRIPTION_SERVICE_NAME)
     if inpatient is not None:
-        inpatient_pb2_grpc.add_InpatientServiceServicer_to_server(InpatientServicer(inpatient, zone), server)
+        inpatient_pb2_grpc.add_InpatientServiceServicer_to_server(InpatientServicer(inpatient, zone, slips), server)
         names = (*names, INPATIENT_SERVICE_NAME)
 
     checker = health.HealthServicer()
