@@ -117,7 +117,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     for the screens and stations); `orders`: (ExamRequestService, ExamTables, ExamForms, ItemOrders), served with `encounters`
     as his.v1.OrderService; `prescriptions`: a PrescriptionService, served as
     his.v1.PrescriptionService when given; `inpatient`: an InpatientService, served as
-    his.v1.InpatientService when given. Raises AddressUnavailable when the
+    his.v1.InpatientService when given; `slips`: SettlementSlips, printing 结算单 for the outpatient and
+    inpatient services. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
