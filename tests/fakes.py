@@ -521,11 +521,15 @@ class _Stays(_Documents, StayRepository):
     def for_patient(self, patient_ids):
         return self._where(lambda s: s.patient_id in patient_ids, key=lambda s: (s.admitted_at, s.id), reverse=True)
 
-    def for_encounter(self, encounter_id):
-        return self._where(lambda s: s.encounter_id == encounter_id, key=lambda s: (s.admitted_at, s.id))
+    def for_encounters(self, encounter_ids):
+        return self._where(lambda s: s.encounter_id in encounter_ids, key=lambda s: (s.admitted_at, s.id))
 
     def in_state(self, state):
         return self._where(lambda s: s.state is state, key=lambda s: (s.admitted_at, s.id))
+
+    def on_ward(self, ward_code):
+        return self._where(lambda s: s.ward_code == ward_code and s.state.value in ("IN_HOSPITAL", "DISCHARGING"),
+                           key=lambda s: (s.admitted_at, s.id))
 
     def next_seq(self, counter, day):
         k = (counter, day)

@@ -107,6 +107,11 @@ class InsuredAdmission:
         for name, value in changes.items():
             setattr(self, name, list(value) if name == "diagnoses" else value)
 
+    def require_admitted_once(self, doing: str) -> None:
+        """The platform holds the stay: admitted and not taken back."""
+        self._require(AdmissionState.ADMITTED, AdmissionState.DISCHARGED, AdmissionState.SETTLING,
+                      AdmissionState.SETTLED, doing=doing)
+
     def cancel(self) -> None:
         """2404: only an admission still in hospital, without fees or settlements on the platform."""
         self._require(AdmissionState.ADMITTED, doing="cancel the admission")

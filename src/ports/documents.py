@@ -3,7 +3,7 @@
 The forms carry display text, not domain objects: the service that prints decides the wording (性别 "女",
 年龄 "3岁2月", 方式 "平扫+增强", 状态 "已登记"), masks what must be masked, and formats nothing the printer
 should decide differently later. A renderer only lays out; it turns none of it into anything else.
-The settlement slips and the clearing form of the 医保 side are meant to join this module.
+The clearing form of the 医保 side is meant to join this module.
 """
 from __future__ import annotations
 
@@ -54,7 +54,35 @@ class ExamRequestForm:
     total_amount: Decimal | None  # None prints no total (the charges are not priced yet)
 
 
+@dataclass(frozen=True)
+class SlipAmount:
+    label: str  # "统筹基金支付", "床位费"
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class SettlementSlipForm:
+    """One 结算单 (what the platform's YH03 prints at the window): who, what was settled, how it was
+    paid. Every section is display text and amounts in the order printed."""
+
+    hospital_name: str
+    title: str  # "医疗保障基金结算单（住院）", "住院结算单（自费）"
+    slip_no: str  # the platform's setl_id, or the hospital's receipt number: printed and as Code128
+    printed_at: datetime
+    patient: tuple[tuple[str, str], ...]  # (label, value): 姓名, 性别, 人员编号, 险种, 参保地 ...
+    visit: tuple[tuple[str, str], ...]  # 住院号 / 门诊号, 科室, 医生, 入院/出院, 住院天数, 医疗类别, 结算时间 ...
+    charges: tuple[SlipAmount, ...]  # by 费用类别, summing to the total
+    total: Decimal  # 医疗费总额
+    funds: tuple[SlipAmount, ...]  # 基金支付 by fund, as the platform answered; empty for self-pay
+    fund_total: Decimal | None  # 基金支付总额 (fund_pay_sumamt); None for self-pay
+    patient_part: tuple[SlipAmount, ...]  # 个人账户支付, 个人现金支付 ... and the deposit's balance
+    notes: tuple[str, ...] = ()  # printed under the amounts: a cancellation, a provisional field
+    cancelled: bool = False  # the settlement was cancelled: printed across the page
+
+
 class DocumentRenderer(Protocol):
     """Lays a form out as a printable document (PDF bytes)."""
 
     def exam_request_form(self, form: ExamRequestForm) -> bytes: ...
+
+    def settlement_slip(self, form: SettlementSlipForm) -> bytes: ...

@@ -39,11 +39,16 @@ class StayRepository(abc.ABC):
         """The stays of these patient ids, newest first."""
 
     @abc.abstractmethod
-    def for_encounter(self, encounter_id: str) -> list[InpatientStay]: ...
+    def for_encounters(self, encounter_ids: list[str]) -> list[InpatientStay]:
+        """The stays of these encounters, oldest admission first."""
 
     @abc.abstractmethod
     def in_state(self, state: StayState) -> list[InpatientStay]:
         """The stays in `state`, oldest admission first (ADMITTING: the few left by a 2401 in doubt)."""
+
+    @abc.abstractmethod
+    def on_ward(self, ward_code: str) -> list[InpatientStay]:
+        """The stays on the ward now (IN_HOSPITAL, DISCHARGING), oldest admission first."""
 
     @abc.abstractmethod
     def next_seq(self, counter: str, day: date) -> int:

@@ -144,17 +144,22 @@ PERMISSIONS.update({
     "inpatient.admit": "admit with an admission order, assign beds, transfer and cancel stays",
     "inpatient.charge": "record the ward's charges on a stay",
     "inpatient.deposit": "take, refund and waive the deposit (预交金)",
-    "inpatient.discharge": "discharge a stay and settle it",
+    "inpatient.discharge": "discharge a stay and settle it; take a discharged stay back in (出院召回)",
+    "inpatient.unsettle": "cancel a stay's settlement (结算撤销)",
+    "inpatient.attributes": "upload a stay's 就医特殊属性 (2406)",
 })
 BUILT_IN_ROLES["admission_clerk"] = ("patient.read", "encounter.read", "masterdata.read", "inpatient.read",
-                                     "inpatient.admit", "inpatient.deposit", "inpatient.discharge")  # 入院处
+                                     "inpatient.admit", "inpatient.deposit", "inpatient.discharge",
+                                     "inpatient.unsettle", "inpatient.attributes")  # 入院处
 BUILT_IN_ROLES["ward_nurse"] = ("patient.read", "encounter.read", "masterdata.read", "inpatient.read",
                                 "inpatient.admit", "inpatient.charge", "inpatient.deposit",
-                                "inpatient.discharge")  # 病区护士站
-for _role, _ipt_grants in {"doctor": ("inpatient.read", "inpatient.order"),
-                           "insurance_office": ("inpatient.read",), "auditor": ("inpatient.read",),
+                                "inpatient.discharge", "inpatient.attributes")  # 病区护士站
+for _role, _ipt_grants in {"doctor": ("inpatient.read", "inpatient.order", "inpatient.attributes"),
+                           "insurance_office": ("inpatient.read", "inpatient.attributes"),
+                           "auditor": ("inpatient.read",),
                            "clerk": ("inpatient.read", "inpatient.order", "inpatient.admit", "inpatient.charge",
-                                     "inpatient.deposit", "inpatient.discharge")}.items():
+                                     "inpatient.deposit", "inpatient.discharge", "inpatient.unsettle",
+                                     "inpatient.attributes")}.items():
     BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_ipt_grants)
 
 # Reconciliation with the platform (对账): the 医保办 runs it and works the 单边账 list; the 稽核 reads it.

@@ -70,6 +70,7 @@ from services.reconciliation import (EntryActions, ReadsWithoutBodies, Reconcili
                                      ReconciliationSchedule, ReconciliationService)
 from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
+from services.settlement_slips import SettlementSlips
 from services.transactions import TransactionService
 
 log = logging.getLogger(__name__)
@@ -307,8 +308,13 @@ class Container(containers.DeclarativeContainer):
         InpatientService, uow.provider, encounters, hospital_directory, patients, clock,
         providers.Callable(lambda s: InpatientConfig(
             orders=OrderRules(valid_days=s.inpatient.order_valid_days), default_med_type=s.inpatient.default_med_type,
-            waiver_rules=tuple(s.inpatient.waiver_rules), waiver_threshold=s.inpatient.waiver_threshold), settings),
+            waiver_rules=tuple(s.inpatient.waiver_rules), waiver_threshold=s.inpatient.waiver_threshold,
+            hospital_name=s.institution.fixmedins_name), settings),
         stay_insurance)
+    # 结算单 of outpatient settlements and of stays, printed by the hospital (YH03's fields are not published)
+    settlement_slips = providers.Singleton(
+        SettlementSlips, outpatient, inpatient, inpatient_insurance, hospital_directory, documents, clock,
+        providers.Callable(lambda s: s.institution.fixmedins_name, settings), catalogue)
     # the price list's and the formulary's national codes against the platform's 医保目录 (1312)
     code_check = providers.Singleton(
         lambda g, c, admin, rx: NationalCodeCheck(g, c, price_list(admin), formulary_drugs(lambda: rx.formulary)),
@@ -513,7 +519,7 @@ class App:
                             orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms(),
                                     self.container.item_orders()),
                             prescriptions=self.prescriptions, inpatient=self.inpatient,
-                            reconciliation=self.reconciliation)
+                            slips=self.container.settlement_slips(), reconciliation=self.reconciliation)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

@@ -272,6 +272,31 @@ class InpatientInsuranceService:
         adm.cancel_settlement(setl_id, negative)
         return self._record(adm, lambda a: a.cancel_settlement(setl_id, settlements.copy(negative))), negative
 
+    # ---- 2406 / 2407 -----------------------------------------------------------------------
+    def upload_special_attribute(self, op: Operator, admission_id: str, flag_type: str, flag: str,
+                                 memo: str = "") -> str:
+        """2406 就医特殊属性上传; returns the platform's detail id. Nothing is recorded on the admission:
+        the platform holds the attributes (2407 reads them back)."""
+        adm = self.get(admission_id)
+        adm.require_admitted_once("upload a special attribute")
+        output = self.gateway.call(op, "2406", wire.special_attribute(adm, flag_type, flag, memo), self._ctx(adm))
+        return wire.special_attribute_id(output)
+
+    def special_attributes(self, op: Operator, admission_id: str, max_pages: int = 20) -> list[dict]:
+        """2407, every page (at most `max_pages`): the platform's rows as it sent them."""
+        adm = self.get(admission_id)
+        adm.require_admitted_once("read the special attributes")
+        found: list[dict] = []
+        page = 1
+        while page <= max_pages:
+            output = self.gateway.call(op, "2407", wire.special_attribute_query(adm, page), self._ctx(adm))
+            rows, pages = wire.special_attribute_rows(output)
+            found.extend(rows)
+            if page >= pages or not rows:
+                break
+            page += 1
+        return found
+
     # ---- reads -----------------------------------------------------------------------------
     def get(self, admission_id: str) -> InsuredAdmission:
         """By the stay's id, or by its mdtrt_id."""

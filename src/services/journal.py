@@ -16,6 +16,7 @@ from ports.clock import Clock
 from ports.journal import JournalStore
 from ports.unit_of_work import UnitOfWork
 from services import personal_data
+from services.admission_recovery import ADOPTABLE_STAY_WRITES, adopt_stay_write
 from services.inpatient_insurance import ADMISSION_CODES, INPATIENT_SETTLEMENT_CODES, discard_admission_claim
 from services.outpatient import discard_claim
 from services.platform_gateway import PlatformGateway
@@ -130,6 +131,10 @@ class JournalService:
             if entry.visit_id and entry.infno in ADOPTABLE:
                 with personal_data.scope():
                     recorded += bool(self._adopt(entry))
+            elif entry.visit_id and entry.infno in ADOPTABLE_STAY_WRITES:  # a stay's id stands in visit_id
+                with personal_data.scope():
+                    recorded += adopt_stay_write(self.uow, entry, self.settlement_rules,
+                                                 self.journal.for_visit(entry.visit_id))
         return recorded
 
     def _orphaned(self, entry: JournalEntry, now, owner_alive: Callable[[str], bool | None]) -> bool:

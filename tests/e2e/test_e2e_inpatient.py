@@ -15,6 +15,8 @@ from station_kit import OPERATORS, Station, refused
 
 from his.v1 import inpatient_pb2 as ipt
 from his.v1 import inpatient_pb2_grpc
+from his.v1 import registration_pb2 as reg
+from his.v1 import registration_pb2_grpc
 from services.hospital import demo_file
 from services.inpatient import demo_wards_file
 from services.settings import OperatorToken
@@ -109,3 +111,109 @@ def test_an_insured_patient_is_admitted_with_2401_and_settled_with_2304_against_
     assert sent == ["2401", "2301", "2402", "2303", "2304"]
     on_platform = station.stack.simulator.visit(admission.mdtrt_id)
     assert sum(f.det_item_fee_sumamt for f in on_platform.fees.values()) == Decimal("204.00")
+
+
+def test_an_insured_stay_is_corrected_after_settlement_in_the_platforms_order_over_grpc(station):
+    """2305 → 2405 → 2302 → 2402 → 2303/2304 through the HTTP adapter, each step a retry-safe RPC; the ward
+    sees the stay's balance, the preview shows the split, the slip prints it, 2406/2407 go through."""
+    api = inpatient_pb2_grpc.InpatientServiceStub(station.stack.channel)
+    doctor, nurse, clerk = station.md("dr004-token"), station.md("ward-token"), station.md("adm-token")
+    encounter = station.register_insured(station.insured_patient(), "XNK01", "DR004")
+    station.diagnose(encounter.id, "dr004-token")
+    order = api.IssueAdmissionOrder(ipt.IssueAdmissionOrderRequest(
+        encounter_id=encounter.id, ward_code="NKBQ", med_type="21", request_id=str(uuid.uuid4())),
+        metadata=doctor).order
+    stay = api.Admit(ipt.AdmitRequest(order_id=order.id, request_id=str(uuid.uuid4()), deposit=ipt.DepositInput(
+        method="CASH", amount="500.00")), metadata=nurse).stay
+    stay = api.RecordCharges(ipt.RecordChargesRequest(stay_id=stay.id, request_id=str(uuid.uuid4()), lines=[
+        ipt.ChargeLine(item_code="CW-001"), ipt.ChargeLine(item_code="HL-001")]), metadata=nurse).stay
+    on_ward = api.ListStays(ipt.ListStaysRequest(ward_code="NKBQ"), metadata=nurse).stays
+    assert next(s.balance for s in on_ward if s.id == stay.id) == "432.00"  # 500 − 68
+    history = registration_pb2_grpc.RegistrationServiceStub(station.stack.channel).ListEncounters(
+        reg.ListEncountersRequest(patient_id=encounter.patient_id), metadata=doctor).entries
+    [entry] = [e for e in history if e.encounter.id == encounter.id]  # the visit shows the stay it led to
+    assert [(s.id, s.ipt_no, s.state) for s in entry.stays] == [(stay.id, stay.ipt_no, ipt.STAY_STATE_IN_HOSPITAL)]
+    marked = api.MarkSpecialAttribute(ipt.MarkSpecialAttributeRequest(
+        stay_id=stay.id, flag_type="1", flag="01", request_id=str(uuid.uuid4())), metadata=nurse).stay
+    listed = api.ListSpecialAttributes(ipt.ListSpecialAttributesRequest(stay_id=stay.id), metadata=nurse).attributes
+    assert [a.detl_id for a in listed] == [marked.special_attributes[0].detl_id]
+
+    def discharge_and_settle():
+        api.OrderDischarge(ipt.OrderDischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())),
+                           metadata=doctor)
+        api.Discharge(ipt.DischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse)
+        preview = api.PreviewSettlement(ipt.PreviewSettlementRequest(stay_id=stay.id), metadata=clerk)
+        assert Decimal(preview.fund_amount) + Decimal(preview.cash) == Decimal(preview.total)
+        assert preview.insured.medfee_sumamt == preview.total
+        return preview, api.SettleStay(ipt.SettleStayRequest(stay_id=stay.id, request_id=str(uuid.uuid4())),
+                                       metadata=clerk).stay
+
+    _preview, settled = discharge_and_settle()
+    slip = api.GetSettlementSlip(ipt.GetSettlementSlipRequest(stay_id=stay.id), metadata=clerk)
+    assert slip.insured.setl_id == settled.settlement.setl_id and slip.insured.fund_payments
+    assert slip.total == "68.00" and slip.hospital_name
+
+    cancel = ipt.CancelStaySettlementRequest(stay_id=stay.id, reason="费用更正", request_id=str(uuid.uuid4()))
+    assert refused(lambda: api.CancelStaySettlement(cancel, metadata=nurse)).code() is \
+        grpc.StatusCode.PERMISSION_DENIED  # the ward does not undo settlements
+    reopened = api.CancelStaySettlement(cancel, metadata=clerk).stay
+    again = api.CancelStaySettlement(cancel, metadata=clerk).stay  # the same request_id: one 2305
+    assert again.state == reopened.state == ipt.STAY_STATE_DISCHARGED
+    assert [p.setl_id for p in reopened.past_settlements] == [settled.settlement.setl_id]
+    api.RecallStay(ipt.RecallStayRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse)
+    withdrawn = api.WithdrawCharges(ipt.WithdrawChargesRequest(
+        stay_id=stay.id, line_nos=[2], reason="护理费记错", request_id=str(uuid.uuid4())), metadata=nurse).stay
+    assert withdrawn.charges[1].HasField("withdrawn_at") and withdrawn.total_charged == "50.00"
+    _preview, resettled = discharge_and_settle()
+    assert resettled.settlement.total == "50.00" and resettled.balance == "0.00"
+    admission = station.stack.app.inpatient_insurance.get(stay.yb_admission_id)
+    sent = [e.infno for e in station.stack.app.journal.for_visit(admission.id) if e.state.value == "OK"]
+    assert sent.count("2305") == 1 and sent[-7:] == ["2305", "2405", "2302", "2402", "2303", "2303", "2304"]
+
+
+def test_settlement_slips_print_over_grpc_for_an_outpatient_visit_and_a_stay(station):
+    """结算单 as PDFs: the outpatient visit's (OutpatientService) once its registration is paid through 医保, and
+    a self-pay stay's (InpatientService); the cashier's role is not needed to print either."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from his.v1 import outpatient_pb2, outpatient_pb2_grpc
+
+    def text(pdf: bytes) -> str:
+        return "".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages).replace(" ", "")
+
+    encounter = station.register_insured(station.insured_patient(), "XNK01", "DR004")
+    station.diagnose(encounter.id, "dr004-token")
+    station.registration.PayEncounter(reg.PayEncounterRequest(
+        encounter_id=encounter.id, method=reg.PAYMENT_METHOD_CASH, use_personal_account=True,
+        request_id=str(uuid.uuid4())), metadata=station.md("dr004-token"))
+    visit = station.stack.app.outpatient.get_visit(station.encounter(encounter.id).visit_id)
+    settlement = visit.active_settlement()
+    outpatient = outpatient_pb2_grpc.OutpatientServiceStub(station.stack.channel)
+    printed = outpatient.PrintSettlementSlip(outpatient_pb2.PrintSettlementSlipRequest(
+        visit_id=visit.mdtrt_id), metadata=station.md("dr004-token"))
+    assert printed.content_type == "application/pdf" and printed.pdf.startswith(b"%PDF")
+    slip = text(printed.pdf)
+    assert "医疗保障基金结算单（门诊）" in slip and settlement.setl_id in slip
+    assert f"{settlement.medfee_sumamt:,.2f}" in slip
+    missing = refused(lambda: outpatient.PrintSettlementSlip(outpatient_pb2.PrintSettlementSlipRequest(
+        visit_id=visit.id, setl_id="NO-SUCH"), metadata=station.md("dr004-token")))
+    assert missing.code() is grpc.StatusCode.NOT_FOUND
+
+    api = inpatient_pb2_grpc.InpatientServiceStub(station.stack.channel)
+    doctor, nurse = station.md("dr004-token"), station.md("ward-token")
+    self_pay = station.register(station.register_self_pay_patient(), "XNK01", "DR004")
+    station.diagnose(self_pay.id, "dr004-token")
+    order = api.IssueAdmissionOrder(ipt.IssueAdmissionOrderRequest(
+        encounter_id=self_pay.id, ward_code="NKBQ", request_id=str(uuid.uuid4())), metadata=doctor).order
+    stay = api.Admit(ipt.AdmitRequest(order_id=order.id, request_id=str(uuid.uuid4()), deposit=ipt.DepositInput(
+        method="CASH", amount="300.00")), metadata=nurse).stay
+    api.RecordCharges(ipt.RecordChargesRequest(stay_id=stay.id, request_id=str(uuid.uuid4()), lines=[
+        ipt.ChargeLine(item_code="CW-001")]), metadata=nurse)
+    api.OrderDischarge(ipt.OrderDischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=doctor)
+    api.Discharge(ipt.DischargeRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse)
+    api.SettleStay(ipt.SettleStayRequest(stay_id=stay.id, request_id=str(uuid.uuid4())), metadata=nurse)
+    printed = api.PrintSettlementSlip(ipt.GetSettlementSlipRequest(stay_id=stay.id), metadata=nurse)
+    slip = text(printed.pdf)
+    assert "住院结算单（自费）" in slip and stay.ipt_no in slip and "250.00" in slip  # 300 − 50 back

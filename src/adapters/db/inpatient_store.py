@@ -180,11 +180,15 @@ class SqlStayRepository(_Documents, StayRepository):
     def for_patient(self, patient_ids: list[str]) -> list[InpatientStay]:
         return self.load(S.c.patient_id.in_(patient_ids), (S.c.admitted_at.desc(), S.c.id.desc()))
 
-    def for_encounter(self, encounter_id: str) -> list[InpatientStay]:
-        return self.load(S.c.encounter_id == encounter_id, (S.c.admitted_at, S.c.id))
+    def for_encounters(self, encounter_ids: list[str]) -> list[InpatientStay]:
+        return self.load(S.c.encounter_id.in_(encounter_ids), (S.c.admitted_at, S.c.id))
 
     def in_state(self, state: StayState) -> list[InpatientStay]:
         return self.load(S.c.state == state, (S.c.admitted_at, S.c.id))
+
+    def on_ward(self, ward_code: str) -> list[InpatientStay]:
+        live = S.c.state.in_([StayState.IN_HOSPITAL, StayState.DISCHARGING])
+        return self.load((S.c.ward_code == ward_code) & live, (S.c.admitted_at, S.c.id))
 
     def next_seq(self, counter: str, day: date) -> int:
         conn = self._tx.writing()

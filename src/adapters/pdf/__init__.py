@@ -7,9 +7,9 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from adapters.pdf import exam_request
+from adapters.pdf import exam_request, settlement_slip
 from adapters.pdf.layout import FONT, FONT_FILE, Page, register_font, styles
-from ports.documents import ExamRequestForm
+from ports.documents import ExamRequestForm, SettlementSlipForm
 
 
 class ReportLabDocumentRenderer:
@@ -29,6 +29,10 @@ class ReportLabDocumentRenderer:
     def exam_request_form(self, form: ExamRequestForm) -> bytes:
         return exam_request.render(form, self._styles, Page(*A4, margin=12 * mm, header_height=exam_request.HEADER),
                                    font=self._font)
+
+    def settlement_slip(self, form: SettlementSlipForm) -> bytes:
+        return settlement_slip.render(form, self._styles,
+                                      Page(*A4, margin=12 * mm, header_height=settlement_slip.HEADER), font=self._font)
 
 
 __all__ = ["ReportLabDocumentRenderer"]

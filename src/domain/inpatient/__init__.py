@@ -8,11 +8,11 @@ from __future__ import annotations
 from domain.inpatient.orders import (AdmissionDiagnosis, AdmissionOrder, Condition, OrderRules, OrderState,
                                      diagnosis_violations)
 from domain.inpatient.stay import (REFERENCE_REQUIRED, Deposit, DepositKind, DepositMethod, InpatientStay,
-                                   StayCharge, StayCoverage, StaySettlement, StayState, WardTransfer,
-                                   deposit_receipt_number, ipt_number)
+                                   SpecialAttribute, StayCharge, StayCoverage, StaySettlement, StayState,
+                                   WardTransfer, deposit_receipt_number, ipt_number)
 from domain.inpatient.wards import Bed, BedState, WaitingEntry, WaitingState, Ward
 
 __all__ = ["REFERENCE_REQUIRED", "AdmissionDiagnosis", "AdmissionOrder", "Bed", "BedState", "Condition", "Deposit",
-           "DepositKind", "DepositMethod", "InpatientStay", "OrderRules", "OrderState", "StayCharge", "StayCoverage",
-           "StaySettlement", "StayState", "WaitingEntry", "WaitingState", "Ward", "WardTransfer",
-           "deposit_receipt_number", "diagnosis_violations", "ipt_number"]
+           "DepositKind", "DepositMethod", "InpatientStay", "OrderRules", "OrderState", "SpecialAttribute",
+           "StayCharge", "StayCoverage", "StaySettlement", "StayState", "WaitingEntry", "WaitingState", "Ward",
+           "WardTransfer", "deposit_receipt_number", "diagnosis_violations", "ipt_number"]

@@ -5,10 +5,14 @@ The 医保 admission (2401 and after) is the platform's side of an insured stay;
 by `yb_admission_id` and does not repeat what it holds.
 
     ADMITTING ──> IN_HOSPITAL ──> DISCHARGING ──> DISCHARGED ──> SETTLED
-        │              │  ^            │
-        └──────────────┴──│── CANCELLED (nothing charged, the deposit given back)
-                          └────────────┘ (the discharge order taken back)
-"""
+        │              │  ^  ^         │               │  ^          │
+        │              │  │  └─────────┘ (discharge    │  └──────────┘ (the settlement cancelled:
+        │              │  │              order taken   │                2305 for an insured stay)
+        │              │  └───────────────── back) ────┘ (出院召回: 2405 for an insured stay)
+        └──────────────┴───── CANCELLED (nothing charged, the deposit given back)
+
+Money that moved stays recorded: a cancelled settlement keeps its refund or final payment (the next
+settlement squares the account), a withdrawn charge keeps its line, marked."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -86,6 +90,13 @@ class StayCharge:
     added_at: datetime
     added_by: str
     upload_batch: str = ""  # the 医保 fee upload (2301) that carried it; set by the insured path
+    withdrawn_at: datetime | None = None  # 退费 before settlement: the line stays, marked, and no longer counts
+    withdrawn_by: str = ""
+    withdraw_reason: str = ""
+
+    @property
+    def live(self) -> bool:
+        return self.withdrawn_at is None
 
     def violations(self, where: str) -> list[FieldViolation]:
         found = []
@@ -133,6 +144,22 @@ class StaySettlement:
     deposit_id: str = ""  # the refund or the final payment made at settlement
     setl_id: str = ""  # insured: the platform's settlement
     fund_amount: Decimal = ZERO  # insured: what the funds paid
+    cancelled_at: datetime | None = None  # 结算撤销: kept in the stay's history, no longer counts
+    cancelled_by: str = ""
+    cancel_reason: str = ""
+
+
+@dataclass
+class SpecialAttribute:
+    """就医特殊属性 uploaded for an insured stay (2406): the platform's detail id and what was said.
+    The flag types are the platform's dictionary ipt_psn_sp_flag_type (codes unconfirmed)."""
+
+    detl_id: str
+    flag_type: str
+    flag: str
+    memo: str
+    at: datetime
+    by: str
 
 
 @dataclass
@@ -163,12 +190,16 @@ class InpatientStay:
     discharge_ordered_at: datetime | None = None
     discharged_at: datetime | None = None
     discharged_by: str = ""
+    last_bed: str = ""  # the bed left at discharge, taken again on a 出院召回 when it is free
     cancelled_at: datetime | None = None
     cancel_reason: str = ""
     transfers: list[WardTransfer] = field(default_factory=list)
     charges: list[StayCharge] = field(default_factory=list)
     deposits: list[Deposit] = field(default_factory=list)
     settlement: StaySettlement | None = None
+    past_settlements: list[StaySettlement] = field(default_factory=list)  # cancelled ones, oldest first
+    recalls: list[datetime] = field(default_factory=list)  # 出院召回: when the stay was taken back in
+    special_attributes: list[SpecialAttribute] = field(default_factory=list)
     version: int = 0
 
     # ---- reading ---------------------------------------------------------------------------
@@ -176,16 +207,24 @@ class InpatientStay:
     def insured(self) -> bool:
         return self.coverage is StayCoverage.INSURED
 
+    def live_charges(self) -> list[StayCharge]:
+        return [c for c in self.charges if c.live]
+
     def total_charged(self) -> Decimal:
-        return money(sum((c.amount for c in self.charges), ZERO))
+        return money(sum((c.amount for c in self.live_charges()), ZERO))
+
+    def fund_paid(self) -> Decimal:
+        """What the 医保 funds paid of the bill, by the settlement in force."""
+        return self.settlement.fund_amount if self.settlement is not None else ZERO
 
     def total_deposited(self) -> Decimal:
         """Deposits net of refunds (a final payment at settlement counts too)."""
         return money(sum((d.signed for d in self.deposits), ZERO))
 
     def balance(self) -> Decimal:
-        """Running balance: deposits − refunds − charges (negative: the deposit does not cover them)."""
-        return money(self.total_deposited() - self.total_charged())
+        """Running balance: deposits − refunds − charges (+ what the funds paid, once settled; negative:
+        the deposit does not cover them)."""
+        return money(self.total_deposited() + self.fund_paid() - self.total_charged())
 
     def deposit(self, deposit_id: str) -> Deposit:
         for d in self.deposits:
@@ -194,7 +233,13 @@ class InpatientStay:
         raise NotFound(f"stay {self.ipt_no} has no deposit {excerpt(deposit_id)}")
 
     def charges_on(self, day: date) -> list[StayCharge]:
-        return [c for c in self.charges if c.day == day]
+        return [c for c in self.live_charges() if c.day == day]
+
+    def charge(self, line_no: int) -> StayCharge:
+        for c in self.charges:
+            if c.line_no == line_no:
+                return c
+        raise NotFound(f"stay {self.ipt_no} has no charge line {line_no}")
 
     # ---- state machine ---------------------------------------------------------------------
     def require(self, states: frozenset[StayState] | StayState, doing: str) -> None:
@@ -226,6 +271,54 @@ class InpatientStay:
     def add_charges(self, charges: list[StayCharge], field_name: str = "lines") -> None:
         self.require(_CHARGEABLE, "add charges")
         append_numbered(self.charges, charges, field_name)
+
+    def charges_to_withdraw(self, line_nos: list[int], field_name: str = "line_nos") -> list[StayCharge]:
+        """The live lines named, checked: any state but IN_HOSPITAL / DISCHARGING, an unknown or withdrawn
+        line, or a line named twice refuses them all."""
+        self.require(_CHARGEABLE, "withdraw charges")
+        if not line_nos:
+            raise ValidationFailed([FieldViolation(field_name, "name at least one line")])
+        found, lines = [], []
+        for i, no in enumerate(line_nos):
+            where = f"{field_name}[{i}]"
+            if no in line_nos[:i]:
+                found.append(FieldViolation(where, f"line {no} is named twice"))
+                continue
+            try:
+                line = self.charge(no)
+            except NotFound as exc:
+                found.append(FieldViolation(where, str(exc)))
+                continue
+            if not line.live:
+                found.append(FieldViolation(where, f"line {no} was withdrawn already"))
+            lines.append(line)
+        if found:
+            raise ValidationFailed(found)
+        return lines
+
+    def withdraw_charges(self, line_nos: list[int], at: datetime, by: str, reason: str) -> list[StayCharge]:
+        """退费 of lines not settled yet: they stay on the bill, marked, and no longer count."""
+        lines = self.charges_to_withdraw(line_nos)
+        for line in lines:
+            line.withdrawn_at, line.withdrawn_by, line.withdraw_reason = at, by, reason
+        return lines
+
+    def change_diagnoses(self, diagnoses: list[AdmissionDiagnosis]) -> None:
+        """The admission diagnoses corrected during the stay (2403 follows for an insured stay)."""
+        self.require(StayState.IN_HOSPITAL, "change the diagnoses")
+        found = diagnosis_violations(diagnoses, "diagnoses")
+        if found:
+            raise ValidationFailed(found)
+        self.diagnoses = list(diagnoses)
+
+    def require_attributes_open(self) -> None:
+        """就医特殊属性 go up while the platform's stay is open: in hospital up to the settlement."""
+        self.require(frozenset({StayState.IN_HOSPITAL, StayState.DISCHARGING, StayState.DISCHARGED}),
+                     "upload a special attribute")
+
+    def record_special_attribute(self, attribute: SpecialAttribute) -> None:
+        self.require_attributes_open()
+        self.special_attributes.append(attribute)
 
     def take_deposit(self, deposit: Deposit) -> None:
         self.require(_MONEY_STATES, "take a deposit")
@@ -265,7 +358,14 @@ class InpatientStay:
         """DISCHARGING → DISCHARGED: the bed is given up, the bill closed."""
         self.require(StayState.DISCHARGING, "discharge")
         self.state, self.discharged_at, self.discharged_by = StayState.DISCHARGED, at, by
-        self.bed_code = ""
+        self.last_bed, self.bed_code = self.bed_code, ""
+
+    def recall(self, at: datetime) -> None:
+        """出院召回: DISCHARGED → IN_HOSPITAL, the discharge undone (a bed is taken again by the caller)."""
+        self.require(StayState.DISCHARGED, "take the stay back in (出院召回)")
+        self.state, self.discharged_at, self.discharged_by = StayState.IN_HOSPITAL, None, ""
+        self.discharge_ordered_at, self.discharge_diagnoses = None, []
+        self.recalls.append(at)
 
     def amount_due(self) -> Decimal:
         """At settlement: what the patient pays on top of the deposit (0 when it covers the bill)."""
@@ -290,12 +390,24 @@ class InpatientStay:
             settlement.deposit_id = closing.id
         self.settlement, self.state = settlement, StayState.SETTLED
 
+    def cancel_settlement(self, at: datetime, by: str, reason: str) -> StaySettlement:
+        """SETTLED → DISCHARGED: the settlement kept in the history, no longer counting. Its refund or
+        final payment stays (that money moved): the next settlement squares the account."""
+        self.require(StayState.SETTLED, "cancel the settlement")
+        if not reason:
+            raise ValidationFailed([FieldViolation("reason", "say why the settlement is cancelled")])
+        old = self.settlement
+        old.cancelled_at, old.cancelled_by, old.cancel_reason = at, by, reason
+        self.past_settlements.append(old)
+        self.settlement, self.state = None, StayState.DISCHARGED
+        return old
+
     def cancel(self, at: datetime, reason: str) -> None:
         """退院 before anything happened: no charges, the deposit given back first."""
         self.require(frozenset({StayState.ADMITTING, StayState.IN_HOSPITAL}), "cancel")
-        if self.charges:
-            raise IllegalTransition(f"stay {self.ipt_no} has {len(self.charges)} charges: it is discharged and "
-                                    "settled, not cancelled")
+        if self.live_charges():
+            raise IllegalTransition(f"stay {self.ipt_no} has {len(self.live_charges())} charges: it is discharged "
+                                    "and settled, not cancelled")
         if self.total_deposited() != ZERO:
             raise IllegalTransition(f"stay {self.ipt_no} holds a deposit of {self.total_deposited()}: refund it "
                                     "before cancelling")

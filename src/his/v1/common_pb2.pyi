@@ -367,3 +367,13 @@ class JournalEntry(_message.Message):
     attempts: int
     next_step: str
     def __init__(self, id: _Optional[int] = ..., msgid: _Optional[str] = ..., infno: _Optional[str] = ..., state: _Optional[_Union[JournalState, str]] = ..., infcode: _Optional[int] = ..., err_msg: _Optional[str] = ..., operator_code: _Optional[str] = ..., psn_no: _Optional[str] = ..., mdtrt_id: _Optional[str] = ..., visit_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., finished_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., resolution: _Optional[str] = ..., reversal_msgid: _Optional[str] = ..., request_json: _Optional[str] = ..., reply_json: _Optional[str] = ..., inf_refmsgid: _Optional[str] = ..., discrepancy: _Optional[str] = ..., owner: _Optional[str] = ..., in_flight_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retry_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attempts: _Optional[int] = ..., next_step: _Optional[str] = ...) -> None: ...
+
+class PrintedDocument(_message.Message):
+    __slots__ = ("pdf", "content_type", "file_name")
+    PDF_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    pdf: bytes
+    content_type: str
+    file_name: str
+    def __init__(self, pdf: _Optional[bytes] = ..., content_type: _Optional[str] = ..., file_name: _Optional[str] = ...) -> None: ...

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from his.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -241,7 +242,7 @@ class WardTransfer(_message.Message):
     def __init__(self, seq: _Optional[int] = ..., from_dept: _Optional[str] = ..., from_ward: _Optional[str] = ..., from_bed: _Optional[str] = ..., to_dept: _Optional[str] = ..., to_ward: _Optional[str] = ..., to_bed: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., by: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class StayCharge(_message.Message):
-    __slots__ = ("line_no", "day", "ward_code", "item_code", "item_name", "national_code", "unit_price", "quantity", "amount", "added_at", "added_by", "upload_batch")
+    __slots__ = ("line_no", "day", "ward_code", "item_code", "item_name", "national_code", "unit_price", "quantity", "amount", "added_at", "added_by", "upload_batch", "withdrawn_at", "withdrawn_by", "withdraw_reason")
     LINE_NO_FIELD_NUMBER: _ClassVar[int]
     DAY_FIELD_NUMBER: _ClassVar[int]
     WARD_CODE_FIELD_NUMBER: _ClassVar[int]
@@ -254,6 +255,9 @@ class StayCharge(_message.Message):
     ADDED_AT_FIELD_NUMBER: _ClassVar[int]
     ADDED_BY_FIELD_NUMBER: _ClassVar[int]
     UPLOAD_BATCH_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_AT_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_BY_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAW_REASON_FIELD_NUMBER: _ClassVar[int]
     line_no: int
     day: str
     ward_code: str
@@ -266,7 +270,10 @@ class StayCharge(_message.Message):
     added_at: _timestamp_pb2.Timestamp
     added_by: str
     upload_batch: str
-    def __init__(self, line_no: _Optional[int] = ..., day: _Optional[str] = ..., ward_code: _Optional[str] = ..., item_code: _Optional[str] = ..., item_name: _Optional[str] = ..., national_code: _Optional[str] = ..., unit_price: _Optional[str] = ..., quantity: _Optional[str] = ..., amount: _Optional[str] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., added_by: _Optional[str] = ..., upload_batch: _Optional[str] = ...) -> None: ...
+    withdrawn_at: _timestamp_pb2.Timestamp
+    withdrawn_by: str
+    withdraw_reason: str
+    def __init__(self, line_no: _Optional[int] = ..., day: _Optional[str] = ..., ward_code: _Optional[str] = ..., item_code: _Optional[str] = ..., item_name: _Optional[str] = ..., national_code: _Optional[str] = ..., unit_price: _Optional[str] = ..., quantity: _Optional[str] = ..., amount: _Optional[str] = ..., added_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., added_by: _Optional[str] = ..., upload_batch: _Optional[str] = ..., withdrawn_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdrawn_by: _Optional[str] = ..., withdraw_reason: _Optional[str] = ...) -> None: ...
 
 class Deposit(_message.Message):
     __slots__ = ("id", "receipt_no", "kind", "method", "reference", "amount", "at", "operator_code", "reason")
@@ -291,7 +298,7 @@ class Deposit(_message.Message):
     def __init__(self, id: _Optional[str] = ..., receipt_no: _Optional[str] = ..., kind: _Optional[str] = ..., method: _Optional[str] = ..., reference: _Optional[str] = ..., amount: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., operator_code: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class StaySettlement(_message.Message):
-    __slots__ = ("total", "deposited", "refund", "paid", "at", "by", "deposit_id", "setl_id", "fund_amount")
+    __slots__ = ("total", "deposited", "refund", "paid", "at", "by", "deposit_id", "setl_id", "fund_amount", "cancelled_at", "cancelled_by", "cancel_reason")
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     DEPOSITED_FIELD_NUMBER: _ClassVar[int]
     REFUND_FIELD_NUMBER: _ClassVar[int]
@@ -301,6 +308,9 @@ class StaySettlement(_message.Message):
     DEPOSIT_ID_FIELD_NUMBER: _ClassVar[int]
     SETL_ID_FIELD_NUMBER: _ClassVar[int]
     FUND_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_AT_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_BY_FIELD_NUMBER: _ClassVar[int]
+    CANCEL_REASON_FIELD_NUMBER: _ClassVar[int]
     total: str
     deposited: str
     refund: str
@@ -310,10 +320,29 @@ class StaySettlement(_message.Message):
     deposit_id: str
     setl_id: str
     fund_amount: str
-    def __init__(self, total: _Optional[str] = ..., deposited: _Optional[str] = ..., refund: _Optional[str] = ..., paid: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., by: _Optional[str] = ..., deposit_id: _Optional[str] = ..., setl_id: _Optional[str] = ..., fund_amount: _Optional[str] = ...) -> None: ...
+    cancelled_at: _timestamp_pb2.Timestamp
+    cancelled_by: str
+    cancel_reason: str
+    def __init__(self, total: _Optional[str] = ..., deposited: _Optional[str] = ..., refund: _Optional[str] = ..., paid: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., by: _Optional[str] = ..., deposit_id: _Optional[str] = ..., setl_id: _Optional[str] = ..., fund_amount: _Optional[str] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cancelled_by: _Optional[str] = ..., cancel_reason: _Optional[str] = ...) -> None: ...
+
+class SpecialAttribute(_message.Message):
+    __slots__ = ("detl_id", "flag_type", "flag", "memo", "at", "by")
+    DETL_ID_FIELD_NUMBER: _ClassVar[int]
+    FLAG_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FLAG_FIELD_NUMBER: _ClassVar[int]
+    MEMO_FIELD_NUMBER: _ClassVar[int]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    BY_FIELD_NUMBER: _ClassVar[int]
+    detl_id: str
+    flag_type: str
+    flag: str
+    memo: str
+    at: _timestamp_pb2.Timestamp
+    by: str
+    def __init__(self, detl_id: _Optional[str] = ..., flag_type: _Optional[str] = ..., flag: _Optional[str] = ..., memo: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., by: _Optional[str] = ...) -> None: ...
 
 class Stay(_message.Message):
-    __slots__ = ("id", "ipt_no", "patient_id", "encounter_id", "admission_order_id", "dept_code", "ward_code", "bed_code", "state", "condition", "coverage", "diagnoses", "discharge_diagnoses", "admitted_at", "admitted_by", "discharged_at", "psn_no", "insutype", "med_type", "yb_admission_id", "deposit_waived", "transfers", "charges", "deposits", "total_charged", "total_deposited", "balance", "settlement", "cancel_reason")
+    __slots__ = ("id", "ipt_no", "patient_id", "encounter_id", "admission_order_id", "dept_code", "ward_code", "bed_code", "state", "condition", "coverage", "diagnoses", "discharge_diagnoses", "admitted_at", "admitted_by", "discharged_at", "psn_no", "insutype", "med_type", "yb_admission_id", "deposit_waived", "transfers", "charges", "deposits", "total_charged", "total_deposited", "balance", "settlement", "cancel_reason", "past_settlements", "special_attributes", "recalls", "last_bed")
     ID_FIELD_NUMBER: _ClassVar[int]
     IPT_NO_FIELD_NUMBER: _ClassVar[int]
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -343,6 +372,10 @@ class Stay(_message.Message):
     BALANCE_FIELD_NUMBER: _ClassVar[int]
     SETTLEMENT_FIELD_NUMBER: _ClassVar[int]
     CANCEL_REASON_FIELD_NUMBER: _ClassVar[int]
+    PAST_SETTLEMENTS_FIELD_NUMBER: _ClassVar[int]
+    SPECIAL_ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    RECALLS_FIELD_NUMBER: _ClassVar[int]
+    LAST_BED_FIELD_NUMBER: _ClassVar[int]
     id: str
     ipt_no: str
     patient_id: str
@@ -372,7 +405,37 @@ class Stay(_message.Message):
     balance: str
     settlement: StaySettlement
     cancel_reason: str
-    def __init__(self, id: _Optional[str] = ..., ipt_no: _Optional[str] = ..., patient_id: _Optional[str] = ..., encounter_id: _Optional[str] = ..., admission_order_id: _Optional[str] = ..., dept_code: _Optional[str] = ..., ward_code: _Optional[str] = ..., bed_code: _Optional[str] = ..., state: _Optional[_Union[StayState, str]] = ..., condition: _Optional[_Union[AdmissionCondition, str]] = ..., coverage: _Optional[str] = ..., diagnoses: _Optional[_Iterable[_Union[AdmissionDiagnosis, _Mapping]]] = ..., discharge_diagnoses: _Optional[_Iterable[_Union[AdmissionDiagnosis, _Mapping]]] = ..., admitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., admitted_by: _Optional[str] = ..., discharged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., psn_no: _Optional[str] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., yb_admission_id: _Optional[str] = ..., deposit_waived: _Optional[str] = ..., transfers: _Optional[_Iterable[_Union[WardTransfer, _Mapping]]] = ..., charges: _Optional[_Iterable[_Union[StayCharge, _Mapping]]] = ..., deposits: _Optional[_Iterable[_Union[Deposit, _Mapping]]] = ..., total_charged: _Optional[str] = ..., total_deposited: _Optional[str] = ..., balance: _Optional[str] = ..., settlement: _Optional[_Union[StaySettlement, _Mapping]] = ..., cancel_reason: _Optional[str] = ...) -> None: ...
+    past_settlements: _containers.RepeatedCompositeFieldContainer[StaySettlement]
+    special_attributes: _containers.RepeatedCompositeFieldContainer[SpecialAttribute]
+    recalls: _containers.RepeatedCompositeFieldContainer[_timestamp_pb2.Timestamp]
+    last_bed: str
+    def __init__(self, id: _Optional[str] = ..., ipt_no: _Optional[str] = ..., patient_id: _Optional[str] = ..., encounter_id: _Optional[str] = ..., admission_order_id: _Optional[str] = ..., dept_code: _Optional[str] = ..., ward_code: _Optional[str] = ..., bed_code: _Optional[str] = ..., state: _Optional[_Union[StayState, str]] = ..., condition: _Optional[_Union[AdmissionCondition, str]] = ..., coverage: _Optional[str] = ..., diagnoses: _Optional[_Iterable[_Union[AdmissionDiagnosis, _Mapping]]] = ..., discharge_diagnoses: _Optional[_Iterable[_Union[AdmissionDiagnosis, _Mapping]]] = ..., admitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., admitted_by: _Optional[str] = ..., discharged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., psn_no: _Optional[str] = ..., insutype: _Optional[str] = ..., med_type: _Optional[str] = ..., yb_admission_id: _Optional[str] = ..., deposit_waived: _Optional[str] = ..., transfers: _Optional[_Iterable[_Union[WardTransfer, _Mapping]]] = ..., charges: _Optional[_Iterable[_Union[StayCharge, _Mapping]]] = ..., deposits: _Optional[_Iterable[_Union[Deposit, _Mapping]]] = ..., total_charged: _Optional[str] = ..., total_deposited: _Optional[str] = ..., balance: _Optional[str] = ..., settlement: _Optional[_Union[StaySettlement, _Mapping]] = ..., cancel_reason: _Optional[str] = ..., past_settlements: _Optional[_Iterable[_Union[StaySettlement, _Mapping]]] = ..., special_attributes: _Optional[_Iterable[_Union[SpecialAttribute, _Mapping]]] = ..., recalls: _Optional[_Iterable[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]]] = ..., last_bed: _Optional[str] = ...) -> None: ...
+
+class StaySummary(_message.Message):
+    __slots__ = ("id", "ipt_no", "state", "dept_code", "ward_code", "bed_code", "coverage", "admitted_at", "discharged_at", "total_charged", "balance")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    IPT_NO_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    DEPT_CODE_FIELD_NUMBER: _ClassVar[int]
+    WARD_CODE_FIELD_NUMBER: _ClassVar[int]
+    BED_CODE_FIELD_NUMBER: _ClassVar[int]
+    COVERAGE_FIELD_NUMBER: _ClassVar[int]
+    ADMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    DISCHARGED_AT_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_CHARGED_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    ipt_no: str
+    state: StayState
+    dept_code: str
+    ward_code: str
+    bed_code: str
+    coverage: str
+    admitted_at: _timestamp_pb2.Timestamp
+    discharged_at: _timestamp_pb2.Timestamp
+    total_charged: str
+    balance: str
+    def __init__(self, id: _Optional[str] = ..., ipt_no: _Optional[str] = ..., state: _Optional[_Union[StayState, str]] = ..., dept_code: _Optional[str] = ..., ward_code: _Optional[str] = ..., bed_code: _Optional[str] = ..., coverage: _Optional[str] = ..., admitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., discharged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., total_charged: _Optional[str] = ..., balance: _Optional[str] = ...) -> None: ...
 
 class StayResponse(_message.Message):
     __slots__ = ("stay",)
@@ -510,6 +573,102 @@ class OrderDischargeRequest(_message.Message):
     request_id: str
     def __init__(self, stay_id: _Optional[str] = ..., diagnoses: _Optional[_Iterable[_Union[AdmissionDiagnosis, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
+class WithdrawChargesRequest(_message.Message):
+    __slots__ = ("stay_id", "line_nos", "reason", "request_id")
+    STAY_ID_FIELD_NUMBER: _ClassVar[int]
+    LINE_NOS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    stay_id: str
+    line_nos: _containers.RepeatedScalarFieldContainer[int]
+    reason: str
+    request_id: str
+    def __init__(self, stay_id: _Optional[str] = ..., line_nos: _Optional[_Iterable[int]] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ChangeStayDiagnosesRequest(_message.Message):
+    __slots__ = ("stay_id", "diagnoses", "request_id")
+    STAY_ID_FIELD_NUMBER: _ClassVar[int]
+    DIAGNOSES_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    stay_id: str
+    diagnoses: _containers.RepeatedCompositeFieldContainer[AdmissionDiagnosis]
+    request_id: str
+    def __init__(self, stay_id: _Optional[str] = ..., diagnoses: _Optional[_Iterable[_Union[AdmissionDiagnosis, _Mapping]]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class RecallStayRequest(_message.Message):
+    __slots__ = ("stay_id", "request_id")
+    STAY_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    stay_id: str
+    request_id: str
+    def __init__(self, stay_id: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CancelStaySettlementRequest(_message.Message):
+    __slots__ = ("stay_id", "reason", "request_id")
+    STAY_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    stay_id: str
+    reason: str
+    request_id: str
+    def __init__(self, stay_id: _Optional[str] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class GetSettlementSlipRequest(_message.Message):
+    __slots__ = ("stay_id",)
+    STAY_ID_FIELD_NUMBER: _ClassVar[int]
+    stay_id: str
+    def __init__(self, stay_id: _Optional[str] = ...) -> None: ...
+
+class SettlementSlip(_message.Message):
+    __slots__ = ("stay", "patient_name", "total", "deposited", "fund_amount", "refund", "paid", "days", "insured", "hospital_name")
+    STAY_FIELD_NUMBER: _ClassVar[int]
+    PATIENT_NAME_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    DEPOSITED_FIELD_NUMBER: _ClassVar[int]
+    FUND_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    REFUND_FIELD_NUMBER: _ClassVar[int]
+    PAID_FIELD_NUMBER: _ClassVar[int]
+    DAYS_FIELD_NUMBER: _ClassVar[int]
+    INSURED_FIELD_NUMBER: _ClassVar[int]
+    HOSPITAL_NAME_FIELD_NUMBER: _ClassVar[int]
+    stay: Stay
+    patient_name: str
+    total: str
+    deposited: str
+    fund_amount: str
+    refund: str
+    paid: str
+    days: int
+    insured: _common_pb2.Settlement
+    hospital_name: str
+    def __init__(self, stay: _Optional[_Union[Stay, _Mapping]] = ..., patient_name: _Optional[str] = ..., total: _Optional[str] = ..., deposited: _Optional[str] = ..., fund_amount: _Optional[str] = ..., refund: _Optional[str] = ..., paid: _Optional[str] = ..., days: _Optional[int] = ..., insured: _Optional[_Union[_common_pb2.Settlement, _Mapping]] = ..., hospital_name: _Optional[str] = ...) -> None: ...
+
+class MarkSpecialAttributeRequest(_message.Message):
+    __slots__ = ("stay_id", "flag_type", "flag", "memo", "request_id")
+    STAY_ID_FIELD_NUMBER: _ClassVar[int]
+    FLAG_TYPE_FIELD_NUMBER: _ClassVar[int]
+    FLAG_FIELD_NUMBER: _ClassVar[int]
+    MEMO_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    stay_id: str
+    flag_type: str
+    flag: str
+    memo: str
+    request_id: str
+    def __init__(self, stay_id: _Optional[str] = ..., flag_type: _Optional[str] = ..., flag: _Optional[str] = ..., memo: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class ListSpecialAttributesRequest(_message.Message):
+    __slots__ = ("stay_id",)
+    STAY_ID_FIELD_NUMBER: _ClassVar[int]
+    stay_id: str
+    def __init__(self, stay_id: _Optional[str] = ...) -> None: ...
+
+class ListSpecialAttributesResponse(_message.Message):
+    __slots__ = ("attributes",)
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    attributes: _containers.RepeatedCompositeFieldContainer[SpecialAttribute]
+    def __init__(self, attributes: _Optional[_Iterable[_Union[SpecialAttribute, _Mapping]]] = ...) -> None: ...
+
 class DischargeRequest(_message.Message):
     __slots__ = ("stay_id", "request_id")
     STAY_ID_FIELD_NUMBER: _ClassVar[int]
@@ -525,18 +684,24 @@ class PreviewSettlementRequest(_message.Message):
     def __init__(self, stay_id: _Optional[str] = ...) -> None: ...
 
 class PreviewSettlementResponse(_message.Message):
-    __slots__ = ("total", "deposited", "balance", "refund", "due")
+    __slots__ = ("total", "deposited", "balance", "refund", "due", "fund_amount", "cash", "insured")
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     DEPOSITED_FIELD_NUMBER: _ClassVar[int]
     BALANCE_FIELD_NUMBER: _ClassVar[int]
     REFUND_FIELD_NUMBER: _ClassVar[int]
     DUE_FIELD_NUMBER: _ClassVar[int]
+    FUND_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CASH_FIELD_NUMBER: _ClassVar[int]
+    INSURED_FIELD_NUMBER: _ClassVar[int]
     total: str
     deposited: str
     balance: str
     refund: str
     due: str
-    def __init__(self, total: _Optional[str] = ..., deposited: _Optional[str] = ..., balance: _Optional[str] = ..., refund: _Optional[str] = ..., due: _Optional[str] = ...) -> None: ...
+    fund_amount: str
+    cash: str
+    insured: _common_pb2.Settlement
+    def __init__(self, total: _Optional[str] = ..., deposited: _Optional[str] = ..., balance: _Optional[str] = ..., refund: _Optional[str] = ..., due: _Optional[str] = ..., fund_amount: _Optional[str] = ..., cash: _Optional[str] = ..., insured: _Optional[_Union[_common_pb2.Settlement, _Mapping]] = ...) -> None: ...
 
 class SettleStayRequest(_message.Message):
     __slots__ = ("stay_id", "method", "reference", "amount", "request_id")
@@ -561,12 +726,14 @@ class GetStayRequest(_message.Message):
     def __init__(self, stay_id: _Optional[str] = ..., ipt_no: _Optional[str] = ...) -> None: ...
 
 class ListStaysRequest(_message.Message):
-    __slots__ = ("encounter_id", "patient_id")
+    __slots__ = ("encounter_id", "patient_id", "ward_code")
     ENCOUNTER_ID_FIELD_NUMBER: _ClassVar[int]
     PATIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    WARD_CODE_FIELD_NUMBER: _ClassVar[int]
     encounter_id: str
     patient_id: str
-    def __init__(self, encounter_id: _Optional[str] = ..., patient_id: _Optional[str] = ...) -> None: ...
+    ward_code: str
+    def __init__(self, encounter_id: _Optional[str] = ..., patient_id: _Optional[str] = ..., ward_code: _Optional[str] = ...) -> None: ...
 
 class ListStaysResponse(_message.Message):
     __slots__ = ("stays",)

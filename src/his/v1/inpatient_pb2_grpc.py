@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from his.v1 import common_pb2 as his_dot_v1_dot_common__pb2
 from his.v1 import inpatient_pb2 as his_dot_v1_dot_inpatient__pb2
 
 GRPC_GENERATED_VERSION = '1.85.4'
@@ -79,6 +80,16 @@ class InpatientServiceStub:
                 request_serializer=his_dot_v1_dot_inpatient__pb2.RecordChargesRequest.SerializeToString,
                 response_deserializer=his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
                 _registered_method=True)
+        self.WithdrawCharges = channel.unary_unary(
+                '/his.v1.InpatientService/WithdrawCharges',
+                request_serializer=his_dot_v1_dot_inpatient__pb2.WithdrawChargesRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+                _registered_method=True)
+        self.ChangeStayDiagnoses = channel.unary_unary(
+                '/his.v1.InpatientService/ChangeStayDiagnoses',
+                request_serializer=his_dot_v1_dot_inpatient__pb2.ChangeStayDiagnosesRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+                _registered_method=True)
         self.TakeDeposit = channel.unary_unary(
                 '/his.v1.InpatientService/TakeDeposit',
                 request_serializer=his_dot_v1_dot_inpatient__pb2.TakeDepositRequest.SerializeToString,
@@ -104,6 +115,11 @@ class InpatientServiceStub:
                 request_serializer=his_dot_v1_dot_inpatient__pb2.DischargeRequest.SerializeToString,
                 response_deserializer=his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
                 _registered_method=True)
+        self.RecallStay = channel.unary_unary(
+                '/his.v1.InpatientService/RecallStay',
+                request_serializer=his_dot_v1_dot_inpatient__pb2.RecallStayRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+                _registered_method=True)
         self.PreviewSettlement = channel.unary_unary(
                 '/his.v1.InpatientService/PreviewSettlement',
                 request_serializer=his_dot_v1_dot_inpatient__pb2.PreviewSettlementRequest.SerializeToString,
@@ -113,6 +129,31 @@ class InpatientServiceStub:
                 '/his.v1.InpatientService/SettleStay',
                 request_serializer=his_dot_v1_dot_inpatient__pb2.SettleStayRequest.SerializeToString,
                 response_deserializer=his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+                _registered_method=True)
+        self.CancelStaySettlement = channel.unary_unary(
+                '/his.v1.InpatientService/CancelStaySettlement',
+                request_serializer=his_dot_v1_dot_inpatient__pb2.CancelStaySettlementRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+                _registered_method=True)
+        self.GetSettlementSlip = channel.unary_unary(
+                '/his.v1.InpatientService/GetSettlementSlip',
+                request_serializer=his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_inpatient__pb2.SettlementSlip.FromString,
+                _registered_method=True)
+        self.PrintSettlementSlip = channel.unary_unary(
+                '/his.v1.InpatientService/PrintSettlementSlip',
+                request_serializer=his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_common__pb2.PrintedDocument.FromString,
+                _registered_method=True)
+        self.MarkSpecialAttribute = channel.unary_unary(
+                '/his.v1.InpatientService/MarkSpecialAttribute',
+                request_serializer=his_dot_v1_dot_inpatient__pb2.MarkSpecialAttributeRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+                _registered_method=True)
+        self.ListSpecialAttributes = channel.unary_unary(
+                '/his.v1.InpatientService/ListSpecialAttributes',
+                request_serializer=his_dot_v1_dot_inpatient__pb2.ListSpecialAttributesRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_inpatient__pb2.ListSpecialAttributesResponse.FromString,
                 _registered_method=True)
         self.GetStay = channel.unary_unary(
                 '/his.v1.InpatientService/GetStay',
@@ -195,6 +236,21 @@ class InpatientServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def WithdrawCharges(self, request, context):
+        """退费 of lines not settled yet (in hospital or discharge ordered); the lines stay, marked. Insured: lines
+        the platform holds (uploaded before a recall) are cancelled there first (2302).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeStayDiagnoses(self, request, context):
+        """The admission diagnoses corrected during the stay (insured: 2403).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def TakeDeposit(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -227,14 +283,59 @@ class InpatientServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecallStay(self, request, context):
+        """出院召回: a discharged, unsettled stay back in hospital to correct its bill (insured: 2405), in the bed it
+        left when free, else the first free bed, else the waiting list.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def PreviewSettlement(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Insured: 2303, the fund / patient split; the deposit against the patient's cash part.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def SettleStay(self, request, context):
-        """Self-pay: against the deposit, the balance refunded or the amount due paid.
+        """Against the deposit, the balance refunded or the amount due paid (insured: 2303 + 2304 first).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelStaySettlement(self, request, context):
+        """结算撤销: SETTLED → DISCHARGED (insured: 2305); the settlement stays in the history, its refund or
+        final payment too (that money moved): the next settlement squares the account. Then RecallStay (2405)
+        to correct the bill.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSettlementSlip(self, request, context):
+        """结算单: what the settlement slip prints, as data and as a PDF.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PrintSettlementSlip(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MarkSpecialAttribute(self, request, context):
+        """就医特殊属性 (2406) of an insured stay; the flag types are the platform's dictionary (unconfirmed).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSpecialAttributes(self, request, context):
+        """What the platform holds (2407).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -308,6 +409,16 @@ def add_InpatientServiceServicer_to_server(servicer, server):
                     request_deserializer=his_dot_v1_dot_inpatient__pb2.RecordChargesRequest.FromString,
                     response_serializer=his_dot_v1_dot_inpatient__pb2.StayResponse.SerializeToString,
             ),
+            'WithdrawCharges': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawCharges,
+                    request_deserializer=his_dot_v1_dot_inpatient__pb2.WithdrawChargesRequest.FromString,
+                    response_serializer=his_dot_v1_dot_inpatient__pb2.StayResponse.SerializeToString,
+            ),
+            'ChangeStayDiagnoses': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeStayDiagnoses,
+                    request_deserializer=his_dot_v1_dot_inpatient__pb2.ChangeStayDiagnosesRequest.FromString,
+                    response_serializer=his_dot_v1_dot_inpatient__pb2.StayResponse.SerializeToString,
+            ),
             'TakeDeposit': grpc.unary_unary_rpc_method_handler(
                     servicer.TakeDeposit,
                     request_deserializer=his_dot_v1_dot_inpatient__pb2.TakeDepositRequest.FromString,
@@ -333,6 +444,11 @@ def add_InpatientServiceServicer_to_server(servicer, server):
                     request_deserializer=his_dot_v1_dot_inpatient__pb2.DischargeRequest.FromString,
                     response_serializer=his_dot_v1_dot_inpatient__pb2.StayResponse.SerializeToString,
             ),
+            'RecallStay': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecallStay,
+                    request_deserializer=his_dot_v1_dot_inpatient__pb2.RecallStayRequest.FromString,
+                    response_serializer=his_dot_v1_dot_inpatient__pb2.StayResponse.SerializeToString,
+            ),
             'PreviewSettlement': grpc.unary_unary_rpc_method_handler(
                     servicer.PreviewSettlement,
                     request_deserializer=his_dot_v1_dot_inpatient__pb2.PreviewSettlementRequest.FromString,
@@ -342,6 +458,31 @@ def add_InpatientServiceServicer_to_server(servicer, server):
                     servicer.SettleStay,
                     request_deserializer=his_dot_v1_dot_inpatient__pb2.SettleStayRequest.FromString,
                     response_serializer=his_dot_v1_dot_inpatient__pb2.StayResponse.SerializeToString,
+            ),
+            'CancelStaySettlement': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelStaySettlement,
+                    request_deserializer=his_dot_v1_dot_inpatient__pb2.CancelStaySettlementRequest.FromString,
+                    response_serializer=his_dot_v1_dot_inpatient__pb2.StayResponse.SerializeToString,
+            ),
+            'GetSettlementSlip': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSettlementSlip,
+                    request_deserializer=his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.FromString,
+                    response_serializer=his_dot_v1_dot_inpatient__pb2.SettlementSlip.SerializeToString,
+            ),
+            'PrintSettlementSlip': grpc.unary_unary_rpc_method_handler(
+                    servicer.PrintSettlementSlip,
+                    request_deserializer=his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.FromString,
+                    response_serializer=his_dot_v1_dot_common__pb2.PrintedDocument.SerializeToString,
+            ),
+            'MarkSpecialAttribute': grpc.unary_unary_rpc_method_handler(
+                    servicer.MarkSpecialAttribute,
+                    request_deserializer=his_dot_v1_dot_inpatient__pb2.MarkSpecialAttributeRequest.FromString,
+                    response_serializer=his_dot_v1_dot_inpatient__pb2.StayResponse.SerializeToString,
+            ),
+            'ListSpecialAttributes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSpecialAttributes,
+                    request_deserializer=his_dot_v1_dot_inpatient__pb2.ListSpecialAttributesRequest.FromString,
+                    response_serializer=his_dot_v1_dot_inpatient__pb2.ListSpecialAttributesResponse.SerializeToString,
             ),
             'GetStay': grpc.unary_unary_rpc_method_handler(
                     servicer.GetStay,
@@ -613,6 +754,60 @@ class InpatientService:
             _registered_method=True)
 
     @staticmethod
+    def WithdrawCharges(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.InpatientService/WithdrawCharges',
+            his_dot_v1_dot_inpatient__pb2.WithdrawChargesRequest.SerializeToString,
+            his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeStayDiagnoses(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.InpatientService/ChangeStayDiagnoses',
+            his_dot_v1_dot_inpatient__pb2.ChangeStayDiagnosesRequest.SerializeToString,
+            his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def TakeDeposit(request,
             target,
             options=(),
@@ -748,6 +943,33 @@ class InpatientService:
             _registered_method=True)
 
     @staticmethod
+    def RecallStay(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.InpatientService/RecallStay',
+            his_dot_v1_dot_inpatient__pb2.RecallStayRequest.SerializeToString,
+            his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def PreviewSettlement(request,
             target,
             options=(),
@@ -791,6 +1013,141 @@ class InpatientService:
             '/his.v1.InpatientService/SettleStay',
             his_dot_v1_dot_inpatient__pb2.SettleStayRequest.SerializeToString,
             his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelStaySettlement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.InpatientService/CancelStaySettlement',
+            his_dot_v1_dot_inpatient__pb2.CancelStaySettlementRequest.SerializeToString,
+            his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSettlementSlip(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.InpatientService/GetSettlementSlip',
+            his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.SerializeToString,
+            his_dot_v1_dot_inpatient__pb2.SettlementSlip.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PrintSettlementSlip(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.InpatientService/PrintSettlementSlip',
+            his_dot_v1_dot_inpatient__pb2.GetSettlementSlipRequest.SerializeToString,
+            his_dot_v1_dot_common__pb2.PrintedDocument.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MarkSpecialAttribute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.InpatientService/MarkSpecialAttribute',
+            his_dot_v1_dot_inpatient__pb2.MarkSpecialAttributeRequest.SerializeToString,
+            his_dot_v1_dot_inpatient__pb2.StayResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSpecialAttributes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.InpatientService/ListSpecialAttributes',
+            his_dot_v1_dot_inpatient__pb2.ListSpecialAttributesRequest.SerializeToString,
+            his_dot_v1_dot_inpatient__pb2.ListSpecialAttributesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -228,6 +228,14 @@ class CancelRegistrationResponse(_message.Message):
     visit: _common_pb2.Visit
     def __init__(self, visit: _Optional[_Union[_common_pb2.Visit, _Mapping]] = ...) -> None: ...
 
+class PrintSettlementSlipRequest(_message.Message):
+    __slots__ = ("visit_id", "setl_id")
+    VISIT_ID_FIELD_NUMBER: _ClassVar[int]
+    SETL_ID_FIELD_NUMBER: _ClassVar[int]
+    visit_id: str
+    setl_id: str
+    def __init__(self, visit_id: _Optional[str] = ..., setl_id: _Optional[str] = ...) -> None: ...
+
 class GetVisitRequest(_message.Message):
     __slots__ = ("visit_id", "include_journal")
     VISIT_ID_FIELD_NUMBER: _ClassVar[int]

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from his.v1 import common_pb2 as his_dot_v1_dot_common__pb2
 from his.v1 import outpatient_pb2 as his_dot_v1_dot_outpatient__pb2
 
 GRPC_GENERATED_VERSION = '1.85.4'
@@ -85,6 +86,11 @@ class OutpatientServiceStub:
                 request_serializer=his_dot_v1_dot_outpatient__pb2.GetVisitRequest.SerializeToString,
                 response_deserializer=his_dot_v1_dot_outpatient__pb2.GetVisitResponse.FromString,
                 _registered_method=True)
+        self.PrintSettlementSlip = channel.unary_unary(
+                '/his.v1.OutpatientService/PrintSettlementSlip',
+                request_serializer=his_dot_v1_dot_outpatient__pb2.PrintSettlementSlipRequest.SerializeToString,
+                response_deserializer=his_dot_v1_dot_common__pb2.PrintedDocument.FromString,
+                _registered_method=True)
         self.ListVisits = channel.unary_unary(
                 '/his.v1.OutpatientService/ListVisits',
                 request_serializer=his_dot_v1_dot_outpatient__pb2.ListVisitsRequest.SerializeToString,
@@ -166,6 +172,13 @@ class OutpatientServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PrintSettlementSlip(self, request, context):
+        """结算单 of one of the visit's settlements as a PDF (no platform call); a cancelled one prints marked.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListVisits(self, request, context):
         """List visits (no platform call).
         """
@@ -225,6 +238,11 @@ def add_OutpatientServiceServicer_to_server(servicer, server):
                     servicer.GetVisit,
                     request_deserializer=his_dot_v1_dot_outpatient__pb2.GetVisitRequest.FromString,
                     response_serializer=his_dot_v1_dot_outpatient__pb2.GetVisitResponse.SerializeToString,
+            ),
+            'PrintSettlementSlip': grpc.unary_unary_rpc_method_handler(
+                    servicer.PrintSettlementSlip,
+                    request_deserializer=his_dot_v1_dot_outpatient__pb2.PrintSettlementSlipRequest.FromString,
+                    response_serializer=his_dot_v1_dot_common__pb2.PrintedDocument.SerializeToString,
             ),
             'ListVisits': grpc.unary_unary_rpc_method_handler(
                     servicer.ListVisits,
@@ -503,6 +521,33 @@ class OutpatientService:
             '/his.v1.OutpatientService/GetVisit',
             his_dot_v1_dot_outpatient__pb2.GetVisitRequest.SerializeToString,
             his_dot_v1_dot_outpatient__pb2.GetVisitResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PrintSettlementSlip(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/his.v1.OutpatientService/PrintSettlementSlip',
+            his_dot_v1_dot_outpatient__pb2.PrintSettlementSlipRequest.SerializeToString,
+            his_dot_v1_dot_common__pb2.PrintedDocument.FromString,
             options,
             channel_credentials,
             insecure,

@@ -3,6 +3,7 @@ import datetime
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from his.v1 import admin_pb2 as _admin_pb2
 from his.v1 import common_pb2 as _common_pb2
+from his.v1 import inpatient_pb2 as _inpatient_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -321,12 +322,14 @@ class ListEncountersRequest(_message.Message):
     def __init__(self, patient_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class EncounterHistoryEntry(_message.Message):
-    __slots__ = ("encounter", "settlements")
+    __slots__ = ("encounter", "settlements", "stays")
     ENCOUNTER_FIELD_NUMBER: _ClassVar[int]
     SETTLEMENTS_FIELD_NUMBER: _ClassVar[int]
+    STAYS_FIELD_NUMBER: _ClassVar[int]
     encounter: Encounter
     settlements: _containers.RepeatedCompositeFieldContainer[_common_pb2.Settlement]
-    def __init__(self, encounter: _Optional[_Union[Encounter, _Mapping]] = ..., settlements: _Optional[_Iterable[_Union[_common_pb2.Settlement, _Mapping]]] = ...) -> None: ...
+    stays: _containers.RepeatedCompositeFieldContainer[_inpatient_pb2.StaySummary]
+    def __init__(self, encounter: _Optional[_Union[Encounter, _Mapping]] = ..., settlements: _Optional[_Iterable[_Union[_common_pb2.Settlement, _Mapping]]] = ..., stays: _Optional[_Iterable[_Union[_inpatient_pb2.StaySummary, _Mapping]]] = ...) -> None: ...
 
 class ListEncountersResponse(_message.Message):
     __slots__ = ("entries", "next_page_token")

@@ -5,9 +5,12 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import grpc
+
 from domain.errors import FieldViolation, ValidationFailed
-from domain.inpatient import AdmissionOrder, Deposit, InpatientStay, WaitingEntry, Ward
+from domain.inpatient import AdmissionOrder, Deposit, InpatientStay, StaySettlement, WaitingEntry, Ward
 from domain.text import excerpt
+from his.v1 import common_pb2
 from his.v1 import inpatient_pb2 as pb
 from his.v1 import inpatient_pb2_grpc
 from services.grpc import mappers as m
@@ -21,8 +24,9 @@ _QUANTITY_SCALE = 4
 
 
 class InpatientServicer(inpatient_pb2_grpc.InpatientServiceServicer):
-    def __init__(self, inpatient: InpatientService, zone: str | ZoneInfo = m.DEFAULT_ZONE):
-        self.inpatient, self.zone = inpatient, m.zone_of(zone)
+    def __init__(self, inpatient: InpatientService, zone: str | ZoneInfo = m.DEFAULT_ZONE, slips=None):
+        """`slips`: SettlementSlips (PrintSettlementSlip is UNIMPLEMENTED without)."""
+        self.inpatient, self.zone, self.slips = inpatient, m.zone_of(zone), slips
 
     # ---- 住院证 ----------------------------------------------------------------------------------
     def IssueAdmissionOrder(self, request, context):
@@ -111,6 +115,16 @@ class InpatientServicer(inpatient_pb2_grpc.InpatientServiceServicer):
         self.inpatient.record_charges(current_operator(), RecordCharges(request.stay_id, tuple(lines), day))
         return self._reply(self.inpatient.get(request.stay_id))
 
+    def WithdrawCharges(self, request, context):
+        m.required(request, "stay_id", "reason")
+        return self._reply(self.inpatient.withdraw_charges(current_operator(), request.stay_id,
+                                                           list(request.line_nos), request.reason))
+
+    def ChangeStayDiagnoses(self, request, context):
+        m.required(request, "stay_id")
+        return self._reply(self.inpatient.change_diagnoses(current_operator(), request.stay_id,
+                                                           _diagnoses(request.diagnoses)))
+
     def TakeDeposit(self, request, context):
         m.required(request, "stay_id")
         deposit = self.inpatient.take_deposit(current_operator(), request.stay_id, _deposit(request.deposit, "deposit"))
@@ -136,19 +150,63 @@ class InpatientServicer(inpatient_pb2_grpc.InpatientServiceServicer):
         m.required(request, "stay_id")
         return self._reply(self.inpatient.discharge(current_operator(), request.stay_id))
 
-    def PreviewSettlement(self, request, context):
-        current_operator()
+    def RecallStay(self, request, context):
         m.required(request, "stay_id")
-        p = self.inpatient.preview_settlement(request.stay_id)
-        return pb.PreviewSettlementResponse(total=m.money_to_str(p.total), deposited=m.money_to_str(p.deposited),
-                                            balance=m.money_to_str(p.balance), refund=m.money_to_str(p.refund),
-                                            due=m.money_to_str(p.due))
+        return self._reply(self.inpatient.recall(current_operator(), request.stay_id))
+
+    def PreviewSettlement(self, request, context):
+        m.required(request, "stay_id")
+        p = self.inpatient.preview_settlement(current_operator(), request.stay_id)
+        reply = pb.PreviewSettlementResponse(
+            total=m.money_to_str(p.total), deposited=m.money_to_str(p.deposited), balance=m.money_to_str(p.balance),
+            refund=m.money_to_str(p.refund), due=m.money_to_str(p.due), fund_amount=m.money_to_str(p.fund_amount),
+            cash=m.money_to_str(p.cash))
+        if p.detail is not None:
+            reply.insured.CopyFrom(m.settlement_to_proto(p.detail, self.zone, preview=True))
+        return reply
 
     def SettleStay(self, request, context):
         m.required(request, "stay_id")
         amount = m.parse_money(request.amount, "amount") if request.amount else None
         return self._reply(self.inpatient.settle(current_operator(), SettleStay(
             request.stay_id, request.method, request.reference, amount)))
+
+    def CancelStaySettlement(self, request, context):
+        m.required(request, "stay_id", "reason")
+        return self._reply(self.inpatient.cancel_settlement(current_operator(), request.stay_id, request.reason))
+
+    def GetSettlementSlip(self, request, context):
+        current_operator()
+        m.required(request, "stay_id")
+        slip = self.inpatient.settlement_slip(request.stay_id)
+        reply = pb.SettlementSlip(
+            stay=self._stay(slip.stay), patient_name=slip.patient_name, total=m.money_to_str(slip.total),
+            deposited=m.money_to_str(slip.deposited), fund_amount=m.money_to_str(slip.fund_amount),
+            refund=m.money_to_str(slip.refund), paid=m.money_to_str(slip.paid), days=slip.days,
+            hospital_name=slip.hospital_name)
+        if slip.detail is not None:
+            reply.insured.CopyFrom(m.settlement_to_proto(slip.detail, self.zone))
+        return reply
+
+    def PrintSettlementSlip(self, request, context):
+        current_operator()
+        m.required(request, "stay_id")
+        if self.slips is None:
+            context.abort(grpc.StatusCode.UNIMPLEMENTED, "settlement slips are not served here")
+        return common_pb2.PrintedDocument(pdf=self.slips.stay_pdf(request.stay_id), content_type="application/pdf",
+                                          file_name=f"settlement-slip-{request.stay_id}.pdf")
+
+    # ---- 就医特殊属性 ------------------------------------------------------------------------------
+    def MarkSpecialAttribute(self, request, context):
+        m.required(request, "stay_id")
+        return self._reply(self.inpatient.mark_special(current_operator(), request.stay_id, request.flag_type,
+                                                       request.flag, request.memo))
+
+    def ListSpecialAttributes(self, request, context):
+        m.required(request, "stay_id")
+        found = self.inpatient.special_attributes(current_operator(), request.stay_id)
+        return pb.ListSpecialAttributesResponse(attributes=[
+            pb.SpecialAttribute(detl_id=a.detl_id, flag_type=a.flag_type, flag=a.flag, memo=a.memo) for a in found])
 
     # ---- reads -----------------------------------------------------------------------------
     def GetStay(self, request, context):
@@ -160,10 +218,15 @@ class InpatientServicer(inpatient_pb2_grpc.InpatientServiceServicer):
 
     def ListStays(self, request, context):
         current_operator()
-        if bool(request.encounter_id) == bool(request.patient_id):
-            raise ValidationFailed([FieldViolation("encounter_id", "name the encounter or the patient (one)")])
-        found = (self.inpatient.stays_of_encounter(request.encounter_id) if request.encounter_id
-                 else self.inpatient.stays_of_patient(request.patient_id))
+        if sum(map(bool, (request.encounter_id, request.patient_id, request.ward_code))) != 1:
+            raise ValidationFailed([FieldViolation("encounter_id", "name the encounter, the patient or the ward "
+                                                                   "(one)")])
+        if request.encounter_id:
+            found = self.inpatient.stays_of_encounter(request.encounter_id)
+        elif request.patient_id:
+            found = self.inpatient.stays_of_patient(request.patient_id)
+        else:
+            found = self.inpatient.ward_stays(request.ward_code)
         return pb.ListStaysResponse(stays=[self._stay(s) for s in found])
 
     def GetWard(self, request, context):
@@ -219,18 +282,32 @@ class InpatientServicer(inpatient_pb2_grpc.InpatientServiceServicer):
                                    unit_price=m.decimal_to_str(c.unit_price, 6),
                                    quantity=m.decimal_to_str(c.quantity, _QUANTITY_SCALE),
                                    amount=m.money_to_str(c.amount), added_at=m.to_timestamp(c.added_at, z),
-                                   added_by=c.added_by, upload_batch=c.upload_batch) for c in s.charges],
+                                   added_by=c.added_by, upload_batch=c.upload_batch, withdrawn_by=c.withdrawn_by,
+                                   withdraw_reason=c.withdraw_reason) for c in s.charges],
             deposits=[self._deposit(d) for d in s.deposits], total_charged=m.money_to_str(s.total_charged()),
             total_deposited=m.money_to_str(s.total_deposited()), balance=m.money_to_str(s.balance()),
-            cancel_reason=s.cancel_reason)
+            cancel_reason=s.cancel_reason, past_settlements=[self._settlement(t) for t in s.past_settlements],
+            special_attributes=[pb.SpecialAttribute(detl_id=a.detl_id, flag_type=a.flag_type, flag=a.flag,
+                                                    memo=a.memo, at=m.to_timestamp(a.at, z), by=a.by)
+                                for a in s.special_attributes],
+            recalls=[m.to_timestamp(t, z) for t in s.recalls], last_bed=s.last_bed)
+        for c, line in zip(s.charges, msg.charges):
+            if c.withdrawn_at is not None:
+                line.withdrawn_at.CopyFrom(m.to_timestamp(c.withdrawn_at, z))
         if s.discharged_at is not None:
             msg.discharged_at.CopyFrom(m.to_timestamp(s.discharged_at, z))
         if s.settlement is not None:
-            t = s.settlement
-            msg.settlement.CopyFrom(pb.StaySettlement(
-                total=m.money_to_str(t.total), deposited=m.money_to_str(t.deposited), refund=m.money_to_str(t.refund),
-                paid=m.money_to_str(t.paid), at=m.to_timestamp(t.at, z), by=t.by, deposit_id=t.deposit_id,
-                setl_id=t.setl_id, fund_amount=m.money_to_str(t.fund_amount)))
+            msg.settlement.CopyFrom(self._settlement(s.settlement))
+        return msg
+
+    def _settlement(self, t: StaySettlement) -> pb.StaySettlement:
+        msg = pb.StaySettlement(
+            total=m.money_to_str(t.total), deposited=m.money_to_str(t.deposited), refund=m.money_to_str(t.refund),
+            paid=m.money_to_str(t.paid), at=m.to_timestamp(t.at, self.zone), by=t.by, deposit_id=t.deposit_id,
+            setl_id=t.setl_id, fund_amount=m.money_to_str(t.fund_amount), cancelled_by=t.cancelled_by,
+            cancel_reason=t.cancel_reason)
+        if t.cancelled_at is not None:
+            msg.cancelled_at.CopyFrom(m.to_timestamp(t.cancelled_at, self.zone))
         return msg
 
     def _ward(self, w: Ward) -> pb.Ward:
@@ -238,6 +315,16 @@ class InpatientServicer(inpatient_pb2_grpc.InpatientServiceServicer):
                        beds=[pb.Bed(code=b.code, state=pb.BedState.Value(f"BED_STATE_{b.state.value}"),
                                     stay_id=b.stay_id) for b in w.beds],
                        waiting=[self._waiting(e) for e in w.queue()])
+
+
+def stay_summary(s: InpatientStay, zone: ZoneInfo) -> pb.StaySummary:
+    msg = pb.StaySummary(id=s.id, ipt_no=s.ipt_no, state=pb.StayState.Value(f"STAY_STATE_{s.state.value}"),
+                         dept_code=s.dept_code, ward_code=s.ward_code, bed_code=s.bed_code, coverage=s.coverage.value,
+                         admitted_at=m.to_timestamp(s.admitted_at, zone),
+                         total_charged=m.money_to_str(s.total_charged()), balance=m.money_to_str(s.balance()))
+    if s.discharged_at is not None:
+        msg.discharged_at.CopyFrom(m.to_timestamp(s.discharged_at, zone))
+    return msg
 
 
 def _diagnosis(d) -> pb.AdmissionDiagnosis:

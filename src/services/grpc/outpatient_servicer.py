@@ -5,6 +5,8 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import grpc
+
 from domain.errors import FieldViolation, ValidationFailed
 from domain.visit import VisitState
 from his.v1 import common_pb2
@@ -28,11 +30,13 @@ _VISIT_STATES = {common_pb2.VisitState.Value(f"VISIT_STATE_{s.value}"): s for s 
 
 class OutpatientServicer(outpatient_pb2_grpc.OutpatientServiceServicer):
     def __init__(self, outpatient, journal, zone: str | ZoneInfo = m.DEFAULT_ZONE,
-                 page_tokens: PageTokens | None = None):
+                 page_tokens: PageTokens | None = None, slips=None):
         """`outpatient`: an OutpatientService; `journal`: a JournalService (for GetVisit's journal);
-        `page_tokens`: signs ListVisits' page tokens (default: a random key for this process)."""
+        `page_tokens`: signs ListVisits' page tokens (default: a random key for this process);
+        `slips`: SettlementSlips (PrintSettlementSlip is UNIMPLEMENTED without)."""
         self.outpatient, self.journal, self.zone = outpatient, journal, m.zone_of(zone)
         self.page_tokens = page_tokens or PageTokens()
+        self.slips = slips
 
     def ReadInsuredPerson(self, request, context):
         with m.request_paths(_READ_PERSON_PATHS):
@@ -102,6 +106,15 @@ class OutpatientServicer(outpatient_pb2_grpc.OutpatientServiceServicer):
         with m.request_paths({"data": ""}):
             visit = self.outpatient.cancel_registration(current_operator(), request.visit_id)
         return pb.CancelRegistrationResponse(visit=self._visit(visit))
+
+    def PrintSettlementSlip(self, request, context):
+        current_operator()
+        m.required(request, "visit_id")
+        if self.slips is None:
+            context.abort(grpc.StatusCode.UNIMPLEMENTED, "settlement slips are not served here")
+        pdf = self.slips.outpatient_pdf(request.visit_id, request.setl_id)
+        return common_pb2.PrintedDocument(pdf=pdf, content_type="application/pdf",
+                                          file_name=f"settlement-slip-{request.setl_id or request.visit_id}.pdf")
 
     def GetVisit(self, request, context):
         current_operator()  # reads need a caller too, though the use case does not take one

@@ -29,6 +29,7 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "SettleVisit": "visit.settle",
     _OUTPATIENT + "CancelSettlement": "settlement.cancel",
     _OUTPATIENT + "GetVisit": "visit.read",
+    _OUTPATIENT + "PrintSettlementSlip": "visit.read",
     _OUTPATIENT + "ListVisits": "visit.read",
     _JOURNAL + "ListJournalEntries": "journal.read",
     _JOURNAL + "GetJournalEntry": "journal.read",
@@ -113,6 +114,14 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _INPATIENT + "GetStay": "inpatient.read",
     _INPATIENT + "ListStays": "inpatient.read",
     _INPATIENT + "GetWard": "inpatient.read",
+    _INPATIENT + "WithdrawCharges": "inpatient.charge",
+    _INPATIENT + "ChangeStayDiagnoses": "inpatient.order",
+    _INPATIENT + "RecallStay": "inpatient.discharge",
+    _INPATIENT + "CancelStaySettlement": "inpatient.unsettle",
+    _INPATIENT + "GetSettlementSlip": "inpatient.read",
+    _INPATIENT + "PrintSettlementSlip": "inpatient.read",
+    _INPATIENT + "MarkSpecialAttribute": "inpatient.attributes",
+    _INPATIENT + "ListSpecialAttributes": "inpatient.read",
 }
 
 # reconciliation with the platform (对账) and its 单边账 worklist

@@ -1,6 +1,7 @@
 """his.v1.RegistrationService: proto in, one encounters use case, proto out. No rules live here."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from services.encounters import (ChargeInput, DiagnosisInput, EncounterService, 
 from services.grpc import listing
 from services.grpc import mappers as m
 from services.grpc.auth import current_operator
+from services.grpc.inpatient_servicer import stay_summary
 from services.grpc.page_tokens import PageTokens
 
 DEFAULT_HISTORY_PAGE = 20
@@ -36,9 +38,13 @@ def _named(enum_type, prefix: str, number: int, field: str, violations: list[Fie
 
 class RegistrationServicer(registration_pb2_grpc.RegistrationServiceServicer):
     def __init__(self, encounters: EncounterService, zone: str | ZoneInfo = m.DEFAULT_ZONE,
-                 page_tokens: PageTokens | None = None):
+                 page_tokens: PageTokens | None = None,
+                 stays_of: Callable[[list[str]], dict[str, list]] | None = None):
+        """`stays_of`: encounter ids → the inpatient stays each led to (InpatientService.stays_of_encounters),
+        shown in the history beside the encounters; None where no inpatient context is served."""
         self.encounters, self.zone = encounters, m.zone_of(zone)
         self.page_tokens = page_tokens or PageTokens()
+        self.stays_of = stays_of
 
     def RegisterEncounter(self, request, context):
         violations = [FieldViolation(name, "is required") for name in ("patient_id", "clinic_code")
@@ -83,9 +89,11 @@ class RegistrationServicer(registration_pb2_grpc.RegistrationServiceServicer):
         if history.next_after is not None:
             token = self.page_tokens.issue(request.patient_id, [history.next_after[0].isoformat(),
                                                                 history.next_after[1]])
+        stays = self.stays_of([r.encounter.id for r in history.records]) if self.stays_of else {}
         entries = [pb.EncounterHistoryEntry(
             encounter=self._encounter(r.encounter, r.clinic_names, r.doctor_names),
-            settlements=[m.settlement_to_proto(s, self.zone) for s in r.settlements]) for r in history.records]
+            settlements=[m.settlement_to_proto(s, self.zone) for s in r.settlements],
+            stays=[stay_summary(s, self.zone) for s in stays.get(r.encounter.id, [])]) for r in history.records]
         return pb.ListEncountersResponse(entries=entries, next_page_token=token)
 
     def AddCharges(self, request, context):

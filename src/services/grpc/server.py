@@ -99,7 +99,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  diagnoses: DiagnosisSearchService | None = None,
                  encounters=None, hospital=None, patients: PatientRegistry | None = None,
                  queues: QueueService | None = None, orders=None,
-                 prescriptions=None, inpatient=None, reconciliation=None) -> tuple[grpc.Server, int]:
+                 prescriptions=None, inpatient=None, slips=None, reconciliation=None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -120,7 +120,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     for the screens and stations); `orders`: (ExamRequestService, ExamTables, ExamForms, ItemOrders), served with `encounters`
     as his.v1.OrderService; `prescriptions`: a PrescriptionService, served as
     his.v1.PrescriptionService when given; `inpatient`: an InpatientService, served as
-    his.v1.InpatientService when given; `reconciliation`: a ReconciliationService, served as
+    his.v1.InpatientService when given; `slips`: SettlementSlips, printing 结算单 for the outpatient and
+    inpatient services; `reconciliation`: a ReconciliationService, served as
     his.v1.ReconciliationService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
@@ -142,7 +143,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                       *([ScopeInterceptor(request_scope)] if request_scope is not None else []),
                       *([IdempotencyInterceptor(ledger, clock)] if ledger is not None else [])])
     outpatient_pb2_grpc.add_OutpatientServiceServicer_to_server(
-        OutpatientServicer(outpatient, journal, zone, page_tokens=page_tokens), server)
+        OutpatientServicer(outpatient, journal, zone, page_tokens=page_tokens, slips=slips), server)
     journal_pb2_grpc.add_JournalServiceServicer_to_server(JournalServicer(journal, zone), server)
     names = SERVICE_NAMES
     if platform is not None:
@@ -156,7 +157,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         names = (*names, DOCTOR_STATION_SERVICE_NAME)
     if encounters is not None:
         registration_pb2_grpc.add_RegistrationServiceServicer_to_server(
-            RegistrationServicer(encounters, zone, page_tokens), server)
+            RegistrationServicer(encounters, zone, page_tokens,
+                                 inpatient.stays_of_encounters if inpatient is not None else None), server)
         names = (*names, REGISTRATION_SERVICE_NAME)
     if hospital is not None:
         admin_pb2_grpc.add_AdminServiceServicer_to_server(
@@ -177,7 +179,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
             PrescriptionServicer(prescriptions, zone), server)
         names = (*names, PRESCRIPTION_SERVICE_NAME)
     if inpatient is not None:
-        inpatient_pb2_grpc.add_InpatientServiceServicer_to_server(InpatientServicer(inpatient, zone), server)
+        inpatient_pb2_grpc.add_InpatientServiceServicer_to_server(InpatientServicer(inpatient, zone, slips), server)
         names = (*names, INPATIENT_SERVICE_NAME)
     if reconciliation is not None:
         reconciliation_pb2_grpc.add_ReconciliationServiceServicer_to_server(

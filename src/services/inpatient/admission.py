@@ -207,7 +207,7 @@ class AdmissionUseCases(InpatientCore):
         usable again. Insured: the 医保 admission is taken back first (2404)."""
         stay = self.get(stay_id)
         self._require_active(stay, "cancel")
-        if stay.charges or stay.total_deposited() != ZERO:
+        if stay.live_charges() or stay.total_deposited() != ZERO:
             stay.cancel(self.clock.now(), reason)  # raises, saying what is in the way
         if stay.insured and stay.yb_admission_id:
             self.insurance.cancel_admission(op, stay)
@@ -277,8 +277,18 @@ class AdmissionUseCases(InpatientCore):
 
     def stays_of_encounter(self, encounter_id: str) -> list[InpatientStay]:
         """The stays an outpatient encounter led to (the link back from the encounter)."""
+        return self.stays_of_encounters([encounter_id]).get(encounter_id, [])
+
+    def stays_of_encounters(self, encounter_ids: list[str]) -> dict[str, list[InpatientStay]]:
+        """The stays each of these encounters led to, in one read (the outpatient history's page)."""
+        if not encounter_ids:
+            return {}
         with self.uow() as uow:
-            return uow.stays.for_encounter(encounter_id)
+            found = uow.stays.for_encounters(list(encounter_ids))
+        grouped: dict[str, list[InpatientStay]] = {}
+        for stay in found:
+            grouped.setdefault(stay.encounter_id, []).append(stay)
+        return grouped
 
     def stays_of_patient(self, patient_id: str) -> list[InpatientStay]:
         """A patient's stays, newest first (those of records merged into theirs too)."""

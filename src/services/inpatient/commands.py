@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.inpatient import AdmissionDiagnosis, Deposit, InpatientStay, WaitingEntry
+from domain.settlement import Settlement
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,29 @@ class AdmissionResult:
 class SettlementPreview:
     total: Decimal  # charges
     deposited: Decimal
-    balance: Decimal  # deposited − total
+    balance: Decimal  # deposited + what the platform pays − total
     refund: Decimal  # given back at settlement
     due: Decimal  # paid at settlement
+    fund_amount: Decimal = Decimal("0")  # insured (2303): what the platform pays (funds and the account)
+    cash: Decimal = Decimal("0")  # insured: the patient's cash part, against the deposit
+    detail: Settlement | None = None  # insured: the 2303 answer whole
+
+
+@dataclass(frozen=True)
+class SettlementSlip:
+    """What the settlement slip (结算单) prints: the stay, its bill by day, the money, and for an insured
+    stay the platform's settlement whole (fund lines, account, cash)."""
+
+    stay: InpatientStay
+    patient_name: str
+    total: Decimal
+    deposited: Decimal
+    fund_amount: Decimal
+    refund: Decimal
+    paid: Decimal
+    days: int  # 住院天数: nights between admission and discharge, at least 1
+    detail: Settlement | None
+    hospital_name: str = ""
 
 
 def diagnoses_of(inputs) -> list[AdmissionDiagnosis]:

@@ -32,6 +32,7 @@ class InpatientConfig:
     default_med_type: str = "21"  # 普通住院, for an insured order that names none
     waiver_rules: tuple[str, ...] = (GREEN_CHANNEL, INSURED_BELOW_THRESHOLD)
     waiver_threshold: Decimal = Decimal("1000.00")  # INSURED_BELOW_THRESHOLD: suggested deposit at most this
+    hospital_name: str = ""  # printed on the settlement slip
 
 
 class InpatientCore:

@@ -21,7 +21,8 @@ from ports.clock import Clock
 from services.encounters import EncounterService
 from services.hospital import HospitalDirectory
 from services.patients import PatientRegistry
-from services.inpatient.insurance import InsuredSettlement
+from domain.settlement import Settlement
+from services.inpatient.insurance import InsuredSettlement, PlatformAttribute
 from services.inpatient_insurance import AdmitPatient, ChangeAdmission, Discharge, InpatientInsuranceService
 
 
@@ -66,43 +67,91 @@ class PlatformStayInsurance:
         return held.id
 
     def cancel_admission(self, op: Operator, stay: InpatientStay) -> None:
-        if stay.yb_admission_id:
-            self.insurance.cancel_admission(op, stay.yb_admission_id)
+        if stay.yb_admission_id and self.insurance.get(stay.yb_admission_id).state is not AdmissionState.CANCELLED:
+            self.insurance.cancel_admission(op, stay.yb_admission_id)  # else: taken back already (a retry)
 
     def change(self, op: Operator, stay: InpatientStay) -> None:
+        """2403 with where the stay lies now and its diagnoses as they stand."""
         dept = self.hospital.department(stay.dept_code)
+        attending = self.insurance.get(stay.yb_admission_id)
         self.insurance.change_admission(op, stay.yb_admission_id, ChangeAdmission(
             dept_code=dept.yb_dept_code, dept_name=dept.name, caty=dept.caty,
-            adm_bed=stay.bed_code or stay.ward_code))
+            adm_bed=stay.bed_code or stay.ward_code,
+            diagnoses=_diagnoses(stay.diagnoses, dept.name, attending.atddr_no, attending.chfpdr_name, stay)))
 
     def discharge(self, op: Operator, stay: InpatientStay) -> None:
         dept = self.hospital.department(stay.dept_code)
         attending = self.insurance.get(stay.yb_admission_id)  # the doctor the platform knows the stay by
-        rows = [FeeItem(feedetl_sn=f"{stay.ipt_no}-{c.line_no}", chrg_bchno=f"{stay.ipt_no}-{c.day:%Y%m%d}",
+        rows = [FeeItem(feedetl_sn=_row_number(stay, c.line_no), chrg_bchno=f"{stay.ipt_no}-{c.day:%Y%m%d}",
                         med_list_codg=c.national_code, medins_list_codg=c.item_code, medins_list_name=c.item_name,
                         det_item_fee_sumamt=c.amount, cnt=c.quantity, pric=c.unit_price, fee_ocur_time=c.added_at,
                         bilg_dept_codg=dept.yb_dept_code, bilg_dept_name=dept.name, bilg_dr_codg=attending.atddr_no,
                         bilg_dr_name=attending.chfpdr_name)
-                for c in stay.charges]
-        if rows:
+                for c in stay.live_charges()]
+        if rows and attending.state in (AdmissionState.ADMITTED, AdmissionState.DISCHARGED):
             self.insurance.upload_fees(op, stay.yb_admission_id, rows)
+        if attending.state is not AdmissionState.ADMITTED:
+            return  # discharged already: a retry of a discharge whose hospital side failed after the 2402
         diagnoses = stay.discharge_diagnoses or stay.diagnoses
         self.insurance.discharge(op, stay.yb_admission_id, Discharge(
             dept_code=dept.yb_dept_code, dept_name=dept.name,
             diagnoses=_diagnoses(diagnoses, dept.name, attending.atddr_no, attending.chfpdr_name, stay)))
 
     def settle(self, op: Operator, stay: InpatientStay) -> InsuredSettlement:
+        held = self.insurance.get(stay.yb_admission_id)
+        if held.state is AdmissionState.SETTLED and held.active_settlement() is not None:
+            return _split(held.active_settlement())  # a retry: the platform settled it already, once
         self.insurance.pre_settle(op, stay.yb_admission_id)
         _admission, settlement = self.insurance.settle(op, stay.yb_admission_id)
-        total = money(settlement.medfee_sumamt or ZERO)
-        cash = money(settlement.psn_cash_pay or ZERO)
-        return InsuredSettlement(settlement.setl_id or "", total, money(total - cash), cash)
+        return _split(settlement)
+
+    def preview(self, op: Operator, stay: InpatientStay) -> InsuredSettlement:
+        return _split(self.insurance.pre_settle(op, stay.yb_admission_id))
+
+    def settlement(self, stay: InpatientStay) -> Settlement | None:
+        if not stay.yb_admission_id:
+            return None
+        return self.insurance.get(stay.yb_admission_id).active_settlement()
+
+    def cancel_settlement(self, op: Operator, stay: InpatientStay) -> None:
+        held = self.settlement(stay)
+        if held is not None:  # none: cancelled on the platform already (a retry after the 2305 went through)
+            self.insurance.cancel_settlement(op, stay.yb_admission_id, held.setl_id)
+
+    def recall(self, op: Operator, stay: InpatientStay) -> None:
+        if self.insurance.get(stay.yb_admission_id).state is AdmissionState.DISCHARGED:
+            self.insurance.cancel_discharge(op, stay.yb_admission_id)  # else: taken back already (a retry)
+
+    def withdraw_charges(self, op: Operator, stay: InpatientStay, lines) -> None:
+        held = {f.feedetl_sn for f in self.insurance.get(stay.yb_admission_id).unsettled_fees()}
+        uploaded = [sn for sn in (_row_number(stay, c.line_no) for c in lines) if sn in held]
+        if uploaded:
+            self.insurance.cancel_fees(op, stay.yb_admission_id, uploaded)
+
+    def mark_special(self, op: Operator, stay: InpatientStay, flag_type: str, flag: str, memo: str) -> str:
+        return self.insurance.upload_special_attribute(op, stay.yb_admission_id, flag_type, flag, memo)
+
+    def special_attributes(self, op: Operator, stay: InpatientStay) -> list[PlatformAttribute]:
+        return [PlatformAttribute(str(r.get("ipt_psn_sp_flag_detl_id") or ""), str(r.get("ipt_psn_sp_flag_type") or ""),
+                                  str(r.get("ipt_psn_sp_flag") or ""), str(r.get("memo") or ""))
+                for r in self.insurance.special_attributes(op, stay.yb_admission_id)]
 
     def _staff(self, code: str) -> StaffMember | None:
         try:
             return self.hospital.staff(code)
         except NotFound:
             return None
+
+
+def _row_number(stay: InpatientStay, line_no: int) -> str:
+    """The fee row (feedetl_sn) a line of the stay's bill goes up as."""
+    return f"{stay.ipt_no}-{line_no}"
+
+
+def _split(settlement: Settlement) -> InsuredSettlement:
+    total = money(settlement.medfee_sumamt or ZERO)
+    cash = money(settlement.psn_cash_pay or ZERO)
+    return InsuredSettlement(settlement.setl_id or "", total, money(total - cash), cash, settlement)
 
 
 def _diagnoses(found: list[AdmissionDiagnosis], dept_name: str, dor_no: str, dor_name: str,

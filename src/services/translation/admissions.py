@@ -1,5 +1,6 @@
 """2401 入院办理, 2402 出院办理, 2403 入院信息变更, 2404 入院撤销, 2405 出院撤销, 2301 住院费用明细上传,
-2302 撤销, 2303 住院预结算, 2304 住院结算, 2305 住院结算撤销: a stay on the wire, and what comes back."""
+2302 撤销, 2303 住院预结算, 2304 住院结算, 2305 住院结算撤销, 2406/2407 就医特殊属性: a stay on the wire, and
+what comes back."""
 from __future__ import annotations
 
 from domain.admission import InsuredAdmission
@@ -96,3 +97,36 @@ def mdtrt_id_of(output: dict) -> str:
     """2401's reply: result.mdtrt_id."""
     result = (output or {}).get("result")
     return str((result if isinstance(result, dict) else {}).get("mdtrt_id") or "")
+
+
+def special_attribute(adm: InsuredAdmission, flag_type: str, flag: str, memo: str) -> dict:
+    """2406 (fields provisional: the catalogue marks them unconfirmed)."""
+    data = {"mdtrt_id": adm.mdtrt_id, "psn_no": adm.psn_no, "psn_name": adm.psn_name, "ipt_otp_no": adm.ipt_no,
+            "ipt_psn_sp_flag_type": flag_type, "ipt_psn_sp_flag": flag, "memo": memo}
+    if adm.insuplc_admdvs:
+        data["admdvs"] = adm.insuplc_admdvs
+    return {"data": data}
+
+
+def special_attribute_id(output: dict) -> str:
+    return str((output.get("data") or {}).get("ipt_psn_sp_flag_detl_id") or "")
+
+
+SPECIAL_ATTRIBUTES_PAGE = 100
+
+
+def special_attribute_query(adm: InsuredAdmission, page: int) -> dict:
+    """2407: one page of the stay's special attributes."""
+    return {"data": {"page_num": page, "page_size": SPECIAL_ATTRIBUTES_PAGE, "mdtrt_id": adm.mdtrt_id,
+                     "psn_no": adm.psn_no}}
+
+
+def special_attribute_rows(output: dict) -> tuple[list[dict], int]:
+    """The rows of a 2407 page and how many pages there are."""
+    node = output.get("IptPsnSpFlagReg") or {}
+    rows = [r for r in (node.get("data") or []) if isinstance(r, dict)]
+    try:
+        pages = int(node.get("pages") or 1)
+    except (TypeError, ValueError):
+        pages = 1
+    return rows, pages

@@ -50,7 +50,7 @@ def test_self_pay_stay_from_the_outpatient_visit_to_a_settlement_with_the_balanc
     assert [d.code for d in stay.discharge_diagnoses] == ["J18.900", "I10.x00"]
     assert world.service.ward(world.nk).bed("02").state is BedState.FREE
 
-    preview = world.service.preview_settlement(stay.id)
+    preview = world.service.preview_settlement(NURSE, stay.id)
     assert (preview.total, preview.deposited, preview.refund, preview.due) == \
         (Decimal("254.00"), Decimal("3000.00"), Decimal("2746.00"), Decimal("0"))
     stay = world.service.settle(NURSE, SettleStay(stay.id))

@@ -1,0 +1,117 @@
+"""Writes to a hospital stay the platform took that the HIS never recorded: its process died between
+the platform's answer and the commit. The resolver finds them in the journal of the dead process (the
+request as sent, the reply as received) and records them on the stay's 医保 admission, in the order they
+were sent. Rows (2301/2302) are recorded by their feedetl_sn, never reused, so a row recorded already
+changes nothing. A change of the stay's state (2402, 2405, 2404, 2305) is recorded only when it is the
+last such change the platform accepted for the stay: the platform stands where its last one left it,
+and an older one, replayed, would move the stay back.
+
+Covers 2301/2302 (fees), 2402/2405 (discharge and its cancellation), 2404 (admission taken back) and
+2305 (settlement cancelled). 2401 and 2304 have their claims (REGISTERING / SETTLING) and are settled
+by services.journal; 2403 changes only what the next 2403 sends again whole."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from domain.admission import AdmissionState, InsuredAdmission
+from domain.errors import IllegalTransition, ValidationFailed
+from domain.journal import JournalEntry, JournalState
+from domain.platform_time import parse_datetime
+from domain.settlement import SettlementRules
+from domain.visit import Diagnosis
+from ports.unit_of_work import UnitOfWork
+from services.translation.fees import fees_from_upload
+from services.translation.settlements import settlement_from_output
+
+log = logging.getLogger(__name__)
+
+ADOPTABLE_STAY_WRITES = frozenset({"2301", "2302", "2402", "2405", "2404", "2305"})
+_TRANSITIONS = frozenset({"2401", "2402", "2405", "2404", "2304", "2305"})
+_ACCEPTED = (JournalState.OK, JournalState.CONFIRMED)
+
+
+def adopt_stay_write(uow_factory: Callable[[], UnitOfWork], entry: JournalEntry, rules: SettlementRules,
+                     history: list[JournalEntry]) -> bool:
+    """Record `entry` (accepted by the platform) on its admission when it is not recorded yet; `history`
+    is every journaled call of the stay. Returns whether it recorded anything."""
+    if entry.infno in _TRANSITIONS:
+        last = [e for e in history if e.infno in _TRANSITIONS and e.state in _ACCEPTED]
+        if not last or last[-1].id != entry.id:
+            return False  # a later change the platform took stands: this one is history
+    with uow_factory() as uow:
+        adm = uow.admissions.get(entry.visit_id)
+        if adm is None:
+            return False
+        try:
+            applied = _apply(adm, entry, rules)
+        except (IllegalTransition, ValidationFailed, KeyError, TypeError, ValueError) as exc:
+            log.warning("%s of journal entry %s shown applied but not recordable on admission %s: %s",
+                        entry.infno, entry.id, adm.id, exc)
+            return False
+        if not applied:
+            return False
+        uow.commit()
+    log.warning("journal entry %s (%s) shown applied by the platform: recorded on admission %s",
+                entry.id, entry.infno, entry.visit_id)
+    return True
+
+
+def _apply(adm: InsuredAdmission, entry: JournalEntry, rules: SettlementRules) -> bool:
+    sent = (entry.request or {}).get("input") or {}
+    if entry.infno == "2301":
+        known = {f.feedetl_sn for f in adm.fees}
+        fresh = [i for i in fees_from_upload(entry.request, entry.reply or {}) if i.feedetl_sn not in known]
+        if fresh:
+            adm.add_fees(fresh)
+        return bool(fresh)
+    if entry.infno == "2302":
+        open_rows = {f.feedetl_sn for f in adm.unsettled_fees()}
+        rows = [str(r.get("feedetl_sn") or "") for r in sent.get("data") or [] if isinstance(r, dict)]
+        todo = [sn for sn in rows if sn in open_rows]
+        if todo:
+            adm.cancel_fees(todo)
+        return bool(todo)
+    if entry.infno == "2402":
+        if adm.state is not AdmissionState.ADMITTED:
+            return False
+        info = sent["dscginfo"]
+        endtime = parse_datetime(str(info.get("endtime") or ""))
+        if endtime is None:
+            raise ValueError("the journaled 2402 has no endtime")
+        adm.discharge(endtime, str(info.get("dscg_dept_codg") or ""), str(info.get("dscg_dept_name") or ""),
+                      str(info.get("dscg_way") or ""), _diagnoses(sent.get("diseinfo") or []))
+        return True
+    if entry.infno == "2405":
+        if adm.state is not AdmissionState.DISCHARGED:
+            return False
+        adm.cancel_discharge()
+        return True
+    if entry.infno == "2404":
+        if adm.state is not AdmissionState.ADMITTED:
+            return False
+        adm.cancel()
+        return True
+    if entry.infno == "2305":
+        setl_id = str((sent.get("data") or {}).get("setl_id") or "")
+        original = adm.active_settlement() if adm.state is AdmissionState.SETTLED else None
+        if original is None or original.setl_id != setl_id or not entry.reply:
+            return False
+        adm.cancel_settlement(setl_id, settlement_from_output(entry.reply, "", rules))
+        return True
+    return False
+
+
+def _diagnoses(rows: list) -> list[Diagnosis]:
+    found = []
+    for r in rows:
+        at = parse_datetime(str(r.get("diag_time") or ""))
+        if at is None:
+            raise ValueError("a journaled diagnosis has no diag_time")
+        found.append(Diagnosis(diag_type=str(r.get("diag_type") or "1"), diag_srt_no=int(r.get("diag_srt_no") or 0),
+                               diag_code=str(r.get("diag_code") or ""), diag_name=str(r.get("diag_name") or ""),
+                               diag_dept=str(r.get("diag_dept") or ""), dise_dor_no=str(r.get("dise_dor_no") or ""),
+                               dise_dor_name=str(r.get("dise_dor_name") or ""), diag_time=at,
+                               vali_flag=str(r.get("vali_flag") or "1"),
+                               maindiag_flag=str(r.get("maindiag_flag") or "0")))
+    return found
