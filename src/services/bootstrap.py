@@ -66,8 +66,8 @@ from services.platform_gateway import PlatformGateway
 from services.prescriptions import (NOTICE_INFNOS, FormularyLoad, PrescriptionConfig, PrescriptionService,
                                     load_formulary)
 from services.queues import ClinicQueues, QueueHub, QueueService
-from services.reconciliation import (EntryActions, ReadsWithoutBodies, ReconciliationConfig, ReconciliationRuns,
-                                     ReconciliationSchedule, ReconciliationService)
+from services.reconciliation import (EntryActions, ReconciliationConfig, ReconciliationRuns, ReconciliationSchedule,
+                                     ReconciliationService, summarised)
 from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
 from services.settlement_slips import SettlementSlips
@@ -323,10 +323,10 @@ class Container(containers.DeclarativeContainer):
     # reconciliation with the platform (对账): runs, the 单边账 worklist and its actions
     reconciliation_store = providers.Singleton(SqlReconciliationStore, connections)
     # its runs read through a gateway of their own: a day's listing (5262 / 5267) and result file (9102)
-    # are journaled by their size (ReadsWithoutBodies); its actions go through the main gateway
+    # are journaled by their size (reconciliation.summarised); its actions go through the main gateway
     reconciliation_gateway = providers.Singleton(
-        PlatformGateway, routed, providers.Singleton(ReadsWithoutBodies, journal_store), msgids, clock, catalogue,
-        institution, instance_id, in_flight_margin)
+        PlatformGateway, routed, providers.Singleton(JournalWithoutBodies, journal_store, summarised), msgids, clock,
+        catalogue, institution, instance_id, in_flight_margin)
     reconciliation = providers.Singleton(_reconciliation, settings, reconciliation_store, gateway,
                                          reconciliation_gateway, uow.provider, journal_store, clock, catalogue,
                                          outpatient, settlement_rules)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from domain.operator import Operator
 from services.settings import Settings
 
 
@@ -38,3 +40,13 @@ def ensure_sqlite_dir(url: str) -> None:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def chosen_operator(settings: Settings, code: str | None, command: str) -> Operator | None:
+    """The configured operator `code` (none given: the first configured); None, said on stderr, when unknown."""
+    known = {o.code: o for o in settings.operators}
+    chosen = known.get(code) if code else next(iter(known.values()), None)
+    if chosen is None:
+        print(f"his {command}: unknown operator {code!r}; configured: {', '.join(known)}", file=sys.stderr)
+        return None
+    return chosen.operator()

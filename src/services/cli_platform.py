@@ -6,7 +6,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from services.cli_common import ensure_sqlite_dir, settings_from
+from services.cli_common import chosen_operator, ensure_sqlite_dir, settings_from
 from services.settings import Settings
 
 
@@ -107,17 +107,15 @@ def cmd_yb_call(args: argparse.Namespace) -> int:
     except (OSError, ValidationFailed) as exc:
         print(f"his yb call: {exc}", file=sys.stderr)
         return 1
-    known = {o.code: o for o in settings.operators}
-    chosen = known.get(args.operator) if args.operator else next(iter(known.values()), None)
+    chosen = chosen_operator(settings, args.operator, "yb call")
     if chosen is None:
-        print(f"his yb call: unknown operator {args.operator!r}; configured: {', '.join(known)}", file=sys.stderr)
         return 1
     ensure_sqlite_dir(settings.database_url)
     upgrade(settings.database_url)  # the call is journaled, as from the server
     app = bootstrap(settings)
     app.start_resolver(resolve=False)  # its heartbeat: a running server's resolver leaves this call alone
     try:
-        done = app.transactions.invoke(chosen.operator(), args.code, payload)
+        done = app.transactions.invoke(chosen, args.code, payload)
     except DomainError as exc:
         print(f"his yb call: {exc}", file=sys.stderr)
         if isinstance(exc, (PlatformRejected, PlatformUnavailable)):

@@ -10,7 +10,7 @@ from datetime import date
 
 from domain.errors import DomainError
 from domain.reconciliation import EntryState
-from services.cli_common import ensure_sqlite_dir, settings_from
+from services.cli_common import chosen_operator, ensure_sqlite_dir, settings_from
 
 
 def _day(text: str) -> date:
@@ -53,10 +53,8 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     from services.reconciliation import parse_action, parse_kind
 
     settings = settings_from(args)
-    known = {o.code: o for o in settings.operators}
-    chosen = known.get(args.operator) if getattr(args, "operator", None) else next(iter(known.values()), None)
-    if chosen is None:
-        print(f"his reconcile: unknown operator {args.operator!r}; configured: {', '.join(known)}", file=sys.stderr)
+    op = chosen_operator(settings, getattr(args, "operator", None), "reconcile")
+    if op is None:
         return 1
     ensure_sqlite_dir(settings.database_url)
     upgrade(settings.database_url)
@@ -64,7 +62,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     sends = args.reconcile_command in ("run", "resolve")
     if sends:
         app.start_resolver(resolve=False)  # its heartbeat: a running server's resolver leaves these calls alone
-    service, op = app.reconciliation, chosen.operator()
+    service = app.reconciliation
     try:
         if args.reconcile_command == "run":
             run = service.run(op, args.day or args.first, args.last)

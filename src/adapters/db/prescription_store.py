@@ -10,11 +10,10 @@ from decimal import Decimal
 from enum import Enum
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from adapters.db.connections import Connections
 from adapters.db.prescription_tables import prescriptions as T
-from adapters.db.repositories import is_conflict
+from adapters.db.repositories import write_once
 from domain.errors import ConcurrencyConflict
 from domain.prescriptions import (Drug, DrugKind, Prescription, Purchase, PurchasedItem, Review, RxCategory, RxLine,
                                   RxState)
@@ -81,15 +80,7 @@ class SqlPrescriptionStore(PrescriptionStore):
         self._connections = connections
 
     def _write(self, statement, what: str) -> int:
-        try:
-            with self._connections.connection() as conn:
-                done = conn.execute(statement).rowcount
-                conn.commit()
-                return done
-        except IntegrityError as exc:
-            if is_conflict(exc):
-                raise ConcurrencyConflict(f"{what} was written by someone else meanwhile; try again") from exc
-            raise
+        return write_once(self._connections, what, lambda conn: conn.execute(statement).rowcount)
 
     def add(self, rx: Prescription) -> None:
         self._write(insert(T).values(id=rx.id, encounter_id=rx.encounter_id, patient_id=rx.patient_id,

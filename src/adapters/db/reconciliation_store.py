@@ -2,87 +2,29 @@
 period, no aggregate loaded), runs and worklist entries as JSON documents beside their lookup columns."""
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, fields
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
-from enum import Enum
 
 from sqlalchemy import and_, insert, or_, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
 
 from adapters.db.admission_tables import insured_admissions as A
 from adapters.db.connections import Connections
+from adapters.db.inpatient_store import decode, encode  # documents by their fields' annotations
 from adapters.db.reconciliation_tables import reconciliation_entries as E
 from adapters.db.reconciliation_tables import reconciliation_findings as F
 from adapters.db.reconciliation_tables import reconciliation_runs as R
-from adapters.db.repositories import is_conflict
+from adapters.db.repositories import write_once
 from adapters.db.tables import settlements as S
 from adapters.db.tables import visits as V
 from domain.admission import AdmissionState
 from domain.errors import ConcurrencyConflict
 from domain.money import ZERO
-from domain.reconciliation import (Action, Amounts, EntryState, FindingKind, LedgerRow, OneSidedEntry,
-                                   ReconciliationRun, RunState, TotalLine, Totals, Trigger)
+from domain.reconciliation import Amounts, FindingKind, LedgerRow, OneSidedEntry, ReconciliationRun
 from domain.settlement import SettlementState
 from domain.visit import VisitState
 from ports.reconciliation import EntryFilter, ReconciliationStore
 
 _IN_FORCE_OR_CANCELLED = (SettlementState.ACTIVE, SettlementState.CANCELLED)
 _BATCH = 500  # keys per IN (...) when looking entries up
-
-
-def _plain(value):
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _amounts(data: dict | None) -> Amounts | None:
-    return None if data is None else Amounts(**{k: Decimal(v) for k, v in data.items()})
-
-
-def _when(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def encode_entry(entry: OneSidedEntry) -> str:
-    return json.dumps(_plain(asdict(entry)), ensure_ascii=False, sort_keys=True)
-
-
-def decode_entry(text: str, version: int) -> OneSidedEntry:
-    d = json.loads(text)
-    d.update(kind=FindingKind(d["kind"]), state=EntryState(d["state"]),
-             action=Action(d["action"]) if d.get("action") else None, ours=_amounts(d.get("ours")),
-             theirs=_amounts(d.get("theirs")), sources=tuple(d.get("sources") or ()),
-             setl_time=_when(d.get("setl_time")), found_at=_when(d.get("found_at")),
-             resolved_at=_when(d.get("resolved_at")), version=version)
-    known = {f.name for f in fields(OneSidedEntry)}
-    return OneSidedEntry(**{k: v for k, v in d.items() if k in known})
-
-
-def encode_run(run: ReconciliationRun) -> str:
-    return json.dumps(_plain(asdict(run)), ensure_ascii=False, sort_keys=True)
-
-
-def decode_run(text: str, version: int) -> ReconciliationRun:
-    d = json.loads(text)
-    lines = [TotalLine(**dict(ln, ours=Totals(_amounts(ln["ours"]["amounts"]), ln["ours"]["count"])))
-             for ln in d.pop("lines")]
-    d.update(first_day=date.fromisoformat(d["first_day"]), last_day=date.fromisoformat(d["last_day"]),
-             trigger=Trigger(d["trigger"]), state=RunState(d["state"]), started_at=_when(d["started_at"]),
-             finished_at=_when(d.get("finished_at")),
-             scheduled_for=date.fromisoformat(d["scheduled_for"]) if d.get("scheduled_for") else None,
-             lines=lines, version=version)
-    return ReconciliationRun(**d)
 
 
 def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -139,23 +81,15 @@ class SqlReconciliationStore(ReconciliationStore):
         return found
 
     # ---- runs ----------------------------------------------------------------------------------
-    def _write(self, statement, what: str) -> int:
-        try:
-            with self._connections.connection() as conn:
-                done = conn.execute(statement).rowcount
-                conn.commit()
-                return done
-        except IntegrityError as exc:
-            if is_conflict(exc):
-                raise ConcurrencyConflict(f"{what} was written by someone else meanwhile; try again") from exc
-            raise
+    def _commit(self, what: str, write):
+        return write_once(self._connections, what, write)
 
     def add_run(self, run: ReconciliationRun) -> bool:
         run.version = 1
+        row = dict(id=run.id, first_day=run.first_day, last_day=run.last_day, state=run.state,
+                   started_at=run.started_at, scheduled_for=run.scheduled_for, version=1, document=encode(run))
         try:
-            self._write(insert(R).values(id=run.id, first_day=run.first_day, last_day=run.last_day, state=run.state,
-                                         started_at=run.started_at, scheduled_for=run.scheduled_for, version=1,
-                                         document=encode_run(run)), f"run {run.id}")
+            self._commit(f"run {run.id}", lambda conn: conn.execute(insert(R).values(**row)))
         except ConcurrencyConflict:
             if run.scheduled_for is None:
                 raise
@@ -163,31 +97,32 @@ class SqlReconciliationStore(ReconciliationStore):
         return True
 
     def save_run(self, run: ReconciliationRun) -> None:
-        run.version += 1
-        done = self._write(update(R).where(R.c.id == run.id, R.c.version == run.version - 1)
-                           .values(state=run.state, version=run.version, document=encode_run(run)), f"run {run.id}")
-        if done != 1:
-            run.version -= 1
-            raise ConcurrencyConflict(f"run {run.id} was changed by someone else meanwhile")
-        if run.entry_ids:
-            with self._connections.connection() as conn:
+        """The run's document and the entries it found, in one transaction, under its version."""
+        def write(conn) -> int:
+            done = conn.execute(update(R).where(R.c.id == run.id, R.c.version == run.version)
+                                .values(state=run.state, version=run.version + 1, document=encode(run))).rowcount
+            if done == 1 and run.entry_ids:
                 known = {r[0] for r in conn.execute(select(F.c.entry_id).where(F.c.run_id == run.id))}
                 new = [{"run_id": run.id, "entry_id": e} for e in dict.fromkeys(run.entry_ids) if e not in known]
                 if new:
                     conn.execute(insert(F), new)
-                conn.commit()
+            return done
+
+        if self._commit(f"run {run.id}", write) != 1:
+            raise ConcurrencyConflict(f"run {run.id} was changed by someone else meanwhile")
+        run.version += 1
 
     def get_run(self, run_id: str) -> ReconciliationRun | None:
         with self._connections.connection() as conn:
             row = conn.execute(select(R.c.document, R.c.version).where(R.c.id == run_id)).first()
-        return None if row is None else decode_run(row[0], row[1])
+        return None if row is None else decode(ReconciliationRun, row[0], row[1])
 
     def list_runs(self, limit: int = 50, before: tuple[datetime, str] | None = None) -> list[ReconciliationRun]:
         query = select(R.c.document, R.c.version).order_by(R.c.started_at.desc(), R.c.id.desc()).limit(limit)
         if before is not None:
             query = query.where(or_(R.c.started_at < before[0], and_(R.c.started_at == before[0], R.c.id < before[1])))
         with self._connections.connection() as conn:
-            return [decode_run(d, v) for d, v in conn.execute(query)]
+            return [decode(ReconciliationRun, d, v) for d, v in conn.execute(query)]
 
     # ---- the worklist --------------------------------------------------------------------------
     def entries_for(self, keys: list[tuple[FindingKind, str]]) -> dict[tuple[FindingKind, str], OneSidedEntry]:
@@ -196,40 +131,33 @@ class SqlReconciliationStore(ReconciliationStore):
             for n in range(0, len(keys), _BATCH):
                 chunk = [(k.value, key) for k, key in keys[n:n + _BATCH]]
                 for d, v in conn.execute(select(E.c.document, E.c.version).where(tuple_(E.c.kind, E.c.key).in_(chunk))):
-                    entry = decode_entry(d, v)
+                    entry = decode(OneSidedEntry, d, v)
                     found[(entry.kind, entry.key)] = entry
         return found
 
     def add_entries(self, entries: list[OneSidedEntry]) -> None:
         if not entries:
             return
+        rows = [{"id": e.id, "kind": e.kind, "key": e.key, "state": e.state, "setl_time": e.setl_time,
+                 "last_run_id": e.last_run_id, "record_id": e.record_id, "version": 1, "document": encode(e)}
+                for e in entries]
+        self._commit("the worklist", lambda conn: conn.execute(insert(E), rows))
         for e in entries:
             e.version = 1
-        rows = [{"id": e.id, "kind": e.kind, "key": e.key, "state": e.state, "setl_time": e.setl_time,
-                 "last_run_id": e.last_run_id, "record_id": e.record_id, "version": 1, "document": encode_entry(e)}
-                for e in entries]
-        try:
-            with self._connections.connection() as conn:
-                conn.execute(insert(E), rows)
-                conn.commit()
-        except IntegrityError as exc:
-            if is_conflict(exc):
-                raise ConcurrencyConflict("the worklist was written by another run meanwhile; try again") from exc
-            raise
 
     def save_entry(self, entry: OneSidedEntry) -> None:
-        entry.version += 1
-        done = self._write(update(E).where(E.c.id == entry.id, E.c.version == entry.version - 1)
-                           .values(state=entry.state, last_run_id=entry.last_run_id, record_id=entry.record_id,
-                                   version=entry.version, document=encode_entry(entry)), f"entry {entry.id}")
+        done = self._commit(f"entry {entry.id}", lambda conn: conn.execute(
+            update(E).where(E.c.id == entry.id, E.c.version == entry.version)
+            .values(state=entry.state, last_run_id=entry.last_run_id, record_id=entry.record_id,
+                    version=entry.version + 1, document=encode(entry))).rowcount)
         if done != 1:
-            entry.version -= 1
             raise ConcurrencyConflict(f"worklist entry {entry.id} was changed by someone else meanwhile: read it again")
+        entry.version += 1
 
     def get_entry(self, entry_id: str) -> OneSidedEntry | None:
         with self._connections.connection() as conn:
             row = conn.execute(select(E.c.document, E.c.version).where(E.c.id == entry_id)).first()
-        return None if row is None else decode_entry(row[0], row[1])
+        return None if row is None else decode(OneSidedEntry, row[0], row[1])
 
     def list_entries(self, where: EntryFilter = EntryFilter(), limit: int = 100,
                      after: str | None = None) -> list[OneSidedEntry]:
@@ -243,4 +171,4 @@ class SqlReconciliationStore(ReconciliationStore):
         if after is not None:
             query = query.where(E.c.id > after)
         with self._connections.connection() as conn:
-            return [decode_entry(d, v) for d, v in conn.execute(query)]
+            return [decode(OneSidedEntry, d, v) for d, v in conn.execute(query)]

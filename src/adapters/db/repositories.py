@@ -575,6 +575,20 @@ _PG_UNIQUE_VIOLATION = "23505"
 _SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
 
 
+def write_once(connections, what: str, write):
+    """`write(conn)` in one transaction of a connection from `connections` (adapters.db.connections),
+    committed; its result. A duplicate key or unique index hit is ConcurrencyConflict naming `what`."""
+    try:
+        with connections.connection() as conn:
+            done = write(conn)
+            conn.commit()
+            return done
+    except IntegrityError as exc:
+        if is_conflict(exc):
+            raise ConcurrencyConflict(f"{what} was written by someone else meanwhile; try again") from exc
+        raise
+
+
 def is_conflict(error: BaseException | None) -> bool:
     """True for a duplicate key: the same visit id, mdtrt_id or feedetl_sn inserted concurrently."""
     if isinstance(error, IntegrityError):

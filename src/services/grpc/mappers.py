@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -118,6 +118,17 @@ def optional_time(message, name: str, zone: ZoneInfo, field: str | None = None) 
         return from_timestamp(getattr(message, name), zone)
     except (ValueError, OverflowError):  # a Timestamp outside the years datetime can hold
         raise ValidationFailed([FieldViolation(field or name, "is not a representable time")]) from None
+
+
+def optional_date(text: str, field: str, problems: list[FieldViolation]) -> date | None:
+    """A "YYYY-MM-DD" request field; None when empty; a violation added to `problems` when it is no date."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        problems.append(FieldViolation(field, f"{excerpt(text)} is not a date YYYY-MM-DD"))
+        return None
 
 
 def _set_time(message, name: str, value: datetime | None, zone: ZoneInfo) -> None:

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from domain.errors import FieldViolation, ValidationFailed
 from domain.reconciliation import (Action, Amounts, EntryState, FindingKind, OneSidedEntry, ReconciliationRun,
                                    TotalLine, Trigger)
-from domain.text import excerpt
 from his.v1 import reconciliation_pb2 as pb
 from his.v1 import reconciliation_pb2_grpc
 from services.grpc import listing
@@ -28,8 +27,8 @@ class ReconciliationServicer(reconciliation_pb2_grpc.ReconciliationServiceServic
 
     def RunReconciliation(self, request, context):
         problems: list[FieldViolation] = []
-        first = _date(request.first_day, "first_day", problems)
-        last = _date(request.last_day, "last_day", problems)
+        first = m.optional_date(request.first_day, "first_day", problems)
+        last = m.optional_date(request.last_day, "last_day", problems)
         if problems:
             raise ValidationFailed(problems)
         return self._run_reply(self.reconciliation.run(current_operator(), first, last))
@@ -138,16 +137,6 @@ def _from_enum(enum_type, prefix: str, number: int, domain_enum, field: str, pro
         return domain_enum(enum_type.Name(number).removeprefix(prefix + "_"))
     except ValueError:
         problems.append(FieldViolation(field, f"{number} is not a known value"))
-        return None
-
-
-def _date(text: str, field: str, problems: list) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        problems.append(FieldViolation(field, f"{excerpt(text)} is not a date YYYY-MM-DD"))
         return None
 
 

@@ -1,11 +1,8 @@
-"""The journal reconciliation's reads write: the listing of a day's settlements (5262 / 5267, tens of
-thousands of rows) and the 3202 result file (9102) are kept as their size, not their rows: the run
-keeps what differed, and the platform can be asked again. Requests (our detail file included) and
-every other reply are journaled whole."""
+"""What the journal keeps of reconciliation's big reads: the listing of a day's settlements (5262 /
+5267, tens of thousands of rows) and the 3202 result file (9102) as their size, not their rows; the
+run keeps what differed, and the platform can be asked again. Requests (our detail file included)
+and every other reply are journaled whole (services.catalog_sync.JournalWithoutBodies applies it)."""
 from __future__ import annotations
-
-from domain.journal import JournalState
-from ports.journal import JournalStore
 
 _LISTS = ("setlinfo", "feesttinfo")
 
@@ -20,17 +17,3 @@ def summarised(reply: dict | None) -> dict | None:
         return reply
     counted = {k: f"<{len(v)} rows, not journaled>" if isinstance(v, list) else v for k, v in node.items()}
     return {"data": counted} if node is not reply else counted
-
-
-class ReadsWithoutBodies:
-    def __init__(self, inner: JournalStore):
-        self.inner = inner
-
-    def __getattr__(self, name: str):
-        return getattr(self.inner, name)
-
-    def close(self, entry_id: int, state: JournalState, *, reply: dict | None = None, **fields) -> None:
-        self.inner.close(entry_id, state, reply=summarised(reply), **fields)
-
-
-JournalStore.register(ReadsWithoutBodies)

@@ -21,7 +21,9 @@ def world(database_url):
     app.container.engine().dispose()
 
 
-def entry(app, run, kind: FindingKind):
+def reconciled(app, clock, kind: FindingKind):
+    """Run the day; the entry of `kind` it found."""
+    run = app.reconciliation.run(OP, clock.now().date())
     return next(e for e in app.reconciliation.list_entries(run_id=run.id) if e.kind is kind)
 
 
@@ -32,8 +34,7 @@ def open_keys(app) -> set[str]:
 def test_recording_the_platforms_settlement_settles_our_visit_and_the_list_shrinks(world):
     app, simulator, clock = world
     visit, setl_id = settled_on_platform_only(app, clock)
-    run = app.reconciliation.run(OP, clock.now().date())
-    todo = entry(app, run, FindingKind.PLATFORM_ONLY)
+    todo = reconciled(app, clock, FindingKind.PLATFORM_ONLY)
     assert set(todo.actions) == {Action.REVERSE, Action.RECORD, Action.CONFIRM}
     done = app.reconciliation.resolve(OP, todo.id, Action.RECORD, "平台已结算，院内补记")
     assert (done.state, done.action, done.resolved_by) == (EntryState.RESOLVED, Action.RECORD, OP.code)
@@ -47,8 +48,7 @@ def test_recording_the_platforms_settlement_settles_our_visit_and_the_list_shrin
 def test_reversing_the_platforms_settlement_within_the_window_undoes_it_there(world):
     app, simulator, clock = world
     _visit, setl_id = settled_on_platform_only(app, clock)
-    run = app.reconciliation.run(OP, clock.now().date())
-    todo = entry(app, run, FindingKind.PLATFORM_ONLY)
+    todo = reconciled(app, clock, FindingKind.PLATFORM_ONLY)
     done = app.reconciliation.resolve(OP, todo.id, Action.REVERSE, "重复结算，冲正")
     assert "2601" in done.outcome and simulator.settlement(setl_id)["state"] == "reversed"
     assert found(app.reconciliation.run(OP, clock.now().date()), app) == set()
@@ -57,8 +57,7 @@ def test_reversing_the_platforms_settlement_within_the_window_undoes_it_there(wo
 def test_reversal_past_its_window_is_refused_and_nothing_is_sent(world):
     app, simulator, clock = world
     _visit, setl_id = settled_on_platform_only(app, clock)
-    run = app.reconciliation.run(OP, clock.now().date())
-    todo = entry(app, run, FindingKind.PLATFORM_ONLY)
+    todo = reconciled(app, clock, FindingKind.PLATFORM_ONLY)
     clock.tick(60 * 25)
     with pytest.raises(IllegalTransition, match="reversal window"):
         app.reconciliation.resolve(OP, todo.id, Action.REVERSE, "冲正")
@@ -70,8 +69,7 @@ def test_settling_again_what_only_we_hold_makes_a_new_settlement_on_both_sides(w
     app, simulator, clock = world
     visit, ours = settled(app, clock)
     simulator.forget_settlement(ours.setl_id)
-    run = app.reconciliation.run(OP, clock.now().date())
-    todo = entry(app, run, FindingKind.HIS_ONLY)
+    todo = reconciled(app, clock, FindingKind.HIS_ONLY)
     done = app.reconciliation.resolve(OP, todo.id, Action.RESETTLE, "中心无此结算，重新结算")
     after = app.outpatient.get_visit(visit.id)
     new = after.active_settlement()
@@ -85,8 +83,7 @@ def test_recording_the_platforms_figures_where_amounts_differ(world):
     app, simulator, clock = world
     visit, ours = settled(app, clock)
     simulator.alter_settlement(ours.setl_id, medfee_sumamt=ours.medfee_sumamt + 2)
-    run = app.reconciliation.run(OP, clock.now().date())
-    todo = entry(app, run, FindingKind.AMOUNTS_DIFFER)
+    todo = reconciled(app, clock, FindingKind.AMOUNTS_DIFFER)
     assert set(todo.actions) == {Action.RECORD, Action.CONFIRM}
     app.reconciliation.resolve(OP, todo.id, Action.RECORD, "以中心金额为准")
     recorded = app.outpatient.get_visit(visit.id).settlement(ours.setl_id)
@@ -100,8 +97,7 @@ def test_a_claim_left_settling_is_recorded_from_the_platform_and_its_twin_closes
     visit, setl_id = settled_on_platform_only(app, clock)
     app.outpatient._change(visit.id, lambda v: v.begin_settlement("B1", clock.now() - timedelta(minutes=1)))
     clock.tick(30)
-    run = app.reconciliation.run(OP, clock.now().date())
-    todo = entry(app, run, FindingKind.UNSETTLED)
+    todo = reconciled(app, clock, FindingKind.UNSETTLED)
     app.reconciliation.resolve(OP, todo.id, Action.RECORD, "平台已结算")
     assert app.outpatient.get_visit(visit.id).active_settlement().setl_id == setl_id
     assert open_keys(app) & {visit.id, setl_id} == set()
@@ -114,8 +110,7 @@ def test_a_claim_the_platform_shows_no_settlement_for_is_settled_again(world):
     app.outpatient.cancel_settlement(OP, visit.id, ours.setl_id)
     app.outpatient._change(visit.id, lambda v: v.begin_settlement("B1", clock.now()))  # its 2207 never left
     clock.tick(30)
-    run = app.reconciliation.run(OP, clock.now().date())
-    todo = entry(app, run, FindingKind.UNSETTLED)
+    todo = reconciled(app, clock, FindingKind.UNSETTLED)
     with pytest.raises(IllegalTransition, match="lists no settlement"):
         app.reconciliation.resolve(OP, todo.id, Action.RECORD, "补记")
     app.reconciliation.resolve(OP, todo.id, Action.RESETTLE, "重新结算")
@@ -126,8 +121,7 @@ def test_confirming_needs_a_reason_and_an_action_that_fits(world):
     app, simulator, clock = world
     _, ours = settled(app, clock)
     simulator.forget_settlement(ours.setl_id)
-    run = app.reconciliation.run(OP, clock.now().date())
-    todo = entry(app, run, FindingKind.HIS_ONLY)
+    todo = reconciled(app, clock, FindingKind.HIS_ONLY)
     with pytest.raises(ValidationFailed) as refused:
         app.reconciliation.resolve(OP, todo.id, Action.CONFIRM, "  ")
     assert [v.field for v in refused.value.violations] == ["reason"]
