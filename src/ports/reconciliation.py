@@ -15,6 +15,7 @@ class EntryFilter:
     state: EntryState | None = EntryState.OPEN
     kind: FindingKind | None = None
     run_id: str | None = None  # entries a run found
+    days: tuple[date, date] | None = None  # whose settlement (or claim) time falls on these days, inclusive
 
 
 class ReconciliationStore(abc.ABC):

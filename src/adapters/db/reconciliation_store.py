@@ -168,6 +168,9 @@ class SqlReconciliationStore(ReconciliationStore):
             query = query.where(E.c.kind == where.kind)
         if where.run_id is not None:
             query = query.where(E.c.id.in_(select(F.c.entry_id).where(F.c.run_id == where.run_id)))
+        if where.days is not None:
+            start, stop = _day_bounds(*where.days)
+            query = query.where(E.c.setl_time >= start, E.c.setl_time < stop)
         if after is not None:
             query = query.where(E.c.id > after)
         with self._connections.connection() as conn:

@@ -98,7 +98,7 @@ class OneSidedEntry:
         if self.state is not EntryState.OPEN:
             return ()
         fitting = FITTING[self.kind]
-        if not self.record_id and self.kind is not FindingKind.PLATFORM_ONLY:
+        if self.record_kind != "visit":  # a stay is settled again at the ward (SettleStay), not from here
             fitting = tuple(a for a in fitting if a is not Action.RESETTLE)
         if not self.msgid:
             fitting = tuple(a for a in fitting if a is not Action.REVERSE)
@@ -125,6 +125,14 @@ class OneSidedEntry:
         self.check(action, reason)
         self.state, self.action, self.reason = EntryState.RESOLVED, action, reason.strip()
         self.resolved_by, self.resolved_at, self.outcome = operator_code, at, outcome
+
+
+def close_gone(entry: OneSidedEntry, run_id: str, at: datetime) -> None:
+    """A complete run of the entry's days no longer finds it (set right elsewhere: the resolver, the
+    ward, the platform): closed with no action, the run named."""
+    entry.state, entry.reason, entry.resolved_by, entry.resolved_at = EntryState.RESOLVED, "not found again", \
+        f"run {run_id}", at
+    entry.outcome = f"run {run_id} compared the days in full and no longer found it"
 
 
 def reversible_until(entry: OneSidedEntry, window_hours: float) -> datetime | None:

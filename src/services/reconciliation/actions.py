@@ -152,9 +152,7 @@ class EntryActions:
             was = f"medfee_sumamt {ours.medfee_sumamt}, fund_pay_sumamt {ours.fund_pay_sumamt}, acct_pay {ours.acct_pay}"
             for name in AMOUNT_FIELDS:
                 setattr(ours, name, getattr(fetched, name))
-            ours.details = fetched.details
-            ours.discrepancies = [*fetched.discrepancies,
-                                  f"amounts taken from the platform (5203) at reconciliation; were {was}"]
+            ours.details, ours.discrepancies = fetched.details, fetched.discrepancies  # what was: the entry's outcome
             uow.commit()
         return f"the platform's figures recorded on {entry.record_kind} {entry.record_id} (were {was})"
 

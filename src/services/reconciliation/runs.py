@@ -16,11 +16,11 @@ from datetime import date, datetime, timedelta
 
 from domain.errors import ConcurrencyConflict, ValidationFailed
 from domain.operator import Operator
-from domain.reconciliation import (Finding, FindingKind, LedgerRow, OneSidedEntry, ReconciliationRun, TotalLine,
-                                   Totals, Trigger, by_group, compare, merge, period)
+from domain.reconciliation import (EntryState, Finding, FindingKind, LedgerRow, OneSidedEntry, ReconciliationRun,
+                                   TotalLine, Totals, Trigger, by_group, close_gone, compare, merge, period)
 from ports.catalogue import Catalogue
 from ports.clock import Clock
-from ports.reconciliation import ReconciliationStore
+from ports.reconciliation import EntryFilter, ReconciliationStore
 from services.errors import PlatformRejected, PlatformUnavailable
 from services.platform_gateway import PlatformGateway
 from services.translation import reconciliation as wire
@@ -92,9 +92,12 @@ class ReconciliationRuns:
         unbalanced = sorted({(ln.clr_type, ln.setl_optins) for ln in run.lines if not ln.balanced})
         mine = {r.setl_id: r for r in ours}
         known = {r.setl_id: r for r in theirs or ()}
+        complete = theirs is not None or not any(ln.error for ln in run.lines)  # every row was compared
         for clr_type, optins in unbalanced:
             rows = [r for r in ours if r.clr_type == clr_type and r.clr_optins == optins]
-            findings.append(self._details(op, run, clr_type, optins, rows, mine, known))
+            detail = self._details(op, run, clr_type, optins, rows, mine, known)
+            complete = complete and (detail is not None or theirs is not None)
+            findings.append(detail or [])
         if theirs is not None:
             findings.append(compare(ours, theirs, "5262+5267"))
             run.details_compared.append(f"5262+5267: {len(ours)} ours, {len(theirs)} the platform's")
@@ -105,6 +108,19 @@ class ReconciliationRuns:
         findings.append([Finding(FindingKind.ARITHMETIC, r.setl_id, r, None, "；".join(r.discrepancies), "settlement")
                          for r in ours if r.discrepancies])
         run.entry_ids = self._keep(run, merge(*findings))
+        if complete:
+            self._close_gone(run)
+
+    def _close_gone(self, run: ReconciliationRun) -> None:
+        """Open entries of the days this run, comparing them in full, no longer found: set right elsewhere."""
+        found, at = set(run.entry_ids), self.clock.now()
+        gone = [e for e in self.store.list_entries(EntryFilter(EntryState.OPEN, days=(run.first_day, run.last_day)),
+                                                   limit=100_000) if e.id not in found]
+        for entry in gone:
+            close_gone(entry, run.id, at)
+            self.store.save_entry(entry)
+        if gone:
+            run.details_compared.append(f"{len(gone)} open entries of these days no longer found: closed")
 
     def _platform_list(self, op: Operator, run: ReconciliationRun) -> list[LedgerRow] | None:
         """Every settlement the platform lists for the days (local 5262 and 异地 5267); None when it
@@ -133,8 +149,9 @@ class ReconciliationRuns:
         return line
 
     def _details(self, op: Operator, run: ReconciliationRun, clr_type: str, optins: str, rows: list[LedgerRow],
-                 mine: dict[str, LedgerRow], known: dict[str, LedgerRow]) -> list[Finding]:
-        """9101 our detail file, 3202 with its totals, 9102 the result file: the differing rows."""
+                 mine: dict[str, LedgerRow], known: dict[str, LedgerRow]) -> list[Finding] | None:
+        """9101 our detail file, 3202 with its totals, 9102 the result file: the differing rows (None:
+        the exchange failed, and the run says why)."""
         stamp = self.clock.now()
         filename, content = wire.detail_file(rows, self._columns("upload_file"),
                                              f"DZ{self.config.fixmedins_code}{stamp:%Y%m%d%H%M%S}{clr_type}", stamp)
@@ -148,7 +165,7 @@ class ReconciliationRuns:
                                                                              self.config.fixmedins_code)))
         except (PlatformRejected, ValidationFailed) as exc:
             run.details_compared.append(f"3202 {clr_type}/{optins} failed: {exc}")
-            return []
+            return None
         found = wire.result_findings(body, self._columns("result_file"), mine, known)
         run.details_compared.append(f"3202 {clr_type}/{optins}: {len(rows)} rows sent, {len(found)} differing")
         return found

@@ -7,10 +7,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from recon_kit import OP, found, make_app, settled, settled_on_platform_only
+from recon_kit import OP, found, make_app, settled, settled_on_platform_only, visit_with_fees
 
 from domain.errors import ValidationFailed
-from domain.reconciliation import FindingKind, RunState
+from domain.reconciliation import EntryState, FindingKind, RunState
 
 
 @pytest.fixture
@@ -107,3 +107,20 @@ def test_a_bad_period_is_refused_with_its_field_and_nothing_is_stored(world, fir
         app.reconciliation.run(OP, today + timedelta(days=first), None if last is None else today + timedelta(days=last))
     assert field in {v.field for v in refused.value.violations}
     assert len(app.reconciliation.list_runs(page_size=1000)) == len(before)
+
+
+def test_an_entry_set_right_elsewhere_is_closed_by_the_next_complete_run(world):
+    app, _simulator, clock = world
+    _, platform_only = settled_on_platform_only(app, clock)
+    stuck = visit_with_fees(app)
+    app.outpatient._change(stuck.id, lambda v: v.begin_settlement("B1", clock.now()))  # its 2207 never left
+    clock.tick(30)
+    first = app.reconciliation.run(OP, clock.now().date())
+    assert found(first, app) == {("UNSETTLED", stuck.id), ("PLATFORM_ONLY", platform_only)}
+    app.journal.sweep(owner_alive=lambda owner: False)  # the resolver releases the claim: no 2207 was sent
+    second = app.reconciliation.run(OP, clock.now().date())
+    assert found(second, app) == {("PLATFORM_ONLY", platform_only)}
+    assert {e.key for e in app.reconciliation.list_entries(page_size=1000)} >= {platform_only}
+    closed = app.reconciliation.get_entry(next(e for e in first.entry_ids if e not in second.entry_ids))
+    assert (closed.key, closed.state, closed.action, closed.resolved_by) == (stuck.id, EntryState.RESOLVED, None,
+                                                                             f"run {second.id}")
