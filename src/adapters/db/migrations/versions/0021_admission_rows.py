@@ -88,7 +88,8 @@ def _table(name: str, columns: dict, owner: str, sqlite: bool) -> sa.TableClause
         if isinstance(kind, tuple):  # the application keeps decimals as text on SQLite
             return sa.String(kind[0] + 2) if sqlite else sa.Numeric(*kind)
         return sa.Text()
-    return sa.table(name, sa.column("id", sa.Integer()), sa.column(owner, sa.String()),
+    owner_type = sa.Integer() if owner == "settlement_id" else sa.String()
+    return sa.table(name, sa.column("id", sa.Integer()), sa.column(owner, owner_type),
                     *(sa.column(c, column_type(kind)) for c, (kind, _d) in columns.items()))
 
 
