@@ -16,13 +16,12 @@ from decimal import Decimal
 from enum import Enum
 
 from sqlalchemy import delete, exists, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from adapters.db.admission_tables import insured_admissions
-from adapters.db.repositories import OwnedRows, Transaction, is_conflict
+from adapters.db.repositories import SNAPSHOT, OwnedRows, SnapshotStore, VersionConflict
 from adapters.db.tables import fee_items, settlements
 from domain.admission import AdmissionState, InsuredAdmission
-from domain.errors import ConcurrencyConflict, IllegalTransition
+from domain.errors import IllegalTransition
 from domain.visit import Diagnosis, FeeItem
 from ports.admissions import AdmissionRepository
 
@@ -36,9 +35,6 @@ _HEAD = tuple(f.name for f in dataclasses.fields(InsuredAdmission)
               if f.name not in _CHILDREN and f.name not in ("fees", "settlements", "version"))
 _HAS_FEES = exists().where(F.c.admission_id == A.id).label("has_fees")
 _HAS_SETTLEMENTS = exists().where(S.c.admission_id == A.id).label("has_settlements")
-# The attribute that carries a stay's snapshot (as on visits): not a dataclass field, so equality,
-# repr and replace() ignore it, and it travels with the stay to a later unit of work (attach).
-SNAPSHOT = "_db_snapshot"
 
 
 def _plain(value):
@@ -108,13 +104,11 @@ def _fee_key(fee: FeeItem) -> str:
     return fee.feedetl_sn
 
 
-class SqlAdmissionRepository(AdmissionRepository):
-    def __init__(self, tx: Transaction):
-        self._tx = tx
-        # every stay handed out, added or attached in this unit of work; saved by flush()
-        self._identity: dict[str, InsuredAdmission] = {}
-        self._discarded: list[tuple[str, int]] = []
-        self._undo: list[tuple[InsuredAdmission, _Snapshot | None, int]] = []  # flushed, not yet committed
+class SqlAdmissionRepository(SnapshotStore, AdmissionRepository):
+    """Stays over the unit of work's connection; every stay handed out, added or attached in this
+    unit of work is saved by flush() (SnapshotStore)."""
+
+    _noun = "admission"
 
     def add(self, admission: InsuredAdmission) -> None:
         admission.__dict__.pop(SNAPSHOT, None)  # new: inserted whole
@@ -149,10 +143,7 @@ class SqlAdmissionRepository(AdmissionRepository):
         if admission.state is not AdmissionState.REGISTERING:
             raise IllegalTransition(f"admission {admission.id} is {admission.state.value}: only an admission that "
                                     "never took effect may be discarded")
-        self._identity.pop(admission.id, None)
-        snapshot = admission.__dict__.get(SNAPSHOT)
-        if snapshot is not None:  # never stored: nothing to delete
-            self._discarded.append((admission.id, snapshot.version))
+        self._discard(admission.id, admission)
 
     # ---- loading ---------------------------------------------------------------------------
     def _load(self, where, limit: int = 1000) -> list[InsuredAdmission]:
@@ -161,7 +152,8 @@ class SqlAdmissionRepository(AdmissionRepository):
         rows = conn.execute(select(insured_admissions, _HAS_FEES, _HAS_SETTLEMENTS).where(where)
                             .order_by(A.begntime, A.id).limit(limit)).all()
         # the fee rows and settlements of those that have any: two queries, whatever the count
-        owned = _ROWS.load_many(conn, [r.id for r in rows if (r.has_fees or r.has_settlements) and r.id not in self._identity])
+        owned = _ROWS.load_many(conn, [r.id for r in rows
+                                       if (r.has_fees or r.has_settlements) and r.id not in self._identity])
         found = []
         for row in rows:
             known = self._identity.get(row.id)
@@ -194,26 +186,9 @@ class SqlAdmissionRepository(AdmissionRepository):
         admission.__dict__[SNAPSHOT] = stored
 
     # ---- saving ----------------------------------------------------------------------------
-    def flush(self) -> None:
-        try:
-            while self._discarded:
-                admission_id, version = self._discarded.pop()
-                done = self._tx.writing().execute(delete(insured_admissions).where(
-                    A.id == admission_id, A.version == version, A.state == AdmissionState.REGISTERING))
-                if done.rowcount != 1:
-                    raise _VersionConflict(admission_id)
-            for admission in self._identity.values():
-                snapshot = admission.__dict__.get(SNAPSHOT)
-                if snapshot is None:
-                    self._insert(admission)
-                else:
-                    self._update(admission, snapshot)
-        except _VersionConflict as err:
-            raise ConcurrencyConflict(f"admission {err} was changed by someone else; reload and retry") from None
-        except IntegrityError as err:
-            if is_conflict(err):
-                raise ConcurrencyConflict("a record with the same key was written by someone else") from err
-            raise
+    def _delete(self, key: str, version: int) -> int:
+        return self._tx.writing().execute(delete(insured_admissions).where(
+            A.id == key, A.version == version, A.state == AdmissionState.REGISTERING)).rowcount
 
     def _insert(self, admission: InsuredAdmission) -> None:
         conn = self._tx.writing()
@@ -234,36 +209,13 @@ class SqlAdmissionRepository(AdmissionRepository):
         done = conn.execute(update(insured_admissions).where(A.id == admission.id, A.version == snapshot.version)
                             .values(**values, version=version))
         if done.rowcount != 1:
-            raise _VersionConflict(admission.id)  # else the row is locked: its rows below are ours alone
+            raise VersionConflict(admission.id)  # else the row is locked: its rows below are ours alone
         fees, settlements = _ROWS.write(conn, admission.id, changes)
         self._saved(admission, _Snapshot(version, head, body, fees, settlements), snapshot)
 
-    def _saved(self, admission: InsuredAdmission, snapshot: _Snapshot, before: _Snapshot | None = None) -> None:
-        d = admission.__dict__
-        self._undo.append((admission, before, d["version"]))
-        d[SNAPSHOT] = snapshot
-        d["version"] = snapshot.version
-
     def committed(self) -> None:
-        self._undo.clear()
-        self._identity.clear()
-
-    def rolled_back(self) -> None:
-        """Forget what was flushed: the stays' snapshots and versions are as before the flush."""
-        while self._undo:
-            admission, before, version = self._undo.pop()
-            d = admission.__dict__
-            if before is None:
-                d.pop(SNAPSHOT, None)
-            else:
-                d[SNAPSHOT] = before
-            d["version"] = version
-        self._identity.clear()
-        self._discarded.clear()
-
-
-class _VersionConflict(Exception):
-    pass
+        super().committed()
+        self._identity.clear()  # the next unit of work reads the stays again
 
 
 def _build(row, fee_entries: list, settlement_entries: list) -> InsuredAdmission:

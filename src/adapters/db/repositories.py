@@ -159,8 +159,9 @@ class _Snapshot:
     settlements: list
 
 
-class _VersionConflict(Exception):
-    pass
+class VersionConflict(Exception):
+    """An aggregate's row was not at the version read (its id as the message): SnapshotStore.flush
+    makes it a ConcurrencyConflict."""
 
 
 class Transaction:
@@ -198,17 +199,89 @@ def _insert_ids(conn: Connection, kind: _Kind, rows: list[dict]) -> list[int]:
     return ids
 
 
-class SqlVisitRepository(VisitRepository):
-    """Visits over one connection (the unit of work's). It keeps an identity map: within one unit
-    of work a visit id stands for one object, and every visit it handed out, added or attached
-    is saved by flush()."""
+class SnapshotStore:
+    """The saving half of a store whose aggregates carry their snapshot (SNAPSHOT) from load to save:
+    an identity map of what this unit of work handed out, added or attached; flush() inserts those
+    without a snapshot and diffs the others against theirs (subclasses' _insert / _update, which end
+    in _saved), after deleting the discarded; a rollback puts snapshots and versions back."""
+
+    _noun = "record"  # in the conflict's message
 
     def __init__(self, tx: Transaction):
         self._tx = tx
         self._conn = tx.conn
-        self._identity: dict[str, Visit] = {}
-        self._undo: list[tuple[Visit, _Snapshot | None, int]] = []  # flushed, not yet committed
-        self._discarded: list[tuple[str, int]] = []  # (visit id, version read), deleted at flush
+        self._identity: dict[str, object] = {}
+        self._undo: list[tuple[object, object, int]] = []  # (aggregate, snapshot before, version): flushed
+        self._discarded: list[tuple[str, int]] = []  # (id, version read), deleted at flush
+
+    def _insert(self, aggregate) -> None:
+        raise NotImplementedError
+
+    def _update(self, aggregate, snapshot) -> None:
+        raise NotImplementedError
+
+    def _delete(self, key: str, version: int) -> int:
+        """Delete a discarded aggregate still at `version`; the number of rows deleted."""
+        raise NotImplementedError
+
+    def _discard(self, key: str, aggregate) -> None:
+        self._identity.pop(key, None)
+        snapshot = aggregate.__dict__.get(SNAPSHOT)
+        if snapshot is not None:  # never stored: nothing to delete
+            self._discarded.append((key, snapshot.version))
+
+    def flush(self) -> None:
+        """Write every change of the aggregates in this unit of work; raises ConcurrencyConflict when
+        one's version moved on, or a key (id, mdtrt_id, feedetl_sn...) was taken meanwhile."""
+        try:
+            while self._discarded:
+                key, version = self._discarded.pop()
+                if self._delete(key, version) != 1:
+                    raise VersionConflict(key)
+            for aggregate in self._identity.values():
+                snapshot = aggregate.__dict__.get(SNAPSHOT)
+                if snapshot is None:
+                    self._insert(aggregate)
+                else:
+                    self._update(aggregate, snapshot)
+        except VersionConflict as err:
+            raise ConcurrencyConflict(f"{self._noun} {err} was changed by someone else; reload and retry") from None
+        except IntegrityError as err:
+            if is_conflict(err):
+                raise ConcurrencyConflict("a record with the same key was written by someone else") from err
+            raise
+
+    def _saved(self, aggregate, snapshot, before=None) -> None:
+        d = aggregate.__dict__
+        self._undo.append((aggregate, before, d.get("version")))
+        d[SNAPSHOT] = snapshot
+        d["version"] = snapshot.version
+
+    # ---- the transaction's end -------------------------------------------------------------
+    def committed(self) -> None:
+        self._undo.clear()
+
+    def rolled_back(self) -> None:
+        """Forget what was flushed: the snapshots and versions are as before the flush, and the
+        identity map is empty, as after a new begin."""
+        while self._undo:
+            aggregate, before, version = self._undo.pop()
+            d = aggregate.__dict__
+            if before is None:
+                d.pop(SNAPSHOT, None)
+            else:
+                d[SNAPSHOT] = before
+            d["version"] = version
+        self._identity.clear()
+        self._discarded.clear()
+
+
+class SqlVisitRepository(SnapshotStore, VisitRepository):
+    """Visits over one connection (the unit of work's). It keeps an identity map: within one unit
+    of work a visit id stands for one object, and every visit it handed out, added or attached
+    is saved by flush()."""
+
+    _noun = "visit"
 
     # ---- the port --------------------------------------------------------------------------
     def add(self, visit: Visit) -> None:
@@ -245,10 +318,7 @@ class SqlVisitRepository(VisitRepository):
         if visit.state is not VisitState.REGISTERING:
             raise IllegalTransition(f"visit {visit.id} is {visit.state.value}: only a registration that never "
                                     "took effect may be discarded")
-        self._identity.pop(visit.id, None)
-        snapshot = visit.__dict__.get(SNAPSHOT)
-        if snapshot is not None:  # never stored: nothing to delete
-            self._discarded.append((visit.id, snapshot.version))
+        self._discard(visit.id, visit)
 
     def by_mdtrt_id(self, mdtrt_id: str) -> Visit | None:
         if not mdtrt_id:  # "" means "not registered yet" and is stored as NULL
@@ -312,26 +382,8 @@ class SqlVisitRepository(VisitRepository):
         if self._identity:
             self.flush()
 
-    def flush(self) -> None:
-        """Write every change of the visits in this unit of work; raises ConcurrencyConflict when
-        a visit's version moved on, or a key (id, mdtrt_id, feedetl_sn) was taken meanwhile."""
-        try:
-            while self._discarded:
-                visit_id, version = self._discarded.pop()
-                if self._tx.writing().execute(_DISCARD, {"b_id": visit_id, "b_version": version}).rowcount != 1:
-                    raise _VersionConflict(visit_id)
-            for visit in self._identity.values():
-                snapshot = visit.__dict__.get(SNAPSHOT)
-                if snapshot is None:
-                    self._insert(visit)
-                else:
-                    self._update(visit, snapshot)
-        except _VersionConflict as err:
-            raise ConcurrencyConflict(f"visit {err} was changed by someone else; reload and retry") from None
-        except IntegrityError as err:
-            if is_conflict(err):
-                raise ConcurrencyConflict("a record with the same key was written by someone else") from err
-            raise
+    def _delete(self, key: str, version: int) -> int:
+        return self._tx.writing().execute(_DISCARD, {"b_id": key, "b_version": version}).rowcount
 
     def _insert(self, visit: Visit) -> None:
         conn = self._tx.writing()
@@ -355,34 +407,10 @@ class SqlVisitRepository(VisitRepository):
         params = _VISIT.changed(row, snapshot.row) if row_changed else {}
         params["version"], params["b_id"], params["b_version"] = version, visit.id, snapshot.version
         if conn.execute(_UPDATE_VISIT, params).rowcount != 1:
-            raise _VersionConflict(visit.id)  # else the row is locked: the children below are ours alone
+            raise VersionConflict(visit.id)  # else the row is locked: the children below are ours alone
         _write_changes(conn, {"visit_id": visit.id}, changes)
         diagnoses, fees, settlements = changes.entries()
         self._saved(visit, _Snapshot(version, row, diagnoses, fees, settlements), snapshot)
-
-    def _saved(self, visit: Visit, snapshot: _Snapshot, before: _Snapshot | None = None) -> None:
-        d = visit.__dict__
-        self._undo.append((visit, before, d.get("version")))
-        d[SNAPSHOT] = snapshot
-        d["version"] = snapshot.version
-
-    # ---- the transaction's end -------------------------------------------------------------
-    def committed(self) -> None:
-        self._undo.clear()
-
-    def rolled_back(self) -> None:
-        """Forget what was flushed: the visits' snapshots and versions are as before the flush,
-        and the identity map is empty, as after a new begin."""
-        while self._undo:
-            visit, before, version = self._undo.pop()
-            d = visit.__dict__
-            if before is None:
-                d.pop(SNAPSHOT, None)
-            else:
-                d[SNAPSHOT] = before
-            d["version"] = version
-        self._identity.clear()
-        self._discarded.clear()
 
 
 def _conditions(where: VisitFilter) -> list:

@@ -103,11 +103,13 @@ def _check_upgraded(url: str) -> None:
         original, negative = adm.settlements
         assert (original.setl_id, original.state, original.cancel_setl_id) == ("S1", SettlementState.CANCELLED, "S2")
         assert original.discrepancies == ["a + b = 3, not c 4 (differs by 1)"] and negative.discrepancies == []
-        assert (negative.medfee_sumamt, negative.acct_pay, negative.balc) == (Decimal("-50.00"), Decimal("-10.00"), None)
+        assert (negative.medfee_sumamt, negative.acct_pay, negative.balc) == (
+            Decimal("-50.00"), Decimal("-10.00"), None)
         assert original.pool_prop_selfpay == Decimal("0.1500") and original.setl_time == datetime(2026, 3, 5, 11)
         assert [(d.fund_pay_type, d.fund_payamt, d.crt_payb_lmt_amt) for d in negative.details] == [
             ("310100", Decimal("-35.00"), None), ("310200", Decimal("0.00"), Decimal("100.00"))]
-        assert adm.discharge_diagnoses[0].diag_code == "J18.900" and adm.diagnoses[0].diag_time == datetime(2026, 3, 2, 9, 40)
+        assert adm.discharge_diagnoses[0].diag_code == "J18.900"
+        assert adm.diagnoses[0].diag_time == datetime(2026, 3, 2, 9, 40)
         assert empty.fees == [] and empty.settlements == []
 
         S, F = t.settlements, t.fee_items
