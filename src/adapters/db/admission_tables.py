@@ -1,5 +1,6 @@
-"""The 医保 side of hospital stays (住院): one row per stay, its diagnoses, fee rows and settlements
-kept beside it as one JSON document (always read and written whole with the stay, under its version)."""
+"""The 医保 side of hospital stays (住院): one row per stay, its diagnoses kept beside it as one JSON
+document (always read and written whole with the stay, under its version). Its fee rows and
+settlements are rows of fee_items and settlements (tables.py), owned by admission_id."""
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text
@@ -41,7 +42,7 @@ insured_admissions = Table(
     _text("dscg_dept_name", NAME),
     _text("dscg_way"),
     Column("settling_since", DateTime, nullable=True),
-    Column("body", Text, nullable=False),  # diagnoses, discharge diagnoses, fees, settlements (JSON)
+    Column("body", Text, nullable=False),  # diagnoses and discharge diagnoses (JSON)
     Column("version", Integer, nullable=False),
 )
 # One stay per 住院号: claimed (REGISTERING) before its 2401 leaves, so two admissions with the same

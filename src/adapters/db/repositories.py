@@ -76,8 +76,9 @@ class _Kind:
 
 _VISIT = _Kind(Visit, t.visits, _fields(Visit, "diagnoses", "fees", "settlements", "version"), "version")
 _DIAG = _Kind(Diagnosis, t.diagnoses, _fields(Diagnosis), "id", "visit_id")
-_FEE = _Kind(FeeItem, t.fee_items, _fields(FeeItem), "id", "visit_id")
-_SETL = _Kind(Settlement, t.settlements, _fields(Settlement, "details"), "id", "visit_id")
+# fee rows and settlements belong to a visit or to a stay (admission_id, see OwnedRows)
+_FEE = _Kind(FeeItem, t.fee_items, _fields(FeeItem), "id", "visit_id", "admission_id")
+_SETL = _Kind(Settlement, t.settlements, _fields(Settlement, "details"), "id", "visit_id", "admission_id")
 _DETAIL = _Kind(FundPayment, t.setl_details, _fields(FundPayment), "id", "settlement_id")
 _PERSON = _Kind(InsuredPerson, t.persons, _fields(InsuredPerson, "insurances"), "updated_at")
 _INSURANCE = _Kind(Insurance, t.insurances, _fields(Insurance), "id", "psn_no")
@@ -96,10 +97,22 @@ _BY_ID = (select(*_VISIT.columns, V.c.version, _HAS_FEES, _HAS_SETTLEMENTS, D.c.
           .select_from(V.outerjoin(D, D.c.visit_id == V.c.id))
           .where(V.c.id == bindparam("id")).order_by(D.c.id))
 _DIAG_AT = _NV + 3  # the diagnosis row id in a _BY_ID row; its values follow
-_FEES = select(F.c.id, *_FEE.columns).where(F.c.visit_id == bindparam("id")).order_by(F.c.id)
 _SETTLEMENTS_JOIN = (select(S.c.id, *_SETL.columns, SD.c.id, *_DETAIL.columns)
                      .select_from(S.outerjoin(SD, SD.c.settlement_id == S.c.id)))
-_SETTLEMENTS = _SETTLEMENTS_JOIN.where(S.c.visit_id == bindparam("id")).order_by(S.c.id, SD.c.id)
+
+
+def _owned_statements(column: str) -> tuple:
+    """Reads of one owner's fee rows and settlements (with fund rows), by owner column: by one id,
+    then by a list of ids (the owner id leads each row)."""
+    fee_owner, setl_owner = F.c[column], S.c[column]
+    ids = bindparam("ids", expanding=True)
+    return (select(F.c.id, *_FEE.columns).where(fee_owner == bindparam("id")).order_by(F.c.id),
+            _SETTLEMENTS_JOIN.where(setl_owner == bindparam("id")).order_by(S.c.id, SD.c.id),
+            select(fee_owner, F.c.id, *_FEE.columns).where(fee_owner.in_(ids)).order_by(F.c.id),
+            _SETTLEMENTS_JOIN.add_columns(setl_owner).where(setl_owner.in_(ids)).order_by(S.c.id, SD.c.id))
+
+
+_FEES, _SETTLEMENTS, _MANY_FEES, _MANY_SETTLEMENTS = _owned_statements("visit_id")
 
 _ID_BY_MDTRT_ID = select(V.c.id).where(V.c.mdtrt_id == bindparam("mdtrt_id"))
 _ID_BY_IPT_OTP_NO = select(V.c.id).where(V.c.ipt_otp_no == bindparam("ipt_otp_no"))
@@ -115,10 +128,6 @@ _AFTER_CURSOR = tuple_(V.c.begntime, V.c.id) < tuple_(bindparam("after_begntime"
                                                        bindparam("after_id", type_=V.c.id.type))
 _MANY_DIAGS = (select(D.c.visit_id, D.c.id, *_DIAG.columns)
                .where(D.c.visit_id.in_(bindparam("ids", expanding=True))).order_by(D.c.id))
-_MANY_FEES = (select(F.c.visit_id, F.c.id, *_FEE.columns)
-              .where(F.c.visit_id.in_(bindparam("ids", expanding=True))).order_by(F.c.id))
-_MANY_SETTLEMENTS = (_SETTLEMENTS_JOIN.add_columns(S.c.visit_id)
-                     .where(S.c.visit_id.in_(bindparam("ids", expanding=True))).order_by(S.c.id, SD.c.id))
 
 # ---- writes ------------------------------------------------------------------------------------
 _INSERT_VISIT = insert(V)
@@ -150,8 +159,9 @@ class _Snapshot:
     settlements: list
 
 
-class _VersionConflict(Exception):
-    pass
+class VersionConflict(Exception):
+    """An aggregate's row was not at the version read (its id as the message): SnapshotStore.flush
+    makes it a ConcurrencyConflict."""
 
 
 class Transaction:
@@ -189,17 +199,89 @@ def _insert_ids(conn: Connection, kind: _Kind, rows: list[dict]) -> list[int]:
     return ids
 
 
-class SqlVisitRepository(VisitRepository):
-    """Visits over one connection (the unit of work's). It keeps an identity map: within one unit
-    of work a visit id stands for one object, and every visit it handed out, added or attached
-    is saved by flush()."""
+class SnapshotStore:
+    """The saving half of a store whose aggregates carry their snapshot (SNAPSHOT) from load to save:
+    an identity map of what this unit of work handed out, added or attached; flush() inserts those
+    without a snapshot and diffs the others against theirs (subclasses' _insert / _update, which end
+    in _saved), after deleting the discarded; a rollback puts snapshots and versions back."""
+
+    _noun = "record"  # in the conflict's message
 
     def __init__(self, tx: Transaction):
         self._tx = tx
         self._conn = tx.conn
-        self._identity: dict[str, Visit] = {}
-        self._undo: list[tuple[Visit, _Snapshot | None, int]] = []  # flushed, not yet committed
-        self._discarded: list[tuple[str, int]] = []  # (visit id, version read), deleted at flush
+        self._identity: dict[str, object] = {}
+        self._undo: list[tuple[object, object, int]] = []  # (aggregate, snapshot before, version): flushed
+        self._discarded: list[tuple[str, int]] = []  # (id, version read), deleted at flush
+
+    def _insert(self, aggregate) -> None:
+        raise NotImplementedError
+
+    def _update(self, aggregate, snapshot) -> None:
+        raise NotImplementedError
+
+    def _delete(self, key: str, version: int) -> int:
+        """Delete a discarded aggregate still at `version`; the number of rows deleted."""
+        raise NotImplementedError
+
+    def _discard(self, key: str, aggregate) -> None:
+        self._identity.pop(key, None)
+        snapshot = aggregate.__dict__.get(SNAPSHOT)
+        if snapshot is not None:  # never stored: nothing to delete
+            self._discarded.append((key, snapshot.version))
+
+    def flush(self) -> None:
+        """Write every change of the aggregates in this unit of work; raises ConcurrencyConflict when
+        one's version moved on, or a key (id, mdtrt_id, feedetl_sn...) was taken meanwhile."""
+        try:
+            while self._discarded:
+                key, version = self._discarded.pop()
+                if self._delete(key, version) != 1:
+                    raise VersionConflict(key)
+            for aggregate in self._identity.values():
+                snapshot = aggregate.__dict__.get(SNAPSHOT)
+                if snapshot is None:
+                    self._insert(aggregate)
+                else:
+                    self._update(aggregate, snapshot)
+        except VersionConflict as err:
+            raise ConcurrencyConflict(f"{self._noun} {err} was changed by someone else; reload and retry") from None
+        except IntegrityError as err:
+            if is_conflict(err):
+                raise ConcurrencyConflict("a record with the same key was written by someone else") from err
+            raise
+
+    def _saved(self, aggregate, snapshot, before=None) -> None:
+        d = aggregate.__dict__
+        self._undo.append((aggregate, before, d.get("version")))
+        d[SNAPSHOT] = snapshot
+        d["version"] = snapshot.version
+
+    # ---- the transaction's end -------------------------------------------------------------
+    def committed(self) -> None:
+        self._undo.clear()
+
+    def rolled_back(self) -> None:
+        """Forget what was flushed: the snapshots and versions are as before the flush, and the
+        identity map is empty, as after a new begin."""
+        while self._undo:
+            aggregate, before, version = self._undo.pop()
+            d = aggregate.__dict__
+            if before is None:
+                d.pop(SNAPSHOT, None)
+            else:
+                d[SNAPSHOT] = before
+            d["version"] = version
+        self._identity.clear()
+        self._discarded.clear()
+
+
+class SqlVisitRepository(SnapshotStore, VisitRepository):
+    """Visits over one connection (the unit of work's). It keeps an identity map: within one unit
+    of work a visit id stands for one object, and every visit it handed out, added or attached
+    is saved by flush()."""
+
+    _noun = "visit"
 
     # ---- the port --------------------------------------------------------------------------
     def add(self, visit: Visit) -> None:
@@ -236,10 +318,7 @@ class SqlVisitRepository(VisitRepository):
         if visit.state is not VisitState.REGISTERING:
             raise IllegalTransition(f"visit {visit.id} is {visit.state.value}: only a registration that never "
                                     "took effect may be discarded")
-        self._identity.pop(visit.id, None)
-        snapshot = visit.__dict__.get(SNAPSHOT)
-        if snapshot is not None:  # never stored: nothing to delete
-            self._discarded.append((visit.id, snapshot.version))
+        self._discard(visit.id, visit)
 
     def by_mdtrt_id(self, mdtrt_id: str) -> Visit | None:
         if not mdtrt_id:  # "" means "not registered yet" and is stored as NULL
@@ -303,26 +382,8 @@ class SqlVisitRepository(VisitRepository):
         if self._identity:
             self.flush()
 
-    def flush(self) -> None:
-        """Write every change of the visits in this unit of work; raises ConcurrencyConflict when
-        a visit's version moved on, or a key (id, mdtrt_id, feedetl_sn) was taken meanwhile."""
-        try:
-            while self._discarded:
-                visit_id, version = self._discarded.pop()
-                if self._tx.writing().execute(_DISCARD, {"b_id": visit_id, "b_version": version}).rowcount != 1:
-                    raise _VersionConflict(visit_id)
-            for visit in self._identity.values():
-                snapshot = visit.__dict__.get(SNAPSHOT)
-                if snapshot is None:
-                    self._insert(visit)
-                else:
-                    self._update(visit, snapshot)
-        except _VersionConflict as err:
-            raise ConcurrencyConflict(f"visit {err} was changed by someone else; reload and retry") from None
-        except IntegrityError as err:
-            if is_conflict(err):
-                raise ConcurrencyConflict("a record with the same key was written by someone else") from err
-            raise
+    def _delete(self, key: str, version: int) -> int:
+        return self._tx.writing().execute(_DISCARD, {"b_id": key, "b_version": version}).rowcount
 
     def _insert(self, visit: Visit) -> None:
         conn = self._tx.writing()
@@ -330,109 +391,26 @@ class SqlVisitRepository(VisitRepository):
         conn.execute(_INSERT_VISIT, _VISIT.params(row, version=1))
         self._saved(visit, _Snapshot(
             1, row,
-            self._insert_children(_DIAG, visit.id, visit.diagnoses),
-            self._insert_children(_FEE, visit.id, visit.fees),
-            self._insert_settlements(visit.id, [[s, None, _SETL.values(s), None] for s in visit.settlements])))
+            _insert_children(conn, _DIAG, {"visit_id": visit.id}, visit.diagnoses),
+            _insert_children(conn, _FEE, {"visit_id": visit.id}, visit.fees),
+            _insert_settlements(conn, {"visit_id": visit.id}, visit.settlements)))
 
     def _update(self, visit: Visit, snapshot: _Snapshot) -> None:
         row = _VISIT.values(visit)
-        diagnoses = _diff(_DIAG, visit.diagnoses, snapshot.diagnoses)
-        fees = _diff(_FEE, visit.fees, snapshot.fees)
-        settlements = _diff(_SETL, visit.settlements, snapshot.settlements)
-        details = []  # (position in settlements.entries, diff of its fund rows)
-        for n, entry in enumerate(settlements.entries):
-            if entry[1] is not None:  # stored before; a new one's fund rows go in with it
-                diff = _diff(_DETAIL, entry[0].details, entry[3])
-                if diff.changed:
-                    details.append((n, diff))
+        changes = _changes(((_DIAG, visit.diagnoses, snapshot.diagnoses), (_FEE, visit.fees, snapshot.fees)),
+                           visit.settlements, snapshot.settlements)
         row_changed = row != snapshot.row
-        if not (row_changed or diagnoses.changed or fees.changed or settlements.changed or details):
+        if not (row_changed or changes.changed):
             return
         conn = self._tx.writing()
         version = snapshot.version + 1
         params = _VISIT.changed(row, snapshot.row) if row_changed else {}
         params["version"], params["b_id"], params["b_version"] = version, visit.id, snapshot.version
         if conn.execute(_UPDATE_VISIT, params).rowcount != 1:
-            raise _VersionConflict(visit.id)  # else the row is locked: the children below are ours alone
-        diffs = ((_DIAG, diagnoses), (_FEE, fees), (_SETL, settlements), *((_DETAIL, d) for _n, d in details))
-        # deletes first: a new child may reuse a removed one's key (feedetl_sn)
-        for kind, diff in diffs:
-            if diff.deleted:  # a deleted settlement's fund rows go with it (ON DELETE CASCADE)
-                conn.execute(_CHILD_DELETE[kind], [{"b_id": i} for i in diff.deleted])
-        for kind, diff in diffs:
-            if diff.updated:
-                # SET names only what changed; rows that changed the same columns go in one executemany
-                groups: dict[tuple, list[dict]] = {}
-                for entry, before in zip(diff.updated, diff.before):
-                    changed = kind.changed(entry[2], before)
-                    changed["b_id"] = entry[1]
-                    groups.setdefault(tuple(changed), []).append(changed)
-                for rows in groups.values():
-                    conn.execute(_CHILD_UPDATE[kind], rows)
-        for kind, diff in ((_DIAG, diagnoses), (_FEE, fees)):
-            if diff.inserted:
-                diff.fill(_insert_ids(conn, kind, [kind.params(e[2], visit_id=visit.id) for e in diff.inserted]))
-        for n, diff in details:
-            settlement_id = settlements.entries[n][1]
-            if diff.inserted:
-                diff.fill(_insert_ids(conn, _DETAIL, [_DETAIL.params(e[2], settlement_id=settlement_id)
-                                                      for e in diff.inserted]))
-            old = settlements.entries[n]
-            settlements.entries[n] = [old[0], old[1], old[2], diff.entries]  # a new entry: the old snapshot stays
-        if settlements.inserted:
-            self._insert_settlements(visit.id, settlements.inserted)
-        self._saved(visit, _Snapshot(version, row, diagnoses.entries, fees.entries, settlements.entries),
-                    snapshot)
-
-    def _insert_children(self, kind: _Kind, visit_id: str, children: list) -> list:
-        entries = [[c, None, kind.values(c), None] for c in children]
-        if entries:
-            ids = _insert_ids(self._conn, kind, [kind.params(e[2], visit_id=visit_id) for e in entries])
-            for entry, row_id in zip(entries, ids):
-                entry[1] = row_id
-        return entries
-
-    def _insert_settlements(self, visit_id: str, entries: list) -> list:
-        """Insert the settlements of new entries and their fund rows; the entries get their row
-        ids and fund-row entries."""
-        if not entries:
-            return []
-        conn = self._conn
-        ids = _insert_ids(conn, _SETL, [_SETL.params(e[2], visit_id=visit_id) for e in entries])
-        details = []
-        for entry, settlement_id in zip(entries, ids):
-            entry[1] = settlement_id
-            entry[3] = [[d, None, _DETAIL.values(d), None] for d in entry[0].details]
-            details += [(e, settlement_id) for e in entry[3]]
-        if details:
-            detail_ids = _insert_ids(conn, _DETAIL, [_DETAIL.params(e[2], settlement_id=sid) for e, sid in details])
-            for (entry, _sid), detail_id in zip(details, detail_ids):
-                entry[1] = detail_id
-        return entries
-
-    def _saved(self, visit: Visit, snapshot: _Snapshot, before: _Snapshot | None = None) -> None:
-        d = visit.__dict__
-        self._undo.append((visit, before, d.get("version")))
-        d[SNAPSHOT] = snapshot
-        d["version"] = snapshot.version
-
-    # ---- the transaction's end -------------------------------------------------------------
-    def committed(self) -> None:
-        self._undo.clear()
-
-    def rolled_back(self) -> None:
-        """Forget what was flushed: the visits' snapshots and versions are as before the flush,
-        and the identity map is empty, as after a new begin."""
-        while self._undo:
-            visit, before, version = self._undo.pop()
-            d = visit.__dict__
-            if before is None:
-                d.pop(SNAPSHOT, None)
-            else:
-                d[SNAPSHOT] = before
-            d["version"] = version
-        self._identity.clear()
-        self._discarded.clear()
+            raise VersionConflict(visit.id)  # else the row is locked: the children below are ours alone
+        _write_changes(conn, {"visit_id": visit.id}, changes)
+        diagnoses, fees, settlements = changes.entries()
+        self._saved(visit, _Snapshot(version, row, diagnoses, fees, settlements), snapshot)
 
 
 def _conditions(where: VisitFilter) -> list:
@@ -483,6 +461,100 @@ def _diff(kind: _Kind, current: list, entries: list) -> _Diff:
     return diff
 
 
+@dataclasses.dataclass(slots=True)
+class _Changes:
+    """What saving an owner writes of its child rows: the diffs of its plain child lists (kind,
+    diff), of its settlements, and of the fund rows of its stored settlements (position, diff)."""
+
+    lists: tuple
+    settlements: _Diff
+    details: list
+
+    @property
+    def changed(self) -> bool:
+        return bool(any(d.changed for _k, d in self.lists) or self.settlements.changed or self.details)
+
+    def entries(self) -> tuple:
+        """The new snapshot entries: one list per plain child list, then the settlements'."""
+        return (*(d.entries for _k, d in self.lists), self.settlements.entries)
+
+
+def _changes(lists, settlements: list, settlement_entries: list) -> _Changes:
+    """`lists`: (kind, current objects, snapshot entries) per plain child list."""
+    setl = _diff(_SETL, settlements, settlement_entries)
+    details = []
+    for n, entry in enumerate(setl.entries):
+        if entry[1] is not None:  # stored before; a new one's fund rows go in with it
+            diff = _diff(_DETAIL, entry[0].details, entry[3])
+            if diff.changed:
+                details.append((n, diff))
+    return _Changes(tuple((kind, _diff(kind, current, entries)) for kind, current, entries in lists), setl, details)
+
+
+def _write_changes(conn: Connection, owner: dict, changes: _Changes) -> None:
+    """Write the child rows that changed; `owner` names the owner column and id of new rows. The
+    new snapshot entries get the ids of the rows inserted."""
+    settlements, details = changes.settlements, changes.details
+    diffs = (*changes.lists, (_SETL, settlements), *((_DETAIL, d) for _n, d in details))
+    # deletes first: a new child may reuse a removed one's key (feedetl_sn)
+    for kind, diff in diffs:
+        if diff.deleted:  # a deleted settlement's fund rows go with it (ON DELETE CASCADE)
+            conn.execute(_CHILD_DELETE[kind], [{"b_id": i} for i in diff.deleted])
+    for kind, diff in diffs:
+        if diff.updated:
+            # SET names only what changed; rows that changed the same columns go in one executemany
+            groups: dict[tuple, list[dict]] = {}
+            for entry, before in zip(diff.updated, diff.before):
+                changed = kind.changed(entry[2], before)
+                changed["b_id"] = entry[1]
+                groups.setdefault(tuple(changed), []).append(changed)
+            for rows in groups.values():
+                conn.execute(_CHILD_UPDATE[kind], rows)
+    for kind, diff in changes.lists:
+        if diff.inserted:
+            diff.fill(_insert_ids(conn, kind, [kind.params(e[2], **owner) for e in diff.inserted]))
+    for n, diff in details:
+        settlement_id = settlements.entries[n][1]
+        if diff.inserted:
+            diff.fill(_insert_ids(conn, _DETAIL, [_DETAIL.params(e[2], settlement_id=settlement_id)
+                                                  for e in diff.inserted]))
+        old = settlements.entries[n]
+        settlements.entries[n] = [old[0], old[1], old[2], diff.entries]  # a new entry: the old snapshot stays
+    if settlements.inserted:
+        _insert_setl_entries(conn, owner, settlements.inserted)
+
+
+def _insert_children(conn: Connection, kind: _Kind, owner: dict, children: list) -> list:
+    entries = [[c, None, kind.values(c), None] for c in children]
+    if entries:
+        ids = _insert_ids(conn, kind, [kind.params(e[2], **owner) for e in entries])
+        for entry, row_id in zip(entries, ids):
+            entry[1] = row_id
+    return entries
+
+
+def _insert_settlements(conn: Connection, owner: dict, settlements: list) -> list:
+    return _insert_setl_entries(conn, owner, [[s, None, _SETL.values(s), None] for s in settlements])
+
+
+def _insert_setl_entries(conn: Connection, owner: dict, entries: list) -> list:
+    """Insert the settlements of new entries and their fund rows; the entries get their row ids
+    and fund-row entries."""
+    if not entries:
+        return []
+    ids = _insert_ids(conn, _SETL, [_SETL.params(e[2], **owner) for e in entries])
+    details = []
+    for entry, settlement_id in zip(entries, ids):
+        entry[1] = settlement_id
+        entry[3] = [[d, None, _DETAIL.values(d), None] for d in entry[0].details]
+        details += [(e, settlement_id) for e in entry[3]]
+    if details:
+        detail_ids = _insert_ids(conn, _DETAIL, [_DETAIL.params(e[2], settlement_id=sid) for e, sid in details])
+        for (entry, _sid), detail_id in zip(details, detail_ids):
+            entry[1] = detail_id
+    return entries
+
+
 def _settlements(rows) -> list:
     """Snapshot entries of the settlements, with their fund rows, from settlements ⟕ setl_details
     rows ordered by settlement."""
@@ -500,6 +572,67 @@ def _settlements(rows) -> list:
             entry[0].details.append(detail)
             entry[3].append([detail, r[_NS + 1], values, None])
     return entries
+
+
+class OwnedRows:
+    """The fee rows and settlements (with their fund rows) of one kind of owner, read and written
+    with the visits' mapping and diff: fee_items and settlements name their owner in visit_id (门诊)
+    or admission_id (住院). Snapshot entries are opaque to the caller: it keeps them beside its
+    aggregate and hands them back to `changes`."""
+
+    def __init__(self, column: str):
+        self._column = column
+        self._one_fees, self._one_settlements, self._many_fees, self._many_settlements = _owned_statements(column)
+
+    def load_many(self, conn: Connection, ids: list[str]) -> dict[str, tuple[list, list]]:
+        """Per owner id: its fee entries and settlement entries (two queries whatever the count)."""
+        found: dict[str, tuple[list, list]] = {i: ([], []) for i in ids}
+        if not ids:
+            return found
+        setl_rows: dict[str, list] = {i: [] for i in ids}
+        for r in conn.execute(self._many_fees, {"ids": ids}):
+            found[r[0]][0].append([_FEE.build(r[2:]), r[1], r[2:], None])
+        for r in conn.execute(self._many_settlements, {"ids": ids}):
+            setl_rows[r[-1]].append(r[:-1])
+        for owner_id, rows in setl_rows.items():
+            if rows:
+                found[owner_id][1].extend(_settlements(rows))
+        return found
+
+    @staticmethod
+    def objects(entries: list) -> list:
+        return [e[0] for e in entries]
+
+    @staticmethod
+    def adopt(entries: list, objects: list, key) -> list:
+        """Stored entries taken over by `objects` that were not loaded with them (same key(object)):
+        diffed against them, an object changes its row, one without a stored row is new, and a
+        row without an object is removed. Fund rows pair by position."""
+        by_key = {key(o): o for o in objects}
+        adopted = []
+        for entry in entries:
+            obj = by_key.pop(key(entry[0]), None)
+            if obj is None:
+                adopted.append(entry)
+                continue
+            details = entry[3]
+            if details is not None:
+                details = [[d, e[1], e[2], None] for d, e in zip(obj.details, details)] + details[len(obj.details):]
+            adopted.append([obj, entry[1], entry[2], details])
+        return adopted
+
+    @staticmethod
+    def changes(fees: list, fee_entries: list, settlements: list, settlement_entries: list) -> _Changes:
+        return _changes(((_FEE, fees, fee_entries),), settlements, settlement_entries)
+
+    def write(self, conn: Connection, owner_id: str, changes: _Changes) -> tuple[list, list]:
+        """Write what changed; the new snapshot entries (fees, settlements)."""
+        _write_changes(conn, {self._column: owner_id}, changes)
+        return changes.entries()
+
+    def insert(self, conn: Connection, owner_id: str, fees: list, settlements: list) -> tuple[list, list]:
+        owner = {self._column: owner_id}
+        return _insert_children(conn, _FEE, owner, fees), _insert_settlements(conn, owner, settlements)
 
 
 # ---- persons -------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
+    CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text,
+    UniqueConstraint,
 )
 
 from adapters.db.types import EmptyAsNull, ExactDecimal, Lines, money, str_enum
@@ -107,10 +108,22 @@ diagnoses = Table(
     _text("maindiag_flag"),
 )
 
+
+def _owner_columns() -> tuple:
+    """Fee rows and settlements belong to an outpatient visit (门诊) or to the 医保 side of a hospital
+    stay (住院, insured_admissions): exactly one of the two columns is set."""
+    return (
+        Column("visit_id", String(ID), ForeignKey("visits.id", ondelete="CASCADE"), nullable=True, index=True),
+        Column("admission_id", String(ID), ForeignKey("insured_admissions.id", ondelete="CASCADE"), nullable=True,
+               index=True),
+        CheckConstraint("(visit_id IS NULL) <> (admission_id IS NULL)", name="one_owner"),
+    )
+
+
 fee_items = Table(
     "fee_items", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("visit_id", String(ID), ForeignKey("visits.id", ondelete="CASCADE"), nullable=False, index=True),
+    *_owner_columns(),
     _text("feedetl_sn", ID),
     _text("chrg_bchno", ID),
     _text("med_list_codg", ID),
@@ -135,12 +148,13 @@ fee_items = Table(
     Column("inscp_scp_amt", money(), nullable=False),
     # Backs the domain's "feedetl_sn already used" rule against two concurrent uploads.
     UniqueConstraint("visit_id", "feedetl_sn"),
+    UniqueConstraint("admission_id", "feedetl_sn"),
 )
 
 settlements = Table(
     "settlements", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("visit_id", String(ID), ForeignKey("visits.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("id", Integer, primary_key=True, autoincrement=True),  # a stay's settlements are in id order
+    *_owner_columns(),
     _text("mdtrt_id", ID),
     _text("psn_no", ID),
     _text("chrg_bchno", ID),

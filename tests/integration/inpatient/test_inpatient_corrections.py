@@ -14,16 +14,7 @@ from domain.errors import IllegalTransition, ValidationFailed
 from domain.inpatient import StayState
 from domain.journal import JournalState
 from domain.money import ZERO
-from services.inpatient import (Admit, ChargeLineInput, DepositInput, DiagnosisInput, PlatformStayInsurance,
-                                RecordCharges, SettleStay)
-
-
-@pytest.fixture
-def insured_world(app):
-    world = World(app)
-    world.service.insurance = PlatformStayInsurance(app.inpatient_insurance, world.encounters, world.directory,
-                                                    app.clock)
-    return world
+from services.inpatient import Admit, ChargeLineInput, DepositInput, DiagnosisInput, RecordCharges, SettleStay
 
 
 def sent(app, stay) -> list[str]:

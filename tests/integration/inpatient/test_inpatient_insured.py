@@ -9,21 +9,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from inpatientkit import DOCTOR, NURSE, World
+from inpatientkit import DOCTOR, NURSE
 
 from domain.inpatient import BedState, OrderState, StayState
 from domain.journal import JournalState
 from services.errors import PlatformRejected
-from services.inpatient import Admit, ChargeLineInput, DepositInput, PlatformStayInsurance, RecordCharges, SettleStay
+from services.inpatient import Admit, ChargeLineInput, DepositInput, RecordCharges, SettleStay
 from services.resolver import Resolver, ResolverConfig
-
-
-@pytest.fixture
-def insured_world(app):
-    world = World(app)
-    world.service.insurance = PlatformStayInsurance(app.inpatient_insurance, world.encounters, world.directory,
-                                                    app.clock)
-    return world
 
 
 def platform_codes(app, stay):

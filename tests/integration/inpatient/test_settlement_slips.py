@@ -6,24 +6,18 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from inpatientkit import CLERK, DOCTOR, NURSE, World
+from inpatientkit import CLERK, DOCTOR, NURSE
 from pypdf import PdfReader
 
 from adapters.pdf import ReportLabDocumentRenderer
 from domain.errors import IllegalTransition
-from services.inpatient import (Admit, ChargeLineInput, DepositInput, PlatformStayInsurance, RecordCharges,
-                                SettleStay)
+from services.inpatient import Admit, ChargeLineInput, DepositInput, RecordCharges, SettleStay
 from services.settlement_slips import SettlementSlips
 
 
 def text_of(pdf: bytes) -> str:
     import io
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
-
-
-@pytest.fixture
-def world(app):
-    return World(app)
 
 
 def slips_for(app, world) -> SettlementSlips:
@@ -45,9 +39,8 @@ def settled_stay(world, insured: bool):
     return world.service.settle(CLERK, SettleStay(stay.id))
 
 
-def test_an_insured_stays_slip_prints_the_platforms_settlement_and_the_deposit(app, world):
-    world.service.insurance = PlatformStayInsurance(app.inpatient_insurance, world.encounters, world.directory,
-                                                    app.clock)
+def test_an_insured_stays_slip_prints_the_platforms_settlement_and_the_deposit(app, insured_world):
+    world = insured_world
     stay = settled_stay(world, insured=True)
     slips = slips_for(app, world)
     form = slips.stay_form(stay.id)
