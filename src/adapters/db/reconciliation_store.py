@@ -33,7 +33,7 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 _LEDGER_COLUMNS = (S.c.setl_id, S.c.mdtrt_id, S.c.psn_no, S.c.medins_setl_id, S.c.setl_time, S.c.insutype,
                    S.c.clr_type, S.c.clr_optins, S.c.medfee_sumamt, S.c.fund_pay_sumamt, S.c.acct_pay,
-                   S.c.psn_cash_pay, S.c.state, S.c.cancel_setl_id, S.c.discrepancies, S.c.visit_id)
+                   S.c.psn_cash_pay, S.c.state, S.c.cancel_setl_id, S.c.discrepancies, S.c.visit_id, S.c.admission_id)
 
 
 class SqlReconciliationStore(ReconciliationStore):
@@ -43,9 +43,7 @@ class SqlReconciliationStore(ReconciliationStore):
     # ---- our side --------------------------------------------------------------------------------
     def ledger(self, first: date, last: date) -> list[LedgerRow]:
         start, stop = _day_bounds(first, last)
-        admission = S.c.get("admission_id")  # inpatient settlements share the table once they moved there
-        columns = (*_LEDGER_COLUMNS, admission) if admission is not None else _LEDGER_COLUMNS
-        query = (select(*columns).where(S.c.setl_time >= start, S.c.setl_time < stop,
+        query = (select(*_LEDGER_COLUMNS).where(S.c.setl_time >= start, S.c.setl_time < stop,
                                         S.c.state.in_(_IN_FORCE_OR_CANCELLED))
                  .order_by(S.c.setl_time, S.c.setl_id))
         with self._connections.connection() as conn:
@@ -53,7 +51,7 @@ class SqlReconciliationStore(ReconciliationStore):
         z = ZERO
         found = []
         for r in rows:
-            admission_id = r[16] if admission is not None else None
+            admission_id = r[16]  # a stay's settlement (住院), else a visit's (门诊)
             found.append(LedgerRow(
                 setl_id=r[0], mdtrt_id=r[1], psn_no=r[2], msgid=r[3], setl_time=r[4], insutype=r[5], clr_type=r[6],
                 clr_optins=r[7], amounts=Amounts(r[8] if r[8] is not None else z, r[9] if r[9] is not None else z,
