@@ -29,8 +29,9 @@ class BatchWriter:
         if self._thread is None:
             with self._lock:
                 if self._thread is None and not self._stopping:
-                    self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-                    self._thread.start()
+                    thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                    thread.start()
+                    self._thread = thread  # only once started: a close() from another thread may join it
         if not self._wake.is_set():
             self._wake.set()
 
