@@ -98,7 +98,8 @@ class SqlReconciliationStore(ReconciliationStore):
         """The run's document and the entries it found, in one transaction, under its version."""
         def write(conn) -> int:
             done = conn.execute(update(R).where(R.c.id == run.id, R.c.version == run.version)
-                                .values(state=run.state, version=run.version + 1, document=encode(run))).rowcount
+                                .values(state=run.state, scheduled_for=run.scheduled_for, version=run.version + 1,
+                                        document=encode(run))).rowcount
             if done == 1 and run.entry_ids:
                 known = {r[0] for r in conn.execute(select(F.c.entry_id).where(F.c.run_id == run.id))}
                 new = [{"run_id": run.id, "entry_id": e} for e in dict.fromkeys(run.entry_ids) if e not in known]

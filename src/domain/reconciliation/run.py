@@ -63,7 +63,9 @@ class ReconciliationRun:
         self.state, self.finished_at = (RunState.BALANCED if balanced else RunState.UNBALANCED), at
 
     def fail(self, at: datetime, error: str) -> None:
+        """Could not finish; a scheduled run releases its day's claim so that a later look runs it again."""
         self.state, self.finished_at, self.error = RunState.FAILED, at, error[:2000]
+        self.scheduled_for = None
 
 
 def period(first: date | None, last: date | None, today: date) -> tuple[date, date]:

@@ -70,7 +70,7 @@ class ReconciliationRuns:
             run.finish(self.clock.now())
         except (PlatformUnavailable, PlatformRejected, ValidationFailed) as exc:
             log.warning("reconciliation run %s of %s..%s failed: %s", run.id, first, last, exc)
-            run.fail(self.clock.now(), str(exc))
+            run.fail(self.clock.now(), str(exc))  # a scheduled run gives its day up: the schedule tries again
         except Exception as exc:
             run.fail(self.clock.now(), f"{type(exc).__name__}: {exc}")
             self.store.save_run(run)

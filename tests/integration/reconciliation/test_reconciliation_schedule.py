@@ -40,3 +40,20 @@ def test_the_server_starts_the_schedule_only_when_a_time_is_configured(database_
         assert (schedule.at, schedule.days_back) == (time(23, 0), 1)
     finally:
         configured.close()
+
+
+def test_a_scheduled_run_that_failed_gives_its_day_up_and_is_tried_again_later(database_url):
+    app, simulator, clock = make_app(database_url)
+    settled(app, clock)
+    schedule = ReconciliationSchedule(app.reconciliation, clock, OP, time(21, 0), retry_after=timedelta(minutes=10))
+    clock.at = clock.at.replace(hour=21, minute=5)
+    simulator.faults.add("3201", "gateway_error", 3, 0)  # the platform unreachable (3201 is a read: no 冲正)
+    failed = schedule.run_once()
+    assert failed.state is RunState.FAILED and failed.scheduled_for is None and failed.error
+    clock.tick(5)
+    assert schedule.run_once() is None  # not before the retry time
+    simulator.faults.clear()
+    clock.tick(6)
+    again = schedule.run_once()
+    assert (again.state, again.scheduled_for) == (RunState.BALANCED, clock.now().date())
+    assert schedule.run_once() is None
