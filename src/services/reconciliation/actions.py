@@ -63,10 +63,15 @@ class EntryActions:
                                     f"{until:%Y-%m-%d %H:%M:%S}); RECORD or CONFIRM it" if until else
                                     f"settlement {excerpt(entry.setl_id)} has no time: it cannot be reversed")
         original = self.journal.by_msgid(entry.msgid)
-        oinfno = original.infno if original is not None else "2207"
+        oinfno = original.infno if original is not None else self._settling_infno(entry.mdtrt_id)
         receipt = self.gateway.send(op, "2601", wire.reversal(entry.psn_no, entry.msgid, oinfno),
                                     CallContext(psn_no=entry.psn_no, mdtrt_id=entry.mdtrt_id))
         return f"冲正 2601 {receipt.msgid} of {oinfno} {entry.msgid}"
+
+    def _settling_infno(self, mdtrt_id: str) -> str:
+        """What settled a mdtrt_id our journal has no call for: 2304 for a stay of ours, else 2207."""
+        with self.uow() as uow:
+            return wire.SETTLEMENT_INFNOS["admission" if uow.admissions.by_mdtrt_id(mdtrt_id) else "visit"]
 
     # ---- RECORD --------------------------------------------------------------------------------
     def _platform_settlement(self, op: Operator, setl_id: str, mdtrt_id: str, psn_no: str) -> Settlement:
