@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import sys
 from datetime import date
 
 from domain.errors import DomainError
 from domain.reconciliation import EntryState
+from ports.audit import OK, AuditEvent
 from services.cli_common import chosen_operator, ensure_sqlite_dir, settings_from
 
 
@@ -84,7 +86,13 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
             if not entries:
                 print("no entries on the worklist" if not args.all else "no entries found")
         else:
-            _print(entry_line(service.resolve(op, args.entry_id, parse_action(args.action), args.reason)))
+            try:
+                done = service.resolve(op, args.entry_id, parse_action(args.action), args.reason)
+            except DomainError as exc:
+                _audit(app, op, args, type(exc).__name__, str(exc))
+                raise
+            _audit(app, op, args, OK, "")
+            _print(entry_line(done))
     except DomainError as exc:
         print(f"his reconcile {args.reconcile_command}: {exc}", file=sys.stderr)
         return 1
@@ -94,6 +102,14 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         else:
             app.container.engine().dispose()
     return 0
+
+
+def _audit(app, op, args: argparse.Namespace, outcome: str, message: str) -> None:
+    """An action on the worklist from the command line goes into the audit trail like its RPC."""
+    app.audit_trail.record(AuditEvent(
+        at=app.clock.now(), operator_code=op.code, operator_name=op.name, operator_role=op.role,
+        method="his reconcile resolve", permission="reconciliation.resolve", peer=f"cli:{socket.gethostname()}",
+        outcome=outcome, message=message[:500], request_id=args.entry_id))
 
 
 def add_reconcile_commands(sub, db_option) -> None:

@@ -43,6 +43,9 @@ def test_run_list_resolve_and_show_from_the_command_line(database_url, capsys):
                      "--reason", "中心已人工处理", *common]) == 0
         [done] = _lines(capsys)
         assert (done["state"], done["action"], done["resolved_by"]) == ("RESOLVED", "CONFIRM", "1001")
+        assert main(["audit", "--operator", "1001", "--database-url", database_url]) == 0
+        audited = [e for e in _lines(capsys) if e["method"] == "his reconcile resolve"]
+        assert [(e["outcome"], e["request_id"]) for e in audited][:1] == [("OK", done["entry"])]
         assert main(["reconcile", "list", "--run", run["run"], "--database-url", database_url]) == 0
         assert [e["kind"] for e in _lines(capsys)] == ["PLATFORM_ONLY"]
         assert main(["reconcile", "show", run["run"], "--database-url", database_url]) == 0
