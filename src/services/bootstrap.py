@@ -502,7 +502,8 @@ class App:
                             queues=self.queues, encounters=self.encounters,
                             orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms(),
                                     self.container.item_orders()),
-                            prescriptions=self.prescriptions, inpatient=self.inpatient)
+                            prescriptions=self.prescriptions, inpatient=self.inpatient,
+                            settlement_lists=self.settlement_lists)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background
