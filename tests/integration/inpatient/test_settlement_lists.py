@@ -3,6 +3,7 @@ over InpatientInsuranceService and the simulator): built with the gaps the HIS c
 the 医保办, uploaded once; refusals, doubt and a cancelled settlement."""
 from __future__ import annotations
 
+import sys
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +17,10 @@ from domain.operator import Operator
 from domain.settlement_lists import ListState
 from services.errors import PlatformRejected, PlatformUnavailable
 from services.inpatient import Admit, ChargeLineInput, DepositInput, PlatformStayInsurance, RecordCharges, SettleStay
+from services.platform_gateway import CallContext
+from services.resolver import Resolver, ResolverConfig
 from services.settlement_lists import SettlementListConfig, SettlementListService
+from services.translation import settlement_lists as wire
 
 OFFICE = Operator("Y001", "医保办", role="insurance_office")
 # what the HIS does not hold: the person's details, the contact person, and what configuration left empty
@@ -40,7 +44,9 @@ def world(app):
 
 @pytest.fixture
 def lists(app, world):
-    return SettlementListService(app.container.uow, app.gateway, world.clock, app.container.catalogue(),
+    # its own clock, at the platform's time (the journal's), which the tests move
+    clock = sys.modules["tests_shared_fakes"].ManualClock(app.clock.now())
+    return SettlementListService(app.container.uow, app.gateway, clock, app.container.catalogue(),
                                  world.patients, world.directory, app.container.journal_store(),
                                  SettlementListConfig(deadline_days=7))
 
@@ -53,6 +59,7 @@ def settled_stay(world):
     for _ in range(2):
         world.service.record_charges(NURSE, RecordCharges(stay.id, (ChargeLineInput("CW-001"),)))
         world.clock.at += timedelta(days=1)
+    world.clock.at -= timedelta(days=2)  # the next stay of the test is admitted no later than this one
     world.service.order_discharge(DOCTOR, stay.id)
     world.service.discharge(NURSE, stay.id)
     return world.service.settle(NURSE, SettleStay(stay.id))
@@ -187,3 +194,27 @@ def test_the_worklist_lists_open_lists_by_deadline_and_builds_on_demand_for_a_ra
     with pytest.raises(ValidationFailed):
         lists.build_range(day, day - timedelta(days=1))
     assert uuid.UUID(built.id)
+
+
+def test_the_resolvers_follower_builds_the_list_and_records_an_upload_its_process_did_not(app, world, lists,
+                                                                                           simulator):
+    stay = settled_stay(world)
+    resolver = Resolver(app.journal, app.container.instances(), app.clock, f"test-{uuid.uuid4().hex[:8]}",
+                        ResolverConfig(), lease=f"setl-{uuid.uuid4().hex[:8]}")
+    resolver.followers = (lists.follow,)
+    resolver.run_once()
+    lst = list_of(lists, stay)
+    lst = lists.fill(OFFICE, lst.id, COMPLETE)
+    # a process claimed the list and sent 4101a, then died before recording the reply
+    lists._change(lst.id, lambda x: x.begin_upload(lists.clock.now()))
+    reply = app.gateway.call(OFFICE, "4101a", wire.payload(lists.get(lst.id), lists.nodes, lists.clock.now()),
+                             CallContext(psn_no=lst.psn_no, mdtrt_id=lst.mdtrt_id, visit_id=lst.id))
+    [moved] = lists.settle_uploads()
+    assert moved.state is ListState.UPLOADED and moved.setl_list_id == wire.setl_list_id_of(reply)
+    # a claim whose process died before anything was sent: open again once the grace has passed
+    other = lists.fill(OFFICE, lists.build_for_stay(settled_stay(world).id).id, COMPLETE)
+    lists._change(other.id, lambda x: x.begin_upload(lists.clock.now()))
+    assert lists.settle_uploads() == []
+    lists.clock.at += timedelta(minutes=5)
+    [reopened] = lists.settle_uploads()
+    assert reopened.id == other.id and reopened.state is ListState.READY and "ended" in reopened.last_error
