@@ -1,12 +1,10 @@
 """his.v1.SettlementListService: proto in, one settlement list use case, proto out. No rules live here."""
 from __future__ import annotations
 
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from domain.errors import FieldViolation, ValidationFailed
 from domain.settlement_lists import SETLINFO, ListState, SettlementList
-from domain.text import excerpt
 from his.v1 import settlement_lists_pb2 as pb
 from his.v1 import settlement_lists_pb2_grpc
 from services.grpc import mappers as m
@@ -101,11 +99,4 @@ class SettlementListServicer(settlement_lists_pb2_grpc.SettlementListServiceServ
         return out
 
 
-def _date(text: str, field: str, problems: list) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        problems.append(FieldViolation(field, f"{excerpt(text)} is not a date YYYY-MM-DD"))
-        return None
+_date = m.optional_date

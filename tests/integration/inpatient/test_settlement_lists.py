@@ -65,6 +65,11 @@ def settled_stay(world):
     return world.service.settle(NURSE, SettleStay(stay.id))
 
 
+def ready_list(world, lists):
+    stay = settled_stay(world)
+    return stay, lists.fill(OFFICE, lists.build_for_stay(stay.id).id, COMPLETE)
+
+
 def list_of(lists, stay):
     [found] = [x for x in lists.worklist(states=tuple(ListState)) if x.stay_id == stay.id and x.state is not ListState.VOID]
     return found
@@ -134,8 +139,7 @@ def test_fields_from_the_platform_and_bad_paths_or_values_are_refused_field_by_f
 
 
 def test_a_refused_upload_keeps_the_list_ready_with_the_platforms_words(app, world, lists, simulator):
-    stay = settled_stay(world)
-    lst = lists.fill(OFFICE, lists.build_for_stay(stay.id).id, COMPLETE)
+    stay, lst = ready_list(world, lists)
     simulator.faults.add("4101a", "error_reply", 1, 0)
     with pytest.raises(PlatformRejected):
         lists.upload(OFFICE, lst.id)
@@ -146,8 +150,7 @@ def test_a_refused_upload_keeps_the_list_ready_with_the_platforms_words(app, wor
 
 
 def test_an_upload_in_doubt_stays_claimed_for_an_operator(app, world, lists, simulator):
-    stay = settled_stay(world)
-    lst = lists.fill(OFFICE, lists.build_for_stay(stay.id).id, COMPLETE)
+    stay, lst = ready_list(world, lists)
     simulator.faults.add("4101a", "timeout_after_commit", 1, 0)
     with pytest.raises(PlatformUnavailable):
         lists.upload(OFFICE, lst.id)
@@ -212,7 +215,7 @@ def test_the_resolvers_follower_builds_the_list_and_records_an_upload_its_proces
     [moved] = lists.settle_uploads()
     assert moved.state is ListState.UPLOADED and moved.setl_list_id == wire.setl_list_id_of(reply)
     # a claim whose process died before anything was sent: open again once the grace has passed
-    other = lists.fill(OFFICE, lists.build_for_stay(settled_stay(world).id).id, COMPLETE)
+    _, other = ready_list(world, lists)
     lists._change(other.id, lambda x: x.begin_upload(lists.clock.now()))
     assert lists.settle_uploads() == []
     lists.clock.at += timedelta(minutes=5)
