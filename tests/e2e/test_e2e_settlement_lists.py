@@ -91,5 +91,15 @@ def test_the_insurance_office_completes_and_uploads_a_settled_stays_list_once(st
     assert again.setl_list_id == other.setl_list_id == done.setl_list_id
     sent = [e for e in station.stack.app.journal.for_visit(built.id) if e.infno == "4101a"]
     assert [e.state.value for e in sent] == ["OK"]
+    uploaded = api.ListSettlementLists(sl.ListSettlementListsRequest(
+        states=[sl.SETTLEMENT_LIST_STATE_UPLOADED], due_before=done.deadline), metadata=auditor).lists
+    assert done.id not in [x.id for x in uploaded]  # due on its deadline, not before
+    uploaded = api.ListSettlementLists(sl.ListSettlementListsRequest(states=[sl.SETTLEMENT_LIST_STATE_UPLOADED]),
+                                       metadata=auditor).lists
+    assert done.id in [x.id for x in uploaded] and all(x.state == sl.SETTLEMENT_LIST_STATE_UPLOADED for x in uploaded)
+    wrong = refused(lambda: api.ListSettlementLists(sl.ListSettlementListsRequest(due_before="next week", states=[0]),
+                                                    metadata=auditor))
+    assert wrong.code() is grpc.StatusCode.INVALID_ARGUMENT and "due_before" in wrong.details()
+    assert "states[0]" in wrong.details()
     shown = api.GetSettlementList(sl.GetSettlementListRequest(list_id=stay.settlement.setl_id), metadata=auditor).list
     assert shown.id == built.id and shown.uploaded_at.seconds > 0
