@@ -357,8 +357,9 @@ class SettlementListService:
                 message = last.err_msg or last.resolution or "the journal shows it never took effect"
                 act = lambda x, m=message: x.upload_refused(m)  # noqa: E731
             else:
-                if lst.in_doubt:
-                    continue
+                if lst.in_doubt or (last.state is JournalState.PENDING
+                                    and now - last.created_at < self.config.claim_grace):
+                    continue  # recorded as in doubt already, or its call may still be running
                 step = last.next_step(now) or last.resolution
                 act = lambda x, m=f"journal entry {last.id}: {step}": x.upload_in_doubt(m)  # noqa: E731
             try:
