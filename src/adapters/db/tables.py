@@ -289,3 +289,4 @@ from adapters.db import exam_message_tables  # noqa: E402,F401
 from adapters.db import prescription_tables  # noqa: E402,F401
 from adapters.db import admission_tables  # noqa: E402,F401
 from adapters.db import inpatient_tables  # noqa: E402,F401
+from adapters.db import settlement_list_tables  # noqa: E402,F401

@@ -1,7 +1,6 @@
 """his.v1.InpatientService: proto in, one inpatient use case, proto out. No rules live here."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -9,7 +8,6 @@ import grpc
 
 from domain.errors import FieldViolation, ValidationFailed
 from domain.inpatient import AdmissionOrder, Deposit, InpatientStay, StaySettlement, WaitingEntry, Ward
-from domain.text import excerpt
 from his.v1 import common_pb2
 from his.v1 import inpatient_pb2 as pb
 from his.v1 import inpatient_pb2_grpc
@@ -354,14 +352,7 @@ def _money(text: str, field: str, problems: list, empty):
     return Decimal(text.strip())
 
 
-def _date(text: str, field: str, problems: list) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        problems.append(FieldViolation(field, f"{excerpt(text)} is not a date YYYY-MM-DD"))
-        return None
+_date = m.optional_date
 
 
 def _deposit(d, field: str) -> DepositInput:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -326,3 +326,14 @@ def required(request, *names: str) -> None:
     missing = [FieldViolation(name, "is required") for name in names if not getattr(request, name)]
     if missing:
         raise ValidationFailed(missing)
+
+
+def optional_date(text: str, field: str, problems: list[FieldViolation]) -> date | None:
+    """"YYYY-MM-DD" -> date; "" -> None; anything else noted in `problems` (None)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        problems.append(FieldViolation(field, f"{excerpt(text)} is not a date YYYY-MM-DD"))
+        return None
