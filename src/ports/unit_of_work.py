@@ -12,6 +12,7 @@ from ports.exam_link import ExamOutbox
 from ports.inpatient import AdmissionOrderRepository, StayRepository, WardRepository
 from ports.queues import QueueRepository
 from ports.repositories import PersonRepository, VisitRepository
+from ports.settlement_lists import SettlementListRepository
 
 # Brackets one request (a gRPC call): within it, storage may keep what it checked out for the
 # request's later steps (a database connection) instead of checking it out again for each.
@@ -29,6 +30,7 @@ class UnitOfWork(abc.ABC):
     admission_orders: AdmissionOrderRepository
     stays: StayRepository
     wards: WardRepository
+    settlement_lists: SettlementListRepository
 
     def __enter__(self) -> UnitOfWork:
         return self

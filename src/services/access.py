@@ -220,3 +220,16 @@ class AccessPolicy:
         if role not in self._granted:
             raise UnknownRole(f"{who} has role {role!r}, which is not defined: the roles are "
                               f"{', '.join(sorted(self._granted))}; define others in role_permissions")
+
+
+# 结算清单 (4101a): the 医保办 completes and uploads the lists; the auditor reads them.
+PERMISSIONS.update({
+    "settlement_list.read": "read settlement lists (结算清单), their gaps and the worklist by deadline",
+    "settlement_list.write": "fill or correct a settlement list's fields; build the lists of a date range",
+    "settlement_list.upload": "upload a settlement list (4101a); settle an upload in doubt",
+})
+for _role, _list_grants in {"insurance_office": ("settlement_list.read", "settlement_list.write",
+                                                 "settlement_list.upload"),
+                            "auditor": ("settlement_list.read",),
+                            "clerk": ("settlement_list.read", "settlement_list.write", "settlement_list.upload")}.items():
+    BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_list_grants)

@@ -70,6 +70,7 @@ from services.reconciliation import (EntryActions, ReconciliationConfig, Reconci
                                      ReconciliationService, summarised)
 from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
+from services.settlement_lists import SettlementListConfig, SettlementListService
 from services.settlement_slips import SettlementSlips
 from services.transactions import TransactionService
 
@@ -315,6 +316,14 @@ class Container(containers.DeclarativeContainer):
     settlement_slips = providers.Singleton(
         SettlementSlips, outpatient, inpatient, inpatient_insurance, hospital_directory, documents, clock,
         providers.Callable(lambda s: s.institution.fixmedins_name, settings), catalogue)
+    # 结算清单 (4101a) of settled insured stays: built by the resolver's follower, completed by the 医保办
+    settlement_lists = providers.Singleton(
+        SettlementListService, uow.provider, gateway, clock, catalogue, patients, hospital_directory, journal_store,
+        providers.Callable(lambda s: SettlementListConfig(
+            deadline_days=s.settlement_lists.deadline_days, bill_code=s.settlement_lists.bill_code,
+            hi_paymtd=s.settlement_lists.hi_paymtd, fill_dept=s.settlement_lists.fill_dept,
+            fill_psn=s.settlement_lists.fill_psn,
+            follow_every=timedelta(seconds=s.settlement_lists.follow_every)), settings))
     # the price list's and the formulary's national codes against the platform's 医保目录 (1312)
     code_check = providers.Singleton(
         lambda g, c, admin, rx: NationalCodeCheck(g, c, price_list(admin), formulary_drugs(lambda: rx.formulary)),
@@ -479,6 +488,10 @@ class App:
         return endpoint
 
     @property
+    def settlement_lists(self) -> SettlementListService:
+        return self.container.settlement_lists()
+
+    @property
     def exam_requests(self) -> ExamRequestService:
         return self.container.exam_requests()
 
@@ -519,14 +532,15 @@ class App:
                             orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms(),
                                     self.container.item_orders()),
                             prescriptions=self.prescriptions, inpatient=self.inpatient,
-                            slips=self.container.settlement_slips(), reconciliation=self.reconciliation)
+                            slips=self.container.settlement_slips(), settlement_lists=self.settlement_lists,
+                            reconciliation=self.reconciliation)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background
         until close()."""
         resolver = self.resolver
         if resolver not in self.running:
-            resolver.followers = (self.inpatient.settle_admitting,)
+            resolver.followers = (self.inpatient.settle_admitting, self.settlement_lists.follow)
             resolver.kind = "serve" if resolve else "cli"
             resolver.start(resolve=resolve)
             self.running.append(resolver)

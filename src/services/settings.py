@@ -316,6 +316,18 @@ class ReconciliationSettings(BaseModel):
         return value
 
 
+class SettlementListSettings(BaseModel):
+    """Settlement lists (结算清单, 4101a; HIS_SETTLEMENT_LISTS__...). deadline_days is PROVISIONAL: the
+    spec data names no deadline; the region's rule is to be confirmed with the 医保 centre."""
+
+    deadline_days: int = Field(7, ge=1, le=90)  # days after the settlement the list must be uploaded by
+    bill_code: str = Field("", max_length=50)  # 票据代码 of the hospital's receipts; empty: filled per list
+    hi_paymtd: str = Field("", max_length=3)  # 医保支付方式; empty: filled per list
+    fill_dept: str = Field("", max_length=100)  # 医疗机构填报部门
+    fill_psn: str = Field("", max_length=50)  # 医疗机构填报人
+    follow_every: float = Field(60.0, ge=0)  # seconds between the resolver follower's builds
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HIS_", env_nested_delimiter="__", extra="ignore")
 
@@ -349,6 +361,7 @@ class Settings(BaseSettings):
     prescriptions: PrescriptionSettings = Field(default_factory=PrescriptionSettings)
     inpatient: InpatientSettings = Field(default_factory=InpatientSettings)  # HIS_INPATIENT__WARDS_FILE ...
     reconciliation: ReconciliationSettings = Field(default_factory=ReconciliationSettings)
+    settlement_lists: SettlementListSettings = Field(default_factory=SettlementListSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,

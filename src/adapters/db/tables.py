@@ -290,3 +290,4 @@ from adapters.db import prescription_tables  # noqa: E402,F401
 from adapters.db import admission_tables  # noqa: E402,F401
 from adapters.db import inpatient_tables  # noqa: E402,F401
 from adapters.db import reconciliation_tables  # noqa: E402,F401
+from adapters.db import settlement_list_tables  # noqa: E402,F401

@@ -13,6 +13,7 @@ from adapters.db.order_store import SqlExamRequestRepository
 from adapters.db.exam_message_store import SqlExamOutbox
 from adapters.db.inpatient_store import SqlAdmissionOrderRepository, SqlStayRepository, SqlWardRepository
 from adapters.db.queue_repository import SqlQueueRepository, publish
+from adapters.db.settlement_list_store import SqlSettlementListRepository
 from adapters.db.repositories import SqlPersonRepository, SqlVisitRepository, Transaction, is_conflict
 from domain.errors import ConcurrencyConflict
 from ports.clock import Clock, SystemClock
@@ -35,6 +36,7 @@ class _Active(threading.local):
     admission_orders: SqlAdmissionOrderRepository | None = None
     stays: SqlStayRepository | None = None
     wards: SqlWardRepository | None = None
+    settlement_lists: SqlSettlementListRepository | None = None
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -94,6 +96,10 @@ class SqlUnitOfWork(UnitOfWork):
     def wards(self) -> SqlWardRepository:
         return self._require().wards
 
+    @property
+    def settlement_lists(self) -> SqlSettlementListRepository:
+        return self._require().settlement_lists
+
     def _require(self) -> _Active:
         active = self._active
         if active.conn is None:
@@ -116,6 +122,7 @@ class SqlUnitOfWork(UnitOfWork):
         active.admission_orders = SqlAdmissionOrderRepository(active.tx)
         active.stays = SqlStayRepository(active.tx)
         active.wards = SqlWardRepository(active.tx)
+        active.settlement_lists = SqlSettlementListRepository(active.tx)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -129,6 +136,7 @@ class SqlUnitOfWork(UnitOfWork):
         active.exam_messages = None
         inpatient = (active.admission_orders, active.stays, active.wards)
         active.admission_orders = active.stays = active.wards = None
+        lists, active.settlement_lists = active.settlement_lists, None
         if conn is not None:
             visits.rolled_back()  # whatever was flushed and not committed is undone below
             encounters.rolled_back()
@@ -136,6 +144,7 @@ class SqlUnitOfWork(UnitOfWork):
             admissions.rolled_back()
             for repository in inpatient:
                 repository.rolled_back()
+            lists.rolled_back()
             self._connections.release(conn)  # rolled back
         if is_conflict(exc):
             raise ConcurrencyConflict("a record with the same key was written by someone else") from exc
@@ -151,6 +160,7 @@ class SqlUnitOfWork(UnitOfWork):
             active.admission_orders.flush()  # after the encounters they are issued on
             active.stays.flush()
             active.wards.flush()  # the beds name the stays
+            active.settlement_lists.flush()
             active.conn.commit()
             active.tx.ended()
         except BaseException as err:
@@ -165,6 +175,7 @@ class SqlUnitOfWork(UnitOfWork):
         active.admission_orders.committed()
         active.stays.committed()
         active.wards.committed()
+        active.settlement_lists.committed()
         publish(self._queue_signal, active.queues.committed())
 
     def rollback(self) -> None:
@@ -180,3 +191,4 @@ class SqlUnitOfWork(UnitOfWork):
         active.admission_orders.rolled_back()
         active.stays.rolled_back()
         active.wards.rolled_back()
+        active.settlement_lists.rolled_back()

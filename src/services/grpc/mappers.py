@@ -120,17 +120,6 @@ def optional_time(message, name: str, zone: ZoneInfo, field: str | None = None) 
         raise ValidationFailed([FieldViolation(field or name, "is not a representable time")]) from None
 
 
-def optional_date(text: str, field: str, problems: list[FieldViolation]) -> date | None:
-    """A "YYYY-MM-DD" request field; None when empty; a violation added to `problems` when it is no date."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        problems.append(FieldViolation(field, f"{excerpt(text)} is not a date YYYY-MM-DD"))
-        return None
-
-
 def _set_time(message, name: str, value: datetime | None, zone: ZoneInfo) -> None:
     ts = to_timestamp(value, zone)
     if ts is not None:
@@ -337,3 +326,14 @@ def required(request, *names: str) -> None:
     missing = [FieldViolation(name, "is required") for name in names if not getattr(request, name)]
     if missing:
         raise ValidationFailed(missing)
+
+
+def optional_date(text: str, field: str, problems: list[FieldViolation]) -> date | None:
+    """"YYYY-MM-DD" -> date; "" -> None; anything else noted in `problems` (None)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        problems.append(FieldViolation(field, f"{excerpt(text)} is not a date YYYY-MM-DD"))
+        return None

@@ -17,6 +17,7 @@ _QUEUE = "/his.v1.QueueService/"
 _ORDER = "/his.v1.OrderService/"
 _PRESCRIPTION = "/his.v1.PrescriptionService/"
 _INPATIENT = "/his.v1.InpatientService/"
+_SETTLEMENT_LIST = "/his.v1.SettlementListService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -122,6 +123,12 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _INPATIENT + "PrintSettlementSlip": "inpatient.read",
     _INPATIENT + "MarkSpecialAttribute": "inpatient.attributes",
     _INPATIENT + "ListSpecialAttributes": "inpatient.read",
+    _SETTLEMENT_LIST + "ListSettlementLists": "settlement_list.read",
+    _SETTLEMENT_LIST + "GetSettlementList": "settlement_list.read",
+    _SETTLEMENT_LIST + "FillSettlementList": "settlement_list.write",
+    _SETTLEMENT_LIST + "BuildSettlementLists": "settlement_list.write",
+    _SETTLEMENT_LIST + "UploadSettlementList": "settlement_list.upload",
+    _SETTLEMENT_LIST + "ResolveSettlementListUpload": "settlement_list.upload",
 }
 
 # reconciliation with the platform (对账) and its 单边账 worklist

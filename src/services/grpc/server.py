@@ -24,6 +24,7 @@ from his.v1 import orders_pb2, orders_pb2_grpc
 from his.v1 import prescriptions_pb2, prescriptions_pb2_grpc
 from his.v1 import inpatient_pb2, inpatient_pb2_grpc
 from his.v1 import reconciliation_pb2, reconciliation_pb2_grpc
+from his.v1 import settlement_lists_pb2, settlement_lists_pb2_grpc
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
@@ -51,6 +52,7 @@ from services.grpc.registration_servicer import RegistrationServicer
 from services.grpc.prescription_servicer import PrescriptionServicer
 from services.grpc.inpatient_servicer import InpatientServicer
 from services.grpc.reconciliation_servicer import ReconciliationServicer
+from services.grpc.settlement_list_servicer import SettlementListServicer
 from services.grpc.queue_servicer import QueueServicer
 from services.grpc.request_guard import RequestGuard
 
@@ -71,6 +73,7 @@ ORDER_SERVICE_NAME = orders_pb2.DESCRIPTOR.services_by_name["OrderService"].full
 PRESCRIPTION_SERVICE_NAME = prescriptions_pb2.DESCRIPTOR.services_by_name["PrescriptionService"].full_name
 INPATIENT_SERVICE_NAME = inpatient_pb2.DESCRIPTOR.services_by_name["InpatientService"].full_name
 RECONCILIATION_SERVICE_NAME = reconciliation_pb2.DESCRIPTOR.services_by_name["ReconciliationService"].full_name
+SETTLEMENT_LIST_SERVICE_NAME = settlement_lists_pb2.DESCRIPTOR.services_by_name["SettlementListService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -99,7 +102,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  diagnoses: DiagnosisSearchService | None = None,
                  encounters=None, hospital=None, patients: PatientRegistry | None = None,
                  queues: QueueService | None = None, orders=None,
-                 prescriptions=None, inpatient=None, slips=None, reconciliation=None) -> tuple[grpc.Server, int]:
+                 prescriptions=None, inpatient=None, slips=None,
+                 settlement_lists=None, reconciliation=None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -121,7 +125,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     as his.v1.OrderService; `prescriptions`: a PrescriptionService, served as
     his.v1.PrescriptionService when given; `inpatient`: an InpatientService, served as
     his.v1.InpatientService when given; `slips`: SettlementSlips, printing 结算单 for the outpatient and
-    inpatient services; `reconciliation`: a ReconciliationService, served as
+    inpatient services; `settlement_lists`: a SettlementListService, served as
+    his.v1.SettlementListService when given; `reconciliation`: a ReconciliationService, served as
     his.v1.ReconciliationService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
@@ -185,6 +190,10 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         reconciliation_pb2_grpc.add_ReconciliationServiceServicer_to_server(
             ReconciliationServicer(reconciliation, zone, page_tokens), server)
         names = (*names, RECONCILIATION_SERVICE_NAME)
+    if settlement_lists is not None:
+        settlement_lists_pb2_grpc.add_SettlementListServiceServicer_to_server(
+            SettlementListServicer(settlement_lists, zone), server)
+        names = (*names, SETTLEMENT_LIST_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):

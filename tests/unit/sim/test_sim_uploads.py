@@ -63,12 +63,29 @@ def test_settlement_list_upload_state_and_query(his: Driver):
     his.refused("4101", setl_list(info), "已撤销")
 
 
+MAIN = {"diag_type": "1", "diag_code": "J06.900", "diag_name": "急性上呼吸道感染", "maindiag_flag": "1"}
+
+
+def slim_list(info: dict, psn_no: str, diseinfo: list | None = None, **over) -> dict:
+    return {"setlinfo": filled("4101a", "setlinfo", psn_no=psn_no, mdtrt_id=info["mdtrt_id"], setl_id=info["setl_id"],
+                               **over),
+            "diseinfo": [MAIN] if diseinfo is None else diseinfo}
+
+
+def test_a_slim_settlement_list_is_taken_once_complete_and_with_one_main_diagnosis(his: Driver):
+    info = settled(his)
+    his.refused("4101a", slim_list(info, P_WORKER, diseinfo=[]), "诊断信息")
+    his.refused("4101a", slim_list(info, P_WORKER, diseinfo=[MAIN, MAIN]), "主诊断")
+    his.refused("4101a", slim_list(info, P_WORKER, setl_begn_date="2025-06-17", setl_end_date="2025-06-16"), "晚于")
+    his.refused("4101a", slim_list(info, P_WORKER, coner_name=""), "coner_name")
+    list_id = his.call("4101a", slim_list(info, P_WORKER)).output["data"]["setl_list_id"]
+    his.refused("4101a", slim_list(info, P_WORKER), f"清单流水号[{list_id}]")  # never a second list
+
+
 def test_settlement_list_slim_version_takes_funds_from_the_settlement(his: Driver):
     info = settled(his, P_WORKER_POOR)
-    his.refused("4101a", {"setlinfo": filled("4101a", "setlinfo", psn_no=P_WORKER, mdtrt_id=info["mdtrt_id"],
-                                             setl_id=info["setl_id"])}, "不符")
-    his.call("4101a", {"setlinfo": filled("4101a", "setlinfo", psn_no=P_WORKER_POOR, mdtrt_id=info["mdtrt_id"],
-                                          setl_id=info["setl_id"])})
+    his.refused("4101a", slim_list(info, P_WORKER), "不符")
+    his.call("4101a", slim_list(info, P_WORKER_POOR))
     out = his.call("4103", {"data": {"psn_no": P_WORKER_POOR, "setl_id": info["setl_id"]}}).output
     assert sum(r["fund_payamt"] for r in out["payinfo"]) == info["fund_pay_sumamt"] + info["acct_pay"]
 

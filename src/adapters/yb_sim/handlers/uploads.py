@@ -3,7 +3,7 @@
 结算清单 4101/4101a/4102/4103 (section "uploads_setl_list", by setl_id): the settlement must be one
 the platform issued, in force, of that mdtrt_id (and psn_no on 4101a); 4101 must also repeat the
 settlement's acct_pay and psn_cashpay and its payinfo must add up to fund_pay_sumamt. Uploading
-again replaces the list and keeps its setl_list_id. 4102 sets stas_type of uploaded lists; 4103
+4101 again replaces the list and keeps its setl_list_id; 4101a is held to more (handlers.setl_list_slim). 4102 sets stas_type of uploaded lists; 4103
 reads a list back in the query's names (setl_begn_date → setl_begndate, acct_pay → acct_payamt ...),
 person and amounts from the settlement, payinfo from the upload (4101) or the settlement (4101a).
 
@@ -312,7 +312,7 @@ def upload_clinical(call: Call) -> dict:
     return {}
 
 
-HANDLERS = {"4101": upload_setl_list, "4101a": upload_setl_list, "4102": set_list_state, "4103": query_setl_list,
+HANDLERS = {"4101": upload_setl_list, "4102": set_list_state, "4103": query_setl_list,
             "4201": upload_ownpay_fees_v1, "4201A": upload_ownpay_fees, "4202": upload_ownpay_inpatient,
             "4203": complete_ownpay, "4204": delete_ownpay_fees, "4205": upload_ownpay_outpatient,
             "4206": delete_ownpay_outpatient, "4207": query_fees, "4208": query_visit, "4209": query_diagnoses,

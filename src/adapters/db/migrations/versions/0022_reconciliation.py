@@ -2,7 +2,7 @@
 worklist, which entries each run found, and settlements found by their time.
 
 Revision ID: 0022
-Revises: 0021
+Revises: 0024
 Created: 2026-12-08
 
 Frozen on purpose, like 0001: no application imports.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0021"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
