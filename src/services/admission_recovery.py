@@ -1,7 +1,7 @@
 """Writes to a hospital stay the platform took that the HIS never recorded: its process died between
-the platform's answer and the commit. The resolver finds them in the journal of the dead process (the
-request as sent, the reply as received) and records them on the stay's 医保 admission, in the order they
-were sent. Rows (2301/2302) are recorded by their feedetl_sn, never reused, so a row recorded already
+the platform's answer and the commit, or the outcome was in doubt and the resolver proved it only later.
+The resolver finds them in the journal (the request as sent, the reply as received or rebuilt) and
+records them on the stay's 医保 admission, in the order they were sent. Rows (2301/2302) are recorded by their feedetl_sn, never reused, so a row recorded already
 changes nothing. A change of the stay's state (2402, 2405, 2404, 2305) is recorded only when it is the
 last such change the platform accepted for the stay: the platform stands where its last one left it,
 and an older one, replayed, would move the stay back.

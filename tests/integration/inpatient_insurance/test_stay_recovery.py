@@ -1,6 +1,7 @@
 """Writes the platform took from a process that died before recording them (between the platform's answer
 and the commit) are recorded from that process's journal by the resolver (JournalService.finish_for), in
-the order they were sent; what is recorded already is left alone."""
+the order they were sent; what is recorded already is left alone. A write in doubt that the resolver proves
+later (its outcome query) is recorded the same way."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -81,3 +82,20 @@ def test_a_settlement_cancelled_and_a_row_cancelled_unrecorded_are_recorded_in_o
     assert app.journal.finish_for(owner_of(app, adm.id), since) == 1  # the 2305 is recorded: only the 2302
     states = {f.feedetl_sn: f.state for f in app.inpatient_insurance.get(adm.id).fees}
     assert states == {rows[0].feedetl_sn: FeeState.CANCELLED, rows[1].feedetl_sn: FeeState.UPLOADED}
+
+
+def test_a_discharge_in_doubt_proven_later_by_the_resolver_is_recorded_on_the_stay(app, simulator):
+    from services.errors import PlatformUnavailable
+
+    adm = admit(app)
+    app.inpatient_insurance.upload_fees(OP, adm.id, copies(day_fees(0)))
+    simulator.faults.add("2402", "timeout_after_commit", 1, 0)  # discharged on the platform, the reply lost
+    simulator.faults.add("5201", "drop_before_commit", 1, 0)  # and the query that would prove it fails at once
+    with pytest.raises(PlatformUnavailable) as err:
+        app.inpatient_insurance.discharge(OP, adm.id, discharge_command())
+    assert err.value.outcome == "unresolved"
+    assert app.inpatient_insurance.get(adm.id).state is AdmissionState.ADMITTED  # nothing guessed
+    app.journal.resolve(err.value.journal_id)  # the resolver's next look proves it (5201: discharged)
+    after = app.inpatient_insurance.get(adm.id)
+    assert after.state is AdmissionState.DISCHARGED and after.endtime == discharge_command().endtime
+    app.inpatient_insurance.settle(OP, adm.id)  # and the stay goes on from there
