@@ -174,6 +174,7 @@ settlements = Table(
     Column("discrepancies", Lines, nullable=False, default=""),  # sums of the reply that do not hold
 )
 Index(None, settlements.c.setl_id)
+Index(None, settlements.c.setl_time)  # reports read one period of settlements
 
 setl_details = Table(
     "setl_details", metadata,
