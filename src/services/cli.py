@@ -13,6 +13,7 @@ from services.cli_common import ensure_sqlite_dir, settings_from
 from services.cli_hospital import add_hospital_commands
 from services.cli_platform import add_platform_commands
 from services.cli_settlement_lists import add_settlement_list_commands
+from services.cli_reports import add_report_commands
 from services.log_masking import configure_logging
 
 
@@ -260,6 +261,7 @@ def parser() -> argparse.ArgumentParser:
     add_platform_commands(sub, db_option)
     add_hospital_commands(sub, db_option)
     add_settlement_list_commands(sub, db_option)
+    add_report_commands(sub, db_option)
     return ap
 
 
