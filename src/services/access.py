@@ -162,6 +162,14 @@ for _role, _ipt_grants in {"doctor": ("inpatient.read", "inpatient.order", "inpa
                                      "inpatient.attributes")}.items():
     BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], *_ipt_grants)
 
+# Settlement reports (医保结算报表): the 医保办 and the auditors read and export them.
+PERMISSIONS.update({
+    "report.read": "read settlement report summaries (counts and fund amounts by group)",
+    "report.export": "export settlement reports (summaries and detail lists) as xlsx or CSV files",
+})
+for _role in ("insurance_office", "auditor"):
+    BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], "report.read", "report.export")
+
 class UnknownRole(ValueError):
     pass
 

@@ -521,7 +521,8 @@ class App:
                             orders=(self.exam_requests, self.container.exam_tables(), self.container.exam_forms(),
                                     self.container.item_orders()),
                             prescriptions=self.prescriptions, inpatient=self.inpatient,
-                            slips=self.container.settlement_slips(), settlement_lists=self.settlement_lists)
+                            slips=self.container.settlement_slips(), settlement_lists=self.settlement_lists,
+                            reports=self.reports)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background
