@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
@@ -91,12 +91,11 @@ class Period:
 
     @property
     def label(self) -> str:
-        last = self.end - timedelta(days=1)
         if self.days == 1:
             return self.start.isoformat()
-        if self.start.day == 1 and self.end.day == 1 and self.end == Period.month(self.start.year, self.start.month).end:
+        if self == Period.month(self.start.year, self.start.month):
             return f"{self.start:%Y-%m}"
-        return f"{self.start.isoformat()} 至 {last.isoformat()}"
+        return f"{self.start.isoformat()} 至 {(self.end - timedelta(days=1)).isoformat()}"
 
 
 # Filters a report may carry besides the period: name -> what it compares
@@ -116,7 +115,6 @@ class ReportQuery:
     doctor_code: str = ""
     place: Place | None = None
     service: Service | None = None
-    filters_named: tuple[str, ...] = field(default=(), compare=False)  # for titles: "险种=310, ..."
 
     def filter_values(self) -> dict[str, str]:
         """The filters in force, by name (FILTERS), as text."""
@@ -165,8 +163,7 @@ def report_query(*, day: str = "", month: str = "", start: str = "", end: str = 
             values[name] = text
     if problems:
         raise ValidationFailed(problems)
-    return ReportQuery(period=period, group_by=tuple(dims) or (Dimension.INSUTYPE,), **values,
-                       filters_named=tuple(sorted(values)))
+    return ReportQuery(period=period, group_by=tuple(dims) or (Dimension.INSUTYPE,), **values)
 
 
 def _period(day: str, month: str, start: str, end: str, problems: list[FieldViolation]) -> Period:

@@ -62,7 +62,9 @@ class ReportService:
         try:
             return self.files.write_details(query, rows, fmt, out, title, self.clock.now())
         finally:
-            rows.close()  # hands the connection back even when the writer failed half-way
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()  # hands the connection back even when the writer failed half-way
 
     def export_chunks(self, query: ReportQuery, kind: str, fmt: str, chunk: int = CHUNK_BYTES) -> Iterator[bytes]:
         """The file of export() in chunks: written to a temporary file first (an xlsx is a zip, complete
