@@ -79,8 +79,15 @@ def zero_amounts() -> tuple[Decimal, ...]:
     return (ZERO,) * len(FUNDS)
 
 
+class _FundAmounts:
+    amounts: tuple[Decimal, ...]  # in FUNDS order
+
+    def amount(self, fund: str) -> Decimal:
+        return self.amounts[FUND_FIELDS.index(fund)]
+
+
 @dataclass(frozen=True)
-class SummaryRow:
+class SummaryRow(_FundAmounts):
     """One group: its codes and names (one each per dimension of the query), the standing of its
     settlements, how many, and their amounts in FUNDS order (a fund no settlement gave counts 0)."""
 
@@ -90,18 +97,12 @@ class SummaryRow:
     count: int
     amounts: tuple[Decimal, ...]
 
-    def amount(self, fund: str) -> Decimal:
-        return self.amounts[FUND_FIELDS.index(fund)]
-
 
 @dataclass(frozen=True)
-class Total:
+class Total(_FundAmounts):
     label: str
     count: int
     amounts: tuple[Decimal, ...]
-
-    def amount(self, fund: str) -> Decimal:
-        return self.amounts[FUND_FIELDS.index(fund)]
 
 
 @dataclass(frozen=True)
