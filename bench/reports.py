@@ -30,7 +30,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from adapters.db.engine import make_engine
-from adapters.db.tables import settlements
 from bench import env
 from bench.reports_data import generate
 from domain.reports import report_query
@@ -59,10 +58,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 def raw_sql(shape: tuple[str, ...], postgres: bool) -> str:
     """The aggregate a DBA would write for the report: same groups, standings and exact sums."""
-    inpatient = "admission_id" in settlements.c
-
     def owner(visit_col: str, stay_col: str) -> str:
-        return f"COALESCE(v.{visit_col}, a.{stay_col}, '')" if inpatient else f"COALESCE(v.{visit_col}, '')"
+        return f"COALESCE(v.{visit_col}, a.{stay_col}, '')"
 
     place = owner("insuplc_admdvs", "insuplc_admdvs")
     keys = {"insutype": ["s.insutype"],
@@ -75,9 +72,8 @@ def raw_sql(shape: tuple[str, ...], postgres: bool) -> str:
                 "WHEN s.state = 'CANCELLED' THEN 2 ELSE 3 END")
     sums = [f"SUM(s.{f})" if postgres else f"SUM(CAST(ROUND(s.{f} * 100) AS INTEGER))" for f in FUNDS_SQL]
     joined = any(d in shape for d in ("place", "dept", "doctor"))
-    source = "settlements s" + (" LEFT JOIN visits v ON v.id = s.visit_id" if joined else "")
-    if joined and inpatient:
-        source += " LEFT JOIN insured_admissions a ON a.id = s.admission_id"
+    source = "settlements s" + (" LEFT JOIN visits v ON v.id = s.visit_id"
+                                " LEFT JOIN insured_admissions a ON a.id = s.admission_id" if joined else "")
     mark = "%s" if postgres else "?"
     positions = ", ".join(str(i + 1) for i in range(len(groups) + 1))
     return (f"SELECT {', '.join(groups)}, {standing}, COUNT(*), "

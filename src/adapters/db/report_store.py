@@ -27,8 +27,6 @@ from domain.settlement import SettlementState
 
 _STANDINGS = (Standing.SETTLED, Standing.CANCELLED, Standing.CANCELLATION, Standing.REVERSED)
 CHUNK = 2000  # detail rows fetched per round trip (a server-side cursor on PostgreSQL)
-# Until inpatient settlements live in `settlements` too (admission_id beside visit_id), only visits own rows.
-_INPATIENT = "admission_id" in S.c
 
 
 class SqlSettlementFigures:
@@ -39,10 +37,9 @@ class SqlSettlementFigures:
 
     # ---- column expressions ---------------------------------------------------------------
     def _of_stay(self, visit_column, stay_column):
-        """A visit's column for an outpatient settlement, the stay's for an inpatient one."""
-        if _INPATIENT:
-            return func.coalesce(visit_column, stay_column, "")
-        return func.coalesce(visit_column, "")
+        """A visit's column for an outpatient settlement (visit_id set), the stay's for an inpatient one
+        (admission_id set): exactly one of the two joins finds a row."""
+        return func.coalesce(visit_column, stay_column, "")
 
     def _columns(self) -> dict[str, object]:
         insuplc = self._of_stay(V.c.insuplc_admdvs, A.c.insuplc_admdvs)
@@ -87,8 +84,7 @@ class SqlSettlementFigures:
     def _source(self, joined: bool):
         if not joined:
             return S
-        source = S.outerjoin(V, V.c.id == S.c.visit_id)
-        return source.outerjoin(A, A.c.id == S.c.admission_id) if _INPATIENT else source
+        return S.outerjoin(V, V.c.id == S.c.visit_id).outerjoin(A, A.c.id == S.c.admission_id)
 
     def _where(self, query: ReportQuery, cols: dict) -> list:
         start = datetime.combine(query.period.start, time())
@@ -152,8 +148,7 @@ class SqlSettlementFigures:
     def details(self, query: ReportQuery, after: tuple[datetime, str] | None = None,
                 limit: int | None = None) -> Iterator[DetailRow]:
         cols = self._columns()
-        owner = S.c.admission_id if _INPATIENT else literal("")
-        statement = (select(S.c.setl_id, S.c.setl_time, cols["service"], func.coalesce(S.c.visit_id, owner),
+        statement = (select(S.c.setl_id, S.c.setl_time, cols["service"], func.coalesce(S.c.visit_id, S.c.admission_id),
                             S.c.mdtrt_id, S.c.psn_no, cols["psn_name"], S.c.insutype, S.c.med_type, S.c.clr_type,
                             S.c.clr_way, cols["insuplc"], cols["place"], cols["dept_code"], cols["dept_name"],
                             cols["doctor_code"], cols["doctor_name"], cols["standing"], S.c.cancel_setl_id,
