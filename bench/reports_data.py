@@ -1,12 +1,14 @@
 """Settlements for the reports benchmark: N settlements of one month with realistic distributions,
-written straight into `visits` and `settlements` in batches (COPY on PostgreSQL, executemany on SQLite),
-not through the use cases: a million rows must take minutes, not hours.
+written straight into `visits`, `insured_admissions` and `settlements` in batches (COPY on PostgreSQL,
+executemany on SQLite), not through the use cases: a million rows must take minutes, not hours.
 
-Distributions (seeded, so a run is repeatable): 险种 310 职工 ~60 %, 390 居民 ~36 %, 340 / 510 the rest;
-医疗类别 11 普通门诊 ~75 %, 14 慢特病 ~15 %, 13 急诊 ~10 %; 清算方式 1 按项目 ~95 %, 2 单病种; ~15 % 异地
+Distributions (seeded, so a run is repeatable): ~8 % inpatient (a stay settled at discharge: 21 普通住院 /
+22 外伤住院, 清算类别 21, 清算方式 按项目 / DRG / 单病种, around ¥8,000), the rest outpatient (11 普通门诊
+~75 %, 14 慢特病 ~15 %, 13 急诊 ~10 %; 清算方式 1 按项目 ~95 %, 2 单病种); 险种 310 职工 ~60 %, 390 居民
+~36 %, 340 / 510 the rest; ~15 % 异地
 (参保地 outside 武汉 4201); ~2 % cancelled (the original marked, a negative settlement beside it, as 2208
 leaves them) and ~0.3 % reversed (2601); 12 departments with 4-6 doctors each; days of the month weighted
-to weekdays, hours 8-18; 医疗费总额 log-normal around ¥150 (慢特病 ¥400, 急诊 ¥300), split into the funds
+to weekdays, hours 8-18; 门诊 医疗费总额 log-normal around ¥150 (慢特病 ¥400, 急诊 ¥300), split into the funds
 so that every settlement adds up (基金 = 统筹 + 大病 + 大额 + 公务员 + 救助; 个人 = 个账 + 共济 + 现金).
 The fund rows (setl_details) are not written: no report reads them.
 """
@@ -32,10 +34,15 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 VISIT_COLUMNS = ("id", "mdtrt_id", "psn_no", "insutype", "med_type", "mdtrt_cert_type", "mdtrt_cert_no",
                  "ipt_otp_no", "begntime", "dept_code", "dept_name", "caty", "atddr_no", "dr_name", "insuplc_admdvs",
                  "psn_name", "state", "settling_batch", "settling_since", "version")
-SETTLEMENT_COLUMNS = ("visit_id", "mdtrt_id", "psn_no", "chrg_bchno", "setl_id", "medins_setl_id", "setl_time",
+ADMISSION_COLUMNS = ("id", "psn_no", "insutype", "med_type", "mdtrt_cert_type", "mdtrt_cert_no", "ipt_no", "begntime",
+                     "dept_code", "dept_name", "caty", "atddr_no", "chfpdr_name", "adm_bed", "adm_diag_dscr",
+                     "dise_codg", "dise_name", "insuplc_admdvs", "psn_name", "mdtrt_id", "state", "endtime",
+                     "dscg_dept_code", "dscg_dept_name", "dscg_way", "settling_since", "body", "version")
+SETTLEMENT_COLUMNS = ("visit_id", "admission_id", "mdtrt_id", "psn_no", "chrg_bchno", "setl_id", "medins_setl_id", "setl_time",
                       "insutype", "med_type", "clr_type", "clr_way", "clr_optins", "pool_prop_selfpay",
                       *AMOUNT_FIELDS, "state", "cancel_setl_id", "discrepancies")
 _EMERGENCY = ("A20", "急诊医学科")  # 急诊 is seen there
+_EMPTY_BODY = '{"diagnoses": [], "discharge_diagnoses": []}'  # a stay's JSON body: its diagnoses (none here)
 _AMOUNT_AT = {name: i for i, name in enumerate(AMOUNT_FIELDS)}
 
 
@@ -43,6 +50,7 @@ _AMOUNT_AT = {name: i for i, name in enumerate(AMOUNT_FIELDS)}
 class Generated:
     settlements: int = 0  # rows written, negative settlements included
     visits: int = 0
+    stays: int = 0
     cancelled: int = 0
     reversed: int = 0
     nonlocal_: int = 0
@@ -68,11 +76,13 @@ class _Maker:
     def amounts(self, insutype: str, med_type: str) -> list[int]:
         """The amounts in cents, in AMOUNT_FIELDS order (0 where a fund paid nothing)."""
         rng = self.rng
-        median = {"14": 40000, "13": 30000}.get(med_type, 15000)
-        total = max(500, min(int(math.exp(rng.gauss(math.log(median), 0.8))), 5_000_000))
+        median = {"14": 40000, "13": 30000, "21": 800000, "22": 1200000}.get(med_type, 15000)
+        total = max(500, min(int(math.exp(rng.gauss(math.log(median), 0.8))), 50_000_000))
         own = total * rng.randint(0, 15) // 100  # 全自费 and 超限价: outside the funds
         scope = total - own
-        pool_share = {"310": rng.randint(70, 85), "340": 100, "510": 100}.get(insutype, rng.randint(50, 65))
+        inpatient = med_type in ("21", "22")
+        pool_share = {"310": rng.randint(80, 90) if inpatient else rng.randint(70, 85), "340": 100,
+                      "510": 100}.get(insutype, rng.randint(60, 75) if inpatient else rng.randint(50, 65))
         hifp = scope * pool_share // 100
         hifmi = (scope - hifp) * 30 // 100 if total > 300_000 and rng.random() < 0.6 else 0
         hifob = (scope - hifp - hifmi) // 2 if insutype == "310" and total > 1_000_000 else 0
@@ -92,40 +102,55 @@ class _Maker:
         return values
 
     def settlement(self, i: int):
-        """A visit row and its settlement rows (one, or the original and its negative), as dicts."""
+        """The visit or stay row and its settlement rows (one, or the original and its negative), as dicts:
+        (kind "visit" / "stay", owner row, settlement rows, 异地, state)."""
         rng = self.rng
+        inpatient = rng.random() < 0.08
         insutype = _weighted(rng, (("310", 0.60), ("390", 0.36), ("340", 0.02), ("510", 0.02)))
-        med_type = _weighted(rng, (("11", 0.75), ("14", 0.15), ("13", 0.10)))
-        dept_code, dept_name = _EMERGENCY if med_type == "13" else rng.choice(DEPARTMENTS)
+        if inpatient:
+            med_type = _weighted(rng, (("21", 0.9), ("22", 0.1)))
+            dept_code, dept_name = rng.choice(DEPARTMENTS[:4])  # the wards of 内, 外, 妇产, 儿
+        else:
+            med_type = _weighted(rng, (("11", 0.75), ("14", 0.15), ("13", 0.10)))
+            dept_code, dept_name = _EMERGENCY if med_type == "13" else rng.choice(DEPARTMENTS)
         doctor_code, doctor_name = rng.choice(self.doctors[dept_code])
         remote = rng.random() < 0.15
         day = rng.choices(self.days, self.day_weights)[0]
         when = datetime(self.year, self.month, day, rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
-        visit_id = f"G{self.tag}{i:09d}"
+        owner_id = f"G{self.tag}{i:09d}"
         psn_no = f"42{self.tag}{rng.randrange(10**9):09d}"
-        visit = {"id": visit_id, "mdtrt_id": f"M{self.tag}{i:09d}", "psn_no": psn_no, "insutype": insutype,
-                 "med_type": med_type, "mdtrt_cert_type": "02", "mdtrt_cert_no": psn_no, "ipt_otp_no": f"MZ{self.tag}{i:09d}",
-                 "begntime": when - timedelta(minutes=rng.randint(10, 90)), "dept_code": dept_code,
-                 "dept_name": dept_name, "caty": dept_code, "atddr_no": doctor_code, "dr_name": doctor_name,
-                 "insuplc_admdvs": rng.choice(ELSEWHERE if remote else LOCAL),
-                 "psn_name": rng.choice(SURNAMES) + "某", "state": "SETTLED", "settling_batch": "",
-                 "settling_since": None, "version": 1}
+        common = {"id": owner_id, "mdtrt_id": f"M{self.tag}{i:09d}", "psn_no": psn_no, "insutype": insutype,
+                  "med_type": med_type, "mdtrt_cert_type": "02", "mdtrt_cert_no": psn_no, "dept_code": dept_code,
+                  "dept_name": dept_name, "caty": dept_code, "atddr_no": doctor_code,
+                  "insuplc_admdvs": rng.choice(ELSEWHERE if remote else LOCAL), "psn_name": rng.choice(SURNAMES) + "某",
+                  "state": "SETTLED", "settling_since": None, "version": 1}
+        if inpatient:
+            owner = {**common, "ipt_no": f"ZY{self.tag}{i:09d}", "begntime": when - timedelta(days=rng.randint(2, 15)),
+                     "chfpdr_name": doctor_name, "adm_bed": f"{rng.randint(1, 40):02d}", "adm_diag_dscr": "",
+                     "dise_codg": "", "dise_name": "", "endtime": when - timedelta(hours=2), "dscg_dept_code": dept_code,
+                     "dscg_dept_name": dept_name, "dscg_way": "1", "body": _EMPTY_BODY}
+        else:
+            owner = {**common, "ipt_otp_no": f"MZ{self.tag}{i:09d}", "begntime": when - timedelta(minutes=rng.randint(10, 90)),
+                     "dr_name": doctor_name, "settling_batch": ""}
         amounts = self.amounts(insutype, med_type)
         roll = rng.random()
         state = "ACTIVE" if roll >= 0.023 else ("REVERSED" if roll < 0.003 else "CANCELLED")
-        setl = {"visit_id": visit_id, "mdtrt_id": visit["mdtrt_id"], "psn_no": psn_no,
+        clr_way = (_weighted(rng, (("1", 0.80), ("4", 0.15), ("2", 0.05))) if inpatient
+                   else "2" if rng.random() < 0.05 else "1")
+        setl = {"visit_id": None if inpatient else owner_id, "admission_id": owner_id if inpatient else None,
+                "mdtrt_id": owner["mdtrt_id"], "psn_no": psn_no,
                 "chrg_bchno": f"B{self.tag}{i:09d}", "setl_id": f"S{self.tag}{i:09d}",
                 "medins_setl_id": f"H{self.tag}{i:09d}", "setl_time": when, "insutype": insutype,
-                "med_type": med_type, "clr_type": "11", "clr_way": "2" if rng.random() < 0.05 else "1",
-                "clr_optins": visit["insuplc_admdvs"][:4] + "00", "pool_prop_selfpay": None,
+                "med_type": med_type, "clr_type": "21" if inpatient else "11", "clr_way": clr_way,
+                "clr_optins": owner["insuplc_admdvs"][:4] + "00", "pool_prop_selfpay": None,
                 "amounts": amounts, "state": state, "cancel_setl_id": "", "discrepancies": ""}
         rows = [setl]
-        if state == "CANCELLED":  # 2208: the original marked, the negative settlement beside it, hours later
+        if state == "CANCELLED":  # 2208 / 2305: the original marked, the negative settlement beside it, hours later
             setl["cancel_setl_id"] = f"N{self.tag}{i:09d}"
             later = min(when + timedelta(minutes=rng.randint(5, 600)), datetime(self.year, self.month, day, 23, 59, 59))
             rows.append({**setl, "setl_id": setl["cancel_setl_id"], "medins_setl_id": f"R{self.tag}{i:09d}",
                          "setl_time": later, "amounts": [-a for a in amounts], "cancel_setl_id": ""})
-        return visit, rows, remote, state
+        return ("stay" if inpatient else "visit"), owner, rows, remote, state
 
 
 def _cents(value: int) -> Decimal:
@@ -134,71 +159,64 @@ def _cents(value: int) -> Decimal:
 
 def generate(engine: Engine, year: int, month: int, count: int, seed: int = 12, batch: int = 20_000,
              tag: str | None = None) -> Generated:
-    """Write `count` settled visits of the month (and the negative settlements of the cancelled ones)."""
+    """Write `count` settled visits and stays of the month (and the negative settlements of the cancelled ones)."""
     tag = tag or f"{year % 100:02d}{month:02d}{seed % 100:02d}"
     maker, done = _Maker(year, month, seed, tag), Generated()
-    postgres = engine.dialect.name == "postgresql"
+    write = _copy if engine.dialect.name == "postgresql" else _insert
     raw = engine.raw_connection()
     try:
         dbapi = raw.driver_connection
-        start = 0
-        while start < count:
-            visits, settlements = [], []
+        for start in range(0, count, batch):
+            owners: dict[str, list[dict]] = {"visit": [], "stay": []}
+            settlements = []
             for i in range(start, min(start + batch, count)):
-                visit, rows, remote, state = maker.settlement(i)
-                visits.append(visit)
+                kind, owner, rows, remote, state = maker.settlement(i)
+                owners[kind].append(owner)
                 settlements += rows
-                done.visits += 1
                 done.settlements += len(rows)
                 done.nonlocal_ += remote
                 done.cancelled += state == "CANCELLED"
                 done.reversed += state == "REVERSED"
-                done.by_insutype[visit["insutype"]] = done.by_insutype.get(visit["insutype"], 0) + 1
-            (_copy if postgres else _insert)(dbapi, visits, settlements)
+                done.by_insutype[owner["insutype"]] = done.by_insutype.get(owner["insutype"], 0) + 1
+            done.visits += len(owners["visit"])
+            done.stays += len(owners["stay"])
+            write(dbapi, "visits", VISIT_COLUMNS, [[v[c] for c in VISIT_COLUMNS] for v in owners["visit"]])
+            write(dbapi, "insured_admissions", ADMISSION_COLUMNS,
+                  [[a[c] for c in ADMISSION_COLUMNS] for a in owners["stay"]])
+            write(dbapi, "settlements", SETTLEMENT_COLUMNS, [_settlement_values(s) for s in settlements])
             dbapi.commit()
-            start += batch
     finally:
         raw.close()
-    if postgres:
+    if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE visits")
-            conn.exec_driver_sql("ANALYZE settlements")
+            for table in ("visits", "insured_admissions", "settlements"):
+                conn.exec_driver_sql(f"ANALYZE {table}")
             conn.commit()
     return done
 
 
-def _settlement_values(row: dict, money) -> tuple:
-    return (*(row[c] for c in SETTLEMENT_COLUMNS[:12]), row["pool_prop_selfpay"],
-            *(money(a) for a in row["amounts"]), row["state"], row["cancel_setl_id"], row["discrepancies"])
+def _settlement_values(row: dict) -> list:
+    return [*(row[c] for c in SETTLEMENT_COLUMNS[:13]), row["pool_prop_selfpay"], *map(_cents, row["amounts"]),
+            row["state"], row["cancel_setl_id"], row["discrepancies"]]
 
 
-def _copy(conn, visits: list[dict], settlements: list[dict]) -> None:
+def _copy(conn, table: str, columns: tuple[str, ...], rows: list[list]) -> None:
     """COPY in text format, each batch one string: the generator's values hold no tab, newline or
     backslash, so a line is the values joined (NULL as \\N); psycopg's write_row would adapt each value."""
-    def line(values) -> str:
-        return "\t".join("\\N" if v is None else str(v) for v in values)
-
-    with conn.cursor() as cur:
-        with cur.copy(f"COPY visits ({', '.join(VISIT_COLUMNS)}) FROM STDIN") as copy:
-            copy.write("\n".join(line(v[c] for c in VISIT_COLUMNS) for v in visits) + "\n")
-        with cur.copy(f"COPY settlements ({', '.join(SETTLEMENT_COLUMNS)}) FROM STDIN") as copy:
-            copy.write("\n".join(line(_settlement_values(s, _cents)) for s in settlements) + "\n")
+    if rows:
+        with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write("\n".join("\t".join("\\N" if v is None else str(v) for v in row) for row in rows) + "\n")
 
 
-def _insert(conn, visits: list[dict], settlements: list[dict]) -> None:
+def _insert(conn, table: str, columns: tuple[str, ...], rows: list[list]) -> None:
     """SQLite: times and amounts as the app stores them (ISO text with microseconds, decimal text)."""
-    def when(value):
-        return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.000000")
+    def stored(value):
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M:%S.000000")
+        return format(value, "f") if isinstance(value, Decimal) else value
 
-    def money(cents: int) -> str:
-        return format(_cents(cents), "f")
-
-    cur = conn.cursor()
-    cur.executemany(f"INSERT INTO visits ({', '.join(VISIT_COLUMNS)}) VALUES ({', '.join('?' * len(VISIT_COLUMNS))})",
-                    [tuple(when(v[c]) if c in ("begntime", "settling_since") else v[c] for c in VISIT_COLUMNS)
-                     for v in visits])
-    cur.executemany(f"INSERT INTO settlements ({', '.join(SETTLEMENT_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(SETTLEMENT_COLUMNS))})",
-                    [tuple(when(x) if i == 6 else x for i, x in enumerate(_settlement_values(s, money)))
-                     for s in settlements])
-    cur.close()
+    if rows:
+        cur = conn.cursor()
+        cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                        [[stored(v) for v in row] for row in rows])
+        cur.close()

@@ -30,6 +30,10 @@ def test_generated_month_reads_back_with_its_distributions(app):
     remote = sum(r.count for (place, standing), r in by.items() if place == "NONLOCAL" and standing is not Standing.CANCELLATION)
     assert remote == made.nonlocal_
     assert 0.5 < made.by_insutype["310"] / 2000 < 0.7
+    by_service = app.reports.summary(report_query(month=text, group_by=["service", "clr_type"]))
+    stays = sum(r.count for r in by_service.rows if r.keys == ("INPATIENT", "21") and r.standing is not Standing.CANCELLATION)
+    assert stays == made.stays and made.visits + made.stays == 2000 and 0.04 < made.stays / 2000 < 0.12
+    assert {r.keys for r in by_service.rows} == {("INPATIENT", "21"), ("OUTPATIENT", "11")}
     for row in app.reports.details(report_query(month=text), limit=500):
         a = dict(zip(("medfee", "fund", "hifp", "hifmi", "hifob", "cvlserv", "maf", "oth", "acct", "mulaid", "cash",
                       "hosp"), row.amounts))
