@@ -171,6 +171,13 @@ PERMISSIONS.update({
 BUILT_IN_ROLES["insurance_office"] += ("reconciliation.read", "reconciliation.run", "reconciliation.resolve")
 BUILT_IN_ROLES["clerk"] += ("reconciliation.read", "reconciliation.run", "reconciliation.resolve")  # the demo's one window
 BUILT_IN_ROLES["auditor"] += ("reconciliation.read",)
+# Settlement reports (医保结算报表): the 医保办 and the auditors read and export them.
+PERMISSIONS.update({
+    "report.read": "read settlement report summaries (counts and fund amounts by group)",
+    "report.export": "export settlement reports (summaries and detail lists) as xlsx or CSV files",
+})
+for _role in ("insurance_office", "auditor"):
+    BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], "report.read", "report.export")
 
 class UnknownRole(ValueError):
     pass

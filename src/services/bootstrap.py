@@ -30,6 +30,8 @@ from adapters.field_cipher import AesGcmFieldCipher
 from adapters.hl7.mllp import MllpClient, MllpServer
 from adapters.pdf import ReportLabDocumentRenderer
 from adapters.db.queue_repository import SqlQueueEvents
+from adapters.db.report_store import SqlSettlementFigures
+from adapters.report_files import SpreadsheetReportFiles
 from adapters.db.request_ledger import SqlRequestLedger
 from adapters.db.unit_of_work import SqlUnitOfWork
 from adapters.pinyin import PinyinKeys
@@ -68,6 +70,7 @@ from services.prescriptions import (NOTICE_INFNOS, FormularyLoad, PrescriptionCo
 from services.queues import ClinicQueues, QueueHub, QueueService
 from services.reconciliation import (EntryActions, ReconciliationConfig, ReconciliationRuns, ReconciliationSchedule,
                                      ReconciliationService, summarised)
+from services.reports import ReportService
 from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
 from services.settlement_lists import SettlementListConfig, SettlementListService
@@ -324,6 +327,12 @@ class Container(containers.DeclarativeContainer):
             hi_paymtd=s.settlement_lists.hi_paymtd, fill_dept=s.settlement_lists.fill_dept,
             fill_psn=s.settlement_lists.fill_psn,
             follow_every=timedelta(seconds=s.settlement_lists.follow_every)), settings))
+    # settlement reports for the 医保办: figures aggregated in the database, files written in streaming mode
+    settlement_figures = providers.Singleton(
+        lambda engine, s: SqlSettlementFigures(engine, s.institution.mdtrtarea_admvs), engine, settings)
+    reports = providers.Singleton(
+        ReportService, settlement_figures, providers.Singleton(SpreadsheetReportFiles), clock,
+        providers.Callable(lambda s: s.institution.fixmedins_name, settings))
     # the price list's and the formulary's national codes against the platform's 医保目录 (1312)
     code_check = providers.Singleton(
         lambda g, c, admin, rx: NationalCodeCheck(g, c, price_list(admin), formulary_drugs(lambda: rx.formulary)),
@@ -496,6 +505,10 @@ class App:
         return self.container.exam_requests()
 
     @property
+    def reports(self) -> ReportService:
+        return self.container.reports()
+
+    @property
     def ledger(self) -> RequestLedger:
         return self.container.ledger()
 
@@ -533,7 +546,7 @@ class App:
                                     self.container.item_orders()),
                             prescriptions=self.prescriptions, inpatient=self.inpatient,
                             slips=self.container.settlement_slips(), settlement_lists=self.settlement_lists,
-                            reconciliation=self.reconciliation)
+                            reconciliation=self.reconciliation, reports=self.reports)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background

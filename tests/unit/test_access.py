@@ -61,7 +61,11 @@ def test_built_in_roles_fit_their_jobs():
     assert policy.roles_with("reconciliation.resolve") == {"insurance_office", "clerk", "admin", "system"}
     assert policy.allows("auditor", "reconciliation.read") and not policy.allows("auditor", "reconciliation.run")
     # the roles configurations already use keep what they could do, and clerk does not read the trail
-    assert policy.permissions("clerk") == set(PERMISSIONS) - {"audit.read", "masterdata.write", "masterdata.upload"}
+    assert policy.permissions("clerk") == set(PERMISSIONS) - {"audit.read", "masterdata.write", "masterdata.upload",
+                                                              "report.read", "report.export"}
+    # settlement reports: the 医保办 and the auditors
+    for permission in ("report.read", "report.export"):
+        assert policy.roles_with(permission) == {"insurance_office", "auditor", "admin", "system"}
     assert policy.permissions("admin") == policy.permissions("system") == set(PERMISSIONS)
     assert set(BUILT_IN_ROLES) <= policy.roles
 

@@ -47,4 +47,4 @@ reconciliation_findings = Table(
 )
 
 # reconciliation reads a day's settlements by their time
-Index("ix_settlements_setl_time", settlements.c.setl_time)
+Index("ix_settlements_setl_time", settlements.c.setl_time)  # reconciliation and reports read one period

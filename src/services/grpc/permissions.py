@@ -18,6 +18,7 @@ _ORDER = "/his.v1.OrderService/"
 _PRESCRIPTION = "/his.v1.PrescriptionService/"
 _INPATIENT = "/his.v1.InpatientService/"
 _SETTLEMENT_LIST = "/his.v1.SettlementListService/"
+_REPORT = "/his.v1.ReportService/"
 
 METHOD_PERMISSIONS: dict[str, str] = {
     _OUTPATIENT + "ReadInsuredPerson": "person.read",
@@ -129,6 +130,8 @@ METHOD_PERMISSIONS: dict[str, str] = {
     _SETTLEMENT_LIST + "BuildSettlementLists": "settlement_list.write",
     _SETTLEMENT_LIST + "UploadSettlementList": "settlement_list.upload",
     _SETTLEMENT_LIST + "ResolveSettlementListUpload": "settlement_list.upload",
+    _REPORT + "GetSummary": "report.read",
+    _REPORT + "ExportReport": "report.export",
 }
 
 # reconciliation with the platform (对账) and its 单边账 worklist
