@@ -9,14 +9,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from inpatientkit import DOCTOR, NURSE, World
+from inpatientkit import DOCTOR, NURSE
 
 from domain.errors import IllegalTransition, ValidationFailed
 from domain.journal import JournalState
 from domain.operator import Operator
 from domain.settlement_lists import ListState
 from services.errors import PlatformRejected, PlatformUnavailable
-from services.inpatient import Admit, ChargeLineInput, DepositInput, PlatformStayInsurance, RecordCharges, SettleStay
+from services.inpatient import Admit, ChargeLineInput, DepositInput, RecordCharges, SettleStay
 from services.platform_gateway import CallContext
 from services.resolver import Resolver, ResolverConfig
 from services.settlement_lists import SettlementListConfig, SettlementListService
@@ -35,11 +35,8 @@ COMPLETE = {"setlinfo.ntly": "CHN", "setlinfo.prfs": "17", "setlinfo.coner_name"
 
 
 @pytest.fixture
-def world(app):
-    world = World(app)
-    world.service.insurance = PlatformStayInsurance(app.inpatient_insurance, world.encounters, world.directory,
-                                                    app.clock)
-    return world
+def world(insured_world):
+    return insured_world
 
 
 @pytest.fixture
