@@ -172,6 +172,15 @@ BUILT_IN_ROLES["insurance_office"] += ("reconciliation.read", "reconciliation.ru
 BUILT_IN_ROLES["clerk"] += ("reconciliation.read", "reconciliation.run", "reconciliation.resolve")  # the demo's one window
 BUILT_IN_ROLES["auditor"] += ("reconciliation.read",)
 
+# Clearing (清算申请): the 医保办 applies and revokes; the 稽核 reads and prints.
+PERMISSIONS.update({
+    "clearing.read": "preview a period's clearing figures, read and print clearing applications",
+    "clearing.apply": "apply for clearing (3202a / 3203a / 1608) and revoke it (3204a / 3204b / 1618)",
+})
+BUILT_IN_ROLES["insurance_office"] += ("clearing.read", "clearing.apply")
+BUILT_IN_ROLES["clerk"] += ("clearing.read", "clearing.apply")  # the demo's one window
+BUILT_IN_ROLES["auditor"] += ("clearing.read",)
+
 class UnknownRole(ValueError):
     pass
 

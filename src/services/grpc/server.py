@@ -25,6 +25,7 @@ from his.v1 import prescriptions_pb2, prescriptions_pb2_grpc
 from his.v1 import inpatient_pb2, inpatient_pb2_grpc
 from his.v1 import reconciliation_pb2, reconciliation_pb2_grpc
 from his.v1 import settlement_lists_pb2, settlement_lists_pb2_grpc
+from his.v1 import clearing_pb2, clearing_pb2_grpc
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
@@ -53,6 +54,7 @@ from services.grpc.prescription_servicer import PrescriptionServicer
 from services.grpc.inpatient_servicer import InpatientServicer
 from services.grpc.reconciliation_servicer import ReconciliationServicer
 from services.grpc.settlement_list_servicer import SettlementListServicer
+from services.grpc.clearing_servicer import ClearingServicer
 from services.grpc.queue_servicer import QueueServicer
 from services.grpc.request_guard import RequestGuard
 
@@ -74,6 +76,7 @@ PRESCRIPTION_SERVICE_NAME = prescriptions_pb2.DESCRIPTOR.services_by_name["Presc
 INPATIENT_SERVICE_NAME = inpatient_pb2.DESCRIPTOR.services_by_name["InpatientService"].full_name
 RECONCILIATION_SERVICE_NAME = reconciliation_pb2.DESCRIPTOR.services_by_name["ReconciliationService"].full_name
 SETTLEMENT_LIST_SERVICE_NAME = settlement_lists_pb2.DESCRIPTOR.services_by_name["SettlementListService"].full_name
+CLEARING_SERVICE_NAME = clearing_pb2.DESCRIPTOR.services_by_name["ClearingService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -103,7 +106,7 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  encounters=None, hospital=None, patients: PatientRegistry | None = None,
                  queues: QueueService | None = None, orders=None,
                  prescriptions=None, inpatient=None, slips=None,
-                 settlement_lists=None, reconciliation=None) -> tuple[grpc.Server, int]:
+                 settlement_lists=None, reconciliation=None, clearing=None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -127,7 +130,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     his.v1.InpatientService when given; `slips`: SettlementSlips, printing 结算单 for the outpatient and
     inpatient services; `settlement_lists`: a SettlementListService, served as
     his.v1.SettlementListService when given; `reconciliation`: a ReconciliationService, served as
-    his.v1.ReconciliationService when given. Raises AddressUnavailable when the
+    his.v1.ReconciliationService when given; `clearing`: a ClearingService, served as
+    his.v1.ClearingService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
@@ -194,6 +198,9 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
         settlement_lists_pb2_grpc.add_SettlementListServiceServicer_to_server(
             SettlementListServicer(settlement_lists, zone), server)
         names = (*names, SETTLEMENT_LIST_SERVICE_NAME)
+    if clearing is not None:
+        clearing_pb2_grpc.add_ClearingServiceServicer_to_server(ClearingServicer(clearing, zone, page_tokens), server)
+        names = (*names, CLEARING_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):
