@@ -56,6 +56,15 @@ def reconcile(app, clock, day):
     return run
 
 
+def reconciled_day(app, simulator, clock):
+    """The planted settlements' day, over and reconciled (BALANCED)."""
+    planted(app, simulator, clock)
+    day = clock.now().date()
+    next_day(clock)
+    reconcile(app, clock, day)
+    return day
+
+
 def test_the_figures_are_our_settlements_of_the_period_with_the_remote_ones_apart(world):
     app, simulator, clock = world
     local, refunded, negative, remote = planted(app, simulator, clock)
@@ -109,10 +118,7 @@ def test_refused_before_the_days_are_reconciled_applied_after_and_never_twice(wo
 
 def test_revoked_the_period_may_be_applied_for_again(world):
     app, simulator, clock = world
-    planted(app, simulator, clock)
-    day = clock.now().date()
-    next_day(clock)
-    reconcile(app, clock, day)
+    day = reconciled_day(app, simulator, clock)
     first = app.clearing.apply(OP, "DETAIL", "11", first=day, last=day)
     with pytest.raises(ValidationFailed):
         app.clearing.revoke(OP, first.id, " ")
@@ -190,10 +196,7 @@ def test_two_claims_of_the_same_days_one_wins(world):
 
 def test_the_printed_form_carries_the_figures_beside_the_platforms(world):
     app, simulator, clock = world
-    planted(app, simulator, clock)
-    day = clock.now().date()
-    next_day(clock)
-    reconcile(app, clock, day)
+    day = reconciled_day(app, simulator, clock)
     applied = app.clearing.apply(OP, "SUMMARY", "11", first=day, last=day)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(app.clearing.pdf(OP, applied.id))).pages)
     for expected in ("医疗保障基金清算申请单", "医疗费总额", "4400.50", applied.clr_appy_evt_id, "已申请", "清算人次",
