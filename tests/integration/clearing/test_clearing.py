@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from domain.clearing import ClearingApplication, ClearingFigures, ClearingKind, ClearingState
 from domain.errors import IllegalTransition, ValidationFailed
-from services.errors import PlatformRejected
+from services.errors import PlatformRejected, PlatformUnavailable
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "reconciliation"))
 from recon_kit import OP, make_app, settled  # noqa: E402
@@ -206,3 +206,23 @@ def test_the_printed_form_carries_the_figures_beside_the_platforms(world):
     revoked = app.clearing.revoke(OP, applied.id, "重报")
     form = app.clearing.form(OP, revoked.id)
     assert form.void == "已撤销" and dict(form.particulars)["状态"] == "已撤销"
+
+
+def test_an_application_whose_reply_is_lost_stays_claimed_until_an_operator_settles_it(world):
+    app, simulator, clock = world
+    day = reconciled_day(app, simulator, clock)
+    simulator.faults.add("3202a", "timeout_after_commit", 1, 0)
+    with pytest.raises(PlatformUnavailable):
+        app.clearing.apply(OP, "SUMMARY", "11", first=day, last=day)
+    [doubtful] = [a for a in app.clearing.list() if a.first_day == day]
+    assert doubtful.state is ClearingState.APPLYING and "ask the 医保 centre" in doubtful.in_doubt
+    assert app.clearing.apply(OP, "SUMMARY", "11", first=day, last=day).id == doubtful.id  # nothing sent again
+    with pytest.raises(IllegalTransition):
+        app.clearing.revoke(OP, doubtful.id, "x")
+    [held] = [a for a in simulator._state.section("clearing", dict)["apps"].values() if a.begndate == day]
+    settled_by_hand = app.clearing.resolve(OP, doubtful.id, True, held.clr_appy_evt_id, "中心电话确认已受理")
+    assert (settled_by_hand.state, settled_by_hand.clr_appy_evt_id, settled_by_hand.in_doubt) == \
+        (ClearingState.APPLIED, held.clr_appy_evt_id, "")
+    with pytest.raises(IllegalTransition):
+        app.clearing.resolve(OP, doubtful.id, False, reason="again")
+    assert app.clearing.revoke(OP, doubtful.id, "重报").state is ClearingState.REVOKED  # the centre knows it
