@@ -11,7 +11,7 @@ from pathlib import Path
 
 from domain.errors import DomainError
 from ports.audit import OK
-from services.cli_common import add_platform_options, audit_command, chosen_operator, ensure_sqlite_dir, settings_from
+from services.cli_common import add_platform_options, audit_command, operator_app
 
 _SENDS = ("apply", "revoke", "resolve", "print")
 
@@ -45,19 +45,10 @@ def _period(args: argparse.Namespace) -> dict:
 
 
 def cmd_clearing(args: argparse.Namespace) -> int:
-    from adapters.db.migrate import upgrade
-    from services.bootstrap import bootstrap
-
-    settings = settings_from(args)
-    op = chosen_operator(settings, getattr(args, "operator", None), "clearing")
-    if op is None:
-        return 1
-    ensure_sqlite_dir(settings.database_url)
-    upgrade(settings.database_url)
-    app = bootstrap(settings)
     command = args.clearing_command
-    if command in _SENDS:
-        app.start_resolver(resolve=False)  # its heartbeat: a running server's resolver leaves these calls alone
+    app, op = operator_app(args, "clearing", command in _SENDS)
+    if app is None:
+        return 1
     service = app.clearing
     try:
         if command == "preview":

@@ -71,3 +71,22 @@ def add_platform_options(p: argparse.ArgumentParser, db_option) -> None:
     p.add_argument("--platform", help="'sim' (default) or the platform's endpoint URL")
     p.add_argument("--paasid", help="x-tif paasid for an HTTP platform")
     p.add_argument("--token", help="x-tif token (secret) for an HTTP platform")
+
+
+def operator_app(args: argparse.Namespace, command: str, sends: bool):
+    """(app, operator) of a command run as a configured operator, the database migrated first; (None,
+    None) when the operator is not configured (said on stderr). `sends`: it calls the platform, so the
+    app beats like a server that does not resolve (a running server's resolver leaves its calls alone)."""
+    from adapters.db.migrate import upgrade
+    from services.bootstrap import bootstrap
+
+    settings = settings_from(args)
+    op = chosen_operator(settings, getattr(args, "operator", None), command)
+    if op is None:
+        return None, None
+    ensure_sqlite_dir(settings.database_url)
+    upgrade(settings.database_url)
+    app = bootstrap(settings)
+    if sends:
+        app.start_resolver(resolve=False)
+    return app, op

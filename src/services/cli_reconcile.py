@@ -11,7 +11,7 @@ from datetime import date
 from domain.errors import DomainError
 from domain.reconciliation import EntryState
 from ports.audit import OK
-from services.cli_common import add_platform_options, audit_command, chosen_operator, ensure_sqlite_dir, settings_from
+from services.cli_common import add_platform_options, audit_command, operator_app
 
 
 def _day(text: str) -> date:
@@ -49,20 +49,12 @@ def _print(line: dict) -> None:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from adapters.db.migrate import upgrade
-    from services.bootstrap import bootstrap
     from services.reconciliation import parse_action, parse_kind
 
-    settings = settings_from(args)
-    op = chosen_operator(settings, getattr(args, "operator", None), "reconcile")
-    if op is None:
-        return 1
-    ensure_sqlite_dir(settings.database_url)
-    upgrade(settings.database_url)
-    app = bootstrap(settings)
     sends = args.reconcile_command in ("run", "resolve")
-    if sends:
-        app.start_resolver(resolve=False)  # its heartbeat: a running server's resolver leaves these calls alone
+    app, op = operator_app(args, "reconcile", sends)
+    if app is None:
+        return 1
     service = app.reconciliation
     try:
         if args.reconcile_command == "run":
