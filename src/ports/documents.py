@@ -3,7 +3,6 @@
 The forms carry display text, not domain objects: the service that prints decides the wording (性别 "女",
 年龄 "3岁2月", 方式 "平扫+增强", 状态 "已登记"), masks what must be masked, and formats nothing the printer
 should decide differently later. A renderer only lays out; it turns none of it into anything else.
-The clearing form of the 医保 side is meant to join this module.
 """
 from __future__ import annotations
 
@@ -80,9 +79,35 @@ class SettlementSlipForm:
     cancelled: bool = False  # the settlement was cancelled: printed across the page
 
 
+@dataclass(frozen=True)
+class ClearingFigureLine:
+    label: str  # "医疗费总额"
+    ours: str  # as declared: "1234.50", "12"
+    platform: str = ""  # what the platform's print data says, "" when it gave none
+    differs: bool = False  # the two differ: printed marked, neither corrected
+
+
+@dataclass(frozen=True)
+class ClearingApplicationForm:
+    """One monthly clearing application form (医疗保障基金清算申请单): the application's particulars,
+    its figures beside the platform's, and the platform's own printable text when it gave one."""
+
+    hospital_name: str
+    title: str
+    form_no: str  # the centre's 清算申请事件ID, else the HIS's application id: printed and as Code128
+    printed_at: datetime
+    particulars: tuple[tuple[str, str], ...]  # (label, value): 清算类别, 清算期间, 状态 ...
+    figures: tuple[ClearingFigureLine, ...]
+    platform_text: tuple[str, ...] = ()  # 3205a's print_content, line by line
+    notes: tuple[str, ...] = ()
+    void: str = ""  # printed across the page: "已撤销", "未受理"
+
+
 class DocumentRenderer(Protocol):
     """Lays a form out as a printable document (PDF bytes)."""
 
     def exam_request_form(self, form: ExamRequestForm) -> bytes: ...
 
     def settlement_slip(self, form: SettlementSlipForm) -> bytes: ...
+
+    def clearing_application(self, form: ClearingApplicationForm) -> bytes: ...

@@ -179,6 +179,15 @@ PERMISSIONS.update({
 for _role in ("insurance_office", "auditor"):
     BUILT_IN_ROLES[_role] = (*BUILT_IN_ROLES[_role], "report.read", "report.export")
 
+# Clearing (清算申请): the 医保办 applies and revokes; the 稽核 reads and prints.
+PERMISSIONS.update({
+    "clearing.read": "preview a period's clearing figures, read and print clearing applications",
+    "clearing.apply": "apply for clearing (3202a / 3203a / 1608) and revoke it (3204a / 3204b / 1618)",
+})
+BUILT_IN_ROLES["insurance_office"] += ("clearing.read", "clearing.apply")
+BUILT_IN_ROLES["clerk"] += ("clearing.read", "clearing.apply")  # the demo's one window
+BUILT_IN_ROLES["auditor"] += ("clearing.read",)
+
 class UnknownRole(ValueError):
     pass
 

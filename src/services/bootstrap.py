@@ -26,6 +26,7 @@ from adapters.db.order_store import SqlExamTableStore
 from adapters.db.patient_store import SqlPatientStore
 from adapters.db.prescription_store import SqlPrescriptionStore
 from adapters.db.reconciliation_store import SqlReconciliationStore
+from adapters.db.clearing_store import SqlClearingStore
 from adapters.field_cipher import AesGcmFieldCipher
 from adapters.hl7.mllp import MllpClient, MllpServer
 from adapters.pdf import ReportLabDocumentRenderer
@@ -75,6 +76,7 @@ from services.resolver import Resolver, ResolverConfig, new_instance_id
 from services.settings import Settings
 from services.settlement_lists import SettlementListConfig, SettlementListService
 from services.settlement_slips import SettlementSlips
+from services.clearing import ClearingConfig, ClearingService
 from services.transactions import TransactionService
 
 log = logging.getLogger(__name__)
@@ -349,6 +351,12 @@ class Container(containers.DeclarativeContainer):
                                          reconciliation_gateway, uow.provider, journal_store, clock, catalogue,
                                          outpatient, settlement_rules)
 
+    # clearing (清算申请) of reconciled periods, and its printed application form
+    clearing = providers.Singleton(
+        ClearingService, providers.Singleton(SqlClearingStore, connections), gateway, clock, catalogue, documents,
+        providers.Callable(lambda s: ClearingConfig(s.institution.mdtrtarea_admvs, s.institution.fixmedins_name,
+                                                    s.institution.fixmedins_code), settings))
+
 
 @dataclass
 class App:
@@ -546,7 +554,7 @@ class App:
                                     self.container.item_orders()),
                             prescriptions=self.prescriptions, inpatient=self.inpatient,
                             slips=self.container.settlement_slips(), settlement_lists=self.settlement_lists,
-                            reconciliation=self.reconciliation, reports=self.reports)
+                            reconciliation=self.reconciliation, reports=self.reports, clearing=self.clearing)
 
     def start_resolver(self, resolve: bool = True) -> Resolver:
         """Register this process and beat (and with `resolve`, run the resolver) in the background
@@ -562,6 +570,10 @@ class App:
     @property
     def reconciliation(self) -> ReconciliationService:
         return self.container.reconciliation()
+
+    @property
+    def clearing(self) -> ClearingService:
+        return self.container.clearing()
 
     def start_reconciliation_schedule(self) -> ReconciliationSchedule | None:
         """The daily reconciliation (reconciliation.schedule_at), checked in the background until

@@ -13,6 +13,7 @@ from services.cli_common import ensure_sqlite_dir, settings_from
 from services.cli_hospital import add_hospital_commands
 from services.cli_platform import add_platform_commands
 from services.cli_reconcile import add_reconcile_commands
+from services.cli_clearing import add_clearing_commands
 from services.cli_settlement_lists import add_settlement_list_commands
 from services.cli_reports import add_report_commands
 from services.log_masking import configure_logging
@@ -265,6 +266,7 @@ def parser() -> argparse.ArgumentParser:
     add_reconcile_commands(sub, db_option)
     add_settlement_list_commands(sub, db_option)
     add_report_commands(sub, db_option)
+    add_clearing_commands(sub, db_option)
     return ap
 
 

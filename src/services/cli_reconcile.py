@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sys
 from datetime import date
 
 from domain.errors import DomainError
 from domain.reconciliation import EntryState
-from ports.audit import OK, AuditEvent
-from services.cli_common import chosen_operator, ensure_sqlite_dir, settings_from
+from ports.audit import OK
+from services.cli_common import add_platform_options, audit_command, operator_app
 
 
 def _day(text: str) -> date:
@@ -50,20 +49,12 @@ def _print(line: dict) -> None:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from adapters.db.migrate import upgrade
-    from services.bootstrap import bootstrap
     from services.reconciliation import parse_action, parse_kind
 
-    settings = settings_from(args)
-    op = chosen_operator(settings, getattr(args, "operator", None), "reconcile")
-    if op is None:
-        return 1
-    ensure_sqlite_dir(settings.database_url)
-    upgrade(settings.database_url)
-    app = bootstrap(settings)
     sends = args.reconcile_command in ("run", "resolve")
-    if sends:
-        app.start_resolver(resolve=False)  # its heartbeat: a running server's resolver leaves these calls alone
+    app, op = operator_app(args, "reconcile", sends)
+    if app is None:
+        return 1
     service = app.reconciliation
     try:
         if args.reconcile_command == "run":
@@ -106,10 +97,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 def _audit(app, op, args: argparse.Namespace, outcome: str, message: str) -> None:
     """An action on the worklist from the command line goes into the audit trail like its RPC."""
-    app.audit_trail.record(AuditEvent(
-        at=app.clock.now(), operator_code=op.code, operator_name=op.name, operator_role=op.role,
-        method="his reconcile resolve", permission="reconciliation.resolve", peer=f"cli:{socket.gethostname()}",
-        outcome=outcome, message=message[:500], request_id=args.entry_id))
+    audit_command(app, op, "his reconcile resolve", "reconciliation.resolve", args.entry_id, outcome, message)
 
 
 def add_reconcile_commands(sub, db_option) -> None:
@@ -117,11 +105,7 @@ def add_reconcile_commands(sub, db_option) -> None:
                                            "单边账 worklist").add_subparsers(dest="reconcile_command", required=True)
 
     def platform_options(p: argparse.ArgumentParser) -> None:
-        db_option(p)
-        p.add_argument("--operator", metavar="CODE", help="configured operator code (default: the first)")
-        p.add_argument("--platform", help="'sim' (default) or the platform's endpoint URL")
-        p.add_argument("--paasid", help="x-tif paasid for an HTTP platform")
-        p.add_argument("--token", help="x-tif token (secret) for an HTTP platform")
+        add_platform_options(p, db_option)
 
     run = rec.add_parser("run", help="reconcile a day (default today) or --from D --to D (at most 31 days)")
     run.add_argument("--day", type=_day, help="YYYY-MM-DD")

@@ -291,3 +291,4 @@ from adapters.db import admission_tables  # noqa: E402,F401
 from adapters.db import inpatient_tables  # noqa: E402,F401
 from adapters.db import reconciliation_tables  # noqa: E402,F401
 from adapters.db import settlement_list_tables  # noqa: E402,F401
+from adapters.db import clearing_tables  # noqa: E402,F401

@@ -7,9 +7,9 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from adapters.pdf import exam_request, settlement_slip
+from adapters.pdf import clearing_application, exam_request, settlement_slip
 from adapters.pdf.layout import FONT, FONT_FILE, Page, register_font, styles
-from ports.documents import ExamRequestForm, SettlementSlipForm
+from ports.documents import ClearingApplicationForm, ExamRequestForm, SettlementSlipForm
 
 
 class ReportLabDocumentRenderer:
@@ -33,6 +33,10 @@ class ReportLabDocumentRenderer:
     def settlement_slip(self, form: SettlementSlipForm) -> bytes:
         return settlement_slip.render(form, self._styles,
                                       Page(*A4, margin=12 * mm, header_height=settlement_slip.HEADER), font=self._font)
+
+    def clearing_application(self, form: ClearingApplicationForm) -> bytes:
+        return clearing_application.render(
+            form, self._styles, Page(*A4, margin=12 * mm, header_height=clearing_application.HEADER), font=self._font)
 
 
 __all__ = ["ReportLabDocumentRenderer"]

@@ -193,6 +193,32 @@ def draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float = 20 * m
     renderPDF.draw(drawing, canvas, x, y)
 
 
+def draw_watermark(canvas: Canvas, page: Page, text: str, font: str = FONT) -> None:
+    """`text` large and faint red across the middle of the page: a document no longer in force."""
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.8, 0, 0, alpha=0.25))
+    canvas.setFont(font, 72)
+    canvas.translate(page.width / 2, page.height / 2)
+    canvas.rotate(30)
+    canvas.drawCentredString(0, 0, plain(text, 20))
+    canvas.restoreState()
+
+
+def draw_form_header(canvas: Canvas, page: Page, number: str, hospital: str, title: str, void: str = "",
+                     font: str = FONT) -> None:
+    """A form's header: its number as Code128 on the left, the hospital and the title centred, a rule
+    under them; `void` (a form no longer in force) across the page."""
+    top, left = page.header_top, page.margin
+    draw_code128(canvas, number, left, top - 17 * mm, max_width=56 * mm, font=font)
+    middle, width = page.width / 2, page.content_width - 2 * 60 * mm
+    fitted(canvas, hospital, middle, top - 7 * mm, width, 15, font, align="center")
+    fitted(canvas, title, middle, top - 15 * mm, width, 13, font, align="center")
+    canvas.setLineWidth(0.8)
+    canvas.line(left, top - 22 * mm, page.width - page.margin, top - 22 * mm)
+    if void:
+        draw_watermark(canvas, page, void, font)
+
+
 HeaderDrawer = Callable[[Canvas, "Page"], None]
 
 

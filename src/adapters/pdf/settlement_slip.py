@@ -4,13 +4,12 @@ body is the patient and the visit as label/value grids, then the charges by cate
 platform answered it, and the patient's part. A cancelled settlement prints "已撤销" across every page."""
 from __future__ import annotations
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from adapters.pdf.layout import (FONT, HeaderDrawer, Page, Styles, amount, build_pdf, draw_code128, field_table,
-                                 fitted, para, ruled_table)
+from adapters.pdf.layout import (FONT, HeaderDrawer, Page, Styles, amount, build_pdf, draw_form_header, field_table,
+                                 para, ruled_table)
 from ports.documents import SettlementSlipForm, SlipAmount
 
 HEADER = 26 * mm
@@ -18,21 +17,8 @@ HEADER = 26 * mm
 
 def _header(form: SettlementSlipForm, font: str) -> HeaderDrawer:
     def draw(canvas: Canvas, page: Page) -> None:
-        top, left = page.header_top, page.margin
-        draw_code128(canvas, form.slip_no, left, top - 17 * mm, max_width=56 * mm, font=font)
-        middle, width = page.width / 2, page.content_width - 2 * 60 * mm
-        fitted(canvas, form.hospital_name, middle, top - 7 * mm, width, 15, font, align="center")
-        fitted(canvas, form.title, middle, top - 15 * mm, width, 13, font, align="center")
-        canvas.setLineWidth(0.8)
-        canvas.line(left, top - 22 * mm, page.width - page.margin, top - 22 * mm)
-        if form.cancelled:
-            canvas.saveState()
-            canvas.setFillColor(colors.Color(0.8, 0, 0, alpha=0.25))
-            canvas.setFont(font, 72)
-            canvas.translate(page.width / 2, page.height / 2)
-            canvas.rotate(30)
-            canvas.drawCentredString(0, 0, "已撤销")
-            canvas.restoreState()
+        draw_form_header(canvas, page, form.slip_no, form.hospital_name, form.title,
+                         "已撤销" if form.cancelled else "", font)
     return draw
 
 

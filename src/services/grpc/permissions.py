@@ -144,6 +144,17 @@ METHOD_PERMISSIONS.update({
     _RECONCILIATION + "ResolveOneSidedEntry": "reconciliation.resolve",
 })
 
+# clearing with the 医保 centre (清算申请) and its printed form
+_CLEARING = "/his.v1.ClearingService/"
+METHOD_PERMISSIONS.update({
+    _CLEARING + "PreviewClearing": "clearing.read",
+    _CLEARING + "ListClearingApplications": "clearing.read",
+    _CLEARING + "GetClearingApplication": "clearing.read",
+    _CLEARING + "PrintClearingApplication": "clearing.read",
+    _CLEARING + "ApplyClearing": "clearing.apply",
+    _CLEARING + "RevokeClearing": "clearing.apply",
+})
+
 # A request field that, when set, asks for more than the method's permission covers:
 # method -> (field, the further permission it needs)
 FIELD_PERMISSIONS: dict[str, tuple[str, str]] = {

@@ -26,6 +26,7 @@ from his.v1 import inpatient_pb2, inpatient_pb2_grpc
 from his.v1 import reconciliation_pb2, reconciliation_pb2_grpc
 from his.v1 import settlement_lists_pb2, settlement_lists_pb2_grpc
 from his.v1 import reports_pb2, reports_pb2_grpc
+from his.v1 import clearing_pb2, clearing_pb2_grpc
 from ports.audit import AuditTrail
 from ports.catalogue import load_catalogue
 from ports.clock import Clock, SystemClock
@@ -55,6 +56,7 @@ from services.grpc.inpatient_servicer import InpatientServicer
 from services.grpc.reconciliation_servicer import ReconciliationServicer
 from services.grpc.settlement_list_servicer import SettlementListServicer
 from services.grpc.report_servicer import ReportServicer
+from services.grpc.clearing_servicer import ClearingServicer
 from services.grpc.queue_servicer import QueueServicer
 from services.grpc.request_guard import RequestGuard
 
@@ -77,6 +79,7 @@ INPATIENT_SERVICE_NAME = inpatient_pb2.DESCRIPTOR.services_by_name["InpatientSer
 RECONCILIATION_SERVICE_NAME = reconciliation_pb2.DESCRIPTOR.services_by_name["ReconciliationService"].full_name
 SETTLEMENT_LIST_SERVICE_NAME = settlement_lists_pb2.DESCRIPTOR.services_by_name["SettlementListService"].full_name
 REPORT_SERVICE_NAME = reports_pb2.DESCRIPTOR.services_by_name["ReportService"].full_name
+CLEARING_SERVICE_NAME = clearing_pb2.DESCRIPTOR.services_by_name["ClearingService"].full_name
 # gRPC turns SO_REUSEPORT on by default: a second server could then bind the port a first one holds
 # and silently take half of its calls. Off, the second one fails to bind, and says so.
 SERVER_OPTIONS = (("grpc.so_reuseport", 0),)
@@ -106,7 +109,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
                  encounters=None, hospital=None, patients: PatientRegistry | None = None,
                  queues: QueueService | None = None, orders=None,
                  prescriptions=None, inpatient=None, slips=None,
-                 settlement_lists=None, reconciliation=None, reports=None) -> tuple[grpc.Server, int]:
+                 settlement_lists=None, reconciliation=None, reports=None,
+                 clearing=None) -> tuple[grpc.Server, int]:
     """A configured, not yet started server and the port it bound ("...:0" picks a free one).
 
     `outpatient` / `journal`: the OutpatientService / JournalService use cases; `tokens`: bearer
@@ -131,7 +135,8 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     inpatient services; `settlement_lists`: a SettlementListService, served as
     his.v1.SettlementListService when given; `reconciliation`: a ReconciliationService, served as
     his.v1.ReconciliationService when given; `reports`: a ReportService, served as
-    his.v1.ReportService when given. Raises AddressUnavailable when the
+    his.v1.ReportService when given; `clearing`: a ClearingService, served as
+    his.v1.ClearingService when given. Raises AddressUnavailable when the
     address cannot be bound, e.g. while another server holds the port; UnknownRole when an
     operator's role is not defined."""
     zone = mappers.zone_of(zone)
@@ -201,6 +206,9 @@ def build_server(outpatient, journal, tokens: Mapping[str, Operator], address: s
     if reports is not None:
         reports_pb2_grpc.add_ReportServiceServicer_to_server(ReportServicer(reports, zone), server)
         names = (*names, REPORT_SERVICE_NAME)
+    if clearing is not None:
+        clearing_pb2_grpc.add_ClearingServiceServicer_to_server(ClearingServicer(clearing, zone, page_tokens), server)
+        names = (*names, CLEARING_SERVICE_NAME)
 
     checker = health.HealthServicer()
     for name in ("", *names):

@@ -14,7 +14,7 @@ def test_migrated_database_matches_the_tables(engine):
 
 
 def test_database_is_at_head_and_upgrading_again_changes_nothing(database_url):
-    assert migrate.head_revision() == "0022"
+    assert migrate.head_revision() == "0025"
     assert migrate.current_revision(database_url) == migrate.head_revision()
     migrate.upgrade(database_url)
     assert migrate.is_up_to_date(database_url)

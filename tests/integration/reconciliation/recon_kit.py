@@ -55,10 +55,11 @@ def certno(psn_no: str = WORKER) -> str:
     return next(p.certno for p in demo_persons() if p.psn_no == psn_no)
 
 
-def visit_with_fees(app, batch: str = "B1", amount: str = "25.00", psn_no: str = WORKER):
-    app.outpatient.read_person(OP, "02", certno(psn_no))
+def visit_with_fees(app, batch: str = "B1", amount: str = "25.00", psn_no: str = WORKER, cert: str = ""):
+    cert = cert or certno(psn_no)  # a person enrolled by the test names their own
+    app.outpatient.read_person(OP, "02", cert)
     visit = app.outpatient.register(OP, RegisterVisit(
-        psn_no=psn_no, insutype="310", med_type="11", mdtrt_cert_type="02", mdtrt_cert_no=certno(psn_no),
+        psn_no=psn_no, insutype="310", med_type="11", mdtrt_cert_type="02", mdtrt_cert_no=cert,
         dept_code="NK01", dept_name="内科门诊", caty="A03", atddr_no="D001", dr_name="王医生"))
     fee = FeeItem(feedetl_sn=f"{visit.id[:8]}-{batch}", chrg_bchno=batch, med_list_codg="001102000010000",
                   medins_list_codg="HIS1", det_item_fee_sumamt=Decimal(amount), cnt=Decimal("1"), pric=Decimal(amount),
@@ -67,9 +68,9 @@ def visit_with_fees(app, batch: str = "B1", amount: str = "25.00", psn_no: str =
     return app.outpatient.upload_fees(OP, visit.id, [fee])
 
 
-def settled(app, clock, amount: str = "25.00"):
-    """A visit settled on both sides: (visit, settlement)."""
-    visit = visit_with_fees(app, amount=amount)
+def settled(app, clock, amount: str = "25.00", **person):
+    """A visit settled on both sides: (visit, settlement). `person`: psn_no and cert of another person."""
+    visit = visit_with_fees(app, amount=amount, **person)
     clock.tick()
     return app.outpatient.settle(OP, visit.id, "B1")
 
