@@ -10,7 +10,6 @@ from sqlalchemy import and_, delete, insert, or_, select, update
 from adapters.db.clearing_tables import clearing_applications as C
 from adapters.db.clearing_tables import clearing_claims as H
 from adapters.db.connections import Connections
-from adapters.db.engine import begin_explicit
 from adapters.db.inpatient_store import decode, encode  # documents by their fields' annotations
 from adapters.db.reconciliation_tables import reconciliation_entries as E
 from adapters.db.reconciliation_tables import reconciliation_runs as R
@@ -67,7 +66,6 @@ class SqlClearingStore(ClearingStore):
         key = dict(area=a.kind.area, clr_type=a.clr_type, clr_optins=a.clr_optins)
 
         def write(conn) -> None:
-            begin_explicit(conn)  # the application and its days, or neither (PostgreSQL runs autocommit)
             conn.execute(insert(C).values(id=a.id, kind=a.kind, state=a.state, first_day=a.first_day,
                                           last_day=a.last_day, created_at=a.created_at, version=1,
                                           document=encode(a)))
@@ -86,7 +84,6 @@ class SqlClearingStore(ClearingStore):
         a = application
 
         def write(conn) -> int:
-            begin_explicit(conn)
             done = conn.execute(update(C).where(C.c.id == a.id, C.c.version == a.version)
                                 .values(state=a.state, version=a.version + 1, document=encode(a))).rowcount
             if done == 1 and not a.standing:

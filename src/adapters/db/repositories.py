@@ -713,6 +713,7 @@ def write_once(connections, what: str, write):
     committed; its result. A duplicate key or unique index hit is ConcurrencyConflict naming `what`."""
     try:
         with connections.connection() as conn:
+            begin_explicit(conn)  # several statements are one transaction on PostgreSQL too (autocommit there)
             done = write(conn)
             conn.commit()
             return done
