@@ -11,9 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from domain.bill_lines import append_numbered, next_line_no
+from domain.bill_lines import append_numbered, next_line_no, priced_line_violations
 from domain.errors import FieldViolation, IllegalTransition, NotFound, ValidationFailed
-from domain.money import ZERO, line_total, money
+from domain.money import ZERO, money
 from domain.text import excerpt
 
 
@@ -121,19 +121,7 @@ class Charge:
                    added_at=at, registration_fee=registration_fee, order_item=order_item)
 
     def violations(self, where: str) -> list[FieldViolation]:
-        found = []
-        if not self.item_code:
-            found.append(FieldViolation(f"{where}.item_code", "is required"))
-        if not self.item_name:
-            found.append(FieldViolation(f"{where}.item_name", "is required"))
-        if self.quantity <= 0:
-            found.append(FieldViolation(f"{where}.quantity", "must be greater than zero"))
-        if self.unit_price < 0:
-            found.append(FieldViolation(f"{where}.unit_price", "must not be negative"))
-        elif self.quantity > 0 and line_total(self.quantity, self.unit_price) != self.amount:
-            found.append(FieldViolation(f"{where}.amount",
-                                        f"{self.amount} is not quantity {self.quantity} × unit_price {self.unit_price}"))
-        return found
+        return priced_line_violations(self, where)
 
 
 @dataclass

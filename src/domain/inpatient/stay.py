@@ -20,10 +20,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from domain.bill_lines import append_numbered
+from domain.bill_lines import append_numbered, priced_line_violations
 from domain.errors import FieldViolation, IllegalTransition, NotFound, ValidationFailed
 from domain.inpatient.orders import AdmissionDiagnosis, Condition, diagnosis_violations
-from domain.money import ZERO, line_total, money
+from domain.money import ZERO, money
 from domain.text import excerpt
 
 
@@ -99,17 +99,7 @@ class StayCharge:
         return self.withdrawn_at is None
 
     def violations(self, where: str) -> list[FieldViolation]:
-        found = []
-        if not self.item_code:
-            found.append(FieldViolation(f"{where}.item_code", "is required"))
-        if self.quantity <= 0:
-            found.append(FieldViolation(f"{where}.quantity", "must be greater than zero"))
-        if self.unit_price < 0:
-            found.append(FieldViolation(f"{where}.unit_price", "must not be negative"))
-        elif self.quantity > 0 and line_total(self.quantity, self.unit_price) != self.amount:
-            found.append(FieldViolation(f"{where}.amount", f"{self.amount} is not quantity {self.quantity} × "
-                                                           f"unit_price {self.unit_price}"))
-        return found
+        return priced_line_violations(self, where, named=False)
 
 
 @dataclass
