@@ -9,7 +9,6 @@ from domain.errors import IllegalTransition, ValidationFailed
 from domain.journal import JournalState
 from domain.settlement import SettlementState
 from domain.visit import FeeState, VisitState
-from ports.repositories import VisitFilter
 from services.translation.settlements import settle as settle_payload
 from services.errors import PlatformRejected, PlatformUnavailable
 
@@ -318,8 +317,7 @@ def test_registration_proven_only_at_recovery_is_recorded_from_the_journal(app, 
         register(app)
     assert err.value.outcome == "unresolved"
     entry = app.journal.get(err.value.journal_id)
-    listed = app.outpatient.list_visits(VisitFilter(psn_no=WORKER)).visits
-    claimed = next(v for v in listed if v.id == entry.visit_id)  # its 门诊号 is held, nothing more
+    claimed = app.outpatient.get_visit(entry.visit_id)  # its 门诊号 is held, nothing more
     assert claimed.state is VisitState.REGISTERING and claimed.mdtrt_id == ""
 
     app.journal.recover()  # the platform answers: 5201 shows the registration, the visit is recorded
