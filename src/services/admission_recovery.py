@@ -1,8 +1,9 @@
 """Writes to a hospital stay the platform took that the HIS never recorded: its process died between
 the platform's answer and the commit, or the outcome was in doubt and the resolver proved it only later.
 The resolver finds them in the journal (the request as sent, the reply as received or rebuilt) and
-records them on the stay's 医保 admission, in the order they were sent. Rows (2301/2302) are recorded by their feedetl_sn, never reused, so a row recorded already
-changes nothing. A change of the stay's state (2402, 2405, 2404, 2305) is recorded only when it is the
+records them on the stay's 医保 admission, in the order they were sent (what the requests said is read
+by services.translation.admissions). Rows (2301/2302) are recorded by their feedetl_sn, never reused, so
+a row recorded already changes nothing. A change of the stay's state (2402, 2405, 2404, 2305) is recorded only when it is the
 last such change the platform accepted for the stay: the platform stands where its last one left it,
 and an older one, replayed, would move the stay back.
 
@@ -17,10 +18,9 @@ from collections.abc import Callable
 from domain.admission import AdmissionState, InsuredAdmission
 from domain.errors import IllegalTransition, ValidationFailed
 from domain.journal import JournalEntry, JournalState
-from domain.platform_time import parse_datetime
 from domain.settlement import SettlementRules
-from domain.visit import Diagnosis
 from ports.unit_of_work import UnitOfWork
+from services.translation import admissions as wire
 from services.translation.fees import fees_from_upload
 from services.translation.settlements import settlement_from_output
 
@@ -67,20 +67,14 @@ def _apply(adm: InsuredAdmission, entry: JournalEntry, rules: SettlementRules) -
         return bool(fresh)
     if entry.infno == "2302":
         open_rows = {f.feedetl_sn for f in adm.unsettled_fees()}
-        rows = [str(r.get("feedetl_sn") or "") for r in sent.get("data") or [] if isinstance(r, dict)]
-        todo = [sn for sn in rows if sn in open_rows]
+        todo = [sn for sn in wire.cancelled_fee_rows(sent) if sn in open_rows]
         if todo:
             adm.cancel_fees(todo)
         return bool(todo)
     if entry.infno == "2402":
         if adm.state is not AdmissionState.ADMITTED:
             return False
-        info = sent["dscginfo"]
-        endtime = parse_datetime(str(info.get("endtime") or ""))
-        if endtime is None:
-            raise ValueError("the journaled 2402 has no endtime")
-        adm.discharge(endtime, str(info.get("dscg_dept_codg") or ""), str(info.get("dscg_dept_name") or ""),
-                      str(info.get("dscg_way") or ""), _diagnoses(sent.get("diseinfo") or []))
+        adm.discharge(*wire.discharge_sent(sent))
         return True
     if entry.infno == "2405":
         if adm.state is not AdmissionState.DISCHARGED:
@@ -93,25 +87,10 @@ def _apply(adm: InsuredAdmission, entry: JournalEntry, rules: SettlementRules) -
         adm.cancel()
         return True
     if entry.infno == "2305":
-        setl_id = str((sent.get("data") or {}).get("setl_id") or "")
+        setl_id = wire.cancelled_setl_id(sent)
         original = adm.active_settlement() if adm.state is AdmissionState.SETTLED else None
         if original is None or original.setl_id != setl_id or not entry.reply:
             return False
         adm.cancel_settlement(setl_id, settlement_from_output(entry.reply, "", rules))
         return True
     return False
-
-
-def _diagnoses(rows: list) -> list[Diagnosis]:
-    found = []
-    for r in rows:
-        at = parse_datetime(str(r.get("diag_time") or ""))
-        if at is None:
-            raise ValueError("a journaled diagnosis has no diag_time")
-        found.append(Diagnosis(diag_type=str(r.get("diag_type") or "1"), diag_srt_no=int(r.get("diag_srt_no") or 0),
-                               diag_code=str(r.get("diag_code") or ""), diag_name=str(r.get("diag_name") or ""),
-                               diag_dept=str(r.get("diag_dept") or ""), dise_dor_no=str(r.get("dise_dor_no") or ""),
-                               dise_dor_name=str(r.get("dise_dor_name") or ""), diag_time=at,
-                               vali_flag=str(r.get("vali_flag") or "1"),
-                               maindiag_flag=str(r.get("maindiag_flag") or "0")))
-    return found

@@ -296,10 +296,11 @@ class JournalService:
                 and entry.visit_id:
             self._discard_claim(entry.visit_id)
         if state is JournalState.CONFIRMED and entry.visit_id:
-            self._adopt(self.get(entry.id))
+            proven = self.get(entry.id)
             if entry.infno in ADOPTABLE_STAY_WRITES:  # a stay's write proven only now: recorded on the stay
-                adopt_stay_write(self.uow, self.get(entry.id), self.settlement_rules,
-                                 self.journal.for_visit(entry.visit_id))
+                adopt_stay_write(self.uow, proven, self.settlement_rules, self.journal.for_visit(entry.visit_id))
+            else:
+                self._adopt(proven)
         if entry.visit_id and entry.infno in ADMISSION_CODES | INPATIENT_SETTLEMENT_CODES:
             self._settle_admission(entry, state)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domain.admission import InsuredAdmission
 from domain.platform_time import DATETIME_FORMAT as DATETIME
+from domain.platform_time import parse_datetime
 from domain.visit import Diagnosis, FeeItem
 from services.translation.settlements import fee_split
 
@@ -91,6 +92,44 @@ def settle(adm: InsuredAdmission, acct_used: bool, psn_setlway: str, invono: str
 
 def settlement_cancel(adm: InsuredAdmission, setl_id: str) -> dict:
     return {"data": {"mdtrt_id": adm.mdtrt_id, "setl_id": setl_id, "psn_no": adm.psn_no}}
+
+
+# ---- what a journaled request said (the resolver records writes the HIS never recorded) ----------
+def discharge_sent(sent: dict) -> tuple:
+    """A 2402's input as InsuredAdmission.discharge takes it: endtime, department code and name,
+    dscg_way, the diagnoses."""
+    info = sent["dscginfo"]
+    endtime = parse_datetime(str(info.get("endtime") or ""))
+    if endtime is None:
+        raise ValueError("the journaled 2402 has no endtime")
+    return (endtime, str(info.get("dscg_dept_codg") or ""), str(info.get("dscg_dept_name") or ""),
+            str(info.get("dscg_way") or ""), _diagnoses_sent(sent.get("diseinfo") or []))
+
+
+def cancelled_fee_rows(sent: dict) -> list[str]:
+    """The feedetl_sn a 2302's input names."""
+    return [str(r.get("feedetl_sn") or "") for r in sent.get("data") or [] if isinstance(r, dict)]
+
+
+def cancelled_setl_id(sent: dict) -> str:
+    """The setl_id a 2305's input names."""
+    return str((sent.get("data") or {}).get("setl_id") or "")
+
+
+def _diagnoses_sent(rows: list) -> list[Diagnosis]:
+    """diseinfo rows back as Diagnosis (the inverse of _diseinfo)."""
+    found = []
+    for r in rows:
+        at = parse_datetime(str(r.get("diag_time") or ""))
+        if at is None:
+            raise ValueError("a journaled diagnosis has no diag_time")
+        found.append(Diagnosis(diag_type=str(r.get("diag_type") or "1"), diag_srt_no=int(r.get("diag_srt_no") or 0),
+                               diag_code=str(r.get("diag_code") or ""), diag_name=str(r.get("diag_name") or ""),
+                               diag_dept=str(r.get("diag_dept") or ""), dise_dor_no=str(r.get("dise_dor_no") or ""),
+                               dise_dor_name=str(r.get("dise_dor_name") or ""), diag_time=at,
+                               vali_flag=str(r.get("vali_flag") or "1"),
+                               maindiag_flag=str(r.get("maindiag_flag") or "0")))
+    return found
 
 
 def mdtrt_id_of(output: dict) -> str:
